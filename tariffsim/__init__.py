@@ -1,0 +1,41 @@
+"""tariffsim: what will these tariffs cost, and how does that change if talks escalate, hold
+or reach a ceasefire?
+
+The public API is small: load a scenario, simulate it, and (from the modules
+named below) compare and plot. Names are imported on first use so that
+``import tariffsim`` and the CLI start fast.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "load_scenario": "tariffsim.scenario",
+    "simulate": "tariffsim.simulate",
+    "Scenario": "tariffsim.schema",
+    "Result": "tariffsim.results",
+    "TariffsimError": "tariffsim.errors",
+    "plot_tranche_duty": "tariffsim.plotting",
+    "save_figure": "tariffsim.plotting",
+}
+
+__all__ = sorted(_EXPORTS)
+
+if TYPE_CHECKING:  # re-exported names, for type checkers and editors
+    from tariffsim.errors import TariffsimError as TariffsimError
+    from tariffsim.plotting import plot_tranche_duty as plot_tranche_duty
+    from tariffsim.plotting import save_figure as save_figure
+    from tariffsim.results import Result as Result
+    from tariffsim.scenario import load_scenario as load_scenario
+    from tariffsim.schema import Scenario as Scenario
+    from tariffsim.simulate import simulate as simulate
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'tariffsim' has no attribute {name!r}")

@@ -1,0 +1,5 @@
+"""``python -m tariffsim``."""
+
+from tariffsim.cli import main
+
+main()

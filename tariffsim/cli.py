@@ -1,0 +1,146 @@
+"""The ``tariffsim`` command line: parse arguments, call the library, render.
+
+A thin shell: no arithmetic here. Heavy libraries (pandas, pint, matplotlib)
+are imported inside the commands so ``tariffsim --help`` answers fast. User
+errors (:class:`~tariffsim.errors.TariffsimError`) pass through one funnel,
+:func:`user_errors`, that prints one line to stderr and exits with code 2;
+any other exception is a bug and keeps its traceback (exit code 1).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, ParamSpec, TypeVar
+
+import typer
+
+from tariffsim.errors import TariffsimError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+app = typer.Typer(
+    name="tariffsim",
+    help="What will these tariffs cost? Day-exact duty exposure of tariff paths, with sources.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+
+class StepChoice(StrEnum):
+    day = "day"
+    week = "week"
+    month = "month"
+    quarter = "quarter"
+    year = "year"
+
+
+class FormatChoice(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    parquet = "parquet"
+
+
+def user_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """The one funnel: a user error becomes one stderr line and exit code 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except TariffsimError as exc:
+            typer.echo(f"tariffsim: error: {exc.render()}", err=True)
+            raise typer.Exit(code=2) from None
+        except KeyboardInterrupt:
+            typer.echo("tariffsim: interrupted; no output file was changed", err=True)
+            raise typer.Exit(code=130) from None
+
+    return wrapper
+
+
+Files = Annotated[list[Path], typer.Argument(help="Scenario YAML files.", show_default=False)]
+StepOption = Annotated[
+    StepChoice | None,
+    typer.Option("--step", help="Reporting period, overriding the horizon's step."),
+]
+FormatOption = Annotated[FormatChoice, typer.Option("--format", "-f", help="Output format.")]
+OutputOption = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write the output to this file (atomically).")
+]
+PlotOption = Annotated[
+    Path | None, typer.Option("--plot", help="Write a chart: .png, .svg or .pdf.")
+]
+
+
+@app.command()
+@user_errors
+def run(
+    files: Files,
+    step: StepOption = None,
+    fmt: FormatOption = FormatChoice.table,
+    output: OutputOption = None,
+    plot: PlotOption = None,
+) -> None:
+    """Simulate scenarios and show duty by tranche and period, with sources."""
+    from tariffsim.export import write_results
+    from tariffsim.output import refuse_overwriting_inputs, write_text
+    from tariffsim.report import render_summary
+    from tariffsim.scenario import load_scenario
+    from tariffsim.simulate import simulate
+
+    for target in (output, plot):
+        refuse_overwriting_inputs(target, files)
+    results = [simulate(load_scenario(f), step.value if step else None) for f in files]
+    if fmt is FormatChoice.table:
+        text = "\n".join(render_summary(r) for r in results)
+        if output is None:
+            typer.echo(text, nl=False)
+        else:
+            write_text(output, text)
+    else:
+        text_out = write_results(results, fmt.value, output)
+        if text_out is not None:
+            typer.echo(text_out, nl=False)
+    if plot is not None:
+        from tariffsim.plotting import plot_tranche_duty, save_figure
+
+        save_figure(plot_tranche_duty(results[0]), plot)
+        typer.echo(f"chart written to {plot}", err=True)
+
+
+@app.command()
+@user_errors
+def validate(files: Files) -> None:
+    """Check scenario files without running them."""
+    from tariffsim.scenario import load_scenario
+
+    for f in files:
+        scenario = load_scenario(f)
+        typer.echo(
+            f"{f}: ok ({len(scenario.tranches)} tranches, "
+            f"{scenario.horizon.start} to {scenario.horizon.end})"
+        )
+
+
+@app.command()
+@user_errors
+def schema() -> None:
+    """Print the JSON Schema of scenario files (for editor completion and checks)."""
+    from tariffsim.scenario import scenario_json_schema
+
+    typer.echo(scenario_json_schema())
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

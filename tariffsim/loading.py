@@ -1,0 +1,354 @@
+"""Read scenario YAML safely, keep each key's line, and resolve ``extends``.
+
+The result is plain data (dicts, lists, strings, numbers) plus a line map from
+each key path to the ``(file, line)`` it came from, so validation errors can
+point at the right line. This module does no validation of meaning and no
+unit parsing; it must never construct Python objects from YAML tags.
+
+Safety by construction:
+
+* only the core YAML types are built; any other tag is an error;
+* plain scalars are resolved by a small, YAML-1.2-like rule set: ``true`` /
+  ``false`` / ``null`` / ints / floats, everything else stays a string, so
+  ``NO`` (Norway) and ``2019-01-01`` and ``0101.21`` keep their text;
+* duplicate keys are errors, with both lines named;
+* alias expansion and file size are bounded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from tariffsim.errors import TariffsimError
+
+MAX_FILE_BYTES = 2_000_000
+"""Largest scenario file read [bytes]; scenario files are hand-written and small."""
+
+MAX_NODES = 100_000
+"""Most YAML nodes built per file, aliases counted each time they are used."""
+
+MAX_EXTENDS_DEPTH = 16
+
+Path_ = tuple[str, ...]
+Location = tuple[str, int]
+
+_CORE_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+}
+_INT = re.compile(r"[-+]?(0|[1-9][0-9_]*)$")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?$")
+_SPECIAL_FLOATS = {".inf": "inf", "+.inf": "inf", "-.inf": "-inf", ".nan": "nan"}
+_DATE_KEY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+class _PlainLoader(yaml.SafeLoader):
+    """SafeLoader's parser and composer with no implicit typing at all."""
+
+    yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012 (class attribute of PyYAML)
+
+
+@dataclass
+class Document:
+    """A scenario file's data after ``extends`` is resolved.
+
+    Attributes
+    ----------
+    data : the merged plain data.
+    lines : key path → (file, 1-based line) of the value that won the merge.
+    files : every file read, the top file first.
+    """
+
+    data: dict[str, Any]
+    lines: dict[Path_, Location] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+
+    def locate(self, path: Path_) -> Location | None:
+        """The place of the longest known prefix of ``path``."""
+        for end in range(len(path), 0, -1):
+            place = self.lines.get(tuple(path[:end]))
+            if place is not None:
+                return place
+        return None
+
+
+def read_document(path: str | Path) -> Document:
+    """Read ``path`` and the files it ``extends``, merged, with line map."""
+    top = Path(path)
+    return _read_with_parents(top, stack=[], root=_resolved(top).parent)
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError) as exc:
+        raise TariffsimError(f"cannot resolve path: {exc}", file=path) from None
+
+
+def _read_with_parents(path: Path, stack: list[Path], root: Path) -> Document:
+    real = _resolved(path)
+    if real in stack:
+        chain = " → ".join(p.name for p in [*stack, real])
+        raise TariffsimError(f"'extends' forms a cycle: {chain}", file=path, field="extends")
+    if len(stack) >= MAX_EXTENDS_DEPTH:
+        raise TariffsimError(
+            f"'extends' chain deeper than {MAX_EXTENDS_DEPTH} files", file=path, field="extends"
+        )
+    data, lines = parse_file(path)
+    parent_ref = data.pop("extends", None)
+    if parent_ref is None:
+        return Document(data, lines, [str(path)])
+    place = lines[("extends",)]
+    parent = _parent_path(path, parent_ref, root, place)
+    base = _read_with_parents(parent, [*stack, real], root)
+    lines.pop(("extends",), None)
+    base.data.pop("name", None)  # a name belongs to its own file; it is never inherited
+    merged = merge(base.data, data, base.lines, lines, ())
+    return Document(merged, base.lines, [str(path), *base.files])
+
+
+def _parent_path(path: Path, ref: object, root: Path, place: Location) -> Path:
+    file, line = place
+    if not isinstance(ref, str) or not ref.strip():
+        raise TariffsimError(
+            f"expected a file name like 'base.yaml', got {ref!r}",
+            file=file,
+            line=line,
+            field="extends",
+        )
+    parent = path.parent / ref
+    real = _resolved(parent)
+    if not real.is_relative_to(root):
+        raise TariffsimError(
+            f"'{ref}' lies outside the scenario's folder tree ({root.name}/)",
+            file=file,
+            line=line,
+            field="extends",
+            hint="keep the parent next to the scenario or below its folder",
+        )
+    if real.is_dir():
+        raise TariffsimError(
+            f"'{ref}' is a directory, expected a scenario file",
+            file=file,
+            line=line,
+            field="extends",
+        )
+    if not real.is_file():
+        raise TariffsimError(
+            f"parent scenario '{ref}' not found",
+            file=file,
+            line=line,
+            field="extends",
+            hint=_sibling_hint(parent),
+        )
+    return parent
+
+
+def _sibling_hint(missing: Path) -> str | None:
+    from tariffsim.errors import did_you_mean
+
+    try:
+        names = [p.name for p in missing.parent.iterdir() if p.suffix in (".yaml", ".yml")]
+    except OSError:
+        return None
+    return did_you_mean(missing.name, names)
+
+
+def merge(
+    base: dict[str, Any],
+    over: dict[str, Any],
+    base_lines: dict[Path_, Location],
+    over_lines: dict[Path_, Location],
+    prefix: Path_,
+) -> dict[str, Any]:
+    """Deep-merge ``over`` onto ``base`` in place and return ``base``.
+
+    Mappings merge key by key (so schedules merge by date); any other value
+    replaces the inherited one; ``null`` removes the inherited key. The line
+    map ``base_lines`` is updated to point at the winning values.
+    """
+    for key, value in over.items():
+        path = (*prefix, key)
+        if value is None:
+            base.pop(key, None)
+            _drop_lines(base_lines, path)
+            continue
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            base_lines[path] = over_lines[path]
+            merge(base[key], value, base_lines, over_lines, path)
+        else:
+            _drop_lines(base_lines, path)
+            base[key] = value
+            base_lines.update({p: loc for p, loc in over_lines.items() if p[: len(path)] == path})
+    return base
+
+
+def _drop_lines(lines: dict[Path_, Location], path: Path_) -> None:
+    for p in [p for p in lines if p[: len(path)] == path]:
+        del lines[p]
+
+
+def parse_file(path: Path) -> tuple[dict[str, Any], dict[Path_, Location]]:
+    """Parse one YAML file into plain data and its key → (file, line) map."""
+    name = str(path)
+    text = _read_text(path)
+    try:
+        node = yaml.compose(text, Loader=_PlainLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        what = exc.problem or exc.context or "malformed YAML"
+        raise TariffsimError(
+            f"malformed YAML: {what}", file=name, line=mark.line + 1 if mark else None
+        ) from None
+    except yaml.YAMLError as exc:
+        raise TariffsimError(f"malformed YAML: {exc}", file=name) from None
+    if node is None:
+        raise TariffsimError("the file is empty, expected a scenario mapping", file=name)
+    if not isinstance(node, MappingNode):
+        raise TariffsimError(
+            "expected a mapping of scenario fields at the top level",
+            file=name,
+            line=node.start_mark.line + 1,
+        )
+    lines: dict[Path_, Location] = {}
+    builder = _Builder(name, lines)
+    data = builder.build(node, ())
+    assert isinstance(data, dict)
+    return data, lines
+
+
+def _read_text(path: Path) -> str:
+    name = str(path)
+    try:
+        if path.is_dir():
+            raise TariffsimError("is a directory, expected a scenario file", file=name)
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise TariffsimError(
+                f"file is {size:,} bytes; scenario files are limited to {MAX_FILE_BYTES:,}",
+                file=name,
+                hint="split product lists into a membership CSV",
+            )
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise TariffsimError("file not found", file=name, hint=_sibling_hint(path)) from None
+    except OSError as exc:
+        raise TariffsimError(f"cannot read file: {exc.strerror}", file=name) from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise TariffsimError(
+            f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
+            file=name,
+            line=line,
+            hint="save the file as UTF-8",
+        ) from None
+
+
+class _Builder:
+    """Turn composed YAML nodes into plain data, recording key lines."""
+
+    def __init__(self, file: str, lines: dict[Path_, Location]) -> None:
+        self.file = file
+        self.lines = lines
+        self.nodes = 0
+
+    def _fail(
+        self, node: Node, message: str, path: Path_, hint: str | None = None
+    ) -> TariffsimError:
+        return TariffsimError(
+            message,
+            file=self.file,
+            line=node.start_mark.line + 1,
+            field=".".join(path) or None,
+            hint=hint,
+        )
+
+    def build(self, node: Node, path: Path_) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise self._fail(
+                node,
+                f"more than {MAX_NODES:,} YAML values (after expanding aliases)",
+                path,
+                hint="aliases that expand without bound are refused",
+            )
+        if node.tag not in _CORE_TAGS:
+            raise self._fail(
+                node,
+                f"YAML tag '{node.tag}' is not allowed",
+                path,
+                hint="scenario files hold plain values only",
+            )
+        if isinstance(node, MappingNode):
+            return dict(self._pairs(node, path))
+        if isinstance(node, SequenceNode):
+            return [self.build(item, (*path, str(i))) for i, item in enumerate(node.value)]
+        assert isinstance(node, ScalarNode)
+        return _scalar(node)
+
+    def _pairs(self, node: MappingNode, path: Path_) -> Iterator[tuple[str, Any]]:
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                raise self._fail(key_node, "expected a plain key, got a mapping or list", path)
+            key = _canonical_key(key_node.value)
+            line = key_node.start_mark.line + 1
+            if key == "<<":
+                raise self._fail(
+                    key_node,
+                    "YAML merge keys ('<<') are not supported",
+                    path,
+                    hint="use 'extends: parent.yaml' to inherit",
+                )
+            if key in seen:
+                raise self._fail(
+                    key_node, f"duplicate key '{key}' (first on line {seen[key]})", (*path, key)
+                )
+            seen[key] = line
+            self.lines[(*path, key)] = (self.file, line)
+            yield key, self.build(value_node, (*path, key))
+
+
+def _canonical_key(text: str) -> str:
+    """Date-like keys in ISO form, so '2019-1-1' and '2019-01-01' merge."""
+    match = _DATE_KEY.match(text)
+    if match:
+        try:
+            return dt.date(*map(int, match.groups())).isoformat()
+        except ValueError:
+            return text
+    return text
+
+
+def _scalar(node: ScalarNode) -> Any:
+    """Resolve a plain scalar; quoted, block and explicitly tagged ones stay text."""
+    text = node.value
+    if node.style is not None or node.tag != "tag:yaml.org,2002:str":
+        return text
+    lowered = text.lower()
+    if lowered in ("", "null", "~"):
+        return None
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    if _INT.match(text):
+        return int(text.replace("_", ""))
+    if lowered in _SPECIAL_FLOATS:
+        return float(_SPECIAL_FLOATS[lowered])
+    if _FLOAT.match(text) and any(ch.isdigit() for ch in text):
+        return float(text.replace("_", ""))
+    return text

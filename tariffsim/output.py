@@ -1,0 +1,84 @@
+"""Write output files whole or not at all.
+
+Each writer renders into a temporary file in the target folder and moves it
+into place with :func:`os.replace`, so an interrupted run (an error, Ctrl-C)
+leaves the previous file or none, never half of one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from tariffsim.errors import TariffsimError
+
+
+def write_atomic(path: str | Path, render: Callable[[Path], None]) -> Path:
+    """Call ``render(tmp)`` to write a temporary file, then move it to ``path``."""
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise TariffsimError(
+            f"folder '{folder}' does not exist",
+            file=target,
+            hint="create it first or choose another --output",
+        )
+    if target.is_dir():
+        raise TariffsimError("is a directory, expected a file name", file=target)
+    handle, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    os.close(handle)
+    tmp = Path(tmp_name)
+    try:
+        render(tmp)
+        with open(tmp, "rb+") as stream:
+            os.fsync(stream.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    return target
+
+
+def write_text(path: str | Path, text: str) -> Path:
+    """Write UTF-8 text atomically."""
+
+    def render(tmp: Path) -> None:
+        tmp.write_text(text, encoding="utf-8")
+
+    return write_atomic(path, render)
+
+
+def refuse_overwriting_inputs(output: str | Path | None, inputs: Iterable[str | Path]) -> None:
+    """Refuse an ``--output`` that would replace one of the command's input files."""
+    if output is None:
+        return
+    target = Path(output).resolve()
+    for source in inputs:
+        if Path(source).resolve() == target:
+            raise TariffsimError(
+                "refusing to overwrite an input file with output",
+                file=output,
+                field="--output",
+                hint="choose another output file name",
+            )
+
+
+def to_json_text(payload: Any) -> str:
+    """JSON with dates as ISO strings and NaN as null."""
+    return json.dumps(_clean(payload), indent=2, default=str, allow_nan=False) + "\n"
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float) and value != value:  # NaN
+        return None
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    return value

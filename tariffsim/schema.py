@@ -1,0 +1,218 @@
+"""The validated, frozen scenario model (pydantic v2).
+
+Values arrive from :mod:`tariffsim.loading` as plain data; unit-bearing
+strings are turned into floats in base units by :mod:`tariffsim.units`
+(USD/year, fractions, days) as they are validated. This module does no file
+I/O; mapping errors back to file lines happens in :mod:`tariffsim.scenario`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from tariffsim import units
+from tariffsim.countries import ALIASES, ISO_ALPHA2
+from tariffsim.errors import TariffsimError
+
+Step = Literal["day", "week", "month", "quarter", "year"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _as_value_error(parse: Any, value: Any) -> float:
+    """Run a unit parser, turning its error into the ValueError pydantic locates."""
+    try:
+        return float(parse(value))
+    except TariffsimError as exc:
+        hint = f" ({exc.hint})" if exc.hint else ""
+        raise ValueError(f"{exc.message}{hint}") from None
+
+
+class Source(_Frozen):
+    """Where a number comes from."""
+
+    title: str = Field(min_length=1)
+    publisher: str | None = None
+    date: dt.date | None = None
+    url: str | None = None
+    note: str | None = Field(None, description="A short paraphrase of the fact taken from it.")
+
+
+class _Sourced(_Frozen):
+    """A number with its source. Written as ``'25 %'`` or ``{value: '25 %', source: id}``."""
+
+    text: str = Field(description="The value as written in the file.")
+    value: float
+    source: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_scalar(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            if "value" in data and "text" not in data:
+                return {**data, "text": str(data["value"])}
+            return data
+        return {"value": data, "text": str(data)}
+
+
+class Flow(_Sourced):
+    """An import flow [USD/year], written with its unit: ``'200 billion USD/year'``."""
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _parse(cls, value: Any) -> float:
+        flow = _as_value_error(units.parse_flow, value)
+        if flow < 0:
+            raise ValueError(f"expected a flow of at least 0 USD/year, got {value!r}")
+        return flow
+
+
+class Rate(_Sourced):
+    """An ad valorem rate as a fraction [1], written ``'25 %'``."""
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _parse(cls, value: Any) -> float:
+        return _as_value_error(units.parse_rate, value)
+
+
+class StepStatus(StrEnum):
+    """Whether a dated step applies. Only ``in_force`` and ``scheduled`` steps apply."""
+
+    IN_FORCE = "in_force"
+    SCHEDULED = "scheduled"
+    SUSPENDED = "suspended"
+    CANCELLED = "cancelled"
+
+    @property
+    def applies(self) -> bool:
+        return self in (StepStatus.IN_FORCE, StepStatus.SCHEDULED)
+
+
+class ScheduleStep(_Frozen):
+    """The additional rate from a date on (a step function; nothing before the first date)."""
+
+    rate: float = Field(description="Additional ad valorem rate from this date [fraction].")
+    text: str = Field(description="The rate as written in the file.")
+    status: StepStatus = StepStatus.IN_FORCE
+    announced: dt.date | None = Field(None, description="When the step was made public.")
+    source: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_scalar(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            data = {"rate": data}
+        if "rate" in data and "text" not in data:
+            data = {**data, "text": str(data["rate"])}
+        return data
+
+    @field_validator("rate", mode="before")
+    @classmethod
+    def _parse(cls, value: Any) -> float:
+        return _as_value_error(units.parse_rate, value)
+
+
+def _country(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"expected an ISO 3166 alpha-2 code like 'US', got {value!r}")
+    code = value.strip().upper()
+    if code in ISO_ALPHA2:
+        return code
+    if ALIASES.get(code):
+        raise ValueError(
+            f"'{value}' is not an ISO 3166 alpha-2 code (did you mean '{ALIASES[code]}'?)"
+        )
+    raise ValueError(f"expected an ISO 3166 alpha-2 code like 'US' or 'CN', got {value!r}")
+
+
+class Tranche(_Frozen):
+    """A flow of imports from one exporter into one importer, with its rates over time."""
+
+    label: str = Field(min_length=1)
+    importer: str = Field(description="ISO 3166 alpha-2 code of the country levying the duty.")
+    exporter: str = Field(description="ISO 3166 alpha-2 code of the country of origin.")
+    imports: Flow = Field(description="Annual import value before any response [USD/year].")
+    base_rate: Rate = Field(
+        default_factory=lambda: Rate(value=0.0, text="0 %"),
+        description="MFN (base) ad valorem rate, constant over the horizon [fraction].",
+    )
+    schedule: dict[dt.date, ScheduleStep] = Field(default_factory=dict)
+    source: str | None = Field(None, description="Default source for the tranche's numbers.")
+    note: str | None = None
+
+    @field_validator("importer", "exporter", mode="before")
+    @classmethod
+    def _iso_code(cls, value: Any) -> str:
+        return _country(value)
+
+    @model_validator(mode="after")
+    def _different_countries(self) -> Tranche:
+        if self.importer == self.exporter:
+            raise ValueError(f"importer and exporter are both '{self.importer}'")
+        return self
+
+    def applied_steps(self) -> list[tuple[dt.date, float]]:
+        """(date, additional rate) of the steps that apply, in date order."""
+        steps = sorted(self.schedule.items())
+        return [(day, step.rate) for day, step in steps if step.status.applies]
+
+    def rate_on(self, day: dt.date) -> float:
+        """The additional rate in force on ``day`` [fraction]; 0 before the first step."""
+        rate = 0.0
+        for start, value in self.applied_steps():
+            if start <= day:
+                rate = value
+        return rate
+
+
+class Horizon(_Frozen):
+    """The simulated dates, both ends included, cut into calendar-aligned periods."""
+
+    start: dt.date
+    end: dt.date
+    step: Step = "month"
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Horizon:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        if (self.end - self.start).days > 366 * 200:
+            raise ValueError("the horizon is longer than 200 years")
+        return self
+
+
+class Scenario(_Frozen):
+    """A tariff path: its sources, horizon and tranches."""
+
+    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")
+    title: str = Field(min_length=1)
+    description: str = ""
+    as_of: dt.date = Field(description="The date the scenario's facts describe.")
+    sources: dict[str, Source] = Field(default_factory=dict)
+    horizon: Horizon
+    tranches: dict[str, Tranche] = Field(min_length=1)
+
+    def source_refs(self) -> list[tuple[tuple[str, ...], str]]:
+        """Every (field path, source id) pair used in the scenario."""
+        refs: list[tuple[tuple[str, ...], str]] = []
+        for tid, tranche in self.tranches.items():
+            base = ("tranches", tid)
+            if tranche.source:
+                refs.append(((*base, "source"), tranche.source))
+            for name in ("imports", "base_rate"):
+                ref = getattr(tranche, name).source
+                if ref:
+                    refs.append(((*base, name, "source"), ref))
+            for day, step in tranche.schedule.items():
+                if step.source:
+                    refs.append(((*base, "schedule", day.isoformat(), "source"), step.source))
+        return refs

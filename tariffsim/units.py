@@ -1,0 +1,170 @@
+"""Units at the edges: parse money, flows, rates and durations with pint.
+
+Everything leaves this module as a plain float in the model's base units:
+USD, USD/year, fractions (0.25 for 25 %) and days. Nothing inside the engine
+sees pint. pint is imported on first use, so the CLI's ``--help`` stays fast.
+
+Conventions (pint's): a year is 365.25 days and a month is a twelfth of a
+year, so ``16.7 billion USD/month`` is exactly ``200.4 billion USD/year``.
+Currency is a dimension of its own; ``$`` is read as USD (pint would
+silently drop it), and ``billion``/``million``/``thousand``/``trillion`` are
+short-scale multipliers.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import cache
+from typing import Any
+
+from tariffsim.errors import TariffsimError, did_you_mean
+
+_KNOWN_WORDS = [
+    "USD",
+    "billion",
+    "million",
+    "thousand",
+    "trillion",
+    "year",
+    "month",
+    "week",
+    "day",
+    "quarter",
+    "percent",
+    "%",
+]
+_SAFE_TEXT = re.compile(r"[0-9A-Za-z_ .,/*%+\-$]+$")
+MAX_TEXT = 120
+"""Longest unit expression accepted [characters]."""
+
+
+@cache
+def registry() -> Any:  # pint.UnitRegistry; pint's generics add nothing here
+    """The shared unit registry, with currency and scale words defined."""
+    import pint
+
+    ureg: Any = pint.UnitRegistry(cache_folder=":auto:")
+    ureg.define("USD = [currency] = usd = dollar = dollars")
+    ureg.define("thousand = 1e3")
+    ureg.define("million = 1e6 = mn")
+    ureg.define("billion = 1e9 = bn")
+    ureg.define("trillion = 1e12")
+    ureg.define("quarter_year = year / 4 = quarter")
+    return ureg
+
+
+def _quantity(value: Any, expected: str) -> Any:
+    """Parse ``value`` into a pint Quantity, or raise a one-line error."""
+    ureg = registry()
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise TariffsimError(f"expected {expected}, got {value!r}")
+    if isinstance(value, (int, float)):
+        quantity = ureg.Quantity(float(value))
+    else:
+        text = value.strip()
+        if not text or len(text) > MAX_TEXT or not _SAFE_TEXT.match(text):
+            raise TariffsimError(f"expected {expected}, got {value!r}")
+        text = re.sub(r"(?<=\d),(?=\d{3})", "", text)  # 1,000 → 1000
+        text = text.replace("US$", "USD ").replace("$", "USD ")
+        try:
+            quantity = ureg.Quantity(text)
+        except Exception as exc:  # pint raises many types for unparseable text
+            raise TariffsimError(
+                f"expected {expected}, got {value!r}", hint=_unit_hint(exc)
+            ) from None
+        if not isinstance(quantity, ureg.Quantity):
+            quantity = ureg.Quantity(float(quantity))
+    magnitude = float(quantity.magnitude)
+    if not math.isfinite(magnitude):
+        raise TariffsimError(f"expected a finite number, got {value!r}")
+    return quantity
+
+
+def _unit_hint(exc: Exception) -> str | None:
+    name = getattr(exc, "unit_names", None) or getattr(exc, "args", [None])[0]
+    if isinstance(name, (tuple, list)):
+        name = name[0] if name else None
+    if isinstance(name, str) and " " not in name:
+        return did_you_mean(name, _KNOWN_WORDS) or f"unknown unit '{name}'"
+    return None
+
+
+def _convert(quantity: Any, unit: str, expected: str, original: Any) -> float:
+    import pint
+
+    try:
+        return float(quantity.to(unit).magnitude)
+    except pint.DimensionalityError:
+        dims = str(quantity.dimensionality) if not quantity.dimensionless else "no unit"
+        raise TariffsimError(f"expected {expected}, got {original!r} ({dims})") from None
+
+
+def parse_flow(value: Any) -> float:
+    """An import flow such as ``'200 billion USD/year'`` → USD per year [USD/year]."""
+    expected = "a flow of money per time like '200 billion USD/year'"
+    return _convert(_quantity(value, expected), "USD/year", expected, value)
+
+
+def parse_money(value: Any) -> float:
+    """An amount such as ``'50 billion USD'`` or ``'$50 billion'`` → USD."""
+    expected = "an amount of money like '50 billion USD'"
+    return _convert(_quantity(value, expected), "USD", expected, value)
+
+
+def parse_duration(value: Any) -> float:
+    """A duration such as ``'6 months'`` or ``'20 days'`` → days [d]."""
+    expected = "a duration like '6 months' or '20 days'"
+    quantity = _quantity(value, expected)
+    if quantity.dimensionless:
+        raise TariffsimError(
+            f"expected {expected}, got {value!r} without a unit",
+            hint=f"did you mean '{quantity.magnitude:g} days' or '{quantity.magnitude:g} months'?",
+        )
+    return _convert(quantity, "day", expected, value)
+
+
+def parse_rate(value: Any) -> float:
+    """An ad valorem rate such as ``'25 %'`` → a fraction (0.25).
+
+    A bare number is read as a fraction only in [0, 1]; a bare ``25`` is
+    refused, because it is unclear whether 25 % or 0.25 was meant.
+    """
+    expected = "a rate like '25 %'"
+    quantity = _quantity(value, expected)
+    if quantity.dimensionless and quantity.units == registry().dimensionless:
+        number = float(quantity.magnitude)
+        if abs(number) > 1:
+            raise TariffsimError(
+                f"expected {expected}, got {value!r} without a unit",
+                hint=f"did you mean '{number:g} %' or {number / 100:g}?",
+            )
+        rate = number
+    else:
+        rate = _convert(quantity, "dimensionless", expected, value)
+    if rate < 0:
+        raise TariffsimError(f"expected a rate of at least 0 %, got {value!r}")
+    return rate
+
+
+def parse_fraction(value: Any, what: str = "a share like '40 %' or 0.4") -> float:
+    """A share between 0 and 1 inclusive, written as a percentage or a fraction."""
+    share = parse_rate(value)
+    if share > 1:
+        raise TariffsimError(f"expected {what} between 0 and 100 %, got {value!r}")
+    return share
+
+
+def format_rate(fraction: float) -> str:
+    """0.25 → '25 %', 0.075 → '7.5 %'."""
+    return f"{fraction * 100:.4g} %"
+
+
+def format_usd(value: float) -> str:
+    """Money for people: '$12.33B', '$450.0M', '$1,234'."""
+    magnitude = abs(value)
+    if magnitude >= 1e9:
+        return f"${value / 1e9:,.2f}B"
+    if magnitude >= 1e6:
+        return f"${value / 1e6:,.1f}M"
+    return f"${value:,.0f}"

@@ -1,0 +1,33 @@
+"""Shared test set-up: numpy errors raise, paths to shipped scenarios, golden-file option."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = ROOT / "scenarios"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite the expected golden files from the current output",
+    )
+
+
+@pytest.fixture(autouse=True)
+def _numpy_errors_raise() -> Iterator[None]:
+    """Silent overflow, division by zero or NaN fail the test."""
+    with np.errstate(all="raise"):
+        yield
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
