@@ -48,12 +48,13 @@ class Result:
     ----------
     scenario : the scenario simulated.
     step : the reporting period used.
-    mode : ``"static"`` (imports do not respond to tariffs).
-    periods : one row per tranche × period. ``imports_usd`` [USD] accrued in the
+    mode : the headline mode: ``"static"`` (imports do not respond to tariffs).
+    periods : one row per mode × tranche × period (``mode`` column: ``"static"``;
+        a behavioural run adds ``"behavioural"`` rows beside the static ones). ``imports_usd`` [USD] accrued in the
         period; ``additional_rate`` the import-weighted additional rate [1];
         ``additional_duty_usd``, ``base_duty_usd``, ``total_duty_usd`` [USD];
         ``cumulative_duty_usd`` running total of ``total_duty_usd`` per tranche.
-    tranches : one row per tranche: totals over the horizon [USD] and the
+    tranches : one row per mode × tranche: totals over the horizon [USD] and the
         annualised run-rate at the horizon's end, ``run_rate_additional_usd``
         and ``run_rate_total_usd`` [USD/year].
     importers : one row per importer × period: imports, duties and the effective
@@ -77,8 +78,11 @@ class Result:
     def name(self) -> str:
         return self.scenario.name
 
-    def totals(self) -> dict[str, float]:
-        """Scenario totals over the horizon [USD] and run-rates [USD/year]."""
+    def totals(self, mode: str | None = None) -> dict[str, float]:
+        """Scenario totals over the horizon [USD] and run-rates [USD/year] of one mode.
+
+        ``mode`` defaults to the headline mode of the run.
+        """
         columns = [
             "imports_usd",
             "additional_duty_usd",
@@ -87,7 +91,8 @@ class Result:
             "run_rate_additional_usd",
             "run_rate_total_usd",
         ]
-        return {c: float(self.tranches[c].sum()) for c in columns}
+        rows = self.tranches[self.tranches["mode"] == (mode or self.mode)]
+        return {c: float(rows[c].sum()) for c in columns}
 
 
 def build_result(
@@ -109,6 +114,7 @@ def build_result(
     periods = pd.DataFrame(
         {
             "scenario": scenario.name,
+            "mode": mode,
             "tranche": np.repeat(ids, p),
             "label": np.repeat([t.label for t in scenario.tranches.values()], p),
             "importer": np.repeat([t.importer for t in scenario.tranches.values()], p),
@@ -131,6 +137,7 @@ def build_result(
     tranches = pd.DataFrame(
         {
             "scenario": scenario.name,
+            "mode": mode,
             "tranche": ids,
             "label": [t.label for t in scenario.tranches.values()],
             "importer": [t.importer for t in scenario.tranches.values()],
@@ -156,7 +163,7 @@ def build_result(
 
 def importer_rates(periods: pd.DataFrame) -> pd.DataFrame:
     """Effective rates per importer × period over all of the importer's tranches."""
-    keys = ["scenario", "importer", "period_start", "period_end"]
+    keys = ["scenario", "mode", "importer", "period_start", "period_end"]
     sums = (
         periods.groupby(keys, sort=False)[["imports_usd", "additional_duty_usd", "total_duty_usd"]]
         .sum()
