@@ -24,6 +24,7 @@ _ONE_DAY = dt.timedelta(days=1)
 
 PERIOD_COLUMNS = [
     "scenario",
+    "mode",
     "tranche",
     "label",
     "importer",
