@@ -52,7 +52,8 @@ class Result:
     mode : the headline mode: ``"static"`` (imports do not respond to tariffs).
     periods : one row per mode × tranche × period (``mode`` column: ``"static"``;
         a behavioural run adds ``"behavioural"`` rows beside the static ones).
-        ``imports_usd`` [USD] accrued in the period; ``additional_rate`` the import-weighted additional rate [1];
+        ``imports_usd`` [USD] accrued in the period; ``additional_rate`` the
+        import-weighted additional rate [1];
         ``additional_duty_usd``, ``base_duty_usd``, ``total_duty_usd`` [USD];
         ``cumulative_duty_usd`` running total of ``total_duty_usd`` per tranche.
     tranches : one row per mode × tranche: totals over the horizon [USD] and the
