@@ -48,7 +48,7 @@ class TariffsimError(Exception):
         field = f"{self.field}: " if self.field else ""
         hint = f" ({self.hint})" if self.hint else ""
         text = f"{place}{field}{self.message}{hint}"
-        return " ".join(text.split())
+        return " ".join(_printable(text).split())
 
     def located(self, *, file: str | Path | None = None, line: int | None = None) -> TariffsimError:
         """A copy with the place filled in where it was missing."""
@@ -59,6 +59,24 @@ class TariffsimError(Exception):
             field=self.field,
             hint=self.hint,
         )
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """``repr(value)`` cut to ``limit`` characters, for quoting input in a message."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _printable(text: str) -> str:
+    """Escape control characters and lone surrogates, so a message can't drive the terminal."""
+    if text.isprintable():
+        return text
+    return "".join(
+        ch
+        if ch.isprintable() or ch in " \t\n"
+        else ch.encode("unicode_escape", "backslashreplace").decode("ascii")
+        for ch in text
+    )
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:

@@ -27,7 +27,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from tariffsim.errors import TariffsimError
+from tariffsim.errors import TariffsimError, shown
 
 MAX_FILE_BYTES = 2_000_000
 """Largest scenario file read [bytes]; scenario files are hand-written and small."""
@@ -35,7 +35,11 @@ MAX_FILE_BYTES = 2_000_000
 MAX_NODES = 100_000
 """Most YAML nodes built per file, aliases counted each time they are used."""
 
+MAX_DEPTH = 50
+"""Deepest nesting of mappings and lists in a file; scenarios need fewer than 10 levels."""
+
 MAX_EXTENDS_DEPTH = 16
+"""Longest chain of ``extends`` parents."""
 
 Path_ = tuple[str, ...]
 Location = tuple[str, int]
@@ -55,10 +59,27 @@ _SPECIAL_FLOATS = {".inf": "inf", "+.inf": "inf", "-.inf": "-inf", ".nan": "nan"
 _DATE_KEY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})$")
 
 
+class _TooDeep(Exception):
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+
 class _PlainLoader(yaml.SafeLoader):
-    """SafeLoader's parser and composer with no implicit typing at all."""
+    """SafeLoader's parser and composer with no implicit typing at all, and a nesting bound."""
 
     yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012 (class attribute of PyYAML)
+    _depth = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        # The composer recurses once per level: refuse deep nesting before Python's
+        # recursion limit turns it into a RecursionError.
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _TooDeep(self.peek_event().start_mark.line + 1)  # type: ignore[no-untyped-call]
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 @dataclass
@@ -100,23 +121,28 @@ def _resolved(path: Path) -> Path:
 
 def _read_with_parents(path: Path, stack: list[Path], root: Path) -> Document:
     real = _resolved(path)
-    if real in stack:
-        chain = " → ".join(p.name for p in [*stack, real])
-        raise TariffsimError(f"'extends' forms a cycle: {chain}", file=path, field="extends")
-    if len(stack) >= MAX_EXTENDS_DEPTH:
-        raise TariffsimError(
-            f"'extends' chain deeper than {MAX_EXTENDS_DEPTH} files", file=path, field="extends"
-        )
     data, lines = parse_file(path)
     parent_ref = data.pop("extends", None)
     if parent_ref is None:
         return Document(data, lines, [str(path)])
-    place = lines[("extends",)]
+    file, line = place = lines.pop(("extends",))
     parent = _parent_path(path, parent_ref, root, place)
-    base = _read_with_parents(parent, [*stack, real], root)
-    lines.pop(("extends",), None)
+    chain = [*stack, real]
+    if _resolved(parent) in chain:
+        names = " → ".join(p.name for p in [*chain, _resolved(parent)])
+        raise TariffsimError(
+            f"'extends' forms a cycle: {names}", file=file, line=line, field="extends"
+        )
+    if len(chain) >= MAX_EXTENDS_DEPTH:
+        raise TariffsimError(
+            f"'extends' chain longer than {MAX_EXTENDS_DEPTH} files",
+            file=file,
+            line=line,
+            field="extends",
+        )
+    base = _read_with_parents(parent, chain, root)
     base.data.pop("name", None)  # a name belongs to its own file; it is never inherited
-    merged = merge(base.data, data, base.lines, lines, ())
+    merged = merge(base.data, data, base.lines, lines)
     return Document(merged, base.lines, [str(path), *base.files])
 
 
@@ -124,7 +150,7 @@ def _parent_path(path: Path, ref: object, root: Path, place: Location) -> Path:
     file, line = place
     if not isinstance(ref, str) or not ref.strip():
         raise TariffsimError(
-            f"expected a file name like 'base.yaml', got {ref!r}",
+            f"expected a file name like 'base.yaml', got {shown(ref)}",
             file=file,
             line=line,
             field="extends",
@@ -172,33 +198,49 @@ def merge(
     over: dict[str, Any],
     base_lines: dict[Path_, Location],
     over_lines: dict[Path_, Location],
-    prefix: Path_,
 ) -> dict[str, Any]:
     """Deep-merge ``over`` onto ``base`` in place and return ``base``.
 
     Mappings merge key by key (so schedules merge by date); any other value
     replaces the inherited one; ``null`` removes the inherited key. The line
     map ``base_lines`` is updated to point at the winning values.
+
+    Notes
+    -----
+    The line map is rebuilt in one pass rather than edited per key, which
+    would cost (keys × lines) on a large file: a path keeps its parent's line
+    if it still exists in the merged data, and the child's line wins wherever
+    the child has one. Lines are recorded only for mapping keys, so a path
+    under a replaced value that still exists is always one the child wrote.
     """
-    for key, value in over.items():
-        path = (*prefix, key)
-        if value is None:
-            base.pop(key, None)
-            _drop_lines(base_lines, path)
-            continue
-        if isinstance(value, dict) and isinstance(base.get(key), dict):
-            base_lines[path] = over_lines[path]
-            merge(base[key], value, base_lines, over_lines, path)
-        else:
-            _drop_lines(base_lines, path)
-            base[key] = value
-            base_lines.update({p: loc for p, loc in over_lines.items() if p[: len(path)] == path})
+    _merge_data(base, over)
+    kept = {p: loc for p, loc in base_lines.items() if p not in over_lines and _exists(base, p)}
+    base_lines.clear()
+    base_lines.update(kept)
+    base_lines.update({p: loc for p, loc in over_lines.items() if _exists(base, p)})
     return base
 
 
-def _drop_lines(lines: dict[Path_, Location], path: Path_) -> None:
-    for p in [p for p in lines if p[: len(path)] == path]:
-        del lines[p]
+def _merge_data(base: dict[str, Any], over: dict[str, Any]) -> None:
+    for key, value in over.items():
+        if value is None:
+            base.pop(key, None)
+        elif isinstance(value, dict) and isinstance(base.get(key), dict):
+            _merge_data(base[key], value)
+        else:
+            base[key] = value
+
+
+def _exists(data: Any, path: Path_) -> bool:
+    """Whether ``path`` names a mapping key in ``data``."""
+    for part in path:
+        if isinstance(data, dict) and part in data:
+            data = data[part]
+        elif isinstance(data, list) and part.isdigit() and int(part) < len(data):
+            data = data[int(part)]
+        else:
+            return False
+    return True
 
 
 def parse_file(path: Path) -> tuple[dict[str, Any], dict[Path_, Location]]:
@@ -213,8 +255,23 @@ def parse_file(path: Path) -> tuple[dict[str, Any], dict[Path_, Location]]:
         raise TariffsimError(
             f"malformed YAML: {what}", file=name, line=mark.line + 1 if mark else None
         ) from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        raise TariffsimError(
+            f"control character U+{exc.character:04X} is not allowed in YAML",
+            file=name,
+            line=line,
+            hint="remove control characters from the file",
+        ) from None
     except yaml.YAMLError as exc:
         raise TariffsimError(f"malformed YAML: {exc}", file=name) from None
+    except _TooDeep as exc:
+        raise TariffsimError(
+            f"mappings and lists nested more than {MAX_DEPTH} levels deep",
+            file=name,
+            line=exc.line,
+            hint="scenario files need only a few levels",
+        ) from None
     if node is None:
         raise TariffsimError("the file is empty, expected a scenario mapping", file=name)
     if not isinstance(node, MappingNode):
@@ -290,7 +347,7 @@ class _Builder:
         if node.tag not in _CORE_TAGS:
             raise self._fail(
                 node,
-                f"YAML tag '{node.tag}' is not allowed",
+                f"YAML tag '{node.tag.replace('tag:yaml.org,2002:', '!!')}' is not allowed",
                 path,
                 hint="scenario files hold plain values only",
             )
@@ -346,7 +403,9 @@ def _scalar(node: ScalarNode) -> Any:
     if lowered in ("true", "false"):
         return lowered == "true"
     if _INT.match(text):
-        return int(text.replace("_", ""))
+        # Python refuses to parse ints of thousands of digits; such a number is inf to us.
+        digits = text.replace("_", "")
+        return int(digits) if len(digits) <= 18 else float(digits)
     if lowered in _SPECIAL_FLOATS:
         return float(_SPECIAL_FLOATS[lowered])
     if _FLOAT.match(text) and any(ch.isdigit() for ch in text):

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from tariffsim.errors import TariffsimError, did_you_mean
+from tariffsim.errors import TariffsimError, did_you_mean, shown
 from tariffsim.loading import Document, read_document
 from tariffsim.schema import Scenario
 
@@ -30,7 +30,21 @@ _MESSAGES = {
     "string_type": "expected text",
     "dict_type": "expected a mapping of keys to values",
     "literal_error": None,  # pydantic's own text names the choices
+    "string_pattern_mismatch": "expected letters, digits, '_', '.' or '-' only",
+    "too_short": "expected at least one entry",
+    "string_too_short": "expected non-empty text",
 }
+
+_QUOTE_INPUT = {
+    "date_from_datetime_parsing",
+    "date_parsing",
+    "date_type",
+    "string_type",
+    "dict_type",
+}
+
+_SCALAR_FORM = ("value", "rate")
+"""Fields a user may write as a bare scalar (``imports: 200 billion USD/year``)."""
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -61,8 +75,13 @@ def _located_error(
     exc: ValidationError, document: Document, model: type[BaseModel]
 ) -> TariffsimError:
     errors = exc.errors(include_url=False)
+    # An unknown key is most often a misspelt known one, which then also shows up as missing:
+    # name the unknown key first, with its "did you mean".
+    errors.sort(key=lambda error: error["type"] != "extra_forbidden")
     first = errors[0]
     loc = tuple(str(part) for part in first["loc"] if part != "[key]")
+    if loc and loc[-1] in _SCALAR_FORM and not isinstance(_at(document.data, loc[:-1]), dict):
+        loc = loc[:-1]  # the user wrote the scalar form; don't name a key they never wrote
     field = ".".join(loc) or None
     file, line = document.locate(loc) or (document.files[0], None)
     more = f" [and {len(errors) - 1} more problem(s)]" if len(errors) > 1 else ""
@@ -78,9 +97,24 @@ def _located_error(
         )
     message = _MESSAGES.get(first["type"]) or _clean(first["msg"])
     given = first.get("input")
-    if first["type"] in ("date_from_datetime_parsing", "date_parsing", "date_type"):
-        message += f", got {given!r}"
+    if message.startswith("Input should be "):
+        message = "expected " + message.removeprefix("Input should be ")
+    quote = first["type"] in _QUOTE_INPUT or message.startswith("expected ")
+    if quote and ", got " not in message:
+        message += f", got {shown(given)}"
     return TariffsimError(message + more, file=file, line=line, field=field)
+
+
+def _at(data: Any, loc: tuple[str, ...]) -> Any:
+    """The value at ``loc`` in plain data, or None."""
+    for part in loc:
+        if isinstance(data, dict):
+            data = data.get(part)
+        elif isinstance(data, list) and part.isdigit() and int(part) < len(data):
+            data = data[int(part)]
+        else:
+            return None
+    return data
 
 
 def _clean(message: str) -> str:

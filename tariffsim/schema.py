@@ -9,16 +9,64 @@ I/O; mapping errors back to file lines happens in :mod:`tariffsim.scenario`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from tariffsim import units
 from tariffsim.countries import ALIASES, ISO_ALPHA2
-from tariffsim.errors import TariffsimError
+from tariffsim.errors import TariffsimError, shown
 
 Step = Literal["day", "week", "month", "quarter", "year"]
+
+FIRST_DATE = dt.date(1800, 1, 1)
+LAST_DATE = dt.date(2299, 12, 31)
+"""Dates outside this range are refused: they are typos, and calendars near year 9999 overflow."""
+
+MAX_FLOW = 1e15
+"""Largest import flow accepted [USD/year], about 40 times world merchandise imports."""
+
+MAX_RATE = 100.0
+"""Largest ad valorem rate accepted [fraction] (10,000 %)."""
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_date(value: Any) -> dt.date:
+    """A date written ``YYYY-MM-DD`` (pydantic alone would take 1546300800 as a date)."""
+    if isinstance(value, dt.datetime) or not isinstance(value, (str, dt.date)):
+        raise ValueError(f"expected a date like 2019-01-01, got {shown(value)}")
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            if not _ISO_DATE.match(text):
+                raise ValueError
+            value = dt.date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"expected a date like 2019-01-01, got {shown(value)}") from None
+    day: dt.date = value
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise ValueError(f"expected a date between {FIRST_DATE} and {LAST_DATE}, got {day}")
+    return day
+
+
+IsoDate = Annotated[
+    dt.date,
+    BeforeValidator(_iso_date),
+    WithJsonSchema({"type": "string", "format": "date"}),
+]
+"""A calendar date written ``YYYY-MM-DD``, between :data:`FIRST_DATE` and :data:`LAST_DATE`."""
 
 
 class _Frozen(BaseModel):
@@ -39,7 +87,7 @@ class Source(_Frozen):
 
     title: str = Field(min_length=1)
     publisher: str | None = None
-    date: dt.date | None = None
+    date: IsoDate | None = None
     url: str | None = None
     note: str | None = Field(None, description="A short paraphrase of the fact taken from it.")
 
@@ -70,8 +118,19 @@ class Flow(_Sourced):
     def _parse(cls, value: Any) -> float:
         flow = _as_value_error(units.parse_flow, value)
         if flow < 0:
-            raise ValueError(f"expected a flow of at least 0 USD/year, got {value!r}")
+            raise ValueError(f"expected a flow of at least 0 USD/year, got {shown(value)}")
+        if flow > MAX_FLOW:
+            raise ValueError(
+                f"expected a flow of at most {MAX_FLOW:.0e} USD/year, got {shown(value)}"
+            )
         return flow
+
+
+def _rate(value: Any) -> float:
+    rate = _as_value_error(units.parse_rate, value)
+    if rate > MAX_RATE:
+        raise ValueError(f"expected a rate of at most {MAX_RATE * 100:,.0f} %, got {shown(value)}")
+    return rate
 
 
 class Rate(_Sourced):
@@ -80,7 +139,7 @@ class Rate(_Sourced):
     @field_validator("value", mode="before")
     @classmethod
     def _parse(cls, value: Any) -> float:
-        return _as_value_error(units.parse_rate, value)
+        return _rate(value)
 
 
 class StepStatus(StrEnum):
@@ -102,7 +161,7 @@ class ScheduleStep(_Frozen):
     rate: float = Field(description="Additional ad valorem rate from this date [fraction].")
     text: str = Field(description="The rate as written in the file.")
     status: StepStatus = StepStatus.IN_FORCE
-    announced: dt.date | None = Field(None, description="When the step was made public.")
+    announced: IsoDate | None = Field(None, description="When the step was made public.")
     source: str | None = None
     note: str | None = None
 
@@ -118,12 +177,12 @@ class ScheduleStep(_Frozen):
     @field_validator("rate", mode="before")
     @classmethod
     def _parse(cls, value: Any) -> float:
-        return _as_value_error(units.parse_rate, value)
+        return _rate(value)
 
 
 def _country(value: Any) -> str:
     if not isinstance(value, str):
-        raise ValueError(f"expected an ISO 3166 alpha-2 code like 'US', got {value!r}")
+        raise ValueError(f"expected an ISO 3166 alpha-2 code like 'US', got {shown(value)}")
     code = value.strip().upper()
     if code in ISO_ALPHA2:
         return code
@@ -131,7 +190,7 @@ def _country(value: Any) -> str:
         raise ValueError(
             f"'{value}' is not an ISO 3166 alpha-2 code (did you mean '{ALIASES[code]}'?)"
         )
-    raise ValueError(f"expected an ISO 3166 alpha-2 code like 'US' or 'CN', got {value!r}")
+    raise ValueError(f"expected an ISO 3166 alpha-2 code like 'US' or 'CN', got {shown(value)}")
 
 
 class Tranche(_Frozen):
@@ -145,7 +204,7 @@ class Tranche(_Frozen):
         default_factory=lambda: Rate(value=0.0, text="0 %"),
         description="MFN (base) ad valorem rate, constant over the horizon [fraction].",
     )
-    schedule: dict[dt.date, ScheduleStep] = Field(default_factory=dict)
+    schedule: dict[IsoDate, ScheduleStep] = Field(default_factory=dict)
     source: str | None = Field(None, description="Default source for the tranche's numbers.")
     note: str | None = None
 
@@ -154,11 +213,12 @@ class Tranche(_Frozen):
     def _iso_code(cls, value: Any) -> str:
         return _country(value)
 
-    @model_validator(mode="after")
-    def _different_countries(self) -> Tranche:
-        if self.importer == self.exporter:
-            raise ValueError(f"importer and exporter are both '{self.importer}'")
-        return self
+    @field_validator("exporter")
+    @classmethod
+    def _different_countries(cls, value: str, info: ValidationInfo) -> str:
+        if value == info.data.get("importer"):
+            raise ValueError(f"the exporter is the importer '{value}'")
+        return value
 
     def applied_steps(self) -> list[tuple[dt.date, float]]:
         """(date, additional rate) of the steps that apply, in date order."""
@@ -177,17 +237,21 @@ class Tranche(_Frozen):
 class Horizon(_Frozen):
     """The simulated dates, both ends included, cut into calendar-aligned periods."""
 
-    start: dt.date
-    end: dt.date
+    start: IsoDate
+    end: IsoDate
     step: Step = "month"
 
-    @model_validator(mode="after")
-    def _ordered(self) -> Horizon:
-        if self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
-        if (self.end - self.start).days > 366 * 200:
+    @field_validator("end")
+    @classmethod
+    def _ordered(cls, end: dt.date, info: ValidationInfo) -> dt.date:
+        start = info.data.get("start")
+        if start is None:
+            return end
+        if end < start:
+            raise ValueError(f"end {end} is before start {start}")
+        if (end - start).days > 366 * 200:
             raise ValueError("the horizon is longer than 200 years")
-        return self
+        return end
 
 
 class Scenario(_Frozen):
@@ -196,7 +260,7 @@ class Scenario(_Frozen):
     name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")
     title: str = Field(min_length=1)
     description: str = ""
-    as_of: dt.date = Field(description="The date the scenario's facts describe.")
+    as_of: IsoDate = Field(description="The date the scenario's facts describe.")
     sources: dict[str, Source] = Field(default_factory=dict)
     horizon: Horizon
     tranches: dict[str, Tranche] = Field(min_length=1)

@@ -18,7 +18,7 @@ import re
 from functools import cache
 from typing import Any
 
-from tariffsim.errors import TariffsimError, did_you_mean
+from tariffsim.errors import TariffsimError, did_you_mean, shown
 
 _KNOWN_WORDS = [
     "USD",
@@ -58,31 +58,49 @@ def _quantity(value: Any, expected: str) -> Any:
     """Parse ``value`` into a pint Quantity, or raise a one-line error."""
     ureg = registry()
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise TariffsimError(f"expected {expected}, got {value!r}")
+        raise TariffsimError(f"expected {expected}, got {shown(value)}")
     if isinstance(value, (int, float)):
-        quantity = ureg.Quantity(float(value))
+        quantity = ureg.Quantity(_finite(value, value))
     else:
         text = value.strip()
         if not text or len(text) > MAX_TEXT or not _SAFE_TEXT.match(text):
-            raise TariffsimError(f"expected {expected}, got {value!r}")
+            raise TariffsimError(f"expected {expected}, got {shown(value)}")
+        if "**" in text:
+            # pint evaluates powers with Python ints: '10**10**10' would never finish.
+            raise TariffsimError(
+                f"expected {expected}, got {shown(value)}",
+                hint="powers ('**') are not allowed; write 1e9 or 'billion'",
+            )
         text = re.sub(r"(?<=\d),(?=\d{3})", "", text)  # 1,000 → 1000
         text = text.replace("US$", "USD ").replace("$", "USD ")
         try:
             quantity = ureg.Quantity(text)
         except Exception as exc:  # pint raises many types for unparseable text
             raise TariffsimError(
-                f"expected {expected}, got {value!r}", hint=_unit_hint(exc)
+                f"expected {expected}, got {shown(value)}", hint=_unit_hint(exc)
             ) from None
         if not isinstance(quantity, ureg.Quantity):
-            quantity = ureg.Quantity(float(quantity))
-    magnitude = float(quantity.magnitude)
-    if not math.isfinite(magnitude):
-        raise TariffsimError(f"expected a finite number, got {value!r}")
+            quantity = ureg.Quantity(quantity)
+        if not isinstance(quantity.magnitude, (int, float)):
+            raise TariffsimError(f"expected {expected}, got {shown(value)}")
+        _finite(quantity.magnitude, value)
     return quantity
 
 
+def _finite(number: float, original: Any) -> float:
+    """``number`` as a finite float, or a one-line error quoting ``original``."""
+    try:
+        result = float(number)
+    except OverflowError:
+        result = math.inf
+    if not math.isfinite(result):
+        raise TariffsimError(f"expected a finite number, got {shown(original)}")
+    return result
+
+
 def _unit_hint(exc: Exception) -> str | None:
-    name = getattr(exc, "unit_names", None) or getattr(exc, "args", [None])[0]
+    args = getattr(exc, "args", ())
+    name = getattr(exc, "unit_names", None) or (args[0] if args else None)
     if isinstance(name, (tuple, list)):
         name = name[0] if name else None
     if isinstance(name, str) and " " not in name:
@@ -94,10 +112,13 @@ def _convert(quantity: Any, unit: str, expected: str, original: Any) -> float:
     import pint
 
     try:
-        return float(quantity.to(unit).magnitude)
+        converted = quantity.to(unit).magnitude
     except pint.DimensionalityError:
         dims = str(quantity.dimensionality) if not quantity.dimensionless else "no unit"
-        raise TariffsimError(f"expected {expected}, got {original!r} ({dims})") from None
+        raise TariffsimError(f"expected {expected}, got {shown(original)} ({dims})") from None
+    except (ArithmeticError, ValueError):
+        raise TariffsimError(f"expected a finite number, got {shown(original)}") from None
+    return _finite(converted, original)
 
 
 def parse_flow(value: Any) -> float:
@@ -118,7 +139,7 @@ def parse_duration(value: Any) -> float:
     quantity = _quantity(value, expected)
     if quantity.dimensionless:
         raise TariffsimError(
-            f"expected {expected}, got {value!r} without a unit",
+            f"expected {expected}, got {shown(value)} without a unit",
             hint=f"did you mean '{quantity.magnitude:g} days' or '{quantity.magnitude:g} months'?",
         )
     return _convert(quantity, "day", expected, value)
@@ -136,14 +157,14 @@ def parse_rate(value: Any) -> float:
         number = float(quantity.magnitude)
         if abs(number) > 1:
             raise TariffsimError(
-                f"expected {expected}, got {value!r} without a unit",
+                f"expected {expected}, got {shown(value)} without a unit",
                 hint=f"did you mean '{number:g} %' or {number / 100:g}?",
             )
         rate = number
     else:
         rate = _convert(quantity, "dimensionless", expected, value)
     if rate < 0:
-        raise TariffsimError(f"expected a rate of at least 0 %, got {value!r}")
+        raise TariffsimError(f"expected a rate of at least 0 %, got {shown(value)}")
     return rate
 
 
@@ -151,7 +172,7 @@ def parse_fraction(value: Any, what: str = "a share like '40 %' or 0.4") -> floa
     """A share between 0 and 1 inclusive, written as a percentage or a fraction."""
     share = parse_rate(value)
     if share > 1:
-        raise TariffsimError(f"expected {what} between 0 and 100 %, got {value!r}")
+        raise TariffsimError(f"expected {what} between 0 and 100 %, got {shown(value)}")
     return share
 
 
