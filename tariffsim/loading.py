@@ -338,10 +338,13 @@ class _Builder:
     def build(self, node: Node, path: Path_) -> Any:
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise self._fail(
-                node,
+            # Name the top-level key being expanded: deeper paths run through aliased copies.
+            top = path[:1]
+            raise TariffsimError(
                 f"more than {MAX_NODES:,} YAML values (after expanding aliases)",
-                path,
+                file=self.file,
+                line=self.lines.get(top, (self.file, node.start_mark.line + 1))[1],
+                field=".".join(top) or None,
                 hint="aliases that expand without bound are refused",
             )
         if node.tag not in _CORE_TAGS:
