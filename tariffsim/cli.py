@@ -94,8 +94,8 @@ def run(
     from tariffsim.scenario import load_scenario
     from tariffsim.simulate import simulate
 
-    for target in (output, plot):
-        refuse_overwriting_inputs(target, files)
+    refuse_overwriting_inputs(output, files, "--output")
+    refuse_overwriting_inputs(plot, files, "--plot")
     results = [simulate(load_scenario(f), step.value if step else None) for f in files]
     if fmt is FormatChoice.table:
         text = "\n".join(render_summary(r) for r in results)

@@ -2,7 +2,8 @@
 
 Each writer renders into a temporary file in the target folder and moves it
 into place with :func:`os.replace`, so an interrupted run (an error, Ctrl-C)
-leaves the previous file or none, never half of one.
+leaves the previous file or none, never half of one. No output may replace a
+file the command reads.
 """
 
 from __future__ import annotations
@@ -54,19 +55,37 @@ def write_text(path: str | Path, text: str) -> Path:
     return write_atomic(path, render)
 
 
-def refuse_overwriting_inputs(output: str | Path | None, inputs: Iterable[str | Path]) -> None:
-    """Refuse an ``--output`` that would replace one of the command's input files."""
+def refuse_overwriting_inputs(
+    output: str | Path | None, inputs: Iterable[str | Path], option: str = "--output"
+) -> None:
+    """Refuse an output file that would replace one of the command's input files.
+
+    The inputs count with every parent they ``extends``, so running
+    ``escalate.yaml -o base.yaml`` can't destroy the baseline it reads.
+    """
     if output is None:
         return
     target = Path(output).resolve()
-    for source in inputs:
-        if Path(source).resolve() == target:
+    for source in _with_parents(inputs):
+        if source.resolve() == target:
             raise TariffsimError(
-                "refusing to overwrite an input file with output",
+                "refusing to overwrite an input file",
                 file=output,
-                field="--output",
-                hint="choose another output file name",
+                field=option,
+                hint="choose another file name",
             )
+
+
+def _with_parents(inputs: Iterable[str | Path]) -> list[Path]:
+    """The input files and the files they extend; unreadable ones are left to the loader."""
+    from tariffsim.loading import read_document
+
+    found: list[Path] = []
+    for source in inputs:
+        found.append(Path(source))
+        with contextlib.suppress(TariffsimError):  # the command reports it when it loads
+            found.extend(Path(f) for f in read_document(source).files[1:])
+    return found
 
 
 def to_json_text(payload: Any) -> str:
