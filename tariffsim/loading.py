@@ -29,7 +29,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from tariffsim.errors import TariffsimError, shown
 
-MAX_FILE_BYTES = 2_000_000
+MAX_FILE_BYTES = 1_000_000
 """Largest scenario file read [bytes]; scenario files are hand-written and small."""
 
 MAX_NODES = 100_000

@@ -66,6 +66,8 @@ def refuse_overwriting_inputs(
     if output is None:
         return
     target = Path(output).resolve()
+    if not target.exists():
+        return  # nothing there to lose; spares reading the inputs twice
     for source in _with_parents(inputs):
         if source.resolve() == target:
             raise TariffsimError(

@@ -246,7 +246,7 @@ CASES = [
         "extends_not_text.yaml:2: extends:",
         ("expected a file name like 'base.yaml'",),
     ),
-    Case("too_large.yaml", "too_large.yaml:", ("scenario files are limited to 2,000,000",)),
+    Case("too_large.yaml", "too_large.yaml:", ("scenario files are limited to 1,000,000",)),
 ]
 
 GENERATED = {"missing.yaml", "too_large.yaml"}
