@@ -34,8 +34,8 @@ FIRST_DATE = dt.date(1800, 1, 1)
 LAST_DATE = dt.date(2299, 12, 31)
 """Dates outside this range are refused: they are typos, and calendars near year 9999 overflow."""
 
-MAX_FLOW = 1e15
-"""Largest import flow accepted [USD/year], about 40 times world merchandise imports."""
+MAX_FLOW = 1e18
+"""Largest import flow accepted [USD/year]: a typo guard, some 40,000 times world imports."""
 
 MAX_RATE = 100.0
 """Largest ad valorem rate accepted [fraction] (10,000 %)."""

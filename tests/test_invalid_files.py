@@ -108,7 +108,7 @@ CASES = [
     Case(
         "flow_too_large.yaml",
         "flow_too_large.yaml:11: tranches.list3.imports:",
-        ("at most 1e+15 USD/year", "got '1e20 USD/year'"),
+        ("at most 1e+18 USD/year", "got '1e20 USD/year'"),
     ),
     Case(
         "rate_too_large.yaml",
