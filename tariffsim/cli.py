@@ -96,7 +96,12 @@ def run(
 
     refuse_overwriting_inputs(output, files, "--output")
     refuse_overwriting_inputs(plot, files, "--plot")
-    results = [simulate(load_scenario(f), step.value if step else None) for f in files]
+    results = []
+    for f in files:
+        try:
+            results.append(simulate(load_scenario(f), step.value if step else None))
+        except TariffsimError as exc:
+            raise exc.located(file=f) from None
     if fmt is FormatChoice.table:
         text = "\n".join(render_summary(r) for r in results)
         if output is None:

@@ -293,13 +293,19 @@ def _read_text(path: Path) -> str:
         if path.is_dir():
             raise TariffsimError("is a directory, expected a scenario file", file=name)
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        raw = b""
+        if size <= MAX_FILE_BYTES:
+            # Read one byte past the limit rather than trust the size on disk: a pipe or a
+            # device such as /dev/zero reports 0 bytes and never ends.
+            with path.open("rb") as stream:
+                raw = stream.read(MAX_FILE_BYTES + 1)
+        if size > MAX_FILE_BYTES or len(raw) > MAX_FILE_BYTES:
+            found = f"{size:,} bytes" if size > MAX_FILE_BYTES else "endless (a device or pipe)"
             raise TariffsimError(
-                f"file is {size:,} bytes; scenario files are limited to {MAX_FILE_BYTES:,}",
+                f"file is {found}; scenario files are limited to {MAX_FILE_BYTES:,} bytes",
                 file=name,
                 hint="split product lists into a membership CSV",
             )
-        raw = path.read_bytes()
     except FileNotFoundError:
         raise TariffsimError("file not found", file=name, hint=_sibling_hint(path)) from None
     except OSError as exc:

@@ -12,9 +12,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from tariffsim import engine
+from tariffsim.errors import TariffsimError
 from tariffsim.results import Result, build_result
 from tariffsim.schema import Scenario, Step
 from tariffsim.timeline import FloatArray, Grid, build_grid, day_number, step_function
+
+MAX_ROWS = 5_000_000
+"""Most tranche × period rows in one run (about 1.5 GB of result frames)."""
+
+MAX_CELLS = 50_000_000
+"""Most tranche × slice cells in one run (about 2 GB of engine arrays)."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,7 @@ def scenario_arrays(scenario: Scenario, step: Step | None = None) -> Inputs:
         step or horizon.step,
         change_dates=[day for tranche_steps in steps for day, _ in tranche_steps],
     )
+    _check_size(len(tranches), grid)
     step_days = [[day_number(d) for d, _ in s] for s in steps]
     step_rates = [[r for _, r in s] for s in steps]
     last_day = np.array([day_number(horizon.end)], dtype=np.int64)
@@ -57,6 +65,18 @@ def scenario_arrays(scenario: Scenario, step: Step | None = None) -> Inputs:
         additional_rate=step_function(step_days, step_rates, grid.slice_start),
         additional_rate_at_end=step_function(step_days, step_rates, last_day)[:, 0],
     )
+
+
+def _check_size(tranches: int, grid: Grid) -> None:
+    """Refuse a run whose arrays or frames would not fit in memory, before allocating them."""
+    rows, cells = tranches * len(grid.period_start), tranches * len(grid.slice_start)
+    if rows > MAX_ROWS or cells > MAX_CELLS:
+        raise TariffsimError(
+            f"{tranches:,} tranches × {len(grid.period_start):,} periods is too large a run"
+            f" (limits: {MAX_ROWS:,} rows, {MAX_CELLS:,} slices)",
+            field="horizon",
+            hint="use a coarser --step or a shorter horizon",
+        )
 
 
 def simulate(scenario: Scenario, step: Step | None = None) -> Result:

@@ -246,7 +246,7 @@ CASES = [
         "extends_not_text.yaml:2: extends:",
         ("expected a file name like 'base.yaml'",),
     ),
-    Case("too_large.yaml", "too_large.yaml:", ("scenario files are limited to 1,000,000",)),
+    Case("too_large.yaml", "too_large.yaml:", ("scenario files are limited to 1,000,000 bytes",)),
 ]
 
 GENERATED = {"missing.yaml", "too_large.yaml"}
@@ -291,3 +291,34 @@ def test_bad_file_gives_one_located_line(
     assert "Traceback" not in result.output
     assert result.stdout == ""
     assert not output.exists()
+
+
+def test_run_too_large_for_memory_is_refused(tmp_path: Path) -> None:
+    # A valid file: 100 tranches over 200 years is fine monthly, 7.3 million rows daily.
+    rows = ["title: t", "as_of: 1900-01-01", "horizon: {start: 1900-01-01, end: 2099-12-31}"]
+    rows.append("tranches:")
+    rows += [
+        f"  t{i}: {{label: t, importer: US, exporter: CN, imports: 1 billion USD/year}}"
+        for i in range(100)
+    ]
+    path = tmp_path / "long.yaml"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    output = tmp_path / "out.csv"
+
+    result = CliRunner().invoke(app, ["run", str(path), "--step", "day", "-o", str(output)])
+
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"tariffsim: error: {path}: horizon: 100 tranches × 73,049 periods")
+    assert "use a coarser --step" in line
+    assert not output.exists()
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero here")
+def test_endless_device_is_refused_without_reading_it_all() -> None:
+    result = CliRunner().invoke(app, ["validate", "/dev/zero"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "tariffsim: error: /dev/zero: file is endless (a device or pipe); scenario files are"
+        " limited to 1,000,000 bytes (split product lists into a membership CSV)\n"
+    )
