@@ -56,6 +56,8 @@ _CORE_TAGS = {
 _INT = re.compile(r"[-+]?(0|[1-9][0-9_]*)$")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?$")
 _SPECIAL_FLOATS = {".inf": "inf", "+.inf": "inf", "-.inf": "-inf", ".nan": "nan"}
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+"""Characters a YAML escape can produce that must not reach a terminal or a UTF-8 file."""
 _DATE_KEY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})$")
 
 
@@ -353,6 +355,14 @@ class _Builder:
                 field=".".join(top) or None,
                 hint="aliases that expand without bound are refused",
             )
+        if len(path) > MAX_DEPTH:  # an alias inside its own anchor never ends
+            raise self._fail(
+                node,
+                f"mappings and lists nested more than {MAX_DEPTH} levels deep"
+                " (after expanding aliases)",
+                path[:1],
+                hint="an alias may not refer to the value that contains it",
+            )
         if node.tag not in _CORE_TAGS:
             raise self._fail(
                 node,
@@ -365,13 +375,25 @@ class _Builder:
         if isinstance(node, SequenceNode):
             return [self.build(item, (*path, str(i))) for i, item in enumerate(node.value)]
         assert isinstance(node, ScalarNode)
+        self._check_text(node, node.value, path)
         return _scalar(node)
+
+    def _check_text(self, node: Node, text: str, path: Path_) -> None:
+        bad = _CONTROL.search(text)
+        if bad:
+            raise self._fail(
+                node,
+                f"text holds the control or invalid character U+{ord(bad.group()):04X}",
+                path,
+                hint="remove escapes such as \\e or \\x1b from the text",
+            )
 
     def _pairs(self, node: MappingNode, path: Path_) -> Iterator[tuple[str, Any]]:
         seen: dict[str, int] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 raise self._fail(key_node, "expected a plain key, got a mapping or list", path)
+            self._check_text(key_node, key_node.value, path)
             key = _canonical_key(key_node.value)
             line = key_node.start_mark.line + 1
             if key == "<<":

@@ -215,6 +215,16 @@ CASES = [
         "merge_key.yaml:8: tranches.list3:",
         ("merge keys ('<<') are not supported", "use 'extends: parent.yaml'"),
     ),
+    Case(
+        "recursive_alias.yaml",
+        "recursive_alias.yaml:8: tranches:",
+        ("nested more than 50 levels deep (after expanding aliases)", "may not refer to the value"),
+    ),
+    Case(
+        "escaped_control.yaml",
+        "escaped_control.yaml:8: tranches.list3.label:",
+        ("control or invalid character U+001B", "remove escapes"),
+    ),
     Case("deep_nesting.yaml", "deep_nesting.yaml:2:", ("nested more than 50 levels",)),
     Case(
         "extends_missing.yaml",

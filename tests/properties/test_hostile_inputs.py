@@ -225,9 +225,18 @@ TAGS = [
 @st.composite
 def crafted_texts(draw: st.DrawFn, marker: str) -> bytes:
     """Hand-shaped attacks: alias bombs, object tags, merge keys, deep nesting, big files."""
-    kind = draw(st.sampled_from(["bomb", "tag", "merge", "deep", "large", "long_line"]))
+    kinds = ["bomb", "loop", "escape", "tag", "merge", "deep", "large", "long_line"]
+    kind = draw(st.sampled_from(kinds))
     if kind == "bomb":
         return _bomb(draw(st.integers(2, 12)), draw(st.integers(1, 12))).encode()
+    if kind == "loop":  # an alias inside its own anchor
+        loop = draw(st.sampled_from(["&x [a, *x]", "&x {k: *x}", "&x [[[*x]]]"]))
+        return VALID_TEXT.replace("label: T", f"label: {loop}").encode()
+    if kind == "escape":  # characters a terminal would obey, or UTF-8 cannot hold
+        code = draw(st.sampled_from(["\\e[2J", "\\x1b]0;t\\x07", "\\ud800", "\\x00", "\\x9b"]))
+        line = draw(st.sampled_from(["title: Fuzz", "label: T", "importer: US", "source: s"]))
+        key, value = line.split(": ")
+        return VALID_TEXT.replace(line, f'{key}: "{code}{value}"', 1).encode()
     if kind == "tag":
         tag = draw(st.sampled_from(TAGS)).format(marker=marker)
         return VALID_TEXT.replace("label: T", f"label: {tag}").encode()
@@ -303,7 +312,8 @@ def test_attacks_are_refused_and_nothing_runs(data: st.DataObject) -> None:
         raw = data.draw(crafted_texts(str(marker)))
         code = _check(folder, _write(folder, "scenario.yaml", raw))
         assert not marker.exists()
-        if b"<<" in raw or b"!!python" in raw or len(raw) > MAX_FILE_BYTES:
+        refused = (b"<<", b"!!python", b"*x", b'"\\')  # merge key, object tag, loop, escape
+        if any(mark in raw for mark in refused) or len(raw) > MAX_FILE_BYTES:
             assert code == 2
 
 
