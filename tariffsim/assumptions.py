@@ -60,6 +60,19 @@ class _Value(_Frozen):
         return {"value": data, "text": str(data)}
 
 
+class ReferenceDate(_Frozen):
+    """The date the stated import values describe: ``2017-12-31`` or ``{value: ..., source: id}``."""
+
+    value: dt.date
+    source: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_scalar(cls, data: Any) -> Any:
+        return data if isinstance(data, dict) else {"value": data}
+
+
 class Elasticity(_Value):
     """Import-demand elasticity ε [1] w.r.t. the tariff-inclusive price, a magnitude ≥ 0."""
 
@@ -174,7 +187,7 @@ class Seasonality(_Frozen):
 class Assumptions(_Frozen):
     """The behavioural assumptions of a scenario, or a tranche's overrides of them."""
 
-    reference_date: dt.date | None = Field(
+    reference_date: ReferenceDate | None = Field(
         None, description="The date the stated import values describe; τ_0 is the rate then."
     )
     elasticity: Elasticity | None = None
@@ -194,7 +207,7 @@ class Assumptions(_Frozen):
     def source_refs(self) -> list[tuple[tuple[str, ...], str]]:
         """(field path, source id) of every source named inside the block."""
         refs: list[tuple[tuple[str, ...], str]] = []
-        for name in ("elasticity", "pass_through", "half_life", "seasonality"):
+        for name in ("reference_date", "elasticity", "pass_through", "half_life", "seasonality"):
             value = getattr(self, name)
             if value is not None and value.source:
                 refs.append(((name, "source"), value.source))
@@ -262,10 +275,10 @@ def check_assumptions(scenario: Scenario, document: Document) -> None:
                     hint="set it under the scenario's 'assumptions:' or the tranche's",
                 )
         assert a.reference_date is not None  # checked just above
-        if a.reference_date > scenario.horizon.start:
+        if a.reference_date.value > scenario.horizon.start:
             raise fail(
                 where(tid, "reference_date"),
-                f"reference date {a.reference_date} is after the horizon's start "
+                f"reference date {a.reference_date.value} is after the horizon's start "
                 f"{scenario.horizon.start}",
                 hint="the response is traced forward from the reference date",
             )

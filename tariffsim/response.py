@@ -78,7 +78,7 @@ def parameters(scenario: Scenario, assumptions: dict[str, Assumptions]) -> Param
 def _reference(a: Assumptions) -> dt.date:
     if a.reference_date is None:  # pragma: no cover - check_assumptions refuses this at load time
         raise ValueError("reference_date missing")
-    return a.reference_date
+    return a.reference_date.value
 
 
 def _total_rate(tranche: Tranche, day: dt.date) -> float:

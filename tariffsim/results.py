@@ -143,6 +143,33 @@ class Result:
         rows = self.tranches[self.tranches["mode"] == (mode or self.mode)]
         return {c: float(rows[c].sum(min_count=1)) for c in columns}
 
+    def side_by_side(self) -> pd.DataFrame:
+        """Totals of the static and behavioural rows, and their difference [USD].
+
+        One row per measure (index); columns ``static``, ``behavioural`` and
+        ``difference`` (behavioural − static). Without behavioural rows, those two are NaN.
+        """
+        measures = [
+            "imports_usd",
+            "additional_duty_usd",
+            "total_duty_usd",
+            "run_rate_additional_usd",
+            "consumer_cost_usd",
+            "deadweight_loss_usd",
+            "diverted_usd",
+        ]
+        static = self.totals("static")
+        responded = self.totals("behavioural")
+        frame = pd.DataFrame(
+            {
+                "static": [static[m] for m in measures],
+                "behavioural": [responded[m] for m in measures],
+            },
+            index=measures,
+        )
+        frame["difference"] = frame["behavioural"] - frame["static"]
+        return frame
+
     def periods_of(self, mode: str | None = None) -> pd.DataFrame:
         """The per-period rows of one mode (default: the headline mode)."""
         return self.periods[self.periods["mode"] == (mode or self.mode)]

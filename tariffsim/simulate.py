@@ -163,7 +163,11 @@ def simulate(scenario: Scenario, step: Step | None = None, *, behavioural: bool 
     return stack_modes(
         [static, responding, diverted],
         mode="behavioural",
-        extra={"assumptions": describe(scenario, assumptions, p)},
+        extra={
+            "assumptions": describe(scenario, assumptions, p),
+            # the shifts net to zero over each window; this is the volume moved
+            "frontloaded_moved_usd": float(np.maximum(r.frontloaded, 0.0).sum()),
+        },
     )
 
 
@@ -225,7 +229,7 @@ def describe(
     out: dict[str, dict[str, Any]] = {}
     for i, (tid, a) in enumerate(assumptions.items()):
         entry: dict[str, Any] = {
-            "reference_date": a.reference_date.isoformat() if a.reference_date else None,
+            "reference_date": a.reference_date.value.isoformat() if a.reference_date else None,
             "reference_rate": float(p.reference_rate[i]),
             "elasticity": float(p.elasticity[i]),
             "pass_through": float(p.pass_through[i]),
