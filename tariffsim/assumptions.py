@@ -103,7 +103,7 @@ class Share(_Value):
         return _parsed(units.parse_fraction, value)
 
 
-class Rate(_Value):
+class DivertedRate(_Value):
     """An ad valorem rate [fraction], written ``'25 %'``."""
 
     @field_validator("value", mode="before")
@@ -145,8 +145,8 @@ class Diversion(_Frozen):
 
     to: str = Field(description="ISO 3166 alpha-2 code of the exporter receiving the diverted trade.")
     share: Share
-    base_rate: Rate | None = None
-    schedule: dict[dt.date, Rate] = Field(default_factory=dict)
+    base_rate: DivertedRate | None = None
+    schedule: dict[dt.date, DivertedRate] = Field(default_factory=dict)
     source: str | None = None
 
     @field_validator("to", mode="before")
