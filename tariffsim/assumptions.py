@@ -61,7 +61,7 @@ class _Value(_Frozen):
 
 
 class ReferenceDate(_Frozen):
-    """The date the stated import values describe: ``2017-12-31`` or ``{value: ..., source: id}``."""
+    """The date the stated import values describe: ``2017-12-31`` or ``{value: ..., source: s}``."""
 
     value: dt.date
     source: str | None = None
@@ -88,8 +88,8 @@ class Elasticity(_Value):
             raise ValueError(f"expected a plain number like 2.5, got {value!r}")
         if not math.isfinite(value) or value < 0:
             raise ValueError(
-                f"expected an elasticity magnitude of at least 0, got {value!r} "
-                f"(ε is stored positive: imports fall by ε % per 1 % price rise; write {abs(value):g})"
+                f"expected an elasticity magnitude of at least 0, got {value!r} (ε is stored "
+                f"positive: imports fall by ε % per 1 % price rise; write {abs(value):g})"
             )
         return float(value)
 
@@ -143,7 +143,9 @@ class Diversion(_Frozen):
     flow's additional rates by date (none by default).
     """
 
-    to: str = Field(description="ISO 3166 alpha-2 code of the exporter receiving the diverted trade.")
+    to: str = Field(
+        description="ISO 3166 alpha-2 code of the exporter receiving the diverted trade."
+    )
     share: Share
     base_rate: DivertedRate | None = None
     schedule: dict[dt.date, DivertedRate] = Field(default_factory=dict)
@@ -239,7 +241,7 @@ def tranche_assumptions(scenario: Scenario) -> dict[str, Assumptions] | None:
     blocks = {tid: t.assumptions for tid, t in scenario.tranches.items()}
     if scenario.assumptions is None and all(b is None for b in blocks.values()):
         return None
-    empty = Assumptions()
+    empty = Assumptions.model_validate({})
     return {tid: (b or empty).over(scenario.assumptions) for tid, b in blocks.items()}
 
 

@@ -50,8 +50,9 @@ def constant_elasticity_multiplier(
     model; ε from USITC (2023), pass-through from Amiti, Redding & Weinstein (2019).
     """
     rho = _rows(pass_through, rate)
-    price = (1.0 + rho * rate) / (1.0 + rho * _rows(reference_rate, rate))
-    multiplier: FloatArray = price ** (-_rows(elasticity, rate))
+    with np.errstate(under="ignore"):  # a vanishing ρ·τ is 0 to the price, as it should be
+        price = (1.0 + rho * rate) / (1.0 + rho * _rows(reference_rate, rate))
+        multiplier: FloatArray = price ** (-_rows(elasticity, rate))
     return multiplier
 
 
@@ -83,13 +84,15 @@ def lagged_multiplier(
     rate = LN2 / np.where(immediate, 1.0, half_life)
     mean = np.empty_like(target)
     r = start.astype(np.float64, copy=True)
-    for s in range(target.shape[1]):
-        kd = rate * days[s]
-        keep = np.where(immediate, 0.0, np.exp(-kd))
-        averaged = np.where(immediate, 0.0, -np.expm1(-kd) / kd)
-        gap = r - target[:, s]
-        mean[:, s] = target[:, s] + gap * averaged
-        r = target[:, s] + gap * keep
+    # long slices against short half-lives decay the gap below the smallest float: 0 is exact
+    with np.errstate(under="ignore"):
+        for s in range(target.shape[1]):
+            kd = rate * days[s]
+            keep = np.where(immediate, 0.0, np.exp(-kd))
+            averaged = np.where(immediate, 0.0, -np.expm1(-kd) / kd)
+            gap = r - target[:, s]
+            mean[:, s] = target[:, s] + gap * averaged
+            r = target[:, s] + gap * keep
     return mean, r
 
 

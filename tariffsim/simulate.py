@@ -19,7 +19,7 @@ from tariffsim import behaviour, engine, response
 from tariffsim.assumptions import Assumptions, tranche_assumptions
 from tariffsim.results import Result, Rows, build_result, stack_modes
 from tariffsim.schema import Scenario, Step
-from tariffsim.timeline import FloatArray, Grid, build_grid, day_number, step_function
+from tariffsim.timeline import FloatArray, Grid, IntArray, build_grid, day_number, step_function
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ def scenario_arrays(
         horizon.end,
         step or horizon.step,
         change_dates=[day for tranche_steps in steps for day, _ in tranche_steps] + cuts,
-        split_months=bool(assumptions) and any(a.seasonality for a in assumptions.values()),
+        split_months=any(a.seasonality for a in (assumptions or {}).values()),
     )
     seasonal = response.seasonal_fraction(scenario, assumptions, grid) if assumptions else None
     step_days = [[day_number(d) for d, _ in s] for s in steps]
@@ -209,11 +209,11 @@ def _duty_result(
 
 
 def _diversion_rows(
-    scenario: Scenario, assumptions: dict[str, Assumptions], source: Any
+    scenario: Scenario, assumptions: dict[str, Assumptions], source: IntArray
 ) -> Rows:
-    ids = list(scenario.tranches)
-    chosen = [(ids[i], scenario.tranches[ids[i]]) for i in source]
-    to = [assumptions[tid].diversion.to for tid, _ in chosen if assumptions[tid].diversion]
+    ids = [list(scenario.tranches)[i] for i in source]
+    chosen = [(tid, scenario.tranches[tid]) for tid in ids]
+    to = [d.to for tid in ids if (d := assumptions[tid].diversion)]
     return Rows(
         ids=[f"{tid}→{code}" for (tid, _), code in zip(chosen, to, strict=True)],
         labels=[f"{t.label} diverted to {code}" for (_, t), code in zip(chosen, to, strict=True)],

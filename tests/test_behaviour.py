@@ -45,14 +45,18 @@ def test_lag_free_mean_is_the_target() -> None:
 def test_lagged_mean_matches_the_integral_of_the_exponential() -> None:
     # r(t) = R + (1 − R)·2^(−t/h); mean over [0, d] = R + (1 − R)·h·(1 − 2^(−d/h))/(d·ln 2)
     r_long, h, d = 0.7, 182.625, 30.0
-    mean, end = behaviour.lagged_multiplier(np.full((1, 1), r_long), np.array([d]), np.array([h]), ONE)
+    mean, end = behaviour.lagged_multiplier(
+        np.full((1, 1), r_long), np.array([d]), np.array([h]), ONE
+    )
     expected = r_long + (1 - r_long) * h * (1 - 2 ** (-d / h)) / (d * np.log(2))
     assert_allclose(mean[0, 0], expected, rtol=1e-14)
     assert_allclose(end[0], r_long + (1 - r_long) * 2 ** (-d / h), rtol=1e-14)
 
 
 def test_lag_halves_the_gap_after_one_half_life() -> None:
-    _, end = behaviour.lagged_multiplier(np.zeros((1, 2)), np.array([50.0, 50.0]), np.array([100.0]), ONE)
+    _, end = behaviour.lagged_multiplier(
+        np.zeros((1, 2)), np.array([50.0, 50.0]), np.array([100.0]), ONE
+    )
     assert_allclose(end, [0.5], rtol=1e-14)
 
 
@@ -115,3 +119,11 @@ def test_seasonal_profile_sums_to_the_year() -> None:
     fraction = behaviour.seasonal_year_fraction(profile, month, days, month_days)
     assert_allclose(fraction.sum(), 1.0, rtol=1e-15)
     assert_allclose(fraction[0, 2], 32.8 / profile.sum(), rtol=1e-14)
+
+
+def test_a_very_short_half_life_on_a_long_slice_is_the_target() -> None:
+    mean, end = behaviour.lagged_multiplier(
+        np.full((1, 1), 0.5), np.array([366.0]), np.array([1 / 24]), ONE
+    )
+    assert_allclose(mean, [[0.5]], rtol=1e-3)
+    assert_array_equal(end, [0.5])
