@@ -216,7 +216,7 @@ def _diversion_rows(
     to = [d.to for tid in ids if (d := assumptions[tid].diversion)]
     return Rows(
         ids=[f"{tid}→{code}" for (tid, _), code in zip(chosen, to, strict=True)],
-        labels=[f"{t.label} diverted to {code}" for (_, t), code in zip(chosen, to, strict=True)],
+        labels=[f"{t.label} → {code}" for (_, t), code in zip(chosen, to, strict=True)],
         importers=[t.importer for _, t in chosen],
         exporters=to,
     )

@@ -161,12 +161,12 @@ def test_suspended_step_does_not_apply_but_is_listed() -> None:
     step = events.loc[("list3", dt.date(2019, 1, 1))]
     assert step.status == "suspended"
     assert not step.applies
-    assert_allclose(result.totals()["run_rate_additional_usd"], 50e9 * 0.25 + 200e9 * 0.10)
+    assert_allclose(result.totals("static")["run_rate_additional_usd"], 50e9 * 0.25 + 200e9 * 0.10)
 
 
 def test_escalate_totals_by_hand() -> None:
     result = simulate(load_scenario(SCENARIOS / "escalate.yaml"), step="year")
-    p = result.periods
+    p = result.periods_of("static")
     y2019 = p[p.period_start == dt.date(2019, 1, 1)].set_index("tranche")
     # next round: 10 % from 1 March (92 days to 31 May), 25 % from 1 June (214 days)
     expected = 267e9 * (0.10 * 92 + 0.25 * 214) / 365
