@@ -11,10 +11,12 @@ beyond scaling to $B and %. No file I/O (see :func:`tariffsim.plotting.save_figu
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tariffsim.charts import data, style
 from tariffsim.comparison import check_comparable, reference_result
+from tariffsim.errors import TariffsimError
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -232,3 +234,36 @@ def comparison_figures(
 ) -> dict[str, Figure]:
     """Each comparison chart on its own figure, keyed by chart name."""
     return {name: plot_chart(name, results, reference) for name in DRAWERS}
+
+
+def write_charts(
+    results: Sequence[Result],
+    reference: str | None,
+    plot: Path | None = None,
+    plot_dir: Path | None = None,
+    extension: str = "png",
+) -> list[Path]:
+    """Save the multi-panel figure to ``plot`` and/or one file per chart into ``plot_dir``.
+
+    Every figure is drawn before any file is written, and each file is
+    written atomically; ``plot_dir`` is created if its parent exists.
+    """
+    from tariffsim.plotting import save_figure
+
+    figures: dict[Path, Figure] = {}
+    if plot is not None:
+        figures[plot] = plot_comparison(results, reference)
+    if plot_dir is not None:
+        if not plot_dir.parent.is_dir():
+            raise TariffsimError(
+                f"folder '{plot_dir.parent}' does not exist",
+                file=plot_dir,
+                field="--plot-dir",
+                hint="create it first or choose another folder",
+            )
+        if plot_dir.exists() and not plot_dir.is_dir():
+            raise TariffsimError("is a file, expected a folder", file=plot_dir, field="--plot-dir")
+        for name, fig in comparison_figures(results, reference).items():
+            figures[plot_dir / f"{name}.{extension}"] = fig
+        plot_dir.mkdir(exist_ok=True)
+    return [save_figure(fig, path) for path, fig in figures.items()]
