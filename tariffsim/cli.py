@@ -172,10 +172,13 @@ def compare(
     from tariffsim.comparison import align, check_comparable, reference_result, simulate_aligned
     from tariffsim.comparison_report import write_comparison
     from tariffsim.output import refuse_overwriting_inputs
+    from tariffsim.plotting import chart_format
     from tariffsim.scenario import load_scenario
 
     for target in (output, plot):
         refuse_overwriting_inputs(target, files)
+    if plot is not None:
+        chart_format(plot)
     scenarios = [load_scenario(f) for f in files]
     alignment = align(scenarios, step.value if step else None)
     results = simulate_aligned(scenarios, alignment.step)

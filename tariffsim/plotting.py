@@ -106,11 +106,11 @@ def _position(day: dt.date, periods: list[dt.date], rows: pd.DataFrame) -> float
     index = bisect.bisect_right(periods, day) - 1
     end = rows.loc[rows["period_start"] == periods[index], "period_end"].iloc[0]
     share = (day - periods[index]).days / ((end - periods[index]).days + 1)
-    return index - 0.5 + share
+    return float(index - 0.5 + share)
 
 
-def save_figure(fig: Figure, path: str | Path) -> Path:
-    """Save a figure as PNG, SVG or PDF (by extension), atomically: whole or not at all."""
+def chart_format(path: str | Path) -> str:
+    """The file format of a chart path, from its extension; refuse unknown ones."""
     target = Path(path)
     fmt = CHART_FORMATS.get(target.suffix.lower())
     if fmt is None:
@@ -120,8 +120,19 @@ def save_figure(fig: Figure, path: str | Path) -> Path:
             field="--plot",
             hint="use a file name ending in .png, .svg or .pdf",
         )
+    return fmt
+
+
+def save_figure(fig: Figure, path: str | Path) -> Path:
+    """Save a figure as PNG, SVG or PDF (by extension), atomically: whole or not at all."""
+    target = Path(path)
+    fmt = chart_format(target)
     # metadata without dates keeps the files byte-stable between runs
-    metadata = {"png": {"Software": "tariffsim"}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}
+    metadata = {
+        "png": {"Software": "tariffsim"},
+        "svg": {"Date": None},
+        "pdf": {"CreationDate": None},
+    }
     return write_atomic(
         target, lambda tmp: fig.savefig(tmp, format=fmt, dpi=DPI, metadata=metadata[fmt])
     )

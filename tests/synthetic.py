@@ -17,7 +17,7 @@ MONEY = ["imports_usd", "additional_duty_usd", "base_duty_usd", "total_duty_usd"
 
 
 def with_behavioural(result: Result, factor: float) -> Result:
-    """``result`` plus behavioural rows whose imports and duties are ``factor`` × the static ones."""
+    """``result`` plus behavioural rows: imports and duties ``factor`` × the static ones."""
     periods = result.periods.copy()
     periods[[*MONEY, "cumulative_duty_usd"]] *= factor
     periods["mode"] = "behavioural"

@@ -69,7 +69,7 @@ def draw_duty_per_period(ax: Axes, results: Sequence[Result], reference: str | N
     top = 0.0
     for scenario, mode in _series(results):
         rows = frame[(frame["scenario"] == scenario) & (frame["mode"] == mode)]
-        x = data.step_points(list(rows["period_start"]), list(rows["period_end"]))
+        x: Any = data.step_points(list(rows["period_start"]), list(rows["period_end"]))
         values = list(rows["additional_duty_usd"] / BILLION)
         ax.step(x, [*values, values[-1]], where="post", **_line_style(results, scenario, mode))
         top = max(top, *values)
@@ -111,7 +111,7 @@ def draw_effective_rate(ax: Axes, results: Sequence[Result], reference: str | No
     frame = data.effective_rate_data(results)
     for scenario, mode in _series(results):
         rows = frame[(frame["scenario"] == scenario) & (frame["mode"] == mode)]
-        x = data.step_points(list(rows["period_start"]), list(rows["period_end"]))
+        x: Any = data.step_points(list(rows["period_start"]), list(rows["period_end"]))
         values = list(rows["effective_additional_rate"] * 100)
         ax.step(x, [*values, values[-1]], where="post", **_line_style(results, scenario, mode))
     ax.set_title(TITLES["effective-rate"])
@@ -248,10 +248,11 @@ def write_charts(
     Every figure is drawn before any file is written, and each file is
     written atomically; ``plot_dir`` is created if its parent exists.
     """
-    from tariffsim.plotting import save_figure
+    from tariffsim.plotting import chart_format, save_figure
 
     figures: dict[Path, Figure] = {}
     if plot is not None:
+        chart_format(plot)  # refuse a bad name before drawing anything
         figures[plot] = plot_comparison(results, reference)
     if plot_dir is not None:
         if not plot_dir.parent.is_dir():

@@ -30,8 +30,12 @@ MODE_HATCH = {"static": "", "behavioural": "///"}
 
 FOOTER_POINTS = 7.0
 """Font size of the footer [pt]."""
+TITLE_POINTS = 12.0
+"""Font size of the figure title [pt]."""
+LEGEND_POINTS = 8.5
+"""Font size of the legend [pt]."""
 
-RC = {
+RC: dict[str, Any] = {
     "font.size": 9.0,
     "axes.titlesize": 10.0,
     "axes.titleweight": "bold",
@@ -44,9 +48,9 @@ RC = {
     "grid.alpha": 0.3,
     "xtick.labelsize": 8.5,
     "ytick.labelsize": 8.5,
-    "legend.fontsize": 8.5,
+    "legend.fontsize": LEGEND_POINTS,
     "legend.frameon": False,
-    "figure.titlesize": 12.0,
+    "figure.titlesize": TITLE_POINTS,
     "figure.titleweight": "bold",
 }
 
@@ -56,7 +60,8 @@ def styled() -> Iterator[None]:
     """Draw inside this context so every chart gets the same fonts, spines and grid."""
     import matplotlib as mpl
 
-    with mpl.rc_context(RC):
+    rc: Any = RC  # matplotlib types the keys as a Literal of every rc name
+    with mpl.rc_context(rc):
         yield
 
 
@@ -95,8 +100,9 @@ def money_axis(ax: Axes, label: str, axis: str = "y") -> None:
 
 def date_axis(ax: Axes) -> None:
     """Readable dates: month ticks with the year shown once where it changes."""
-    import matplotlib.dates as mdates
+    import matplotlib.dates
 
+    mdates: Any = matplotlib.dates  # untyped constructors
     locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=False))
@@ -115,12 +121,10 @@ def frame_figure(
     legend nor the footer can cover data or fall off the figure.
     """
     height = fig.get_figheight() * 72  # [pt]
-    title_size = float(RC["figure.titlesize"])
+    title_size = TITLE_POINTS
     # bold DejaVu Sans averages about 0.62 em per character
     title = wrap_title(title, int(fig.get_figwidth() * 72 / (title_size * 0.62)))
-    fig.text(
-        0.008, 1 - 6 / height, title, fontsize=title_size, weight="bold", ha="left", va="top"
-    )
+    fig.text(0.008, 1 - 6 / height, title, fontsize=title_size, weight="bold", ha="left", va="top")
     header = 6 + title_size * 1.3 * (title.count("\n") + 1)
     if labels:
         ncols = max(1, min(len(labels), int(fig.get_figwidth() / 1.7)))
@@ -134,7 +138,7 @@ def frame_figure(
             handlelength=3.0,
             borderaxespad=0.2,
         )
-        header += rows * float(RC["legend.fontsize"]) * 1.7 + 6
+        header += rows * LEGEND_POINTS * 1.7 + 6
     chars = max(40, int(fig.get_figwidth() * 72 / (FOOTER_POINTS * 0.52)))
     lines = textwrap.wrap(footer, chars)
     fig.text(
@@ -169,7 +173,7 @@ def mark_events(ax: Axes, marks: Sequence[tuple[float | dt.date, str]], top: flo
         texts.append(
             ax.annotate(
                 text,
-                xy=(x, 1.0),  # type: ignore[arg-type]
+                xy=(x, 1.0),
                 xycoords=("data", "axes fraction"),
                 xytext=(3, -3),
                 textcoords="offset points",
