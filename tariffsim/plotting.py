@@ -70,10 +70,7 @@ def plot_tranche_duty(result: Result) -> Figure:
             values = data[label].to_numpy()
             ax.bar(range(len(periods)), values, bottom=bottom, color=colour, width=0.8)
             bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-        ax.set_xticks(range(len(periods)), _period_labels(periods, result.step))
-        if len(periods) > 24:
-            for tick in ax.get_xticklabels()[1::2]:
-                tick.set_visible(False)
+        ax.set_xticks(*_period_ticks(periods, result.step))
         ax.set_xlim(-0.6, len(periods) - 0.4)
         ax.set_title(f"Additional duty per {result.step}, by tranche", fontsize=10)
         style.money_axis(ax, f"Additional duty per {result.step} ($B)")
@@ -83,20 +80,34 @@ def plot_tranche_duty(result: Result) -> Figure:
     return fig
 
 
-def _period_labels(periods: list[dt.date], step: str) -> list[str]:
-    """Month or quarter names, with the year under the first one and under each January."""
+MAX_TICKS = 16
+"""Most tick labels on the period axis; more are thinned out."""
+
+
+def _period_ticks(periods: list[dt.date], step: str) -> tuple[list[int], list[str]]:
+    """Tick positions and labels for the bars: months (or quarters, years), the year shown
+    under the first tick and under each January.
+
+    Daily and weekly bars get a tick at the first bar of each month only.
+    """
+    if step in ("day", "week"):
+        positions = [i for i, d in enumerate(periods) if i == 0 or d.month != periods[i - 1].month]
+    else:
+        positions = list(range(len(periods)))
+    every = -(-len(positions) // MAX_TICKS)
+    positions = positions[::every]
     labels = []
-    for i, day in enumerate(periods):
-        year = f"\n{day.year}" if i == 0 or day.month == 1 else ""
-        if step == "month":
-            labels.append(day.strftime("%b") + year)
-        elif step == "quarter":
+    for n, i in enumerate(positions):
+        day = periods[i]
+        new_year = n == 0 or day.year != periods[positions[n - 1]].year
+        year = f"\n{day.year}" if new_year else ""
+        if step == "quarter":
             labels.append(f"Q{(day.month - 1) // 3 + 1}{year}")
         elif step == "year":
             labels.append(str(day.year))
         else:
-            labels.append(day.strftime("%d %b") + year)
-    return labels
+            labels.append(day.strftime("%b") + year)
+    return positions, labels
 
 
 def _position(day: dt.date, periods: list[dt.date], rows: pd.DataFrame) -> float:

@@ -108,3 +108,11 @@ def test_a_failing_savefig_keeps_the_old_file(
         save_figure(figure, target)
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["chart.png"]
+
+
+def test_weekly_bars_get_one_tick_per_month() -> None:
+    result = simulate(load_scenario(SCENARIOS / "hold.yaml"), step="week")
+    fig = plot_tranche_duty(result)
+    ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert ticks[:5] == ["Oct\n2018", "Nov", "Dec", "Jan\n2019", "Feb"]
+    assert len(ticks) == 15

@@ -10,6 +10,7 @@ beyond scaling to $B and %. No file I/O (see :func:`tariffsim.plotting.save_figu
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -73,29 +74,23 @@ def draw_duty_per_period(ax: Axes, results: Sequence[Result], reference: str | N
         values = list(rows["additional_duty_usd"] / BILLION)
         ax.step(x, [*values, values[-1]], where="post", **_line_style(results, scenario, mode))
         top = max(top, *values)
-    ax.set_title(f"{TITLES['duty-per-period']} ({_ADJECTIVE[results[0].step]})")
+    ax.set_title(TITLES["duty-per-period"])
     style.money_axis(ax, f"Additional duty per {results[0].step} ($B)")
     style.date_axis(ax)
     marks = data.event_marks(results)
     style.mark_events(ax, list(zip(marks["date"], marks["text"], strict=True)), top)
 
 
-_ADJECTIVE = {
-    "day": "daily",
-    "week": "weekly",
-    "month": "monthly",
-    "quarter": "quarterly",
-    "year": "yearly",
-}
-
-
 def draw_cumulative_duty(ax: Axes, results: Sequence[Result], reference: str | None) -> None:
-    """Chart 2: additional duty accumulated since the horizon's start [$B]."""
+    """Chart 2: additional duty accumulated since the horizon's start [$B].
+
+    Each period's running total is drawn at the day after the period ends, from 0 at the start.
+    """
     frame = data.cumulative_duty_data(results)
     start = results[0].scenario.horizon.start
     for scenario, mode in _series(results):
         rows = frame[(frame["scenario"] == scenario) & (frame["mode"] == mode)]
-        x = [start, *[d + data._ONE_DAY for d in rows["period_end"]]]
+        x = [start, *[d + dt.timedelta(days=1) for d in rows["period_end"]]]
         y = [0.0, *list(rows["cumulative_additional_duty_usd"] / BILLION)]
         ax.plot(x, y, **_line_style(results, scenario, mode))
     ax.set_title(TITLES["cumulative-duty"])
@@ -151,7 +146,7 @@ def draw_totals(ax: Axes, results: Sequence[Result], reference: str | None) -> N
         )
     labels = [style.series_label(r.scenario, r.mode, _all_modes(results)) for r in rows]
     ax.set_yticks(positions, labels)
-    ax.set_xlim(0, top * 1.5)
+    ax.set_xlim(0, top * 1.7)
     ax.set_title(f"{TITLES['totals']} ({ref_name})")
     style.money_axis(ax, "Additional duty over the whole range ($B)", axis="x")
     ax.grid(axis="x", alpha=0.3)
@@ -178,11 +173,11 @@ DRAWERS: dict[str, Drawer] = {
 }
 
 
-def _suptitle(results: Sequence[Result], reference: str | None) -> str:
+def _subtitle(results: Sequence[Result], reference: str | None) -> str:
     ref = reference_result(results, reference).name
     h = results[0].scenario.horizon
     names = ", ".join(r.name for r in results)
-    return f"Tariff paths compared: {names} (reference: {ref}), {h.start} to {h.end}"
+    return f"{names} · reference: {ref} · {h.start} to {h.end}"
 
 
 def _footer(results: Sequence[Result]) -> str:
@@ -208,9 +203,12 @@ def plot_chart(name: str, results: Sequence[Result], reference: str | None = Non
     check_comparable(results)
     with style.styled():
         fig = style.new_figure(9.0, 5.4)
-        legend = _legend(results) if name != "totals" else ([], [])
-        style.frame_figure(fig, _suptitle(results, reference), _footer(results), *legend)
-        DRAWERS[name](fig.subplots(), results, reference)
+        handles, labels = _legend(results) if name != "totals" else ([], [])
+        subtitle = _subtitle(results, reference)
+        style.frame_figure(fig, TITLES[name], _footer(results), handles, labels, subtitle)
+        ax = fig.subplots()
+        DRAWERS[name](ax, results, reference)
+        ax.set_title("")  # the figure's title says it
     return fig
 
 
@@ -218,8 +216,12 @@ def plot_comparison(results: Sequence[Result], reference: str | None = None) -> 
     """All four comparison charts on one figure (2 × 2), one shared legend."""
     check_comparable(results)
     with style.styled():
-        fig = style.new_figure(13.0, 9.0)
-        style.frame_figure(fig, _suptitle(results, reference), _footer(results), *_legend(results))
+        fig = style.new_figure(12.0, 8.4)
+        handles, labels = _legend(results)
+        subtitle = _subtitle(results, reference)
+        style.frame_figure(
+            fig, "Tariff paths compared", _footer(results), handles, labels, subtitle
+        )
         grid = fig.subplots(2, 2)
         axes = {"duty-per-period": grid[0, 0], "cumulative-duty": grid[0, 1]}
         axes |= {"effective-rate": grid[1, 0], "totals": grid[1, 1]}

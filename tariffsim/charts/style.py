@@ -44,6 +44,7 @@ RC: dict[str, Any] = {
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.grid": True,
+    "axes.axisbelow": True,
     "axes.grid.axis": "y",
     "grid.alpha": 0.3,
     "xtick.labelsize": 8.5,
@@ -114,8 +115,9 @@ def frame_figure(
     footer: str,
     handles: Sequence[Any] = (),
     labels: Sequence[str] = (),
+    subtitle: str = "",
 ) -> None:
-    """Title, one legend row above the axes, and a wrapped footer, with space kept for each.
+    """Title, subtitle, a legend row above the axes, and a wrapped footer, space kept for each.
 
     Constrained layout places the axes inside what is left, so neither the
     legend nor the footer can cover data or fall off the figure.
@@ -126,6 +128,9 @@ def frame_figure(
     title = wrap_title(title, int(fig.get_figwidth() * 72 / (title_size * 0.62)))
     fig.text(0.008, 1 - 6 / height, title, fontsize=title_size, weight="bold", ha="left", va="top")
     header = 6 + title_size * 1.3 * (title.count("\n") + 1)
+    if subtitle:
+        fig.text(0.008, 1 - header / height, subtitle, fontsize=9.5, color="#333333", va="top")
+        header += 9.5 * 1.4
     if labels:
         ncols = max(1, min(len(labels), int(fig.get_figwidth() / 1.7)))
         rows = -(-len(labels) // ncols)
@@ -160,8 +165,10 @@ def mark_events(ax: Axes, marks: Sequence[tuple[float | dt.date, str]], top: flo
     """Dotted lines at the events and their labels in a band above the data.
 
     Labels go left-aligned beside their line, each in the highest row where it
-    does not collide with the label before it; the y-axis is raised so the band
-    never covers data. ``top`` is the highest data value [axis units].
+    does not collide with the label before it; the y-axis starts at 0 and is
+    raised so the band never covers data. ``top`` is the highest data value
+    [axis units]. The figure is drawn once here to measure the labels, so call
+    this after everything else on the figure is in place.
     """
     if not marks:
         ax.set_ylim(top=top * 1.05 if top > 0 else 1.0)
