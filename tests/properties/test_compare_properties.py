@@ -44,7 +44,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
     )
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(scenarios())
 def test_a_scenario_compared_with_itself_differs_by_zero(scenario: Scenario) -> None:
     twin = scenario.model_copy(update={"name": "b"})
