@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -44,6 +45,17 @@ def _parsed(parse: Any, value: Any) -> float:
         raise ValueError(f"{exc.message}{hint}") from None
 
 
+def _written(example: str) -> Callable[[dict[str, Any]], None]:
+    """JSON Schema hook: describe the written form (a bare value or a mapping), as schema.py does."""
+
+    def rewrite(schema: dict[str, Any]) -> None:
+        from tariffsim.schema import _written_as  # schema.py imports this module: resolve late
+
+        _written_as("value", example)(schema)
+
+    return rewrite
+
+
 class _Value(_Frozen):
     """A number with its source: ``2.0`` or ``{value: 2.0, source: id, note: ...}``."""
 
@@ -63,6 +75,8 @@ class _Value(_Frozen):
 class ReferenceDate(_Frozen):
     """The date the stated import values describe: ``2017-12-31`` or ``{value: ..., source: s}``."""
 
+    model_config = ConfigDict(json_schema_extra=_written("2017-12-31"))
+
     value: dt.date
     source: str | None = None
     note: str | None = None
@@ -75,6 +89,8 @@ class ReferenceDate(_Frozen):
 
 class Elasticity(_Value):
     """Import-demand elasticity ε [1] w.r.t. the tariff-inclusive price, a magnitude ≥ 0."""
+
+    model_config = ConfigDict(json_schema_extra=_written("2.5"))
 
     @field_validator("value", mode="before")
     @classmethod
@@ -97,6 +113,8 @@ class Elasticity(_Value):
 class Share(_Value):
     """A share in [0, 1] [1], written ``'40 %'`` or ``0.4``."""
 
+    model_config = ConfigDict(json_schema_extra=_written("100 %"))
+
     @field_validator("value", mode="before")
     @classmethod
     def _parse(cls, value: Any) -> float:
@@ -106,6 +124,8 @@ class Share(_Value):
 class DivertedRate(_Value):
     """An ad valorem rate [fraction], written ``'25 %'``."""
 
+    model_config = ConfigDict(json_schema_extra=_written("3.1 %"))
+
     @field_validator("value", mode="before")
     @classmethod
     def _parse(cls, value: Any) -> float:
@@ -114,6 +134,8 @@ class DivertedRate(_Value):
 
 class Duration(_Value):
     """A positive duration [d], written ``'6 months'`` or ``'90 days'``."""
+
+    model_config = ConfigDict(json_schema_extra=_written("6 months"))
 
     @field_validator("value", mode="before")
     @classmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -162,3 +163,13 @@ def test_cli_prints_one_line_and_exits_2(tmp_path: Path, old: str, new: str) -> 
     assert result.stderr.count("\n") == 1
     assert result.stderr.startswith(f"tariffsim: error: {path}:")
     assert "Traceback" not in result.output
+
+
+def test_json_schema_describes_the_written_form() -> None:
+    result = CliRunner().invoke(app, ["schema"])
+    assert result.exit_code == 0
+    defs = json.loads(result.stdout)["$defs"]
+    for name in ("Elasticity", "Share", "Duration", "ReferenceDate"):
+        scalar, mapping = defs[name]["anyOf"]
+        assert "string" in scalar["type"]
+        assert "text" not in mapping["properties"]
