@@ -46,7 +46,7 @@ def _parsed(parse: Any, value: Any) -> float:
 
 
 def _written(example: str) -> Callable[[dict[str, Any]], None]:
-    """JSON Schema hook: describe the written form (a bare value or a mapping), as schema.py does."""
+    """JSON Schema hook: the written form (a bare value or a mapping), as in schema.py."""
 
     def rewrite(schema: dict[str, Any]) -> None:
         from tariffsim.schema import _written_as  # schema.py imports this module: resolve late
