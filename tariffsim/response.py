@@ -19,6 +19,7 @@ import numpy as np
 
 from tariffsim import behaviour
 from tariffsim.assumptions import LAG_FREE, Assumptions
+from tariffsim.behaviour import BoolArray
 from tariffsim.schema import Scenario, Tranche
 from tariffsim.timeline import (
     FloatArray,
@@ -124,11 +125,11 @@ def cut_dates(scenario: Scenario, assumptions: dict[str, Assumptions]) -> list[d
 
 def window_masks(
     windows: list[list[tuple[dt.date, dt.date, dt.date]]], grid: Grid
-) -> tuple[FloatArray, FloatArray]:
+) -> tuple[FloatArray, BoolArray]:
     """Before-window day weights and after-window masks, each (K, N, S)."""
     k = max((len(w) for w in windows), default=0)
     before = np.zeros((k, len(windows), grid.n_slices))
-    after = np.zeros((k, len(windows), grid.n_slices))
+    after = np.zeros((k, len(windows), grid.n_slices), dtype=bool)
     for n, row in enumerate(windows):
         for i, (first, day, last) in enumerate(row):
             inside = (grid.slice_start >= day_number(first)) & (grid.slice_start < day_number(day))
@@ -190,6 +191,50 @@ def _rates_on(
 
 
 @dataclass(frozen=True)
+class Diversions:
+    """The diverted flows: one row per tranche that diverts, shape (D,) or (D, S).
+
+    Attributes
+    ----------
+    source : the tranche row each diverted flow comes from, (D,).
+    base_rate : base rate of each diverted flow [fraction], (D,).
+    additional_rate : its additional rate on each slice [fraction], (D, S).
+    additional_rate_at_end : its additional rate on the horizon's last day [fraction], (D,).
+    """
+
+    source: IntArray
+    base_rate: FloatArray
+    additional_rate: FloatArray
+    additional_rate_at_end: FloatArray
+
+
+def diversion_arrays(
+    scenario: Scenario, assumptions: dict[str, Assumptions], grid: Grid
+) -> Diversions:
+    """The rates of each diverted flow on the grid; the base rate defaults to the tranche's."""
+    chosen = [
+        (i, t, d)
+        for i, (tid, t) in enumerate(scenario.tranches.items())
+        if (d := assumptions[tid].diversion)
+    ]
+    steps = [sorted(d.schedule.items()) for _, _, d in chosen]
+    days = [[day_number(day) for day, _ in s] for s in steps]
+    rates = [[rate.value for _, rate in s] for s in steps]
+    last = np.array([day_number(scenario.horizon.end)], dtype=np.int64)
+    return Diversions(
+        source=np.array([i for i, _, _ in chosen], dtype=np.int64),
+        base_rate=np.array(
+            [d.base_rate.value if d.base_rate else t.base_rate.value for _, t, d in chosen],
+            dtype=np.float64,
+        ),
+        additional_rate=step_function(days, rates, grid.slice_start).reshape(
+            len(chosen), grid.n_slices
+        ),
+        additional_rate_at_end=step_function(days, rates, last).reshape(len(chosen)),
+    )
+
+
+@dataclass(frozen=True)
 class Response:
     """The behavioural arrays of a run, per tranche row × slice unless stated.
 
@@ -199,22 +244,16 @@ class Response:
     imports : behavioural imports, after front-loading [USD], (N, S).
     frontloaded : imports moved by front-loading, + added, − taken [USD], (N, S).
     long_run_end : long-run multiplier at the rates of the horizon's last day [1], (N,).
-    diversion_source : the tranche row each diverted flow comes from, (D,).
+    diversions : the diverted flows' sources and rates.
     diverted : imports of the diverted flows [USD], (D, S).
-    diversion_base_rate : base rate of each diverted flow [fraction], (D,).
-    diversion_rate : additional rate of each diverted flow per slice [fraction], (D, S).
-    diversion_rate_end : its additional rate on the horizon's last day [fraction], (D,).
     """
 
     responded: FloatArray
     imports: FloatArray
     frontloaded: FloatArray
     long_run_end: FloatArray
-    diversion_source: IntArray
+    diversions: Diversions
     diverted: FloatArray
-    diversion_base_rate: FloatArray
-    diversion_rate: FloatArray
-    diversion_rate_end: FloatArray
 
 
 def respond(
@@ -233,42 +272,18 @@ def respond(
     mean, _ = behaviour.lagged_multiplier(target, grid.days, p.half_life, warm_up(scenario, p))
     responded = static_imports * mean
     before, after = window_masks(front_loading_steps(scenario, assumptions), grid)
-    imports, shift = behaviour.front_load(responded, before, after.astype(bool), p.front_share)
-    long_run_end = behaviour.constant_elasticity_multiplier(
-        total_rate_end, p.reference_rate, p.elasticity, p.pass_through
-    )
-    tranches = list(scenario.tranches.values())
-    source = np.array(
-        [i for i, tid in enumerate(scenario.tranches) if assumptions[tid].diversion], dtype=np.int64
-    )
-    targets = [assumptions[tid].diversion for tid in scenario.tranches]
-    chosen = [(tranches[i], targets[i]) for i in source]
-    steps = [
-        [(day_number(d), r.value) for d, r in sorted(div.schedule.items())]
-        for _, div in chosen
-        if div
-    ]
-    last = np.array([day_number(scenario.horizon.end)], dtype=np.int64)
-    days_of = [[d for d, _ in s] for s in steps]
-    rates_of = [[r for _, r in s] for s in steps]
+    imports, shift = behaviour.front_load(responded, before, after, p.front_share)
+    diversions = diversion_arrays(scenario, assumptions, grid)
+    src = diversions.source
     return Response(
         responded=responded,
         imports=imports,
         frontloaded=shift,
-        long_run_end=long_run_end,
-        diversion_source=source,
+        long_run_end=behaviour.constant_elasticity_multiplier(
+            total_rate_end, p.reference_rate, p.elasticity, p.pass_through
+        ),
+        diversions=diversions,
         diverted=behaviour.diverted_imports(
-            static_imports[source], responded[source], p.diversion_share[source]
+            static_imports[src], responded[src], p.diversion_share[src]
         ),
-        diversion_base_rate=np.array(
-            [
-                div.base_rate.value if div and div.base_rate else t.base_rate.value
-                for t, div in chosen
-            ],
-            dtype=np.float64,
-        ),
-        diversion_rate=step_function(days_of, rates_of, grid.slice_start).reshape(
-            len(source), grid.n_slices
-        ),
-        diversion_rate_end=step_function(days_of, rates_of, last).reshape(len(source)),
     )

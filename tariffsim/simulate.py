@@ -143,18 +143,19 @@ def simulate(scenario: Scenario, step: Step | None = None, *, behavioural: bool 
             ),
         },
     )
-    src = r.diversion_source
+    d = r.diversions
+    src = d.source
     diverted = _duty_result(
         scenario,
         step,
         grid,
         imports=r.diverted,
-        additional_rate=r.diversion_rate,
-        base_rate=r.diversion_base_rate,
+        additional_rate=d.additional_rate,
+        base_rate=d.base_rate,
         run_rate_flow=inputs.annual_flow[src]
         * p.diversion_share[src]
         * np.maximum(1.0 - r.long_run_end[src], 0.0),
-        rate_at_end=r.diversion_rate_end,
+        rate_at_end=d.additional_rate_at_end,
         pass_through=p.pass_through[src],
         mode="behavioural",
         rows=_diversion_rows(scenario, assumptions, src),
