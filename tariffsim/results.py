@@ -107,7 +107,8 @@ class Result:
         rates ``effective_additional_rate`` = additional duty ÷ imports and
         ``effective_total_rate`` [1], over all of that importer's tranches.
     extra : JSON-ready metadata; a behavioural run puts the assumptions used
-        under ``"assumptions"`` (per tranche: values and source ids).
+        under ``"assumptions"`` (per tranche: values and source ids) and the volume
+        moved by front-loading under ``"frontloaded_moved_usd"`` [USD].
     events : one row per dated schedule step: ``date``, ``tranche``, ``from_rate``,
         ``to_rate`` [1], ``status``, ``applies``, ``announced``, ``source`` id and
         ``source_title``, ``note``.
