@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tariffsim.errors import shown
+
 ISO_ALPHA2 = frozenset(
     """
     AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ
@@ -19,3 +21,17 @@ ISO_ALPHA2 = frozenset(
 
 ALIASES = {"UK": "GB", "EU": None}
 """Common non-ISO spellings and the code meant, for hints (None: no single code)."""
+
+
+def parse_country(value: object) -> str:
+    """An ISO 3166 alpha-2 code, upper-cased; ValueError (with a hint) for anything else."""
+    if not isinstance(value, str):
+        raise ValueError(f"expected an ISO 3166 alpha-2 code like 'US', got {shown(value)}")
+    code = value.strip().upper()
+    if code in ISO_ALPHA2:
+        return code
+    if ALIASES.get(code):
+        raise ValueError(
+            f"'{value}' is not an ISO 3166 alpha-2 code (did you mean '{ALIASES[code]}'?)"
+        )
+    raise ValueError(f"expected an ISO 3166 alpha-2 code like 'US' or 'CN', got {shown(value)}")
