@@ -32,7 +32,6 @@ _MESSAGES = {
     "dict_type": "expected a mapping of keys to values",
     "literal_error": None,  # pydantic's own text names the choices
     "string_pattern_mismatch": "expected letters, digits, '_', '.' or '-' only",
-    "too_short": "expected at least one entry",
     "string_too_short": "expected non-empty text",
 }
 
@@ -98,6 +97,12 @@ def _located_error(
             or (f"expected one of: {', '.join(sorted(allowed))}" if allowed else None),
         )
     message = _MESSAGES.get(first["type"]) or _clean(first["msg"])
+    if first["type"] in ("too_short", "too_long"):
+        limit = first.get("ctx", {}).get(
+            "min_length" if first["type"] == "too_short" else "max_length"
+        )
+        bound = "at least" if first["type"] == "too_short" else "at most"
+        message = f"expected {bound} {limit} {'entry' if limit == 1 else 'entries'}"
     given = first.get("input")
     if message.startswith("Input should be "):
         message = "expected " + message.removeprefix("Input should be ")
