@@ -73,7 +73,7 @@ CASES = [
         "tranches_not_mapping.yaml:6: tranches:",
         ("expected a mapping", "got ['list1'"),
     ),
-    Case("no_tranches.yaml", "no_tranches.yaml:6: tranches:", ("expected at least one entry",)),
+    Case("no_tranches.yaml", "no_tranches.yaml:6: tranches:", ("expected at least 1 entry",)),
     Case("bad_name.yaml", "bad_name.yaml:1: name:", ("letters, digits", "got 'my scenario'")),
     Case(
         "rate_without_unit.yaml",

@@ -295,7 +295,7 @@ def _write(folder: Path, name: str, raw: bytes) -> Path:
     return path
 
 
-@fuzz(60)
+@fuzz(40)
 @given(raw=st.one_of(mutated_scenarios(), damaged_bytes()))
 def test_malformed_files_give_one_line_and_keep_outputs(raw: bytes) -> None:
     with tempfile.TemporaryDirectory() as tmp:
@@ -303,7 +303,7 @@ def test_malformed_files_give_one_line_and_keep_outputs(raw: bytes) -> None:
         _check(folder, _write(folder, "scenario.yaml", raw))
 
 
-@fuzz(25)
+@fuzz(20)
 @given(data=st.data())
 def test_attacks_are_refused_and_nothing_runs(data: st.DataObject) -> None:
     with tempfile.TemporaryDirectory() as tmp:
@@ -344,7 +344,7 @@ EXTENDS_TARGETS = st.sampled_from(
 )
 
 
-@fuzz(60)
+@fuzz(40)
 @given(
     target=EXTENDS_TARGETS,
     parent=st.one_of(st.just(VALID_TEXT.encode()), mutated_scenarios(), damaged_bytes()),
