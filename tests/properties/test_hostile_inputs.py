@@ -39,7 +39,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from tariffsim.cli import app
-from tariffsim.loading import MAX_DEPTH, MAX_FILE_BYTES
+from tariffsim.yamlfile import MAX_DEPTH, MAX_FILE_BYTES
 
 LONG_RUN = "TARIFFSIM_FUZZ_EXAMPLES" in os.environ
 
