@@ -137,6 +137,45 @@ def schema() -> None:
     typer.echo(scenario_json_schema())
 
 
+HISTORY = Path("scenarios/history/us-china-2018-2020.yaml")
+
+
+@app.command()
+@user_errors
+def backtest(
+    scenario: Annotated[
+        Path, typer.Argument(help="History scenario to replay.", show_default=True)
+    ] = HISTORY,
+    published: Annotated[
+        Path | None,
+        typer.Option(help="Published figures (YAML); default: published.yaml beside the scenario."),
+    ] = None,
+    output: OutputOption = None,
+    plot: PlotOption = None,
+) -> None:
+    """Replay a history scenario and print it next to published figures, with errors."""
+    from tariffsim.backtest import run_backtest
+    from tariffsim.backtest_report import render_backtest
+    from tariffsim.export import csv_text
+    from tariffsim.output import refuse_overwriting_inputs, write_text
+
+    figures = published or scenario.parent / "published.yaml"
+    for target in (output, plot):
+        refuse_overwriting_inputs(target, [scenario, figures])
+    comparison = run_backtest(scenario, figures)
+    typer.echo(render_backtest(comparison), nl=False)
+    if output is not None:
+        write_text(output, csv_text(comparison))
+        typer.echo(f"comparison written to {output}", err=True)
+    if plot is not None:
+        from tariffsim.backtest_chart import plot_backtest
+        from tariffsim.plotting import save_figure
+        from tariffsim.scenario import load_scenario
+
+        save_figure(plot_backtest(load_scenario(scenario), comparison), plot)
+        typer.echo(f"chart written to {plot}", err=True)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()
