@@ -11,6 +11,7 @@ and no terminal rendering here (see :mod:`tariffsim.backtest_report`).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -18,7 +19,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from tariffsim import units
-from tariffsim.aggregates import average_tariff_on, average_tariff_series, year_of
+from tariffsim.aggregates import YearKind, average_tariff_on, average_tariff_series, year_of
 from tariffsim.errors import TariffsimError, did_you_mean
 from tariffsim.loading import read_document
 from tariffsim.results import Result
@@ -188,7 +189,7 @@ def _simulated(
         _inside(figure.since, figure.date, horizon.start, horizon.end, figure)
         span = rows[(rows["period_start"] >= figure.since) & (rows["period_end"] <= figure.date)]
         return float(span["additional_duty_usd"].sum())
-    kind = "fiscal" if figure.kind == "fiscal_year_duty" else "calendar"
+    kind: YearKind = "fiscal" if figure.kind == "fiscal_year_duty" else "calendar"
     assert figure.year is not None
     first = dt.date(figure.year - 1, 10, 1) if kind == "fiscal" else dt.date(figure.year, 1, 1)
     last = dt.date(figure.year, 9, 30) if kind == "fiscal" else dt.date(figure.year, 12, 31)
@@ -201,14 +202,31 @@ def _simulated(
 def _inside(first: dt.date, last: dt.date, start: dt.date, end: dt.date, figure: Figure) -> None:
     if first < start or last > end:
         raise TariffsimError(
-            f"the {figure.kind} figure for {_when(figure)} lies outside the horizon {start} to {end}"
+            f"the {figure.kind} figure for {_when(figure)} lies outside the horizon "
+            f"{start} to {end}"
         )
 
 
-def run_backtest(scenario_path: str | Path, published_path: str | Path) -> pd.DataFrame:
+@dataclass(frozen=True)
+class Backtest:
+    """A replay and its comparison.
+
+    Attributes
+    ----------
+    results : the daily runs (static first) of the history scenario.
+    published : the figures compared with.
+    comparison : :func:`compare`'s frame, one row per figure × mode.
+    """
+
+    results: list[Result]
+    published: Published
+    comparison: pd.DataFrame
+
+
+def run_backtest(scenario_path: str | Path, published_path: str | Path) -> Backtest:
     """Replay a history scenario day by day and compare it with published figures.
 
-    The steps: load the scenario and the figures; simulate with daily
+    The steps: load the figures and the scenario; simulate with daily
     periods (so spans and fiscal years are exact); compare.
     """
     from tariffsim.scenario import load_scenario
@@ -216,4 +234,5 @@ def run_backtest(scenario_path: str | Path, published_path: str | Path) -> pd.Da
 
     published = load_published(published_path)
     scenario = load_scenario(scenario_path)
-    return compare([simulate(scenario, "day")], published)
+    results = [simulate(scenario, "day")]
+    return Backtest(results=results, published=published, comparison=compare(results, published))

@@ -162,17 +162,16 @@ def backtest(
     figures = published or scenario.parent / "published.yaml"
     for target in (output, plot):
         refuse_overwriting_inputs(target, [scenario, figures])
-    comparison = run_backtest(scenario, figures)
-    typer.echo(render_backtest(comparison), nl=False)
+    replay = run_backtest(scenario, figures)
+    typer.echo(render_backtest(replay.comparison), nl=False)
     if output is not None:
-        write_text(output, csv_text(comparison))
+        write_text(output, csv_text(replay.comparison))
         typer.echo(f"comparison written to {output}", err=True)
     if plot is not None:
         from tariffsim.backtest_chart import plot_backtest
         from tariffsim.plotting import save_figure
-        from tariffsim.scenario import load_scenario
 
-        save_figure(plot_backtest(load_scenario(scenario), comparison), plot)
+        save_figure(plot_backtest(replay), plot)
         typer.echo(f"chart written to {plot}", err=True)
 
 
