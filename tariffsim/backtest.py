@@ -11,6 +11,7 @@ and no terminal rendering here (see :mod:`tariffsim.backtest_report`).
 from __future__ import annotations
 
 import datetime as dt
+import typing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -65,6 +66,8 @@ class Figure(BaseModel):
     def _parse_value(cls, data: Any) -> Any:
         if not isinstance(data, dict) or "value" not in data:
             return data
+        if data.get("kind") not in typing.get_args(Kind):
+            return data  # the kind's own error is the one to show
         parse = units.parse_rate if data.get("kind") == "average_tariff" else units.parse_money
         try:
             amount = parse(data["value"])

@@ -116,7 +116,8 @@ def test_exclusions_duty(tmp_path: Path) -> None:
             "end 2019-02-01 is before start 2019-03-01",
         ),
         (
-            "    exclusions:\n      - {share: 10 %, start: 2019-03-01, end: 2019-04-01, source: x}\n",
+            "    exclusions:\n"
+            "      - {share: 10 %, start: 2019-03-01, end: 2019-04-01, source: x}\n",
             "tranches.t.exclusions.0.source",
             "unknown source 'x'",
         ),

@@ -1,0 +1,58 @@
+"""The backtest table: units, signs and one column pair per mode."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from tariffsim.backtest import COMPARISON_COLUMNS
+from tariffsim.backtest_report import render_backtest
+
+
+def row(figure: str, kind: str, unit: str, mode: str, published: float, sim: float) -> dict:
+    return dict(
+        zip(
+            COMPARISON_COLUMNS,
+            [
+                figure,
+                kind,
+                "US",
+                "CN",
+                "2019",
+                unit,
+                mode,
+                published,
+                sim,
+                sim - published,
+                (sim - published) / published,
+                "src",
+            ],
+            strict=True,
+        )
+    )
+
+
+def test_render_two_modes() -> None:
+    frame = pd.DataFrame(
+        [
+            row("a", "average_tariff", "1", "static", 0.12, 0.089),
+            row("b", "calendar_year_imports", "USD", "static", 452.2e9, 505.6e9),
+            row("a", "average_tariff", "1", "behavioural", 0.12, 0.089),
+            row("b", "calendar_year_imports", "USD", "behavioural", 452.2e9, 440.0e9),
+        ]
+    )
+    text = render_backtest(frame)
+    lines = text.splitlines()
+    assert lines[0].split() == [
+        "figure",
+        "importer←exporter",
+        "when",
+        "published",
+        "static",
+        "error",
+        "behavioural",
+        "error",
+    ]
+    assert "12.0 %" in lines[2] and "8.9 %" in lines[2] and "-3.1 pp" in lines[2]
+    assert "$452.2B" in lines[3] and "+53.4B (+12 %)" in lines[3] and "-12.2B (-3 %)" in lines[3]
+    assert "static: mean absolute error 3.1 pp on average tariffs, 12 % on duties" in text
+    assert "behavioural: mean absolute error 3.1 pp on average tariffs, 3 % on duties" in text
