@@ -21,11 +21,17 @@ _EXPORTS = {
     "TariffsimError": "tariffsim.errors",
     "plot_tranche_duty": "tariffsim.plotting",
     "save_figure": "tariffsim.plotting",
+    "average_tariff_series": "tariffsim.aggregates",
+    "yearly_totals": "tariffsim.aggregates",
+    "run_backtest": "tariffsim.backtest",
 }
 
 __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:  # re-exported names, for type checkers and editors
+    from tariffsim.aggregates import average_tariff_series as average_tariff_series
+    from tariffsim.aggregates import yearly_totals as yearly_totals
+    from tariffsim.backtest import run_backtest as run_backtest
     from tariffsim.errors import TariffsimError as TariffsimError
     from tariffsim.plotting import plot_tranche_duty as plot_tranche_duty
     from tariffsim.plotting import save_figure as save_figure

@@ -72,12 +72,12 @@ def plot_backtest(replay: Backtest) -> Figure:
     for ax, pair in zip(axes[:2], [("US", "CN"), ("CN", "US")], strict=True):
         _draw_pair(ax, data, pair)
     _draw_duty(axes[2], data)
-    fig.text(
-        0.01,
-        0.002,
+    fig.supxlabel(
         "tariffsim backtest · fixed 2017 weights · published: PIIE (Bown), CBP via trade press",
         fontsize=7,
         color="#555555",
+        x=0.01,
+        ha="left",
     )
     return fig
 

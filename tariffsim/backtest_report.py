@@ -68,3 +68,23 @@ def render_backtest(comparison: pd.DataFrame) -> str:
             f"{money.mean() * 100:.0f} % on duties and imports"
         )
     return "\n".join([*lines, "", *summary]) + "\n"
+
+
+def render_years(totals: pd.DataFrame, kind: str) -> str:
+    """Simulated imports and duties per importer × year, every mode, in $B."""
+    label = "US fiscal year (Oct–Sep)" if kind == "fiscal" else "calendar year"
+    headers = ["mode", "importer←exporter", "year", "days", "imports", "additional", "total duty"]
+    rows = [
+        [
+            r["mode"],
+            f"{r['importer']}←{r['exporter']}",
+            f"FY{r['year']}" if kind == "fiscal" else str(r["year"]),
+            str((r["last_day"] - r["first_day"]).days + 1),
+            f"{r['imports_usd'] / 1e9:,.1f}",
+            f"{r['additional_duty_usd'] / 1e9:,.1f}",
+            f"{r['total_duty_usd'] / 1e9:,.1f}",
+        ]
+        for _, r in totals.iterrows()
+    ]
+    lines = table(headers, rows, right={3, 4, 5, 6})
+    return "\n".join([f"Simulated totals by {label}, $B", *lines]) + "\n"

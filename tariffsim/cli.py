@@ -151,22 +151,36 @@ def backtest(
         typer.Option(help="Published figures (YAML); default: published.yaml beside the scenario."),
     ] = None,
     output: OutputOption = None,
+    series: Annotated[
+        Path | None,
+        typer.Option(help="Write the daily average-tariff step series (CSV), atomically."),
+    ] = None,
     plot: PlotOption = None,
 ) -> None:
-    """Replay a history scenario and print it next to published figures, with errors."""
+    """Replay a history scenario and print it next to published figures, with errors.
+
+    Also prints the simulated imports and duties by calendar year and by US
+    fiscal year (October–September).
+    """
+    from tariffsim.aggregates import average_tariff_series, yearly_totals
     from tariffsim.backtest import run_backtest
-    from tariffsim.backtest_report import render_backtest
+    from tariffsim.backtest_report import render_backtest, render_years
     from tariffsim.export import csv_text
     from tariffsim.output import refuse_overwriting_inputs, write_text
 
     figures = published or scenario.parent / "published.yaml"
-    for target in (output, plot):
+    for target in (output, series, plot):
         refuse_overwriting_inputs(target, [scenario, figures])
     replay = run_backtest(scenario, figures)
-    typer.echo(render_backtest(replay.comparison), nl=False)
+    typer.echo(render_backtest(replay.comparison))
+    for kind in ("calendar", "fiscal"):
+        typer.echo(render_years(yearly_totals(replay.results[0], kind), kind))
     if output is not None:
         write_text(output, csv_text(replay.comparison))
         typer.echo(f"comparison written to {output}", err=True)
+    if series is not None:
+        write_text(series, csv_text(average_tariff_series(replay.results[0].scenario)))
+        typer.echo(f"average-tariff series written to {series}", err=True)
     if plot is not None:
         from tariffsim.backtest_chart import plot_backtest
         from tariffsim.plotting import save_figure

@@ -17,7 +17,9 @@ runner = CliRunner()
 def test_backtest_prints_published_simulated_and_errors(tmp_path: Path) -> None:
     csv = tmp_path / "comparison.csv"
     png = tmp_path / "backtest.png"
-    result = runner.invoke(app, ["backtest", str(HISTORY), "-o", str(csv), "--plot", str(png)])
+    series = tmp_path / "series.csv"
+    args = ["backtest", str(HISTORY), "-o", str(csv), "--plot", str(png), "--series", str(series)]
+    result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "published" in out and "error" in out
@@ -28,6 +30,11 @@ def test_backtest_prints_published_simulated_and_errors(tmp_path: Path) -> None:
     assert {"figure", "published", "simulated", "error", "mode"} <= set(frame.columns)
     assert (frame["simulated"] - frame["published"] - frame["error"]).abs().max() < 1e-3
     assert png.stat().st_size > 10_000
+    assert "Simulated totals by US fiscal year (Oct–Sep)" in out
+    steps = pd.read_csv(series)
+    us = steps[steps.importer == "US"]
+    assert us.days.sum() == 1096
+    assert abs(us[us.start == "2020-02-14"].applied_rate.item() - 0.158) < 0.001
 
 
 def test_backtest_finds_published_beside_the_scenario(tmp_path: Path) -> None:
