@@ -143,10 +143,15 @@ def _draw_duty(ax: Axes, data: dict[str, pd.DataFrame]) -> None:
         first["published"] / 1e9,
         "o",
         color=PALETTE[5],
-        label="assessed (CBP)",
+        label="published (duty assessed to date)",
     )
-    ax.set_ylabel("Section 301 duty since 6 July 2018 ($B)")
-    ax.set_title("Cumulative Section 301 duty on imports from China", loc="left", fontsize=10)
+    ax.set_ylabel("Cumulative additional duty ($B)")
+    ax.set_title(
+        "Cumulative additional duty of the tranches the published duty figures cover "
+        "(here: Section 301 Lists 1–4B)",
+        loc="left",
+        fontsize=10,
+    )
     ax.legend(loc="upper left", frameon=False, fontsize=8)
     ax.grid(alpha=0.3)
     ax.spines[["top", "right"]].set_visible(False)
