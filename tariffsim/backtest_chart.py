@@ -147,8 +147,7 @@ def _draw_duty(ax: Axes, data: dict[str, pd.DataFrame]) -> None:
     )
     ax.set_ylabel("Cumulative additional duty ($B)")
     ax.set_title(
-        "Cumulative additional duty of the tranches the published duty figures cover "
-        "(here: Section 301 Lists 1–4B)",
+        "Cumulative additional duty of the tranches the published duty figures cover",
         loc="left",
         fontsize=10,
     )
