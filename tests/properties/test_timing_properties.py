@@ -36,7 +36,7 @@ def scenario(schedule: dict[str, Any], exclusions: list[dict[str, Any]] | None =
     )
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(lag=st.integers(0, 90), deadline=st.integers(0, 90))
 def test_grace_switches_between_shipping_and_deadline(lag: int, deadline: int) -> None:
     entered_by = START + dt.timedelta(days=deadline)
@@ -59,7 +59,7 @@ def test_grace_switches_between_shipping_and_deadline(lag: int, deadline: int) -
     assert with_grace.totals()["additional_duty_usd"] <= without.totals()["additional_duty_usd"]
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(share=st.floats(0, 1), days=st.integers(1, 200))
 def test_exclusion_scales_duty_linearly(share: float, days: int) -> None:
     end = dt.date(2019, 3, 1) + dt.timedelta(days=days - 1)
