@@ -115,4 +115,5 @@ def test_shipped_published_figures_load() -> None:
     assert len(published.figures) >= 15
     for figure in published.figures.values():
         assert figure.source in published.sources
-        assert published.sources[figure.source].url
+        source = published.sources[figure.source]
+        assert source.url and source.date and source.note
