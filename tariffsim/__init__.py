@@ -20,6 +20,9 @@ _EXPORTS = {
     "Result": "tariffsim.results",
     "TariffsimError": "tariffsim.errors",
     "plot_tranche_duty": "tariffsim.plotting",
+    "compare": "tariffsim.comparison",
+    "plot_comparison": "tariffsim.charts.compare",
+    "plot_chart": "tariffsim.charts.compare",
     "save_figure": "tariffsim.plotting",
     "average_tariff_series": "tariffsim.aggregates",
     "yearly_totals": "tariffsim.aggregates",
@@ -32,6 +35,9 @@ if TYPE_CHECKING:  # re-exported names, for type checkers and editors
     from tariffsim.aggregates import average_tariff_series as average_tariff_series
     from tariffsim.aggregates import yearly_totals as yearly_totals
     from tariffsim.backtest import run_backtest as run_backtest
+    from tariffsim.charts.compare import plot_chart as plot_chart
+    from tariffsim.charts.compare import plot_comparison as plot_comparison
+    from tariffsim.comparison import compare as compare
     from tariffsim.errors import TariffsimError as TariffsimError
     from tariffsim.plotting import plot_tranche_duty as plot_tranche_duty
     from tariffsim.plotting import save_figure as save_figure
