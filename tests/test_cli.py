@@ -137,3 +137,14 @@ def test_help_lists_the_commands() -> None:
     assert code == 0
     for command in ("run", "validate", "schema"):
         assert command in out
+
+
+def test_output_files_get_the_usual_permissions(tmp_path: Path) -> None:
+    target = tmp_path / "hold.csv"
+    mask = os.umask(0o022)
+    try:
+        code, _, _ = invoke("run", str(SCENARIOS / "hold.yaml"), "-f", "csv", "-o", str(target))
+    finally:
+        os.umask(mask)
+    assert code == 0
+    assert target.stat().st_mode & 0o777 == 0o644
