@@ -12,6 +12,7 @@ import dataclasses
 import pandas as pd
 
 from tariffsim.results import Result
+from tariffsim.schema import Scenario
 
 MONEY = ["imports_usd", "additional_duty_usd", "base_duty_usd", "total_duty_usd"]
 
@@ -29,3 +30,12 @@ def with_behavioural(result: Result, factor: float) -> Result:
         periods=pd.concat([result.periods, periods], ignore_index=True),
         tranches=pd.concat([result.tranches, tranches], ignore_index=True),
     )
+
+
+def static_only(scenario: Scenario) -> Scenario:
+    """``scenario`` without its behavioural assumptions, so it simulates static rows only.
+
+    The comparison and chart tests check arithmetic by hand on static runs; the
+    shipped scenarios carry an ``assumptions:`` block and would add behavioural rows.
+    """
+    return scenario.model_copy(update={"assumptions": None})

@@ -21,14 +21,14 @@ from tariffsim.comparison import as_results
 from tariffsim.results import Result
 from tariffsim.scenario import load_scenario
 from tests.conftest import SCENARIOS
-from tests.synthetic import with_behavioural
+from tests.synthetic import static_only, with_behavioural
 
 PATHS = ["escalate", "hold", "ceasefire"]
 
 
 @pytest.fixture(scope="module")
 def results() -> list[Result]:
-    return as_results([load_scenario(SCENARIOS / f"{n}.yaml") for n in PATHS])
+    return as_results([static_only(load_scenario(SCENARIOS / f"{n}.yaml")) for n in PATHS])
 
 
 def test_duty_per_period_is_the_engines_sum_over_tranches(results: list[Result]) -> None:

@@ -22,14 +22,14 @@ from tariffsim.scenario import load_scenario
 from tariffsim.schema import Horizon, Scenario
 from tariffsim.simulate import simulate
 from tests.conftest import SCENARIOS
-from tests.synthetic import with_behavioural
+from tests.synthetic import static_only, with_behavioural
 
 PATHS = ["escalate", "hold", "ceasefire", "deescalate"]
 
 
 @pytest.fixture(scope="module")
 def scenarios() -> list[Scenario]:
-    return [load_scenario(SCENARIOS / f"{name}.yaml") for name in PATHS]
+    return [static_only(load_scenario(SCENARIOS / f"{name}.yaml")) for name in PATHS]
 
 
 def renamed(scenario: Scenario, name: str, **horizon: object) -> Scenario:

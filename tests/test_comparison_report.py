@@ -20,13 +20,14 @@ from tariffsim.errors import TariffsimError
 from tariffsim.results import Result
 from tariffsim.scenario import load_scenario
 from tests.conftest import SCENARIOS
+from tests.synthetic import static_only
 
 PATHS = ["escalate", "hold", "ceasefire"]
 
 
 @pytest.fixture(scope="module")
 def results() -> list[Result]:
-    return as_results([load_scenario(SCENARIOS / f"{n}.yaml") for n in PATHS])
+    return as_results([static_only(load_scenario(SCENARIOS / f"{n}.yaml")) for n in PATHS])
 
 
 def test_table(results: list[Result]) -> None:

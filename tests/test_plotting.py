@@ -15,11 +15,12 @@ from tariffsim.results import Result
 from tariffsim.scenario import load_scenario
 from tariffsim.simulate import simulate
 from tests.conftest import SCENARIOS
+from tests.synthetic import static_only
 
 
 @pytest.fixture(scope="module")
 def result() -> Result:
-    return simulate(load_scenario(SCENARIOS / "escalate.yaml"))
+    return simulate(static_only(load_scenario(SCENARIOS / "escalate.yaml")))
 
 
 @pytest.fixture(scope="module")
