@@ -184,8 +184,8 @@ def yearly_totals(result: Result, kind: YearKind = "calendar") -> pd.DataFrame:
     keys = ["mode", "importer", "exporter", "year"]
     money = ["imports_usd", "additional_duty_usd", "base_duty_usd", "total_duty_usd"]
     frame = periods.assign(year=first)
-    sums = frame.groupby(keys, sort=True)[money].sum()
-    spans = frame.groupby(keys, sort=True).agg(
+    sums = frame.groupby(keys, sort=False)[money].sum()
+    spans = frame.groupby(keys, sort=False).agg(
         first_day=("period_start", "min"), last_day=("period_end", "max")
     )
     return sums.join(spans).reset_index()[[*keys, "first_day", "last_day", *money]]

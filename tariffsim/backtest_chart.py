@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from tariffsim.aggregates import average_tariff_series
+from tariffsim.charts.style import date_axis
 from tariffsim.plotting import PALETTE
 
 if TYPE_CHECKING:
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from tariffsim.backtest import Backtest
+
+MODE_COLOURS = {"static": PALETTE[0], "behavioural": PALETTE[2]}
 
 _PAIR_TITLE = {
     ("US", "CN"): "US tariffs on imports from China",
@@ -38,8 +41,8 @@ def backtest_chart_data(replay: Backtest) -> dict[str, pd.DataFrame]:
     frames = []
     for run in replay.results:
         periods = run.periods[run.periods["tranche"].isin(tranches)]
-        daily = periods.groupby(["mode", "period_start"], sort=True)["additional_duty_usd"].sum()
-        frame = daily.groupby(level="mode").cumsum().reset_index()
+        daily = periods.groupby(["mode", "period_start"], sort=False)["additional_duty_usd"].sum()
+        frame = daily.groupby(level="mode", sort=False).cumsum().reset_index()
         frame["cumulative_busd"] = frame["additional_duty_usd"] / 1e9
         frames.append(frame)
     cumulative = pd.concat(frames, ignore_index=True)
@@ -63,15 +66,17 @@ def _duty_scope(replay: Backtest) -> list[str]:
 
 
 def plot_backtest(replay: Backtest) -> Figure:
-    """Three panels: each importer's average tariff (applied, planned, published) and duty."""
+    """Four panels: each importer's average tariff (applied, planned, published), the
+    cumulative duty and the yearly imports, simulated (every mode) against published."""
     from matplotlib.figure import Figure
 
     data = backtest_chart_data(replay)
-    fig = Figure(figsize=(10, 9), layout="constrained")
-    axes = fig.subplots(3, 1, sharex=True)
-    for ax, pair in zip(axes[:2], [("US", "CN"), ("CN", "US")], strict=True):
+    fig = Figure(figsize=(13, 8.5), layout="constrained")
+    axes = fig.subplots(2, 2)
+    for ax, pair in zip(axes[0], [("US", "CN"), ("CN", "US")], strict=True):
         _draw_pair(ax, data, pair)
-    _draw_duty(axes[2], data)
+    _draw_duty(axes[1][0], data)
+    _draw_imports(axes[1][1], data)
     fig.supxlabel(
         "tariffsim backtest · fixed 2017 weights · published: PIIE (Bown), CBP via trade press",
         fontsize=7,
@@ -117,6 +122,7 @@ def _draw_pair(ax: Axes, data: dict[str, pd.DataFrame], pair: tuple[str, str]) -
         color=PALETTE[5],
         label="published (PIIE, Bown)",
     )
+    date_axis(ax)
     ax.set_ylabel("Average tariff (%)")
     ax.set_title(
         _PAIR_TITLE.get(pair, f"{pair[0]} on imports from {pair[1]}"), loc="left", fontsize=10
@@ -128,11 +134,11 @@ def _draw_pair(ax: Axes, data: dict[str, pd.DataFrame], pair: tuple[str, str]) -
 
 def _draw_duty(ax: Axes, data: dict[str, pd.DataFrame]) -> None:
     cumulative = data["cumulative"]
-    for i, (mode, frame) in enumerate(cumulative.groupby("mode", sort=False)):
+    for mode, frame in cumulative.groupby("mode", sort=False):
         ax.plot(
             pd.to_datetime(frame["period_start"]),
             frame["cumulative_busd"],
-            color=PALETTE[(i * 2) % len(PALETTE)],
+            color=MODE_COLOURS.get(str(mode), PALETTE[7]),
             lw=2,
             label=f"simulated, {mode}",
         )
@@ -145,6 +151,7 @@ def _draw_duty(ax: Axes, data: dict[str, pd.DataFrame]) -> None:
         color=PALETTE[5],
         label="published (duty assessed to date)",
     )
+    date_axis(ax)
     ax.set_ylabel("Cumulative additional duty ($B)")
     ax.set_title(
         "Cumulative additional duty of the tranches the published duty figures cover",
@@ -153,4 +160,38 @@ def _draw_duty(ax: Axes, data: dict[str, pd.DataFrame]) -> None:
     )
     ax.legend(loc="upper left", frameon=False, fontsize=8)
     ax.grid(alpha=0.3)
+    ax.spines[["top", "right"]].set_visible(False)
+
+
+def _draw_imports(ax: Axes, data: dict[str, pd.DataFrame]) -> None:
+    points = data["points"]
+    imports = points[points["kind"] == "calendar_year_imports"]
+    modes = list(dict.fromkeys(imports["mode"]))
+    first = imports[imports["mode"] == modes[0]] if modes else imports
+    years = list(first["when"])
+    width = 0.8 / (len(modes) + 1)
+    positions = range(len(years))
+    bars = ax.bar(
+        [p - 0.4 + width / 2 for p in positions],
+        first["published"] / 1e9,
+        width,
+        color=PALETTE[5],
+        label="published (Census)",
+    )
+    ax.bar_label(bars, fmt="%.0f", fontsize=7)
+    for i, mode in enumerate(modes, start=1):
+        rows = imports[imports["mode"] == mode]
+        bars = ax.bar(
+            [p - 0.4 + width * (i + 0.5) for p in positions],
+            rows["simulated"] / 1e9,
+            width,
+            color=MODE_COLOURS.get(mode, PALETTE[7]),
+            label=f"simulated, {mode}",
+        )
+        ax.bar_label(bars, fmt="%.0f", fontsize=7)
+    ax.set_xticks(list(positions), years)
+    ax.set_ylabel("Imports ($B)")
+    ax.set_title("US imports from China by calendar year", loc="left", fontsize=10)
+    ax.legend(loc="lower right", frameon=True, fontsize=8)
+    ax.grid(axis="y", alpha=0.3)
     ax.spines[["top", "right"]].set_visible(False)

@@ -78,15 +78,17 @@ def _expected_list4a(day: dt.date) -> float:
 
 def test_rates_day_by_day(history: Scenario) -> None:
     periods = simulate(history, step="day").periods
-    for tranche, expected in [
-        ("list3", _expected_list3),
-        ("list4a", _expected_list4a),
-        ("list4b", lambda _day: 0.0),
-    ]:
-        rows = periods[periods.tranche == tranche]
-        want = np.array([expected(d) for d in rows.period_start])
-        assert_allclose(rows.additional_rate.to_numpy(), want, atol=1e-15)
-    assert len(periods[periods.tranche == "list3"]) == 1096  # 2018–2020 with 29 Feb 2020
+    assert set(periods["mode"]) == {"static", "behavioural"}
+    for mode, rows_of_mode in periods.groupby("mode"):
+        for tranche, expected in [
+            ("list3", _expected_list3),
+            ("list4a", _expected_list4a),
+            ("list4b", lambda _day: 0.0),
+        ]:
+            rows = rows_of_mode[rows_of_mode.tranche == tranche]
+            assert len(rows) == 1096, mode  # 2018–2020 with 29 Feb 2020
+            want = np.array([expected(d) for d in rows.period_start])
+            assert_allclose(rows.additional_rate.to_numpy(), want, atol=1e-15)
 
 
 def test_never_applied_steps_show_in_the_plan(history: Scenario) -> None:
