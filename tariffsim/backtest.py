@@ -226,16 +226,20 @@ class Backtest:
     comparison: pd.DataFrame
 
 
-def run_backtest(scenario_path: str | Path, published_path: str | Path) -> Backtest:
+def run_backtest(
+    scenario_path: str | Path, published_path: str | Path, *, behavioural: bool = True
+) -> Backtest:
     """Replay a history scenario day by day and compare it with published figures.
 
     The steps: load the figures and the scenario; simulate with daily
-    periods (so spans and fiscal years are exact); compare.
+    periods (so spans and fiscal years are exact), static and, when the
+    scenario states ``assumptions:`` and ``behavioural`` is true, behavioural;
+    compare every mode.
     """
     from tariffsim.scenario import load_scenario
     from tariffsim.simulate import simulate
 
     published = load_published(published_path)
     scenario = load_scenario(scenario_path)
-    results = [simulate(scenario, "day")]
+    results = [simulate(scenario, "day", behavioural=behavioural)]
     return Backtest(results=results, published=published, comparison=compare(results, published))

@@ -234,6 +234,9 @@ def backtest(
         typer.Option(help="Write the daily average-tariff step series (CSV), atomically."),
     ] = None,
     plot: PlotOption = None,
+    static: Annotated[
+        bool, typer.Option("--static", help="Static replay only: imports do not respond.")
+    ] = False,
 ) -> None:
     """Replay a history scenario and print it next to published figures, with errors.
 
@@ -249,7 +252,7 @@ def backtest(
     figures = published or scenario.parent / "published.yaml"
     for target in (output, series, plot):
         refuse_overwriting_inputs(target, [scenario, figures])
-    replay = run_backtest(scenario, figures)
+    replay = run_backtest(scenario, figures, behavioural=not static)
     typer.echo(render_backtest(replay.comparison))
     for kind in ("calendar", "fiscal"):
         typer.echo(render_years(yearly_totals(replay.results[0], kind), kind))

@@ -52,3 +52,11 @@ def test_backtest_refuses_to_overwrite_its_inputs() -> None:
     result = runner.invoke(app, ["backtest", str(HISTORY), "-o", str(HISTORY)])
     assert result.exit_code == 2
     assert "Traceback" not in result.output
+
+
+def test_backtest_static_only() -> None:
+    result = runner.invoke(app, ["backtest", str(HISTORY), "--static"])
+    assert result.exit_code == 0, result.output
+    header = result.stdout.splitlines()[0].split()
+    assert header[-2:] == ["static", "error"]
+    assert "behavioural" not in result.stdout
