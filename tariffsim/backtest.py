@@ -44,7 +44,7 @@ COMPARISON_COLUMNS = [
 ]
 
 
-class Figure(BaseModel):
+class PublishedFigure(BaseModel):
     """One published observation, with its value in base units (fraction or USD)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -76,7 +76,7 @@ class Figure(BaseModel):
         return {**data, "value": str(data["value"]), "amount": amount}
 
     @model_validator(mode="after")
-    def _has_its_dates(self) -> Figure:
+    def _has_its_dates(self) -> PublishedFigure:
         needs = {
             "average_tariff": ("date",),
             "cumulative_duty": ("since", "date"),
@@ -96,7 +96,7 @@ class Published(BaseModel):
 
     title: str
     sources: dict[str, Source]
-    figures: dict[str, Figure] = Field(min_length=1)
+    figures: dict[str, PublishedFigure] = Field(min_length=1)
 
 
 def load_published(path: str | Path) -> Published:
@@ -158,7 +158,7 @@ def compare(results: list[Result], published: Published) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
 
 
-def _when(figure: Figure) -> str:
+def _when(figure: PublishedFigure) -> str:
     if figure.kind == "average_tariff":
         return str(figure.date)
     if figure.kind == "cumulative_duty":
@@ -169,7 +169,7 @@ def _when(figure: Figure) -> str:
 
 
 def _simulated(
-    figure: Figure, periods: pd.DataFrame, series: pd.DataFrame, result: Result
+    figure: PublishedFigure, periods: pd.DataFrame, series: pd.DataFrame, result: Result
 ) -> float:
     if figure.kind == "average_tariff":
         assert figure.date is not None
@@ -202,7 +202,9 @@ def _simulated(
     return float(in_year[column].sum())
 
 
-def _inside(first: dt.date, last: dt.date, start: dt.date, end: dt.date, figure: Figure) -> None:
+def _inside(
+    first: dt.date, last: dt.date, start: dt.date, end: dt.date, figure: PublishedFigure
+) -> None:
     if first < start or last > end:
         raise TariffsimError(
             f"the {figure.kind} figure for {_when(figure)} lies outside the horizon "
