@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from tariffsim.cli import app
-from tests.conftest import SCENARIOS
+from tests.conftest import ROOT, SCENARIOS
 
+GOLDEN = Path(__file__).parent / "golden" / "backtest.txt"
 HISTORY = SCENARIOS / "history" / "us-china-2018-2020.yaml"
 runner = CliRunner()
 
@@ -60,3 +62,19 @@ def test_backtest_static_only() -> None:
     header = result.stdout.splitlines()[0].split()
     assert header[-2:] == ["static", "error"]
     assert "behavioural" not in result.stdout
+
+
+def test_backtest_default_matches_golden(
+    monkeypatch: pytest.MonkeyPatch, update_golden: bool
+) -> None:
+    monkeypatch.chdir(ROOT)  # the default scenario path is relative to the repository root
+    result = runner.invoke(app, ["backtest"])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    if update_golden:
+        GOLDEN.write_text(out, encoding="utf-8")
+    actual = GOLDEN.with_suffix(".actual.txt")
+    if out != GOLDEN.read_text(encoding="utf-8"):
+        actual.write_text(out, encoding="utf-8")
+        pytest.fail(f"output differs from {GOLDEN.name}; see {actual} (diff them)")
+    actual.unlink(missing_ok=True)
