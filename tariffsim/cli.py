@@ -228,7 +228,10 @@ def backtest(
         Path | None,
         typer.Option(help="Published figures (YAML); default: published.yaml beside the scenario."),
     ] = None,
-    output: OutputOption = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the comparison as CSV (atomically)."),
+    ] = None,
     series: Annotated[
         Path | None,
         typer.Option(help="Write the daily average-tariff step series (CSV), atomically."),
