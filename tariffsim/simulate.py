@@ -69,17 +69,20 @@ def simulate(scenario: Scenario, step: Step | None = None) -> Result:
     """
     inputs = scenario_arrays(scenario, step)
     grid = inputs.grid
-    imports = engine.accrued_imports(inputs.annual_flow, grid.year_fraction)
-    additional = engine.ad_valorem_duty(imports, inputs.additional_rate)
-    base = engine.ad_valorem_duty(imports, inputs.base_rate[:, None])
-    first = grid.period_first_slice
+    duty = engine.period_duty(
+        inputs.annual_flow,
+        grid.year_fraction,
+        inputs.additional_rate,
+        inputs.base_rate,
+        grid.period_first_slice,
+    )
     return build_result(
         scenario,
         step=step or scenario.horizon.step,
         grid=grid,
-        imports=engine.period_sums(imports, first),
-        additional_duty=engine.period_sums(additional, first),
-        base_duty=engine.period_sums(base, first),
+        imports=duty.imports,
+        additional_duty=duty.additional_duty,
+        base_duty=duty.base_duty,
         run_rate_additional=engine.annualised_run_rate(
             inputs.annual_flow, inputs.additional_rate_at_end
         ),
