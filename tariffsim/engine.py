@@ -88,9 +88,11 @@ def period_duty(
     -----
     Per slice s: ``M_s = V · w_s`` (:func:`accrued_imports`), ``D_s = τ_s · M_s``
     and ``B_s = b · M_s`` (:func:`ad_valorem_duty`); per period the sums of
-    its slices, left to right (:func:`period_sums`). The result equals those
-    kernels applied to whole (N, S) arrays, to the last bit, but nothing of
-    shape (N, S) is built. Most periods are a single slice: each period
+    its slices (:func:`period_sums`), added left to right. Nothing of shape
+    (N, S) is built; the result equals those kernels applied to whole
+    arrays up to the order of additions (``np.add.reduceat`` may pair the
+    terms of a period of four or more slices differently: a last-bit
+    difference). Most periods are a single slice: each period
     starts from its first slice's terms, written straight into the result,
     and the few later slices (a rate change inside a period, a new year inside
     a week) are then added to their periods. The work runs period-major

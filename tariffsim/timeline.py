@@ -36,6 +36,23 @@ def from_day_number(number: int) -> dt.date:
     return _EPOCH + dt.timedelta(days=int(number))
 
 
+def distinct_dates(day_numbers: IntArray) -> list[dt.date]:
+    """The distinct dates among day numbers, in order.
+
+    Many steps share a few dates, so a count over their range finds them
+    without sorting every step.
+    """
+    days = np.asarray(day_numbers, dtype=np.int64)
+    if days.size == 0:
+        return []
+    low, high = int(days.min()), int(days.max())
+    if high - low <= 4 * days.size:
+        found = np.flatnonzero(np.bincount(days - low)) + low
+    else:
+        found = np.unique(days)
+    return [from_day_number(int(d)) for d in found]
+
+
 def period_starts(start: dt.date, end: dt.date, step: Step) -> list[dt.date]:
     """Calendar-aligned period starts covering [start, end]; the first is ``start`` itself.
 

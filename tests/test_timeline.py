@@ -11,6 +11,7 @@ from numpy.testing import assert_array_equal
 from tariffsim.timeline import (
     build_grid,
     day_number,
+    distinct_dates,
     step_function,
     step_function_long,
     step_segments,
@@ -75,3 +76,11 @@ def test_grid_cuts_at_new_year_and_at_rate_changes() -> None:
     assert_array_equal(grid.slice_start, [day_number(d) for d in starts])
     assert_array_equal(grid.year_fraction, [2 / 365, 5 / 366, 2 / 366, 5 / 366])
     assert_array_equal(grid.period_first_slice, [0, 2])
+
+
+@pytest.mark.parametrize("spread", [1, 100_000])
+def test_distinct_dates_in_order(spread: int) -> None:
+    days = np.array([3, 1, 3, 3 * spread, 1])
+    expected = sorted({dt.date(1970, 1, 1) + dt.timedelta(days=int(d)) for d in days})
+    assert distinct_dates(days) == expected
+    assert distinct_dates(np.zeros(0, dtype=np.int64)) == []
