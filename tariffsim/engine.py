@@ -54,6 +54,10 @@ class PeriodDuty(NamedTuple):
 BLOCK_CELLS = 2**18
 """Period cells (rows × periods) per block of :func:`period_duty`: 2 MiB per float64 array."""
 
+ROW_LOOP_LIMIT = 64
+"""Up to this many runs of periods (or later slices), :func:`period_duty` loops over
+them with whole-row operations; beyond, it gathers the rows at once."""
+
 
 def period_duty(
     annual_flow: FloatArray,
@@ -109,12 +113,14 @@ def period_duty(
         out = PeriodDuty(*(np.empty((rows, periods), order="F") for _ in range(3)))
     imports_t, additional_t, base_t = out.imports.T, out.additional_duty.T, out.base_duty.T
     rate_t = additional_rate.T
-    # Later slices by depth: depth 1 holds each multi-slice period's second slice, and so on.
+    # Runs of periods whose first slices read the same rate column.
+    first_column = column[first]
+    run_start = np.flatnonzero(np.diff(first_column, prepend=-1))
+    runs = list(zip(run_start, [*run_start[1:], periods], first_column[run_start], strict=True))
+    # Later slices: (period, slice) in period, then slice order.
     lengths = np.diff(first, append=slices)
-    later = [
-        (np.flatnonzero(lengths > depth), first[lengths > depth] + depth)
-        for depth in range(1, int(lengths.max(initial=1)))
-    ]
+    later_period = np.repeat(np.arange(periods), lengths - 1)
+    later_slice = np.arange(slices)[np.isin(np.arange(slices), first, invert=True)]
     shared = weight_t.shape[1] == 1
     step = max(1, BLOCK_CELLS // max(periods, 1))
     for start in range(0, rows, step):
@@ -125,13 +131,25 @@ def period_duty(
         imports, additional = imports_t[:, block], additional_t[:, block]
         base_duty = base_t[:, block]
         np.multiply(weight[first], flow, out=imports)
-        np.multiply(imports, rate[column[first]], out=additional)
+        if len(runs) <= ROW_LOOP_LIMIT:
+            for begin, end, in_force in runs:
+                np.multiply(imports[begin:end], rate[in_force], out=additional[begin:end])
+        else:
+            np.multiply(imports, rate[first_column], out=additional)
         np.multiply(imports, base, out=base_duty)
-        for period, later_slice in later:
-            accrued = weight[later_slice] * flow
-            imports[period] += accrued
-            additional[period] += accrued * rate[column[later_slice]]
-            base_duty[period] += accrued * base
+        if later_slice.size <= ROW_LOOP_LIMIT:
+            for period, s in zip(later_period, later_slice, strict=True):
+                accrued = weight[s] * flow
+                imports[period] += accrued
+                additional[period] += accrued * rate[column[s]]
+                base_duty[period] += accrued * base
+        else:
+            for depth in range(1, int(lengths.max())):
+                period = np.flatnonzero(lengths > depth)
+                accrued = weight[first[period] + depth] * flow
+                imports[period] += accrued
+                additional[period] += accrued * rate[column[first[period] + depth]]
+                base_duty[period] += accrued * base
     return out
 
 

@@ -47,12 +47,13 @@ def test_week_across_new_year_into_a_leap_year() -> None:
     assert_array_equal(duty.base_duty, [[0.0]])
 
 
-@pytest.mark.parametrize("block_cells", [1, 7, 2**18])
+@pytest.mark.parametrize(("block_cells", "row_loop_limit"), [(1, 0), (7, 10_000), (2**18, 64)])
 @pytest.mark.parametrize("step", ["day", "week", "month", "quarter", "year"])
 def test_period_duty_equals_the_plain_kernels(
-    step: str, block_cells: int, monkeypatch: pytest.MonkeyPatch
+    step: str, block_cells: int, row_loop_limit: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(engine, "BLOCK_CELLS", block_cells)
+    monkeypatch.setattr(engine, "ROW_LOOP_LIMIT", row_loop_limit)
     rng = np.random.default_rng(7)
     rows = 23
     start, end = dt.date(2019, 11, 20), dt.date(2021, 2, 10)
