@@ -121,6 +121,11 @@ def period_duty(
     lengths = np.diff(first, append=slices)
     later_period = np.repeat(np.arange(periods), lengths - 1)
     later_slice = np.arange(slices)[np.isin(np.arange(slices), first, invert=True)]
+    # The same by depth: depth 1 holds each multi-slice period's second slice, and so on.
+    by_depth = [
+        (np.flatnonzero(lengths > depth), first[lengths > depth] + depth)
+        for depth in range(1, int(lengths.max(initial=1)))
+    ]
     shared = weight_t.shape[1] == 1
     step = max(1, BLOCK_CELLS // max(periods, 1))
     for start in range(0, rows, step):
@@ -144,12 +149,11 @@ def period_duty(
                 additional[period] += accrued * rate[column[s]]
                 base_duty[period] += accrued * base
         else:
-            for depth in range(1, int(lengths.max())):
-                period = np.flatnonzero(lengths > depth)
-                accrued = weight[first[period] + depth] * flow
-                imports[period] += accrued
-                additional[period] += accrued * rate[column[first[period] + depth]]
-                base_duty[period] += accrued * base
+            for with_depth, at_depth in by_depth:
+                accrued = weight[at_depth] * flow
+                imports[with_depth] += accrued
+                additional[with_depth] += accrued * rate[column[at_depth]]
+                base_duty[with_depth] += accrued * base
     return out
 
 
