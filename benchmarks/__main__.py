@@ -12,7 +12,8 @@ import sys
 
 from benchmarks.timing import machine
 
-SECTIONS = ("startup", "run", "engine", "bandwidth")
+SECTIONS = ("cli", "engine", "bandwidth")
+"""cli: start-up and end-to-end runs (sections 1, 2); engine: section 3; bandwidth: 4."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,13 +28,10 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(machine()))
     print()
     # Start-up is timed first, in fresh processes, before this one loads numpy and pandas.
-    if "startup" in chosen or "run" in chosen:
-        from benchmarks import startup
+    if "cli" in chosen:
+        from benchmarks.startup import cli_timings
 
-        if "startup" in chosen:
-            print("\n".join(startup.startup(repeat)[0]), end="\n\n", flush=True)
-        if "run" in chosen:
-            print("\n".join(startup.end_to_end(max(10, repeat // 2))[0]), end="\n\n", flush=True)
+        print("\n".join(cli_timings(repeat)[0]), end="\n\n", flush=True)
     if "engine" in chosen or "bandwidth" in chosen:
         from benchmarks import throughput
 

@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks.timing import Timing, goal, seconds, time_command
+from benchmarks.timing import Timing, command, goal, spread, time_rounds
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = "scenarios/escalate.yaml"
@@ -43,45 +43,32 @@ def bytecode_environment(cache: Path) -> dict[str, str]:
     return env
 
 
-def startup(repeat: int) -> tuple[list[str], dict[str, Timing]]:
-    """Time start-up: bare typer import, ``--help``, ``validate``."""
-    with tempfile.TemporaryDirectory() as cache:
-        env = bytecode_environment(Path(cache))
-        timings = {
-            "typer": time_command([sys.executable, "-c", "import typer"], repeat, ROOT, env),
-            "help": time_command(tariffsim("--help"), repeat, ROOT, env),
-            "validate": time_command(tariffsim("validate", SCENARIO), repeat, ROOT, env),
-        }
-    typer = timings["typer"].median
-    help_ = timings["help"].median
-    lines = [
-        f"1. Start-up: fresh processes, median of {repeat}",
-        f"   python -c 'import typer'                   {seconds(typer):>10}",
-        f"   tariffsim --help                           {seconds(help_):>10}   "
-        f"{help_ / typer:.2f}× typer; goal < {HELP_LIMIT} s and ≤ {HELP_RATIO}×: "
-        + goal(help_ < HELP_LIMIT and help_ <= HELP_RATIO * typer),
-        f"   tariffsim validate {SCENARIO} {seconds(timings['validate'].median):>10}   "
-        f"{timings['validate'].median / typer:.2f}× typer",
-    ]
-    return lines, timings
-
-
-def end_to_end(repeat: int) -> tuple[list[str], dict[str, Timing]]:
-    """Time ``tariffsim run`` with the table only, and with a chart."""
+def cli_timings(repeat: int) -> tuple[list[str], dict[str, Timing]]:
+    """Sections 1 and 2: every command timed in turn, ``repeat`` rounds."""
     with tempfile.TemporaryDirectory() as folder:
         env = bytecode_environment(Path(folder) / "bytecode")
         chart = str(Path(folder) / "chart.png")
-        timings = {
-            "run": time_command(tariffsim("run", SCENARIO), repeat, ROOT, env),
-            "run_plot": time_command(
-                tariffsim("run", SCENARIO, "--plot", chart), repeat, ROOT, env
-            ),
+        argv = {
+            "typer": [sys.executable, "-c", "import typer"],
+            "help": tariffsim("--help"),
+            "validate": tariffsim("validate", SCENARIO),
+            "run": tariffsim("run", SCENARIO),
+            "run_plot": tariffsim("run", SCENARIO, "--plot", chart),
         }
-    run = timings["run"].median
+        timings = time_rounds({k: command(v, ROOT, env) for k, v in argv.items()}, repeat)
+    typer, help_, run = (timings[k].median for k in ("typer", "help", "run"))
     lines = [
-        f"2. tariffsim run, end to end: fresh processes, median of {repeat}",
-        f"   run {SCENARIO} (table)           {seconds(run):>10}   "
-        f"goal < {RUN_LIMIT} s: " + goal(run < RUN_LIMIT),
-        f"   run {SCENARIO} --plot chart.png  {seconds(timings['run_plot'].median):>10}",
+        f"1. Start-up: fresh processes, in turn, median of {repeat}",
+        f"   python -c 'import typer'                    {spread(timings['typer'])}",
+        f"   tariffsim --help                            {spread(timings['help'])}"
+        f"   {help_ / typer:.2f}× typer; goal < {HELP_LIMIT} s and ≤ {HELP_RATIO}×: "
+        + goal(help_ < HELP_LIMIT and help_ <= HELP_RATIO * typer),
+        f"   tariffsim validate {SCENARIO}  {spread(timings['validate'])}"
+        f"   {timings['validate'].median / typer:.2f}× typer",
+        "",
+        "2. tariffsim run, end to end: the same rounds",
+        f"   run {SCENARIO} (table)          {spread(timings['run'])}"
+        f"   goal < {RUN_LIMIT} s: " + goal(run < RUN_LIMIT),
+        f"   run {SCENARIO} --plot chart.png {spread(timings['run_plot'])}",
     ]
     return lines, timings

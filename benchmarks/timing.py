@@ -37,31 +37,38 @@ class Timing:
         return len(self.seconds)
 
 
-def time_call(function: Callable[[], object], repeat: int, warmup: int = 1) -> Timing:
-    """Time ``repeat`` calls of ``function`` after ``warmup`` untimed ones."""
-    for _ in range(warmup):
+def time_rounds(
+    calls: Mapping[str, Callable[[], object]],
+    rounds: int,
+    per_round: Mapping[str, int] | None = None,
+) -> dict[str, Timing]:
+    """Time several callables in turn, round after round, after one untimed call each.
+
+    Interleaving spreads any change in the machine's load (other jobs,
+    frequency scaling) evenly over the callables, so their ratios stay fair.
+    ``per_round`` runs some callables several times a round (default 1).
+    """
+    for function in calls.values():
         function()
-    seconds = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        seconds.append(time.perf_counter() - start)
-    return Timing(tuple(seconds))
+    seconds: dict[str, list[float]] = {name: [] for name in calls}
+    for _ in range(rounds):
+        for name, function in calls.items():
+            for _ in range((per_round or {}).get(name, 1)):
+                start = time.perf_counter()
+                function()
+                seconds[name].append(time.perf_counter() - start)
+    return {name: Timing(tuple(times)) for name, times in seconds.items()}
 
 
-def time_command(
-    argv: Sequence[str],
-    repeat: int,
-    cwd: Path,
-    env: Mapping[str, str] | None = None,
-    warmup: int = 1,
-) -> Timing:
-    """Time ``repeat`` runs of a command (output discarded); it must exit with 0."""
+def command(
+    argv: Sequence[str], cwd: Path, env: Mapping[str, str] | None = None
+) -> Callable[[], None]:
+    """A callable running a command (output discarded) that must exit with 0."""
 
-    def once() -> None:
+    def run() -> None:
         subprocess.run(argv, cwd=cwd, env=env, check=True, capture_output=True)
 
-    return time_call(once, repeat, warmup)
+    return run
 
 
 def cpu_model() -> str:
@@ -114,6 +121,11 @@ def machine() -> list[str]:
 def seconds(value: float) -> str:
     """A duration for people: '0.081 s', '12.3 ms'."""
     return f"{value * 1e3:.1f} ms" if value < 0.1 else f"{value:.3f} s"
+
+
+def spread(timing: Timing) -> str:
+    """Median and best of a timing, aligned: '  29.8 ms (best 18.0 ms)'."""
+    return f"{seconds(timing.median):>9} (best {seconds(timing.best)})"
 
 
 def goal(met: bool) -> str:
