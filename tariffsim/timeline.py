@@ -262,10 +262,9 @@ def step_segments(
     step_segment = np.searchsorted(starts, np.arange(at.size + 1), side="left") + 1
     # The last step (in sorted order) taking effect on each segment, then carried
     # forward across segments; segment-major, so each carry is one pass over the rows.
-    index_type = np.int32 if row.size < 2**31 else np.int64
-    last_step = np.full((starts.size + 2, rows), -1, dtype=index_type)
+    last_step = np.full((starts.size + 2, rows), -1, dtype=np.intp)  # intp: no copy to gather
     flat = step_segment[first_column] * rows + row
-    np.maximum.at(last_step.reshape(-1), flat, np.arange(row.size, dtype=index_type))
+    np.maximum.at(last_step.reshape(-1), flat, np.arange(row.size))
     for j in range(1, starts.size + 1):
         np.maximum(last_step[j - 1], last_step[j], out=last_step[j])
     values = np.append(value, before)  # index -1, "no step yet", reads ``before``
