@@ -137,6 +137,74 @@ def schema() -> None:
     typer.echo(scenario_json_schema())
 
 
+class MeasureChoice(StrEnum):
+    total = "total"
+    additional = "additional"
+
+
+PROGRESS_MIN_SAMPLES = 100_000
+"""Sweeps with at least this many draws show a progress bar on stderr."""
+
+
+@app.command()
+@user_errors
+def sweep(
+    outlook: Annotated[Path, typer.Argument(help="Outlook YAML file.", show_default=False)],
+    samples: Annotated[int, typer.Option("--samples", "-n", help="Number of draws.")] = 10_000,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the random draws.")] = 1,
+    threshold: Annotated[
+        str | None,
+        typer.Option(
+            "--threshold", help="Report P(duty over the horizon > this), e.g. '150 billion USD'."
+        ),
+    ] = None,
+    measure: Annotated[
+        MeasureChoice, typer.Option("--measure", help="Total duty or additional duty only.")
+    ] = MeasureChoice.total,
+    step: StepOption = None,
+    fmt: FormatOption = FormatChoice.table,
+    output: OutputOption = None,
+    plot: PlotOption = None,
+) -> None:
+    """Monte Carlo over an outlook's branches and uncertain dates: means and percentiles."""
+    import sys
+
+    from tariffsim.outlook import load_outlook
+    from tariffsim.output import refuse_overwriting_inputs
+    from tariffsim.stats import summarise
+    from tariffsim.sweep import sweep as run_sweep
+    from tariffsim.sweep_output import write_sweep
+    from tariffsim.units import parse_money
+
+    for target in (output, plot):
+        refuse_overwriting_inputs(target, [outlook])
+    try:
+        limit = None if threshold is None else parse_money(threshold)
+    except TariffsimError as exc:
+        raise TariffsimError(exc.message, field="--threshold", hint=exc.hint) from None
+    loaded = load_outlook(outlook)
+    with typer.progressbar(
+        length=samples, label="sweep", file=sys.stderr, hidden=samples < PROGRESS_MIN_SAMPLES
+    ) as bar:
+        result = run_sweep(
+            loaded,
+            samples,
+            seed,
+            step.value if step else None,
+            progress=lambda done, _: bar.update(done - bar.pos),
+        )
+    summary = summarise(result, measure.value, limit)
+    text = write_sweep(result, summary, fmt.value, output)
+    if text is not None:
+        typer.echo(text, nl=False)
+    if plot is not None:
+        from tariffsim.fanchart import plot_sweep
+        from tariffsim.plotting import save_figure
+
+        save_figure(plot_sweep(result, summary), plot)
+        typer.echo(f"chart written to {plot}", err=True)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

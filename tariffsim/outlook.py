@@ -1,0 +1,310 @@
+"""Load an outlook file: branch scenarios with probabilities, and uncertain step dates.
+
+An outlook names the paths the talks may take (each a scenario file) with the
+probability of each, and steps whose date is uncertain: a scheduled increase
+happens on one of several dates, or is cancelled, each with a probability.
+Every probability cites a source id from ``sources:`` or the word
+``judgement``. The file is read by :mod:`tariffsim.loading` (safe YAML, line
+map) and validated by pydantic; errors are mapped to file:line by
+:func:`tariffsim.scenario.validate_document`. This module draws nothing and
+computes no duty.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, field_validator, model_validator
+
+from tariffsim import units
+from tariffsim.errors import TariffsimError, did_you_mean
+from tariffsim.loading import Document, read_document
+from tariffsim.scenario import load_scenario, validate_document
+from tariffsim.schema import Scenario, Source, _as_value_error, _Frozen
+
+PROBABILITY_TOLERANCE = 1e-9
+"""Largest accepted distance of a set of probabilities' sum from 1 [1]."""
+
+JUDGEMENT = "judgement"
+"""The source word for a probability that is the author's judgement, not a citation."""
+
+CANCELLED = "cancelled"
+"""The outcome key of an uncertain step that does not happen at all."""
+
+
+def _probability(value: Any) -> float:
+    return _as_value_error(
+        lambda v: units.parse_fraction(v, "a probability like '40 %' or 0.4"), value
+    )
+
+
+def _check_sum(probabilities: list[float], what: str) -> None:
+    total = math.fsum(probabilities)
+    if abs(total - 1.0) > PROBABILITY_TOLERANCE:
+        raise ValueError(
+            f"{what} probabilities sum to {total:.10g}, expected 1 "
+            f"(tolerance {PROBABILITY_TOLERANCE:g})"
+        )
+
+
+class _Cited(_Frozen):
+    """A probability with where it comes from: a source id or ``judgement``."""
+
+    probability: float = Field(description="Probability [1], written '40 %' or 0.4.")
+    text: str = Field(description="The probability as written in the file.")
+    source: str = Field(description=f"A source id from 'sources:', or '{JUDGEMENT}'.")
+    note: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _text_and_source(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        if "source" not in data:
+            raise ValueError(f"cite a source id or write 'source: {JUDGEMENT}'")
+        if "probability" in data and "text" not in data:
+            return {**data, "text": str(data["probability"])}
+        return data
+
+    @field_validator("probability", mode="before")
+    @classmethod
+    def _parse(cls, value: Any) -> float:
+        return _probability(value)
+
+
+class Branch(_Cited):
+    """One path of the talks: a scenario file and its probability."""
+
+    file: str = Field(min_length=1, description="Scenario file, relative to the outlook file.")
+
+
+class Outcome(_Cited):
+    """One possible date of an uncertain step (or its cancellation)."""
+
+
+class UncertainStep(_Frozen):
+    """A dated step of one tranche whose date is uncertain.
+
+    The step ``tranche`` / ``date`` of each named branch moves to the drawn
+    outcome's date, or is dropped when the outcome is ``cancelled``.
+    """
+
+    tranche: str = Field(min_length=1)
+    date: dt.date = Field(description="The step's date as written in the branch scenarios.")
+    branches: list[str] | None = Field(
+        None, description="Branches it applies to; default: every branch applying the step."
+    )
+    outcomes: dict[str, Outcome] = Field(min_length=1)
+    note: str | None = None
+
+    @field_validator("outcomes")
+    @classmethod
+    def _outcomes(cls, outcomes: dict[str, Outcome]) -> dict[str, Outcome]:
+        for key in outcomes:
+            if key != CANCELLED:
+                try:
+                    dt.date.fromisoformat(key)
+                except ValueError:
+                    raise ValueError(
+                        f"outcome '{key}' is neither a date like 2019-03-01 nor '{CANCELLED}'"
+                    ) from None
+        _check_sum([o.probability for o in outcomes.values()], "outcome")
+        return outcomes
+
+    def outcome_dates(self) -> list[dt.date | None]:
+        """Each outcome's date, None for a cancellation, in file order."""
+        return [None if k == CANCELLED else dt.date.fromisoformat(k) for k in self.outcomes]
+
+
+class OutlookSpec(_Frozen):
+    """The validated content of an outlook file."""
+
+    title: str = Field(min_length=1)
+    description: str = ""
+    as_of: dt.date = Field(description="The date the probabilities describe.")
+    sources: dict[str, Source] = Field(default_factory=dict)
+    branches: dict[str, Branch] = Field(min_length=1)
+    uncertain_steps: dict[str, UncertainStep] = Field(default_factory=dict)
+
+    @field_validator("branches")
+    @classmethod
+    def _branches_sum_to_one(cls, branches: dict[str, Branch]) -> dict[str, Branch]:
+        _check_sum([b.probability for b in branches.values()], "branch")
+        return branches
+
+    def source_refs(self) -> list[tuple[tuple[str, ...], str]]:
+        """Every (field path, source id) pair, ``judgement`` included."""
+        refs = [(("branches", b, "source"), br.source) for b, br in self.branches.items()]
+        for uid, step in self.uncertain_steps.items():
+            for key, outcome in step.outcomes.items():
+                refs.append((("uncertain_steps", uid, "outcomes", key, "source"), outcome.source))
+        return refs
+
+
+@dataclass(frozen=True)
+class Outlook:
+    """An outlook with its branch scenarios loaded.
+
+    Attributes
+    ----------
+    path : the outlook file.
+    spec : its validated content.
+    scenarios : branch id → validated scenario, in file order.
+    applies : uncertain step id → the branch ids it applies to.
+    """
+
+    path: Path
+    spec: OutlookSpec
+    scenarios: dict[str, Scenario]
+    applies: dict[str, list[str]]
+
+    @property
+    def probabilities(self) -> dict[str, float]:
+        return {b: br.probability for b, br in self.spec.branches.items()}
+
+
+def load_outlook(path: str | Path) -> Outlook:
+    """Read and validate an outlook file and the branch scenarios it names.
+
+    Raises
+    ------
+    TariffsimError
+        for anything wrong, located to the outlook's (or a branch file's) line.
+    """
+    document = read_document(path)
+    spec = validate_document(document, OutlookSpec)
+    _check_source_refs(spec, document)
+    scenarios = {
+        bid: load_scenario(_branch_path(Path(path), bid, branch.file, document))
+        for bid, branch in spec.branches.items()
+    }
+    _check_same_horizon(spec, scenarios, document)
+    applies = {
+        uid: _applying_branches(uid, step, scenarios, document)
+        for uid, step in spec.uncertain_steps.items()
+    }
+    return Outlook(path=Path(path), spec=spec, scenarios=scenarios, applies=applies)
+
+
+def _error(document: Document, loc: tuple[str, ...], message: str, hint: str | None = None) -> Any:
+    file, line = document.locate(loc) or (document.files[0], None)
+    return TariffsimError(message, file=file, line=line, field=".".join(loc), hint=hint)
+
+
+def _check_source_refs(spec: OutlookSpec, document: Document) -> None:
+    for loc, ref in spec.source_refs():
+        if ref != JUDGEMENT and ref not in spec.sources:
+            hint = did_you_mean(ref, [*spec.sources, JUDGEMENT])
+            raise _error(
+                document,
+                loc,
+                f"unknown source '{ref}'",
+                hint or f"add it under 'sources:' or write '{JUDGEMENT}'",
+            )
+
+
+def _branch_path(outlook: Path, bid: str, ref: str, document: Document) -> Path:
+    """The branch file, which must lie in the outlook's folder tree."""
+    loc = ("branches", bid, "file")
+    root = outlook.resolve().parent
+    target = outlook.parent / ref
+    if not target.resolve().is_relative_to(root):
+        raise _error(
+            document,
+            loc,
+            f"'{ref}' lies outside the outlook's folder tree ({root.name}/)",
+            "keep branch scenarios next to the outlook or below its folder",
+        )
+    if not target.is_file():
+        siblings = [p.name for p in target.parent.glob("*.y*ml")] if target.parent.is_dir() else []
+        raise _error(
+            document, loc, f"branch scenario '{ref}' not found", did_you_mean(target.name, siblings)
+        )
+    return target
+
+
+def _check_same_horizon(
+    spec: OutlookSpec, scenarios: dict[str, Scenario], document: Document
+) -> None:
+    first_id, first = next(iter(scenarios.items()))
+    for bid, scenario in scenarios.items():
+        h, f = scenario.horizon, first.horizon
+        if (h.start, h.end) != (f.start, f.end):
+            raise _error(
+                document,
+                ("branches", bid, "file"),
+                f"horizon {h.start} to {h.end} differs from branch '{first_id}' "
+                f"({f.start} to {f.end})",
+                "branches are compared period by period, so they share one horizon",
+            )
+
+
+def _applying_branches(
+    uid: str, step: UncertainStep, scenarios: dict[str, Scenario], document: Document
+) -> list[str]:
+    """Branches whose tranche applies the step; every named branch must."""
+    loc = ("uncertain_steps", uid)
+    named = step.branches
+    for i, bid in enumerate(named or []):
+        if bid not in scenarios:
+            raise _error(
+                document,
+                (*loc, "branches", str(i)),
+                f"unknown branch '{bid}'",
+                did_you_mean(bid, scenarios) or f"expected one of: {', '.join(scenarios)}",
+            )
+    applying = []
+    for bid in named if named is not None else list(scenarios):
+        tranches = scenarios[bid].tranches
+        if step.tranche in tranches and step.date in _applied_dates(scenarios[bid], step.tranche):
+            applying.append(bid)
+        elif named is not None:
+            raise _error(
+                document,
+                (*loc, "date"),
+                f"branch '{bid}' applies no step on {step.date} to tranche '{step.tranche}'",
+            )
+    if not applying:
+        known = {t for s in scenarios.values() for t in s.tranches}
+        if step.tranche not in known:
+            raise _error(
+                document,
+                (*loc, "tranche"),
+                f"no branch has a tranche '{step.tranche}'",
+                did_you_mean(step.tranche, known),
+            )
+        raise _error(
+            document,
+            (*loc, "date"),
+            f"no branch applies a step on {step.date} to tranche '{step.tranche}'",
+            "give the date of an in-force or scheduled step in a branch scenario",
+        )
+    for bid in applying:
+        _check_order(uid, step, bid, _applied_dates(scenarios[bid], step.tranche), document)
+    return applying
+
+
+def _applied_dates(scenario: Scenario, tranche: str) -> list[dt.date]:
+    return [day for day, _ in scenario.tranches[tranche].applied_steps()]
+
+
+def _check_order(
+    uid: str, step: UncertainStep, bid: str, dates: list[dt.date], document: Document
+) -> None:
+    """An outcome date must stay between the tranche's neighbouring steps."""
+    i = dates.index(step.date)
+    before = dates[i - 1] if i > 0 else dt.date.min
+    after = dates[i + 1] if i + 1 < len(dates) else dt.date.max
+    for key, day in zip(step.outcomes, step.outcome_dates(), strict=True):
+        if day is not None and not before < day < after:
+            raise _error(
+                document,
+                ("uncertain_steps", uid, "outcomes", key),
+                f"outcome {day} would move the step past the tranche's neighbouring step "
+                f"in branch '{bid}' ({before if i > 0 else after})",
+                "an uncertain date must stay between the steps before and after it",
+            )

@@ -1,0 +1,275 @@
+"""The Monte Carlo sweep over an outlook: draws × tranches as rows of the engine's arrays.
+
+The steps, in order: lay every branch's tranches and steps onto one grid of
+slices (cut at every date any branch or outcome uses); draw each sample's
+branch (stratified) and each uncertain step's outcome; then, chunk by chunk,
+build one row per draw × tranche with that draw's step dates, evaluate the
+rate step functions, and run the engine's kernels on all rows at once. There
+is no Python loop per draw. Statistics live in :mod:`tariffsim.stats`; this
+module does no I/O and no printing (progress is reported through a callback).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from tariffsim import engine, sampling
+from tariffsim.outlook import Outlook
+from tariffsim.schema import Step
+from tariffsim.timeline import FloatArray, Grid, IntArray, build_grid, day_number
+
+NEVER = np.iinfo(np.int64).max
+"""Day number of a step that never happens (a cancelled outcome, or padding)."""
+
+CHUNK_ELEMENTS = 1 << 22
+"""Largest rows × steps × slices array built at once [elements]; bounds peak memory."""
+
+Progress = Callable[[int, int], None]
+"""Called as ``progress(draws_done, draws_total)`` after each chunk."""
+
+
+@dataclass(frozen=True)
+class SweepPlan:
+    """An outlook as arrays on one grid: B branches, T tranches, K steps, U uncertain steps.
+
+    Attributes
+    ----------
+    grid : the common grid of slices and periods.
+    branch_ids, tranche_ids : names, in file order (tranches: union over branches).
+    probability : branch probabilities [1], shape (B,).
+    annual_flow : import value [USD/year], shape (B, T); 0 where a branch lacks the tranche.
+    base_rate : MFN rate [fraction], shape (B, T).
+    step_day : day number of each applied step, shape (B, T, K); ``NEVER`` pads.
+    step_rate : additional rate from that day [fraction], shape (B, T, K).
+    step_uncertain : index of the uncertain step a slot follows, or -1, shape (B, T, K).
+    outcome_day : day number of each outcome, ``NEVER`` if cancelled, shape (U, J).
+    outcome_probability : shape (U, J); 0 pads.
+    """
+
+    grid: Grid
+    branch_ids: list[str]
+    tranche_ids: list[str]
+    probability: FloatArray
+    annual_flow: FloatArray
+    base_rate: FloatArray
+    step_day: IntArray
+    step_rate: FloatArray
+    step_uncertain: IntArray
+    outcome_day: IntArray
+    outcome_probability: FloatArray
+
+
+@dataclass(frozen=True)
+class Draws:
+    """The random part of a sweep, shape N draws, ordered by branch.
+
+    Attributes
+    ----------
+    branch : branch index of each draw, shape (N,).
+    weight : ``p_b / n_b`` of each draw [1], shape (N,); sums to 1.
+    outcome : outcome index of each uncertain step in each draw, shape (U, N).
+    """
+
+    branch: IntArray
+    weight: FloatArray
+    outcome: IntArray
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """Duty of every draw, per period.
+
+    Attributes
+    ----------
+    outlook : the outlook swept.
+    plan : its arrays; ``plan.grid`` gives the periods.
+    draws : branches, weights and outcomes of the draws.
+    seed : the seed of the random generator.
+    step : the reporting period.
+    additional_duty : additional duty of each draw and period [USD], shape (N, P).
+    total_duty : additional plus base (MFN) duty [USD], shape (N, P).
+    """
+
+    outlook: Outlook
+    plan: SweepPlan
+    draws: Draws
+    seed: int
+    step: str
+    additional_duty: FloatArray
+    total_duty: FloatArray
+
+    @property
+    def samples(self) -> int:
+        return int(self.draws.branch.size)
+
+
+def plan_outlook(outlook: Outlook, step: Step | None = None) -> SweepPlan:
+    """Lay the branches' tranches, steps and uncertain outcomes onto one grid."""
+    scenarios = outlook.scenarios
+    branch_ids = list(scenarios)
+    tranche_ids = list(dict.fromkeys(t for s in scenarios.values() for t in s.tranches))
+    uncertain = list(outlook.spec.uncertain_steps.items())
+    b_n, t_n = len(branch_ids), len(tranche_ids)
+    steps = {
+        (b, t): scenarios[bid].tranches[tid].applied_steps()
+        for b, bid in enumerate(branch_ids)
+        for t, tid in enumerate(tranche_ids)
+        if tid in scenarios[bid].tranches
+    }
+    k_n = max((len(s) for s in steps.values()), default=0)
+    annual_flow = np.zeros((b_n, t_n))
+    base_rate = np.zeros((b_n, t_n))
+    step_day = np.full((b_n, t_n, k_n), NEVER, dtype=np.int64)
+    step_rate = np.zeros((b_n, t_n, k_n))
+    step_uncertain = np.full((b_n, t_n, k_n), -1, dtype=np.int64)
+    for (b, t), tranche_steps in steps.items():
+        tranche = scenarios[branch_ids[b]].tranches[tranche_ids[t]]
+        annual_flow[b, t] = tranche.imports.value
+        base_rate[b, t] = tranche.base_rate.value
+        for k, (day, rate) in enumerate(tranche_steps):
+            step_day[b, t, k] = day_number(day)
+            step_rate[b, t, k] = rate
+            for u, (uid, spec) in enumerate(uncertain):
+                follows = branch_ids[b] in outlook.applies[uid]
+                if follows and spec.tranche == tranche_ids[t] and spec.date == day:
+                    step_uncertain[b, t, k] = u
+    j_n = max((len(s.outcomes) for _, s in uncertain), default=0)
+    outcome_day = np.full((len(uncertain), j_n), NEVER, dtype=np.int64)
+    outcome_probability = np.zeros((len(uncertain), j_n))
+    for u, (_, spec) in enumerate(uncertain):
+        for j, (day, outcome) in enumerate(
+            zip(spec.outcome_dates(), spec.outcomes.values(), strict=True)
+        ):
+            outcome_day[u, j] = NEVER if day is None else day_number(day)
+            outcome_probability[u, j] = outcome.probability
+    first = next(iter(scenarios.values()))
+    change_dates = {day for s in steps.values() for day, _ in s}
+    change_dates.update(d for _, spec in uncertain for d in spec.outcome_dates() if d is not None)
+    grid = build_grid(
+        first.horizon.start, first.horizon.end, step or first.horizon.step, sorted(change_dates)
+    )
+    return SweepPlan(
+        grid=grid,
+        branch_ids=branch_ids,
+        tranche_ids=tranche_ids,
+        probability=np.array([outlook.probabilities[b] for b in branch_ids]),
+        annual_flow=annual_flow,
+        base_rate=base_rate,
+        step_day=step_day,
+        step_rate=step_rate,
+        step_uncertain=step_uncertain,
+        outcome_day=outcome_day,
+        outcome_probability=outcome_probability,
+    )
+
+
+def draw(plan: SweepPlan, samples: int, seed: int) -> Draws:
+    """Draw every sample's branch (stratified) and uncertain outcomes, all at once."""
+    rng = np.random.default_rng(seed)
+    counts = sampling.allocate_draws(plan.probability, samples)
+    outcome = np.empty((plan.outcome_day.shape[0], samples), dtype=np.int64)
+    for u, probability in enumerate(plan.outcome_probability):  # one row per uncertain step
+        outcome[u] = sampling.draw_categories(rng, probability, samples)
+    return Draws(
+        branch=np.repeat(np.arange(plan.probability.size, dtype=np.int64), counts),
+        weight=sampling.draw_weights(plan.probability, counts),
+        outcome=outcome,
+    )
+
+
+def row_step_function(step_day: IntArray, step_rate: FloatArray, at: IntArray) -> FloatArray:
+    """Per-row step functions evaluated at day numbers ``at`` [fraction], shape (R, len(at)).
+
+    Notes
+    -----
+    Row r takes ``step_rate[r, k]`` from ``step_day[r, k]`` until its next step
+    and 0 before its first step: with the steps sorted by day,
+    ``τ_r(t) = rate_r[c]`` where ``c = #{k : day_rk ≤ t}`` and ``rate_r[0] = 0``.
+    Steps on day ``NEVER`` never take effect.
+    """
+    order = np.argsort(step_day, axis=1, kind="stable")
+    days = np.take_along_axis(step_day, order, axis=1)
+    rates = np.take_along_axis(step_rate, order, axis=1)
+    padded = np.concatenate([np.zeros((rates.shape[0], 1)), rates], axis=1)
+    count = (days[:, :, None] <= at[None, None, :]).sum(axis=1)
+    return np.take_along_axis(padded, count, axis=1)
+
+
+def draw_step_days(plan: SweepPlan, branch: IntArray, outcome: IntArray) -> IntArray:
+    """Step days of each draw × tranche, with uncertain steps moved, shape (C, T, K)."""
+    days = plan.step_day[branch]
+    u_n = plan.outcome_day.shape[0]
+    if u_n == 0:
+        return days
+    chosen = np.take_along_axis(plan.outcome_day, outcome, axis=1)  # (U, C)
+    table = np.vstack([chosen, np.full((1, branch.size), NEVER, dtype=np.int64)])
+    which = plan.step_uncertain[branch]
+    slot = np.where(which < 0, u_n, which)
+    moved = table[slot, np.arange(branch.size)[:, None, None]]
+    return np.where(which < 0, days, moved)
+
+
+def _chunk_duty(plan: SweepPlan, branch: IntArray, outcome: IntArray) -> tuple[FloatArray, ...]:
+    """Additional and total duty of a chunk of draws [USD], each shape (C, P)."""
+    grid = plan.grid
+    c_n, t_n = branch.size, len(plan.tranche_ids)
+    k_n = plan.step_day.shape[2]
+    days = draw_step_days(plan, branch, outcome).reshape(c_n * t_n, k_n)
+    rate = row_step_function(days, plan.step_rate[branch].reshape(c_n * t_n, k_n), grid.slice_start)
+    imports = engine.accrued_imports(plan.annual_flow[branch].ravel(), grid.year_fraction)
+    first = grid.period_first_slice
+    additional = engine.period_sums(engine.ad_valorem_duty(imports, rate), first)
+    base = engine.period_sums(
+        engine.ad_valorem_duty(imports, plan.base_rate[branch].reshape(-1, 1)), first
+    )
+    total = additional + base
+    p_n = grid.n_periods
+    return (
+        additional.reshape(c_n, t_n, p_n).sum(axis=1),
+        total.reshape(c_n, t_n, p_n).sum(axis=1),
+    )
+
+
+def sweep(
+    outlook: Outlook,
+    samples: int,
+    seed: int,
+    step: Step | None = None,
+    progress: Progress | None = None,
+) -> SweepResult:
+    """Monte Carlo over an outlook's branches and uncertain dates.
+
+    Parameters
+    ----------
+    outlook : a loaded outlook.
+    samples : number of draws N [count].
+    seed : seed of the random generator; the same seed gives the same draws.
+    step : reporting period, overriding the branches' ``horizon.step``.
+    progress : called after each chunk with (draws done, draws in all).
+    """
+    plan = plan_outlook(outlook, step)
+    draws = draw(plan, samples, seed)
+    grid = plan.grid
+    width = len(plan.tranche_ids) * max(plan.step_day.shape[2], 1) * grid.n_slices
+    chunk = max(1, CHUNK_ELEMENTS // max(width, 1))
+    additional = np.empty((samples, grid.n_periods))
+    total = np.empty((samples, grid.n_periods))
+    for lo in range(0, samples, chunk):  # chunks of many draws bound the memory
+        hi = min(lo + chunk, samples)
+        additional[lo:hi], total[lo:hi] = _chunk_duty(
+            plan, draws.branch[lo:hi], draws.outcome[:, lo:hi]
+        )
+        if progress is not None:
+            progress(hi, samples)
+    return SweepResult(
+        outlook=outlook,
+        plan=plan,
+        draws=draws,
+        seed=seed,
+        step=step or next(iter(outlook.scenarios.values())).horizon.step,
+        additional_duty=additional,
+        total_duty=total,
+    )
