@@ -73,7 +73,7 @@ def plot_sweep(result: SweepResult, summary: SweepSummary) -> Figure:
         x=0.01,
         ha="left",
     )
-    fig.get_layout_engine().set(rect=(0, 0.035, 1, 0.965))  # type: ignore[union-attr]
+    fig.get_layout_engine().set(rect=(0, 0.035, 1, 0.965))  # type: ignore[union-attr,call-arg]
     fig.text(0.01, 0.008, _footer(result), fontsize=6.5, color="#555555", ha="left", va="bottom")
     return fig
 

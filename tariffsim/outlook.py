@@ -138,7 +138,9 @@ class OutlookSpec(_Frozen):
 
     def source_refs(self) -> list[tuple[tuple[str, ...], str]]:
         """Every (field path, source id) pair, ``judgement`` included."""
-        refs = [(("branches", b, "source"), br.source) for b, br in self.branches.items()]
+        refs: list[tuple[tuple[str, ...], str]] = [
+            (("branches", b, "source"), br.source) for b, br in self.branches.items()
+        ]
         for uid, step in self.uncertain_steps.items():
             for key, outcome in step.outcomes.items():
                 refs.append((("uncertain_steps", uid, "outcomes", key, "source"), outcome.source))

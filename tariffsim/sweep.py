@@ -140,10 +140,10 @@ def plan_outlook(outlook: Outlook, step: Step | None = None) -> SweepPlan:
     outcome_day = np.full((len(uncertain), j_n), NEVER, dtype=np.int64)
     outcome_probability = np.zeros((len(uncertain), j_n))
     for u, (_, spec) in enumerate(uncertain):
-        for j, (day, outcome) in enumerate(
+        for j, (when, outcome) in enumerate(
             zip(spec.outcome_dates(), spec.outcomes.values(), strict=True)
         ):
-            outcome_day[u, j] = NEVER if day is None else day_number(day)
+            outcome_day[u, j] = NEVER if when is None else day_number(when)
             outcome_probability[u, j] = outcome.probability
     first = next(iter(scenarios.values()))
     change_dates = {day for s in steps.values() for day, _ in s}
@@ -212,8 +212,17 @@ def draw_step_days(plan: SweepPlan, branch: IntArray, outcome: IntArray) -> IntA
     return np.where(which < 0, days, moved)
 
 
-def _chunk_duty(plan: SweepPlan, branch: IntArray, outcome: IntArray) -> tuple[FloatArray, ...]:
-    """Additional and total duty of a chunk of draws [USD], each shape (C, P)."""
+def draw_duty(
+    plan: SweepPlan, branch: IntArray, outcome: IntArray
+) -> tuple[FloatArray, FloatArray]:
+    """Additional and total duty of C draws [USD], each shape (C, P).
+
+    Parameters
+    ----------
+    plan : the outlook's arrays.
+    branch : branch index of each draw, shape (C,).
+    outcome : outcome index of each uncertain step in each draw, shape (U, C).
+    """
     grid = plan.grid
     c_n, t_n = branch.size, len(plan.tranche_ids)
     k_n = plan.step_day.shape[2]
@@ -259,7 +268,7 @@ def sweep(
     total = np.empty((samples, grid.n_periods))
     for lo in range(0, samples, chunk):  # chunks of many draws bound the memory
         hi = min(lo + chunk, samples)
-        additional[lo:hi], total[lo:hi] = _chunk_duty(
+        additional[lo:hi], total[lo:hi] = draw_duty(
             plan, draws.branch[lo:hi], draws.outcome[:, lo:hi]
         )
         if progress is not None:
