@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import Field, field_validator, model_validator
 
 from tariffsim import units
+from tariffsim.distributions import Assumption, Distribution
 from tariffsim.errors import TariffsimError, did_you_mean
 from tariffsim.loading import Document, read_document
 from tariffsim.scenario import load_scenario, validate_document
@@ -129,6 +130,20 @@ class OutlookSpec(_Frozen):
     sources: dict[str, Source] = Field(default_factory=dict)
     branches: dict[str, Branch] = Field(min_length=1)
     uncertain_steps: dict[str, UncertainStep] = Field(default_factory=dict)
+    assumptions: dict[Assumption, Distribution] = Field(
+        default_factory=dict,
+        description="Distributions of behavioural assumptions, applied to every branch.",
+    )
+
+    @field_validator("assumptions", mode="before")
+    @classmethod
+    def _name_distributions(cls, block: Any) -> Any:
+        if not isinstance(block, dict):
+            return block
+        return {
+            name: {**value, "assumption": name} if isinstance(value, dict) else value
+            for name, value in block.items()
+        }
 
     @field_validator("branches")
     @classmethod
@@ -144,6 +159,8 @@ class OutlookSpec(_Frozen):
         for uid, step in self.uncertain_steps.items():
             for key, outcome in step.outcomes.items():
                 refs.append((("uncertain_steps", uid, "outcomes", key, "source"), outcome.source))
+        for name, distribution in self.assumptions.items():
+            refs.append((("assumptions", name, "source"), distribution.source))
         return refs
 
 
