@@ -139,5 +139,11 @@ def scenario_json_schema() -> str:
     """The JSON Schema of scenario files, for editors (``tariffsim schema``)."""
     schema = Scenario.model_json_schema(mode="validation")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["properties"]["extends"] = {
+        "type": "string",
+        "description": "A parent scenario file, relative to this one; this file overrides it.",
+    }
+    # The name defaults to the file's stem; files that extend another are partial.
+    schema["required"] = [r for r in schema.get("required", []) if r != "name"]
     schema["title"] = "tariffsim scenario"
     return json.dumps(schema, indent=2, default=str)

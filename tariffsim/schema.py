@@ -44,6 +44,31 @@ class Source(_Frozen):
     note: str | None = Field(None, description="A short paraphrase of the fact taken from it.")
 
 
+def _written_as(value_key: str, example: str) -> Any:
+    """JSON Schema hook: the field is written as text with a unit, or as a mapping.
+
+    The generated schema describes the parsed model (``value`` a float, ``text``
+    filled in); editors need the written form instead.
+    """
+
+    def rewrite(schema: dict[str, Any]) -> None:
+        scalar = {"type": ["string", "number"], "examples": [example]}
+        properties = dict(schema.get("properties", {}))
+        properties.pop("text", None)
+        properties[value_key] = scalar
+        mapping = {
+            "type": "object",
+            "properties": properties,
+            "required": [value_key],
+            "additionalProperties": False,
+        }
+        description = schema.get("description", "")
+        schema.clear()
+        schema.update({"description": description, "anyOf": [scalar, mapping]})
+
+    return rewrite
+
+
 class _Sourced(_Frozen):
     """A number with its source. Written as ``'25 %'`` or ``{value: '25 %', source: id}``."""
 
@@ -65,6 +90,8 @@ class _Sourced(_Frozen):
 class Flow(_Sourced):
     """An import flow [USD/year], written with its unit: ``'200 billion USD/year'``."""
 
+    model_config = ConfigDict(json_schema_extra=_written_as("value", "200 billion USD/year"))
+
     @field_validator("value", mode="before")
     @classmethod
     def _parse(cls, value: Any) -> float:
@@ -76,6 +103,8 @@ class Flow(_Sourced):
 
 class Rate(_Sourced):
     """An ad valorem rate as a fraction [1], written ``'25 %'``."""
+
+    model_config = ConfigDict(json_schema_extra=_written_as("value", "25 %"))
 
     @field_validator("value", mode="before")
     @classmethod
@@ -98,6 +127,8 @@ class StepStatus(StrEnum):
 
 class ScheduleStep(_Frozen):
     """The additional rate from a date on (a step function; nothing before the first date)."""
+
+    model_config = ConfigDict(json_schema_extra=_written_as("rate", "25 %"))
 
     rate: float = Field(description="Additional ad valorem rate from this date [fraction].")
     text: str = Field(description="The rate as written in the file.")
