@@ -20,12 +20,18 @@ _EXPORTS = {
     "Result": "tariffsim.results",
     "TariffsimError": "tariffsim.errors",
     "plot_tranche_duty": "tariffsim.plotting",
+    "compare": "tariffsim.comparison",
+    "plot_comparison": "tariffsim.charts.compare",
+    "plot_chart": "tariffsim.charts.compare",
     "save_figure": "tariffsim.plotting",
 }
 
 __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:  # re-exported names, for type checkers and editors
+    from tariffsim.charts.compare import plot_chart as plot_chart
+    from tariffsim.charts.compare import plot_comparison as plot_comparison
+    from tariffsim.comparison import compare as compare
     from tariffsim.errors import TariffsimError as TariffsimError
     from tariffsim.plotting import plot_tranche_duty as plot_tranche_duty
     from tariffsim.plotting import save_figure as save_figure

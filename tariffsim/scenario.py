@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from tariffsim.assumptions import check_assumptions
 from tariffsim.errors import TariffsimError, did_you_mean
 from tariffsim.loading import Document, read_document
 from tariffsim.schema import Scenario
@@ -54,6 +55,7 @@ def validate_document(document: Document, model: type[M]) -> M:
         raise _located_error(exc, document, model) from None
     if isinstance(result, Scenario):
         _check_source_refs(result, document)
+        check_assumptions(result, document)
     return result
 
 

@@ -15,7 +15,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from tariffsim import units
-from tariffsim.countries import ALIASES, ISO_ALPHA2
+from tariffsim.assumptions import Assumptions
+from tariffsim.countries import parse_country
 from tariffsim.errors import TariffsimError
 
 Step = Literal["day", "week", "month", "quarter", "year"]
@@ -152,19 +153,6 @@ class ScheduleStep(_Frozen):
         return _as_value_error(units.parse_rate, value)
 
 
-def _country(value: Any) -> str:
-    if not isinstance(value, str):
-        raise ValueError(f"expected an ISO 3166 alpha-2 code like 'US', got {value!r}")
-    code = value.strip().upper()
-    if code in ISO_ALPHA2:
-        return code
-    if ALIASES.get(code):
-        raise ValueError(
-            f"'{value}' is not an ISO 3166 alpha-2 code (did you mean '{ALIASES[code]}'?)"
-        )
-    raise ValueError(f"expected an ISO 3166 alpha-2 code like 'US' or 'CN', got {value!r}")
-
-
 class Tranche(_Frozen):
     """A flow of imports from one exporter into one importer, with its rates over time."""
 
@@ -179,11 +167,14 @@ class Tranche(_Frozen):
     schedule: dict[dt.date, ScheduleStep] = Field(default_factory=dict)
     source: str | None = Field(None, description="Default source for the tranche's numbers.")
     note: str | None = None
+    assumptions: Assumptions | None = Field(
+        None, description="Overrides of the scenario's behavioural assumptions for this tranche."
+    )
 
     @field_validator("importer", "exporter", mode="before")
     @classmethod
     def _iso_code(cls, value: Any) -> str:
-        return _country(value)
+        return parse_country(value)
 
     @model_validator(mode="after")
     def _different_countries(self) -> Tranche:
@@ -231,6 +222,9 @@ class Scenario(_Frozen):
     sources: dict[str, Source] = Field(default_factory=dict)
     horizon: Horizon
     tranches: dict[str, Tranche] = Field(min_length=1)
+    assumptions: Assumptions | None = Field(
+        None, description="Behavioural assumptions (elasticity, pass-through, lag, ...), sourced."
+    )
 
     def source_refs(self) -> list[tuple[tuple[str, ...], str]]:
         """Every (field path, source id) pair used in the scenario."""
@@ -246,4 +240,10 @@ class Scenario(_Frozen):
             for day, step in tranche.schedule.items():
                 if step.source:
                     refs.append(((*base, "schedule", day.isoformat(), "source"), step.source))
+            if tranche.assumptions:
+                refs += [
+                    ((*base, "assumptions", *p), r) for p, r in tranche.assumptions.source_refs()
+                ]
+        if self.assumptions:
+            refs += [(("assumptions", *p), r) for p, r in self.assumptions.source_refs()]
         return refs

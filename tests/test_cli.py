@@ -48,7 +48,8 @@ def test_run_csv_holds_every_tranche_and_period() -> None:
     assert code == 0
     lines = out.strip().splitlines()
     assert lines[0].startswith("scenario,mode,tranche,label,importer,exporter,period_start")
-    assert len(lines) == 1 + 4 * 15  # 4 tranches × 15 months
+    # static: 4 tranches; behavioural: 4 tranches + 4 diverted flows; × 15 months
+    assert len(lines) == 1 + (4 + 8) * 15
 
 
 def test_run_json_totals_and_sources(tmp_path: Path) -> None:
@@ -59,7 +60,7 @@ def test_run_json_totals_and_sources(tmp_path: Path) -> None:
     assert payload[0]["scenario"] == "hold"
     assert payload[0]["units"]["money"] == "USD"
     assert "ustr-list3" in payload[0]["sources"]
-    periods = payload[0]["periods"]
+    periods = [p for p in payload[0]["periods"] if p["mode"] == payload[0]["mode"]]
     assert_allclose(
         sum(p["total_duty_usd"] for p in periods), payload[0]["totals"]["total_duty_usd"]
     )
@@ -137,3 +138,14 @@ def test_help_lists_the_commands() -> None:
     assert code == 0
     for command in ("run", "validate", "schema"):
         assert command in out
+
+
+def test_output_files_get_the_usual_permissions(tmp_path: Path) -> None:
+    target = tmp_path / "hold.csv"
+    mask = os.umask(0o022)
+    try:
+        code, _, _ = invoke("run", str(SCENARIOS / "hold.yaml"), "-f", "csv", "-o", str(target))
+    finally:
+        os.umask(mask)
+    assert code == 0
+    assert target.stat().st_mode & 0o777 == 0o644

@@ -29,13 +29,15 @@ def additional_duty_between(result_periods, start: dt.date, end: dt.date) -> flo
 def test_calendar_2019_additional_duty(path: str, expected: float) -> None:
     # hold: 34e9·25% + 16e9·25% + 200e9·25% = 62.5e9; ceasefire keeps List 3 at 10%: 32.5e9
     result = simulate(load_scenario(SCENARIOS / f"{path}.yaml"))
-    got = additional_duty_between(result.periods, dt.date(2019, 1, 1), dt.date(2019, 12, 31))
+    got = additional_duty_between(
+        result.periods_of("static"), dt.date(2019, 1, 1), dt.date(2019, 12, 31)
+    )
     assert_allclose(got, expected, rtol=1e-12)
 
 
 def test_list3_first_quarter_2019_at_25_percent() -> None:
     result = simulate(load_scenario(SCENARIOS / "hold.yaml"), step="quarter")
-    p = result.periods
+    p = result.periods_of("static")
     q1 = p[(p.tranche == "list3") & (p.period_start == dt.date(2019, 1, 1))]
     assert_allclose(q1.additional_duty_usd.item(), 200e9 * 0.25 * 90 / 365, rtol=1e-12)
 
@@ -159,12 +161,12 @@ def test_suspended_step_does_not_apply_but_is_listed() -> None:
     step = events.loc[("list3", dt.date(2019, 1, 1))]
     assert step.status == "suspended"
     assert not step.applies
-    assert_allclose(result.totals()["run_rate_additional_usd"], 50e9 * 0.25 + 200e9 * 0.10)
+    assert_allclose(result.totals("static")["run_rate_additional_usd"], 50e9 * 0.25 + 200e9 * 0.10)
 
 
 def test_escalate_totals_by_hand() -> None:
     result = simulate(load_scenario(SCENARIOS / "escalate.yaml"), step="year")
-    p = result.periods
+    p = result.periods_of("static")
     y2019 = p[p.period_start == dt.date(2019, 1, 1)].set_index("tranche")
     # next round: 10 % from 1 March (92 days to 31 May), 25 % from 1 June (214 days)
     expected = 267e9 * (0.10 * 92 + 0.25 * 214) / 365

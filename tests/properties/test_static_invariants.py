@@ -15,8 +15,8 @@ from tariffsim.simulate import simulate
 STEPS = ["day", "week", "month", "quarter", "year"]
 
 dates = st.dates(min_value=dt.date(2016, 1, 1), max_value=dt.date(2024, 12, 31))
-rates = st.floats(min_value=0.0, max_value=2.0, allow_nan=False)
-flows = st.floats(min_value=0.0, max_value=1e13, allow_nan=False)
+rates = st.floats(min_value=0.0, max_value=2.0, allow_subnormal=False)
+flows = st.floats(min_value=0.0, max_value=1e13, allow_subnormal=False)
 
 
 @st.composite
@@ -32,7 +32,7 @@ def scenarios(draw: st.DrawFn) -> dict[str, object]:
             "importer": "US",
             "exporter": "CN",
             "imports": f"{draw(flows)!r} USD/year",
-            "base_rate": draw(st.floats(0.0, 0.5)),
+            "base_rate": draw(st.floats(0.0, 0.5, allow_subnormal=False)),
             "schedule": {d.isoformat(): f"{r * 100!r} %" for d, r in steps.items()},
         }
     return {
