@@ -73,6 +73,13 @@ FormatOption = Annotated[FormatChoice, typer.Option("--format", "-f", help="Outp
 OutputOption = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write the output to this file (atomically).")
 ]
+StaticOption = Annotated[
+    bool,
+    typer.Option(
+        "--static",
+        help="Switch the behavioural response off: imports do not respond to tariffs.",
+    ),
+]
 PlotOption = Annotated[
     Path | None, typer.Option("--plot", help="Write a chart: .png, .svg or .pdf.")
 ]
@@ -86,8 +93,13 @@ def run(
     fmt: FormatOption = FormatChoice.table,
     output: OutputOption = None,
     plot: PlotOption = None,
+    static: StaticOption = False,
 ) -> None:
-    """Simulate scenarios and show duty by tranche and period, with sources."""
+    """Simulate scenarios and show duty by tranche and period, with sources.
+
+    Scenarios with an ``assumptions:`` block run behavioural by default: static and
+    behavioural totals side by side.
+    """
     from tariffsim.export import write_results
     from tariffsim.output import refuse_overwriting_inputs, write_text
     from tariffsim.report import render_summary
@@ -96,7 +108,10 @@ def run(
 
     for target in (output, plot):
         refuse_overwriting_inputs(target, files)
-    results = [simulate(load_scenario(f), step.value if step else None) for f in files]
+    results = [
+        simulate(load_scenario(f), step.value if step else None, behavioural=not static)
+        for f in files
+    ]
     if fmt is FormatChoice.table:
         text = "\n".join(render_summary(r) for r in results)
         if output is None:

@@ -26,7 +26,7 @@ CHART_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 
 def tranche_duty_data(result: Result) -> pd.DataFrame:
     """Additional duty per period [$B]: rows are period starts, columns tranche labels."""
-    frame = result.periods.pivot_table(
+    frame = result.periods_of().pivot_table(
         index="period_start",
         columns="label",
         values="additional_duty_usd",
