@@ -143,7 +143,9 @@ class Diversion(_Frozen):
     flow's additional rates by date (none by default).
     """
 
-    to: str = Field(description="ISO 3166 alpha-2 code of the exporter receiving the diverted trade.")
+    to: str = Field(
+        description="ISO 3166 alpha-2 code of the exporter receiving the diverted trade."
+    )
     share: Share
     base_rate: DivertedRate | None = None
     schedule: dict[dt.date, DivertedRate] = Field(default_factory=dict)

@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import Field, field_validator, model_validator
 
 from tariffsim import units
+from tariffsim.assumptions import tranche_assumptions
 from tariffsim.distributions import Assumption, Distribution
 from tariffsim.errors import TariffsimError, did_you_mean
 from tariffsim.loading import Document, read_document
@@ -185,6 +186,11 @@ class Outlook:
     def probabilities(self) -> dict[str, float]:
         return {b: br.probability for b, br in self.spec.branches.items()}
 
+    @property
+    def has_assumptions(self) -> bool:
+        """Whether the branches state behavioural assumptions (all of them do, or none)."""
+        return tranche_assumptions(next(iter(self.scenarios.values()))) is not None
+
 
 def load_outlook(path: str | Path) -> Outlook:
     """Read and validate an outlook file and the branch scenarios it names.
@@ -202,6 +208,7 @@ def load_outlook(path: str | Path) -> Outlook:
         for bid, branch in spec.branches.items()
     }
     _check_same_horizon(spec, scenarios, document)
+    _check_same_mode(spec, scenarios, document)
     applies = {
         uid: _applying_branches(uid, step, scenarios, document)
         for uid, step in spec.uncertain_steps.items()
@@ -260,6 +267,26 @@ def _check_same_horizon(
                 f"({f.start} to {f.end})",
                 "branches are compared period by period, so they share one horizon",
             )
+
+
+def _check_same_mode(spec: OutlookSpec, scenarios: dict[str, Scenario], document: Document) -> None:
+    """Branches all state behavioural assumptions or none; distributions need them."""
+    stating = {b: tranche_assumptions(s) is not None for b, s in scenarios.items()}
+    if len(set(stating.values())) > 1:
+        without = next(b for b, has in stating.items() if not has)
+        raise _error(
+            document,
+            ("branches", without, "file"),
+            f"branch '{without}' states no behavioural assumptions but other branches do",
+            "give every branch an 'assumptions:' block (or extend one that has it)",
+        )
+    if spec.assumptions and not all(stating.values()):
+        raise _error(
+            document,
+            ("assumptions",),
+            "distributions of assumptions need branch scenarios with 'assumptions:'",
+            "the distributions replace values the branches state",
+        )
 
 
 def _applying_branches(

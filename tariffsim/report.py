@@ -117,9 +117,7 @@ def describe_assumptions(a: Assumptions) -> list[str]:
         parts.append(f"half-life {a.half_life.text}{cite(a.half_life.source)}")
     if a.front_loading:
         f = a.front_loading
-        parts.append(
-            f"front-loading {f.share.text} over {f.window.text}{cite(f.share.source)}"
-        )
+        parts.append(f"front-loading {f.share.text} over {f.window.text}{cite(f.share.source)}")
     if a.diversion:
         d = a.diversion
         parts.append(f"diversion {d.share.text} of lost imports to {d.to}{cite(d.share.source)}")
@@ -195,9 +193,8 @@ def _tranche_table(result: Result) -> list[str]:
 def _period_table(result: Result) -> list[str]:
     keys = ["period_start", "period_end"]
     sums = (
-        result.periods_of().groupby(keys, sort=True)[
-            ["imports_usd", "additional_duty_usd", "total_duty_usd"]
-        ]
+        result.periods_of()
+        .groupby(keys, sort=True)[["imports_usd", "additional_duty_usd", "total_duty_usd"]]
         .sum()
         .reset_index()
     )

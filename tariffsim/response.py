@@ -70,7 +70,9 @@ def parameters(scenario: Scenario, assumptions: dict[str, Assumptions]) -> Param
         half_life=column([a.half_life.value if a.half_life else LAG_FREE for _, a in rows]),
         reference_rate=column([_total_rate(t, _reference(a)) for t, a in rows]),
         reference_day=np.array([day_number(_reference(a)) for _, a in rows], dtype=np.int64),
-        front_share=column([a.front_loading.share.value if a.front_loading else 0.0 for _, a in rows]),
+        front_share=column(
+            [a.front_loading.share.value if a.front_loading else 0.0 for _, a in rows]
+        ),
         diversion_share=column([a.diversion.share.value if a.diversion else 0.0 for _, a in rows]),
     )
 
@@ -137,7 +139,9 @@ def window_masks(
     return before, after
 
 
-def seasonal_fraction(scenario: Scenario, assumptions: dict[str, Assumptions], grid: Grid) -> FloatArray | None:
+def seasonal_fraction(
+    scenario: Scenario, assumptions: dict[str, Assumptions], grid: Grid
+) -> FloatArray | None:
     """Each row's share of the annual flow per slice under its monthly profile, or None."""
     profiles = [assumptions[tid].seasonality for tid in scenario.tranches]
     if all(p is None for p in profiles):
@@ -145,7 +149,9 @@ def seasonal_fraction(scenario: Scenario, assumptions: dict[str, Assumptions], g
     flat = (1.0,) * 12
     weights = np.array([p.value if p else flat for p in profiles], dtype=np.float64)
     starts = [from_day_number(int(d)) for d in grid.slice_start]
-    month_days = np.array([calendar.monthrange(d.year, d.month)[1] for d in starts], dtype=np.float64)
+    month_days = np.array(
+        [calendar.monthrange(d.year, d.month)[1] for d in starts], dtype=np.float64
+    )
     return behaviour.seasonal_year_fraction(weights, grid.month, grid.days, month_days)
 
 
@@ -172,7 +178,9 @@ def warm_up(scenario: Scenario, p: Parameters) -> FloatArray:
     return end
 
 
-def _rates_on(scenario: Scenario, steps: list[list[tuple[dt.date, float]]], days: IntArray) -> FloatArray:
+def _rates_on(
+    scenario: Scenario, steps: list[list[tuple[dt.date, float]]], days: IntArray
+) -> FloatArray:
     base = np.array([t.base_rate.value for t in scenario.tranches.values()], dtype=np.float64)
     additional = step_function(
         [[day_number(d) for d, _ in s] for s in steps], [[r for _, r in s] for s in steps], days
@@ -236,7 +244,9 @@ def respond(
     targets = [assumptions[tid].diversion for tid in scenario.tranches]
     chosen = [(tranches[i], targets[i]) for i in source]
     steps = [
-        [(day_number(d), r.value) for d, r in sorted(div.schedule.items())] for _, div in chosen if div
+        [(day_number(d), r.value) for d, r in sorted(div.schedule.items())]
+        for _, div in chosen
+        if div
     ]
     last = np.array([day_number(scenario.horizon.end)], dtype=np.int64)
     days_of = [[d for d, _ in s] for s in steps]

@@ -241,7 +241,9 @@ class Scenario(_Frozen):
                 if step.source:
                     refs.append(((*base, "schedule", day.isoformat(), "source"), step.source))
             if tranche.assumptions:
-                refs += [((*base, "assumptions", *p), r) for p, r in tranche.assumptions.source_refs()]
+                refs += [
+                    ((*base, "assumptions", *p), r) for p, r in tranche.assumptions.source_refs()
+                ]
         if self.assumptions:
             refs += [(("assumptions", *p), r) for p, r in self.assumptions.source_refs()]
         return refs

@@ -208,9 +208,7 @@ def _duty_result(
     )
 
 
-def _diversion_rows(
-    scenario: Scenario, assumptions: dict[str, Assumptions], source: Any
-) -> Rows:
+def _diversion_rows(scenario: Scenario, assumptions: dict[str, Assumptions], source: Any) -> Rows:
     ids = list(scenario.tranches)
     chosen = [(ids[i], scenario.tranches[ids[i]]) for i in source]
     to = [assumptions[tid].diversion.to for tid, _ in chosen if assumptions[tid].diversion]

@@ -45,14 +45,18 @@ def test_lag_free_mean_is_the_target() -> None:
 def test_lagged_mean_matches_the_integral_of_the_exponential() -> None:
     # r(t) = R + (1 − R)·2^(−t/h); mean over [0, d] = R + (1 − R)·h·(1 − 2^(−d/h))/(d·ln 2)
     r_long, h, d = 0.7, 182.625, 30.0
-    mean, end = behaviour.lagged_multiplier(np.full((1, 1), r_long), np.array([d]), np.array([h]), ONE)
+    mean, end = behaviour.lagged_multiplier(
+        np.full((1, 1), r_long), np.array([d]), np.array([h]), ONE
+    )
     expected = r_long + (1 - r_long) * h * (1 - 2 ** (-d / h)) / (d * np.log(2))
     assert_allclose(mean[0, 0], expected, rtol=1e-14)
     assert_allclose(end[0], r_long + (1 - r_long) * 2 ** (-d / h), rtol=1e-14)
 
 
 def test_lag_halves_the_gap_after_one_half_life() -> None:
-    _, end = behaviour.lagged_multiplier(np.zeros((1, 2)), np.array([50.0, 50.0]), np.array([100.0]), ONE)
+    _, end = behaviour.lagged_multiplier(
+        np.zeros((1, 2)), np.array([50.0, 50.0]), np.array([100.0]), ONE
+    )
     assert_allclose(end, [0.5], rtol=1e-14)
 
 

@@ -109,13 +109,17 @@ def test_permanent_step_with_lag_matches_the_integrated_exponential(tmp_path: Pa
 
     after_2019 = 365 - 59  # days of 2019 from the step on
     expected = V * (
-        59 / 365 + integral(after_2019) / 365 + (integral(after_2019 + 366) - integral(after_2019)) / 366
+        59 / 365
+        + integral(after_2019) / 365
+        + (integral(after_2019 + 366) - integral(after_2019)) / 366
     )
     assert_allclose(result.totals()["imports_usd"], expected, rtol=1e-9)
 
 
 def test_lag_is_traced_from_a_reference_date_before_the_horizon(tmp_path: Path) -> None:
-    body = "  reference_date: 2018-01-01\n  elasticity: 1\n  pass_through: 100 %\n  half_life: 90 days"
+    body = (
+        "  reference_date: 2018-01-01\n  elasticity: 1\n  pass_through: 100 %\n  half_life: 90 days"
+    )
     path = scenario(tmp_path, body, schedule="      2018-07-01: 25 %", end="2019-01-31")
     result = simulate(load_scenario(path))
     r_long, k = (1.27 / 1.02) ** -1, np.log(2) / 90
@@ -125,7 +129,9 @@ def test_lag_is_traced_from_a_reference_date_before_the_horizon(tmp_path: Path) 
 
 
 def test_lagged_response_converges_to_the_long_run_level(tmp_path: Path) -> None:
-    body = "  reference_date: 2019-01-01\n  elasticity: 2\n  pass_through: 100 %\n  half_life: 20 days"
+    body = (
+        "  reference_date: 2019-01-01\n  elasticity: 2\n  pass_through: 100 %\n  half_life: 20 days"
+    )
     result = simulate(load_scenario(scenario(tmp_path, body, end="2024-12-31")))
     last = rows(result, "behavioural").iloc[-1]
     static_last = rows(result, "static").iloc[-1]
@@ -145,8 +151,12 @@ def test_front_loading_conserves_volume_over_its_window(tmp_path: Path) -> None:
     before = (day >= dt.date(2019, 1, 30)) & (day < dt.date(2019, 3, 1))  # 30 days back
     after = (day >= dt.date(2019, 3, 1)) & (day < dt.date(2019, 3, 31))
     moved = 0.2 * static["imports_usd"][after].sum()
-    assert_allclose(responded["imports_usd"][before].sum(), static["imports_usd"][before].sum() + moved)
-    assert_allclose(responded["imports_usd"][after].sum(), static["imports_usd"][after].sum() - moved)
+    assert_allclose(
+        responded["imports_usd"][before].sum(), static["imports_usd"][before].sum() + moved
+    )
+    assert_allclose(
+        responded["imports_usd"][after].sum(), static["imports_usd"][after].sum() - moved
+    )
     window = before | after
     assert_allclose(
         responded["imports_usd"][window].sum(), static["imports_usd"][window].sum(), rtol=1e-14

@@ -29,7 +29,9 @@ def additional_duty_between(result_periods, start: dt.date, end: dt.date) -> flo
 def test_calendar_2019_additional_duty(path: str, expected: float) -> None:
     # hold: 34e9·25% + 16e9·25% + 200e9·25% = 62.5e9; ceasefire keeps List 3 at 10%: 32.5e9
     result = simulate(load_scenario(SCENARIOS / f"{path}.yaml"))
-    got = additional_duty_between(result.periods_of("static"), dt.date(2019, 1, 1), dt.date(2019, 12, 31))
+    got = additional_duty_between(
+        result.periods_of("static"), dt.date(2019, 1, 1), dt.date(2019, 12, 31)
+    )
     assert_allclose(got, expected, rtol=1e-12)
 
 
