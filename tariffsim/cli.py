@@ -176,6 +176,7 @@ def sweep(
     measure: Annotated[
         MeasureChoice, typer.Option("--measure", help="Total duty or additional duty only.")
     ] = MeasureChoice.total,
+    static: StaticOption = False,
     step: StepOption = None,
     fmt: FormatOption = FormatChoice.table,
     output: OutputOption = None,
@@ -207,6 +208,7 @@ def sweep(
             seed,
             step.value if step else None,
             progress=lambda done, _: bar.update(done - bar.pos),
+            behavioural=not static,
         )
     summary = summarise(result, measure.value, limit)
     text = write_sweep(result, summary, fmt.value, output)
