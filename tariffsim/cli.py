@@ -13,11 +13,14 @@ import functools
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
 import typer
 
 from tariffsim.errors import TariffsimError
+
+if TYPE_CHECKING:
+    from tariffsim.outlook import Outlook
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -94,11 +97,14 @@ def run(
     output: OutputOption = None,
     plot: PlotOption = None,
     static: StaticOption = False,
+    samples: SamplesOption = None,
+    seed: SeedOption = 1,
 ) -> None:
     """Simulate scenarios and show duty by tranche and period, with sources.
 
     Scenarios with an ``assumptions:`` block run behavioural by default: static and
-    behavioural totals side by side.
+    behavioural totals side by side. With ``--samples N``, one scenario's
+    ``uncertainty:`` distributions are drawn N times (a sweep of one branch).
     """
     from tariffsim.export import write_results
     from tariffsim.output import refuse_overwriting_inputs, write_text
@@ -108,6 +114,9 @@ def run(
 
     for target in (output, plot):
         refuse_overwriting_inputs(target, files)
+    if samples is not None:
+        _sample_one(files, samples, seed, static, step, fmt, output, plot)
+        return
     results = [
         simulate(load_scenario(f), step.value if step else None, behavioural=not static)
         for f in files
@@ -152,6 +161,38 @@ def schema() -> None:
     typer.echo(scenario_json_schema())
 
 
+SamplesOption = Annotated[
+    int | None,
+    typer.Option("--samples", "-n", help="Draw the scenario's 'uncertainty:' N times."),
+]
+SeedOption = Annotated[int, typer.Option("--seed", min=0, help="Seed of the random draws.")]
+
+
+def _sample_one(
+    files: list[Path],
+    samples: int,
+    seed: int,
+    static: bool,
+    step: StepChoice | None,
+    fmt: FormatChoice,
+    output: Path | None,
+    plot: Path | None,
+) -> None:
+    """``run --samples``: one scenario as a one-branch outlook, swept."""
+    from tariffsim.outlook import single_outlook
+    from tariffsim.scenario import load_scenario
+
+    if len(files) != 1:
+        raise TariffsimError("--samples runs one scenario at a time", field="--samples")
+    if static:
+        raise TariffsimError(
+            "--static leaves nothing to draw: the distributions are of behavioural assumptions",
+            field="--samples",
+        )
+    outlook = single_outlook(files[0], load_scenario(files[0]))
+    _sweep_and_render(outlook, samples, seed, None, "total", False, step, fmt, output, plot)
+
+
 class MeasureChoice(StrEnum):
     total = "total"
     additional = "additional"
@@ -166,7 +207,7 @@ PROGRESS_MIN_SAMPLES = 100_000
 def sweep(
     outlook: Annotated[Path, typer.Argument(help="Outlook YAML file.", show_default=False)],
     samples: Annotated[int, typer.Option("--samples", "-n", help="Number of draws.")] = 10_000,
-    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the random draws.")] = 1,
+    seed: SeedOption = 1,
     threshold: Annotated[
         str | None,
         typer.Option(
@@ -182,14 +223,9 @@ def sweep(
     output: OutputOption = None,
     plot: PlotOption = None,
 ) -> None:
-    """Monte Carlo over an outlook's branches and uncertain dates: means and percentiles."""
-    import sys
-
+    """Monte Carlo over an outlook's branches, uncertain dates and assumptions."""
     from tariffsim.outlook import load_outlook
     from tariffsim.output import refuse_overwriting_inputs
-    from tariffsim.stats import summarise
-    from tariffsim.sweep import sweep as run_sweep
-    from tariffsim.sweep_output import write_sweep
     from tariffsim.units import parse_money
 
     for target in (output, plot):
@@ -199,18 +235,40 @@ def sweep(
     except TariffsimError as exc:
         raise TariffsimError(exc.message, field="--threshold", hint=exc.hint) from None
     loaded = load_outlook(outlook)
+    _sweep_and_render(loaded, samples, seed, limit, measure.value, static, step, fmt, output, plot)
+
+
+def _sweep_and_render(
+    outlook: Outlook,
+    samples: int,
+    seed: int,
+    threshold: float | None,
+    measure: str,
+    static: bool,
+    step: StepChoice | None,
+    fmt: FormatChoice,
+    output: Path | None,
+    plot: Path | None,
+) -> None:
+    """Sweep (with a progress bar on long runs), then print or write, and chart."""
+    import sys
+
+    from tariffsim.stats import summarise
+    from tariffsim.sweep import sweep as run_sweep
+    from tariffsim.sweep_output import write_sweep
+
     with typer.progressbar(
         length=samples, label="sweep", file=sys.stderr, hidden=samples < PROGRESS_MIN_SAMPLES
     ) as bar:
         result = run_sweep(
-            loaded,
+            outlook,
             samples,
             seed,
             step.value if step else None,
             progress=lambda done, _: bar.update(done - bar.pos),
             behavioural=not static,
         )
-    summary = summarise(result, measure.value, limit)
+    summary = summarise(result, measure, threshold)
     text = write_sweep(result, summary, fmt.value, output)
     if text is not None:
         typer.echo(text, nl=False)

@@ -18,14 +18,16 @@ import math
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from tariffsim import units
 from tariffsim.errors import TariffsimError
 from tariffsim.sampling import FloatArray
-from tariffsim.schema import _as_value_error, _Frozen
 
 Family = Literal["normal", "lognormal", "triangular", "uniform"]
+
+JUDGEMENT = "judgement"
+"""The source word for a number that is the author's judgement, not a citation."""
 
 Assumption = Literal["elasticity", "pass_through", "half_life"]
 
@@ -38,6 +40,29 @@ DOMAINS: dict[str, tuple[float, float, str]] = {
 
 MIN_MASS = 1e-6
 """Smallest probability a truncation may keep; less would stall rejection sampling."""
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _as_value_error(parse: Any, value: Any) -> float:
+    """Run a unit parser, turning its error into the ValueError pydantic locates."""
+    try:
+        return float(parse(value))
+    except TariffsimError as exc:
+        hint = f" ({exc.hint})" if exc.hint else ""
+        raise ValueError(f"{exc.message}{hint}") from None
+
+
+def name_distributions(block: Any) -> Any:
+    """Tell each distribution of a ``{assumption: distribution}`` block its assumption."""
+    if not isinstance(block, dict):
+        return block
+    return {
+        name: {**value, "assumption": name} if isinstance(value, dict) else value
+        for name, value in block.items()
+    }
 
 
 def _number(value: Any) -> float:

@@ -203,18 +203,38 @@ def draw(plan: SweepPlan, outlook: Outlook, samples: int, seed: int) -> Draws:
     outcome = np.empty((plan.outcome_day.shape[0], samples), dtype=np.int64)
     for u, probability in enumerate(plan.outcome_probability):  # one row per uncertain step
         outcome[u] = sampling.draw_categories(rng, probability, samples)
-    distributions = outlook.spec.assumptions if plan.behavioural else {}
-    parameters: dict[str, FloatArray] = {
-        name: distributions[name].draw(rng, samples)
-        for name in ASSUMPTIONS
-        if name in distributions
-    }
+    branch = np.repeat(np.arange(plan.probability.size, dtype=np.int64), counts)
+    parameters = draw_assumptions(outlook, rng, branch) if plan.behavioural else {}
     return Draws(
-        branch=np.repeat(np.arange(plan.probability.size, dtype=np.int64), counts),
+        branch=branch,
         weight=sampling.draw_weights(plan.probability, counts),
         outcome=outcome,
         parameters=parameters,
     )
+
+
+def draw_assumptions(
+    outlook: Outlook, rng: np.random.Generator, branch: IntArray
+) -> dict[str, FloatArray]:
+    """Each draw's assumptions [1], [1], [d], by name, each (N,); NaN keeps a branch's own.
+
+    The outlook's distribution of an assumption applies to every branch; without
+    one, a branch scenario's own ``uncertainty:`` distribution applies to its draws.
+    """
+    parameters: dict[str, FloatArray] = {}
+    for name in ASSUMPTIONS:
+        if name in outlook.spec.assumptions:
+            parameters[name] = outlook.spec.assumptions[name].draw(rng, branch.size)
+            continue
+        own = [s.uncertainty.get(name) for s in outlook.scenarios.values()]
+        if any(own):
+            values = np.full(branch.size, np.nan)
+            for b, distribution in enumerate(own):  # one draw of many values per branch
+                if distribution is not None:
+                    mine = branch == b
+                    values[mine] = distribution.draw(rng, int(mine.sum()))
+            parameters[name] = values
+    return parameters
 
 
 def row_step_function(step_day: IntArray, step_rate: FloatArray, at: IntArray) -> FloatArray:

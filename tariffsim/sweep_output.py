@@ -73,11 +73,10 @@ def sweep_payload(result: SweepResult, summary: SweepSummary) -> dict[str, Any]:
         "periods": summary.periods.to_dict(orient="records"),
         "branches": {b: br.model_dump(mode="json") for b, br in spec.branches.items()},
         "uncertain_steps": {u: s.model_dump(mode="json") for u, s in spec.uncertain_steps.items()},
-        "assumptions": {
-            name: d.model_dump(mode="json", exclude_none=True)
-            for name, d in spec.assumptions.items()
-            if result.draws.parameters
-        },
+        "assumptions": [
+            {"branch": scope, **d.model_dump(mode="json", exclude_none=True)}
+            for scope, d in _drawn(result)
+        ],
         "sources": {k: v.model_dump(mode="json") for k, v in spec.sources.items()},
     }
 
@@ -139,9 +138,9 @@ def render_sweep(result: SweepResult, summary: SweepSummary) -> str:
             f"{key} {format_rate(o.probability)} [{o.source}]" for key, o in step.outcomes.items()
         )
         lines.append(f"  {uid}: {step.tranche} step of {step.date} ({where}): {choices}")
-    if result.draws.parameters:
-        for name, d in spec.assumptions.items():
-            lines.append(f"  {name}: {_describe(d)} [{d.source}]")
+    for scope, d in _drawn(result):
+        where = "" if scope == ALL else f" ({scope})"
+        lines.append(f"  {d.assumption}{where}: {_describe(d)} [{d.source}]")
     if spec.sources:
         lines += ["", "Sources"]
         for sid, src in spec.sources.items():
@@ -149,6 +148,23 @@ def render_sweep(result: SweepResult, summary: SweepSummary) -> str:
             url = f" <{src.url}>" if src.url else ""
             lines.append(f"  [{sid}] {src.title}{when}{url}")
     return "\n".join(lines) + "\n"
+
+
+def _drawn(result: SweepResult) -> list[tuple[str, Distribution]]:
+    """The distributions drawn: the outlook's (scope ``all``), then branches' own."""
+    if not result.draws.parameters:
+        return []
+    outlook = result.outlook
+    drawn: list[tuple[str, Distribution]] = list(
+        (ALL, d) for d in outlook.spec.assumptions.values()
+    )
+    for bid, scenario in outlook.scenarios.items():
+        drawn += [
+            (bid, d)
+            for name, d in scenario.uncertainty.items()
+            if name not in outlook.spec.assumptions
+        ]
+    return drawn
 
 
 def _mode_text(result: SweepResult) -> str:

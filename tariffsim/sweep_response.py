@@ -19,13 +19,14 @@ import numpy as np
 
 from tariffsim import behaviour, engine, response
 from tariffsim.assumptions import tranche_assumptions
+from tariffsim.distributions import Assumption
 from tariffsim.outlook import Outlook
 from tariffsim.timeline import FloatArray, Grid, IntArray, build_grid, day_number, from_day_number
 
 NEVER = np.iinfo(np.int64).max
 _DAY = dt.timedelta(days=1)
 
-ASSUMPTIONS = ("elasticity", "pass_through", "half_life")
+ASSUMPTIONS: tuple[Assumption, ...] = ("elasticity", "pass_through", "half_life")
 """Assumptions a sweep may draw, in the order they are drawn."""
 
 
@@ -235,8 +236,8 @@ def respond_rows(
     ----------
     b : the behavioural facts per branch × tranche.
     branch : branch index of each draw, (C,); rows are draws × tranches, R = C·T.
-    parameters : drawn values per draw, (C,), by assumption name; absent ones are the
-        branch's own.
+    parameters : drawn values per draw, (C,), by assumption name; absent or NaN ones
+        are the branch's own.
     grid : the sweep's slices.
     static : imports without a response [USD], (R, S).
     total_rate : base + additional rate on each slice [fraction], (R, S).
@@ -245,10 +246,11 @@ def respond_rows(
     t_n = b.elasticity.shape[1]
 
     def row(name: str) -> FloatArray:
-        if name in parameters:
-            return np.repeat(parameters[name], t_n)
-        values: FloatArray = getattr(b, name)[branch].ravel()
-        return values
+        own: FloatArray = getattr(b, name)[branch].ravel()
+        if name not in parameters:
+            return own
+        drawn = np.repeat(parameters[name], t_n)
+        return np.where(np.isnan(drawn), own, drawn)
 
     elasticity, pass_through, half_life = row("elasticity"), row("pass_through"), row("half_life")
     reference_rate = b.reference_rate[branch].ravel()

@@ -184,10 +184,15 @@ def test_chunking_does_not_change_the_result(monkeypatch: pytest.MonkeyPatch) ->
     assert len(seen) > 10 and seen[-1] == 3_000 and seen == sorted(seen)
 
 
+def dkw(samples: int, alpha: float = 1e-3) -> float:
+    """Dvoretzky–Kiefer–Wolfowitz: sup |F_N − F| ≤ ε with probability 1 − α."""
+    return math.sqrt(math.log(2 / alpha) / (2 * samples))
+
+
 def exact_distribution(path: Path) -> tuple[np.ndarray, np.ndarray]:
     """Every (branch, outcomes) combination's horizon total and probability."""
     outlook = load_outlook(path)
-    plan = plan_outlook(outlook)
+    plan = plan_outlook(outlook, behavioural=False)
     u_n, j_n = plan.outcome_probability.shape
     combos = list(itertools.product(range(plan.probability.size), *[range(j_n)] * u_n))
     branch = np.array([c[0] for c in combos], dtype=np.int64)
@@ -204,12 +209,11 @@ def test_percentiles_converge_within_a_bound_that_shrinks_with_n(samples: int) -
     path = SCENARIOS / "outlook.yaml"
     values, probability = exact_distribution(path)
     assert_allclose(probability.sum(), 1.0, rtol=1e-12)
-    summary = summarise(sweep(load_outlook(path), samples, seed=1))
+    summary = summarise(sweep(load_outlook(path), samples, seed=1, behavioural=False))
     row = summary.totals[summary.totals.branch == ALL].iloc[0]
-    # Dvoretzky–Kiefer–Wolfowitz: sup |F_N − F| ≤ ε with probability 1 − α; stratifying the
-    # branches only narrows the error, so the bound holds for the sweep's weighted CDF too.
-    alpha = 1e-3
-    eps = math.sqrt(math.log(2 / alpha) / (2 * samples))
+    # stratifying the branches only narrows the error, so the DKW bound holds for the
+    # sweep's weighted CDF too
+    eps = dkw(samples)
     for q in PERCENTILES:
         x = row[f"p{q}_usd"]
         at_or_below = probability[values <= x * (1 + 1e-12)].sum()
@@ -219,3 +223,43 @@ def test_percentiles_converge_within_a_bound_that_shrinks_with_n(samples: int) -
     mean = float(np.sum(values * probability))
     sd = math.sqrt(float(np.sum(probability * (values - mean) ** 2)))
     assert abs(summary.expected_usd - mean) <= 4 * sd / math.sqrt(samples)
+
+
+@pytest.mark.parametrize("samples", [1_000, 5_000, 25_000])
+def test_percentiles_of_a_drawn_elasticity_converge(tmp_path: Path, samples: int) -> None:
+    text = (
+        ONE_BRANCH
+        + """\
+assumptions:
+  elasticity: {distribution: uniform, low: 0.5, high: 4, source: judgement}
+"""
+    )
+    result = sweep(load_outlook(outlook_folder(tmp_path, text)), samples, seed=1)
+    summary = summarise(result)
+    row = summary.totals[summary.totals.branch == ALL].iloc[0]
+    elasticity = result.draws.parameters["elasticity"]
+    totals = result.total_duty.sum(axis=1)
+    for q in PERCENTILES:
+        # duty falls as ε rises, so the q-th percentile of duty is the duty at the
+        # (1 − q)-th percentile of ε, whose exact position in U[0.5, 4] is known
+        drawn = elasticity[np.flatnonzero(totals == row[f"p{q}_usd"])[0]]
+        position = (drawn - 0.5) / 3.5
+        assert abs((1 - position) - q / 100) <= dkw(samples) + 1 / samples, q
+
+
+def test_a_branch_draws_its_own_uncertainty_the_others_keep_their_values(tmp_path: Path) -> None:
+    text = """\
+title: two
+as_of: 2018-11-16
+branches:
+  ranges: {file: hold-ranges.yaml, probability: 50 %, source: judgement}
+  ceasefire: {file: ceasefire.yaml, probability: 50 %, source: judgement}
+"""
+    result = sweep(load_outlook(outlook_folder(tmp_path, text)), samples=400, seed=6)
+    elasticity = result.draws.parameters["elasticity"]
+    ranges = result.draws.branch == 0
+    assert np.all((elasticity[ranges] >= 1) & (elasticity[ranges] <= 4))
+    assert np.isnan(elasticity[~ranges]).all()
+    expected = run_periods(tmp_path / "ceasefire.yaml")["total_duty_usd"].to_numpy()
+    assert_allclose(result.total_duty[~ranges], np.tile(expected, (200, 1)), rtol=1e-12)
+    assert np.unique(result.total_duty[ranges].sum(axis=1)).size == 200
