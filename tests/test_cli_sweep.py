@@ -71,7 +71,10 @@ def test_progress_bar_on_long_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     assert out.startswith("outlook,")
 
 
-NORMAL = "assumptions:\n  elasticity: {distribution: normal, mean: 2, sd: 0.5, low: 0, source: judgement}\n"
+NORMAL = (
+    "assumptions:\n"
+    "  elasticity: {distribution: normal, mean: 2, sd: 0.5, low: 0, source: judgement}\n"
+)
 
 BAD = [
     ("sum", lambda t: t.replace("30 %", "20 %"), "branch probabilities sum to 0.9, expected 1"),
