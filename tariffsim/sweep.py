@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tariffsim import engine, sampling, sweep_response
+from tariffsim import distributions, engine, sweep_response
 from tariffsim.outlook import Outlook
 from tariffsim.schema import Step
 from tariffsim.sweep_response import ASSUMPTIONS, BehaviourPlan
@@ -199,15 +199,15 @@ def draw(plan: SweepPlan, outlook: Outlook, samples: int, seed: int) -> Draws:
     half-life), so a seed gives the same numbers on every machine numpy supports.
     """
     rng = np.random.default_rng(seed)
-    counts = sampling.allocate_draws(plan.probability, samples)
+    counts = distributions.allocate_draws(plan.probability, samples)
     outcome = np.empty((plan.outcome_day.shape[0], samples), dtype=np.int64)
     for u, probability in enumerate(plan.outcome_probability):  # one row per uncertain step
-        outcome[u] = sampling.draw_categories(rng, probability, samples)
+        outcome[u] = distributions.draw_categories(rng, probability, samples)
     branch = np.repeat(np.arange(plan.probability.size, dtype=np.int64), counts)
     parameters = draw_assumptions(outlook, rng, branch) if plan.behavioural else {}
     return Draws(
         branch=branch,
-        weight=sampling.draw_weights(plan.probability, counts),
+        weight=distributions.draw_weights(plan.probability, counts),
         outcome=outcome,
         parameters=parameters,
     )
