@@ -24,6 +24,10 @@ _EXPORTS = {
     "plot_comparison": "tariffsim.charts.compare",
     "plot_chart": "tariffsim.charts.compare",
     "save_figure": "tariffsim.plotting",
+    "load_outlook": "tariffsim.outlook",
+    "sweep": "tariffsim.sweep",
+    "summarise": "tariffsim.stats",
+    "plot_sweep": "tariffsim.fanchart",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -33,12 +37,16 @@ if TYPE_CHECKING:  # re-exported names, for type checkers and editors
     from tariffsim.charts.compare import plot_comparison as plot_comparison
     from tariffsim.comparison import compare as compare
     from tariffsim.errors import TariffsimError as TariffsimError
+    from tariffsim.fanchart import plot_sweep as plot_sweep
+    from tariffsim.outlook import load_outlook as load_outlook
     from tariffsim.plotting import plot_tranche_duty as plot_tranche_duty
     from tariffsim.plotting import save_figure as save_figure
     from tariffsim.results import Result as Result
     from tariffsim.scenario import load_scenario as load_scenario
     from tariffsim.schema import Scenario as Scenario
     from tariffsim.simulate import simulate as simulate
+    from tariffsim.stats import summarise as summarise
+    from tariffsim.sweep import sweep as sweep
 
 
 def __getattr__(name: str) -> Any:

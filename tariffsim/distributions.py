@@ -1,4 +1,8 @@
-"""Probability distributions of behavioural assumptions, and drawing from them.
+"""Random draws of the sweep: branches, outcomes, and distributions of assumptions.
+
+Branch allocation, categorical outcomes, and the four families of
+distribution an assumption may carry, drawn with one seeded
+:class:`numpy.random.Generator` for all draws at once (no loop per draw).
 
 A distribution is written in an outlook file as a mapping such as
 ``{distribution: lognormal, median: 2, sigma: 0.35, source: usitc-2023}``.
@@ -15,17 +19,23 @@ with a :class:`numpy.random.Generator`; no file I/O here.
 from __future__ import annotations
 
 import math
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import Field, model_validator
+import numpy.typing as npt
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from tariffsim import units
 from tariffsim.errors import TariffsimError
-from tariffsim.sampling import FloatArray
-from tariffsim.schema import _as_value_error, _Frozen
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
 
 Family = Literal["normal", "lognormal", "triangular", "uniform"]
+
+JUDGEMENT = "judgement"
+"""The source word for a number that is the author's judgement, not a citation."""
 
 Assumption = Literal["elasticity", "pass_through", "half_life"]
 
@@ -38,6 +48,29 @@ DOMAINS: dict[str, tuple[float, float, str]] = {
 
 MIN_MASS = 1e-6
 """Smallest probability a truncation may keep; less would stall rejection sampling."""
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _as_value_error(parse: Any, value: Any) -> float:
+    """Run a unit parser, turning its error into the ValueError pydantic locates."""
+    try:
+        return float(parse(value))
+    except TariffsimError as exc:
+        hint = f" ({exc.hint})" if exc.hint else ""
+        raise ValueError(f"{exc.message}{hint}") from None
+
+
+def name_distributions(block: Any) -> Any:
+    """Tell each distribution of a ``{assumption: distribution}`` block its assumption."""
+    if not isinstance(block, dict):
+        return block
+    return {
+        name: {**value, "assumption": name} if isinstance(value, dict) else value
+        for name, value in block.items()
+    }
 
 
 def _number(value: Any) -> float:
@@ -74,6 +107,13 @@ _NEEDS = {
 _SPREADS = ("sd", "sigma")
 
 
+Written = Annotated[
+    float | None,
+    WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string"}], "default": None}),
+]
+"""A parameter as written: a number, or text with its unit ('80 %', '6 months')."""
+
+
 class Distribution(_Frozen):
     """A distribution of one assumption, its parameters in the model's units.
 
@@ -82,15 +122,15 @@ class Distribution(_Frozen):
     ``sigma`` of a lognormal is the standard deviation of ln(value) [1].
     """
 
-    assumption: Assumption
+    assumption: SkipJsonSchema[Assumption]  # filled in from the key the distribution sits under
     distribution: Family
-    mean: float | None = None
-    sd: float | None = None
-    median: float | None = None
-    sigma: float | None = None
-    mode: float | None = None
-    low: float | None = None
-    high: float | None = None
+    mean: Written = None
+    sd: Written = None
+    median: Written = None
+    sigma: Written = None
+    mode: Written = None
+    low: Written = None
+    high: Written = None
     source: str = Field(description="A source id from 'sources:', or 'judgement'.")
     note: str | None = None
 
@@ -218,3 +258,57 @@ def _truncated_normal(
         out[filled : filled + kept.size] = kept
         filled += kept.size
     return out
+
+
+def allocate_draws(probability: FloatArray, samples: int) -> IntArray:
+    """Draws per branch, in proportion to the branch probabilities [count], shape (B,).
+
+    Notes
+    -----
+    Stratified allocation: branch b gets ``floor(p_b·N)`` draws and the
+    remaining draws go to the largest remainders (Hamilton's method), so the
+    counts sum to N and differ from ``p_b·N`` by less than one. A branch with
+    ``p_b > 0`` gets at least one draw (taken from the largest branch), so its
+    conditional mean is always estimated. Each draw of branch b then carries
+    the weight ``p_b / n_b`` (:func:`draw_weights`), which makes weighted
+    statistics exact mixtures of the branches whatever the rounding.
+    """
+    positive = probability > 0
+    if samples < int(positive.sum()):
+        raise TariffsimError(
+            f"{samples} samples cannot cover {int(positive.sum())} branches",
+            field="--samples",
+            hint="give at least one sample per branch",
+        )
+    ideal = probability * samples
+    counts = np.floor(ideal).astype(np.int64)
+    spare = samples - int(counts.sum())
+    order = np.argsort(-(ideal - counts), kind="stable")
+    counts[order[:spare]] += 1
+    for b in np.flatnonzero(positive & (counts == 0)):
+        counts[int(np.argmax(counts))] -= 1
+        counts[b] = 1
+    return counts
+
+
+def draw_weights(probability: FloatArray, counts: IntArray) -> FloatArray:
+    """Weight of each draw, ``p_b / n_b`` for a draw of branch b [1], shape (N,).
+
+    Draws are ordered by branch: the first ``n_0`` belong to branch 0, and so on.
+    """
+    per_branch = np.divide(probability, counts, out=np.zeros_like(probability), where=counts > 0)
+    return np.repeat(per_branch, counts)
+
+
+def draw_categories(rng: np.random.Generator, probability: FloatArray, size: int) -> IntArray:
+    """Indices drawn from a categorical distribution, shape (size,).
+
+    Notes
+    -----
+    Inverse CDF: with ``u ~ U[0, 1)`` the category is the first k with
+    ``u < Σ_{j≤k} p_j / Σ_j p_j``. A category of probability 0 is never drawn.
+    """
+    cdf = np.cumsum(probability)
+    cdf /= cdf[-1]
+    index = np.searchsorted(cdf, rng.random(size), side="right")
+    return np.minimum(index, probability.size - 1).astype(np.int64)

@@ -68,7 +68,7 @@ def plot_sweep(result: SweepResult, summary: SweepSummary) -> Figure:
     what = "Total duty (additional + MFN)" if summary.measure == "total" else "Additional duty"
     fig.suptitle(
         f"{result.outlook.spec.title}\n{what}, {result.samples:,} draws (seed {result.seed}), "
-        "static mode",
+        f"{result.plan.mode} mode",
         fontsize=10,
         x=0.01,
         ha="left",
@@ -168,4 +168,5 @@ def _marker(ax: Any, x: float, text: str, color: str, style: str) -> None:
         va="center",
         fontsize=7.5,
         color=color,
+        bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1.0},
     )

@@ -21,7 +21,8 @@ from typing import Any
 from pydantic import Field, field_validator, model_validator
 
 from tariffsim import units
-from tariffsim.distributions import Assumption, Distribution
+from tariffsim.assumptions import tranche_assumptions
+from tariffsim.distributions import JUDGEMENT, Assumption, Distribution, name_distributions
 from tariffsim.errors import TariffsimError, did_you_mean
 from tariffsim.loading import Document, read_document
 from tariffsim.scenario import load_scenario, validate_document
@@ -29,9 +30,6 @@ from tariffsim.schema import Scenario, Source, _as_value_error, _Frozen
 
 PROBABILITY_TOLERANCE = 1e-9
 """Largest accepted distance of a set of probabilities' sum from 1 [1]."""
-
-JUDGEMENT = "judgement"
-"""The source word for a probability that is the author's judgement, not a citation."""
 
 CANCELLED = "cancelled"
 """The outcome key of an uncertain step that does not happen at all."""
@@ -138,12 +136,7 @@ class OutlookSpec(_Frozen):
     @field_validator("assumptions", mode="before")
     @classmethod
     def _name_distributions(cls, block: Any) -> Any:
-        if not isinstance(block, dict):
-            return block
-        return {
-            name: {**value, "assumption": name} if isinstance(value, dict) else value
-            for name, value in block.items()
-        }
+        return name_distributions(block)
 
     @field_validator("branches")
     @classmethod
@@ -185,6 +178,51 @@ class Outlook:
     def probabilities(self) -> dict[str, float]:
         return {b: br.probability for b, br in self.spec.branches.items()}
 
+    @property
+    def has_assumptions(self) -> bool:
+        """Whether the branches state behavioural assumptions (all of them do, or none)."""
+        return tranche_assumptions(next(iter(self.scenarios.values()))) is not None
+
+
+def single_outlook(path: str | Path, scenario: Scenario) -> Outlook:
+    """One scenario as an outlook of one certain branch (for ``run --samples``).
+
+    Its own ``uncertainty:`` distributions are the only thing drawn.
+
+    Raises
+    ------
+    TariffsimError
+        when the scenario has no distributions to draw, or no assumptions for them.
+    """
+    if not scenario.uncertainty:
+        raise TariffsimError(
+            "no distributions under 'uncertainty:': --samples has nothing to draw",
+            file=path,
+            hint="add e.g. 'uncertainty: {elasticity: {distribution: uniform, low: 1, high: 3, "
+            "source: judgement}}', or sweep an outlook",
+        )
+    if tranche_assumptions(scenario) is None:
+        raise TariffsimError(
+            "distributions of assumptions need an 'assumptions:' block (they replace its values)",
+            file=path,
+            field="uncertainty",
+        )
+    spec = OutlookSpec(
+        title=scenario.title,
+        as_of=scenario.as_of,
+        sources=scenario.sources,
+        branches={
+            scenario.name: Branch(
+                file=Path(path).name,
+                probability=1.0,
+                text="1",
+                source=JUDGEMENT,
+                note="the one scenario run",
+            )
+        },
+    )
+    return Outlook(path=Path(path), spec=spec, scenarios={scenario.name: scenario}, applies={})
+
 
 def load_outlook(path: str | Path) -> Outlook:
     """Read and validate an outlook file and the branch scenarios it names.
@@ -202,6 +240,7 @@ def load_outlook(path: str | Path) -> Outlook:
         for bid, branch in spec.branches.items()
     }
     _check_same_horizon(spec, scenarios, document)
+    _check_same_mode(spec, scenarios, document)
     applies = {
         uid: _applying_branches(uid, step, scenarios, document)
         for uid, step in spec.uncertain_steps.items()
@@ -260,6 +299,27 @@ def _check_same_horizon(
                 f"({f.start} to {f.end})",
                 "branches are compared period by period, so they share one horizon",
             )
+
+
+def _check_same_mode(spec: OutlookSpec, scenarios: dict[str, Scenario], document: Document) -> None:
+    """Branches all state behavioural assumptions or none; distributions need them."""
+    stating = {b: tranche_assumptions(s) is not None for b, s in scenarios.items()}
+    if len(set(stating.values())) > 1:
+        without = next(b for b, has in stating.items() if not has)
+        raise _error(
+            document,
+            ("branches", without, "file"),
+            f"branch '{without}' states no behavioural assumptions but other branches do",
+            "give every branch an 'assumptions:' block (or extend one that has it)",
+        )
+    drawn = spec.assumptions or any(s.uncertainty for s in scenarios.values())
+    if drawn and not all(stating.values()):
+        raise _error(
+            document,
+            ("assumptions",),
+            "distributions of assumptions need branch scenarios with 'assumptions:'",
+            "the distributions replace values the branches state",
+        )
 
 
 def _applying_branches(

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from tariffsim import units
 from tariffsim.assumptions import Assumptions
 from tariffsim.countries import parse_country
+from tariffsim.distributions import JUDGEMENT, Assumption, Distribution, name_distributions
 from tariffsim.errors import TariffsimError
 
 Step = Literal["day", "week", "month", "quarter", "year"]
@@ -225,6 +226,15 @@ class Scenario(_Frozen):
     assumptions: Assumptions | None = Field(
         None, description="Behavioural assumptions (elasticity, pass-through, lag, ...), sourced."
     )
+    uncertainty: dict[Assumption, Distribution] = Field(
+        default_factory=dict,
+        description="Distributions of assumptions, drawn by `run --samples` and `sweep`.",
+    )
+
+    @field_validator("uncertainty", mode="before")
+    @classmethod
+    def _name_distributions(cls, block: Any) -> Any:
+        return name_distributions(block)
 
     def source_refs(self) -> list[tuple[tuple[str, ...], str]]:
         """Every (field path, source id) pair used in the scenario."""
@@ -246,4 +256,7 @@ class Scenario(_Frozen):
                 ]
         if self.assumptions:
             refs += [(("assumptions", *p), r) for p, r in self.assumptions.source_refs()]
+        for name, d in self.uncertainty.items():
+            if d.source != JUDGEMENT:
+                refs.append((("uncertainty", name, "source"), d.source))
         return refs

@@ -16,15 +16,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tariffsim import engine, sampling
+from tariffsim import distributions, engine, sweep_response
 from tariffsim.outlook import Outlook
 from tariffsim.schema import Step
+from tariffsim.sweep_response import ASSUMPTIONS, BehaviourPlan
 from tariffsim.timeline import FloatArray, Grid, IntArray, build_grid, day_number
 
 NEVER = np.iinfo(np.int64).max
 """Day number of a step that never happens (a cancelled outcome, or padding)."""
 
-CHUNK_ELEMENTS = 1 << 22
+CHUNK_ELEMENTS = 1 << 18
 """Largest rows × steps × slices array built at once [elements]; bounds peak memory."""
 
 Progress = Callable[[int, int], None]
@@ -47,6 +48,8 @@ class SweepPlan:
     step_uncertain : index of the uncertain step a slot follows, or -1, shape (B, T, K).
     outcome_day : day number of each outcome, ``NEVER`` if cancelled, shape (U, J).
     outcome_probability : shape (U, J); 0 pads.
+    behaviour : the branches' behavioural facts, or None when they state no assumptions.
+    behavioural : whether imports respond (False: the static sweep, ``--static``).
     """
 
     grid: Grid
@@ -60,6 +63,12 @@ class SweepPlan:
     step_uncertain: IntArray
     outcome_day: IntArray
     outcome_probability: FloatArray
+    behaviour: BehaviourPlan | None
+    behavioural: bool
+
+    @property
+    def mode(self) -> str:
+        return "behavioural" if self.behavioural else "static"
 
 
 @dataclass(frozen=True)
@@ -71,11 +80,14 @@ class Draws:
     branch : branch index of each draw, shape (N,).
     weight : ``p_b / n_b`` of each draw [1], shape (N,); sums to 1.
     outcome : outcome index of each uncertain step in each draw, shape (U, N).
+    parameters : drawn assumptions by name (elasticity [1], pass_through [1],
+        half_life [d]), each shape (N,); only those the outlook gives distributions for.
     """
 
     branch: IntArray
     weight: FloatArray
     outcome: IntArray
+    parameters: dict[str, FloatArray]
 
 
 @dataclass(frozen=True)
@@ -106,8 +118,12 @@ class SweepResult:
         return int(self.draws.branch.size)
 
 
-def plan_outlook(outlook: Outlook, step: Step | None = None) -> SweepPlan:
-    """Lay the branches' tranches, steps and uncertain outcomes onto one grid."""
+def plan_outlook(outlook: Outlook, step: Step | None = None, behavioural: bool = True) -> SweepPlan:
+    """Lay the branches' tranches, steps and uncertain outcomes onto one grid.
+
+    When the branches state behavioural assumptions, the grid also cuts where
+    the response needs it, and imports respond unless ``behavioural`` is False.
+    """
     scenarios = outlook.scenarios
     branch_ids = list(scenarios)
     tranche_ids = list(dict.fromkeys(t for s in scenarios.values() for t in s.tranches))
@@ -148,8 +164,14 @@ def plan_outlook(outlook: Outlook, step: Step | None = None) -> SweepPlan:
     first = next(iter(scenarios.values()))
     change_dates = {day for s in steps.values() for day, _ in s}
     change_dates.update(d for _, spec in uncertain for d in spec.outcome_dates() if d is not None)
+    responds = outlook.has_assumptions
+    cuts, split_months = sweep_response.cut_dates(outlook) if responds else ([], False)
     grid = build_grid(
-        first.horizon.start, first.horizon.end, step or first.horizon.step, sorted(change_dates)
+        first.horizon.start,
+        first.horizon.end,
+        step or first.horizon.step,
+        sorted(change_dates.union(cuts)),
+        split_months=split_months,
     )
     return SweepPlan(
         grid=grid,
@@ -163,21 +185,56 @@ def plan_outlook(outlook: Outlook, step: Step | None = None) -> SweepPlan:
         step_uncertain=step_uncertain,
         outcome_day=outcome_day,
         outcome_probability=outcome_probability,
+        behaviour=sweep_response.plan_behaviour(outlook, tranche_ids, step_day, grid)
+        if responds
+        else None,
+        behavioural=responds and behavioural,
     )
 
 
-def draw(plan: SweepPlan, samples: int, seed: int) -> Draws:
-    """Draw every sample's branch (stratified) and uncertain outcomes, all at once."""
+def draw(plan: SweepPlan, outlook: Outlook, samples: int, seed: int) -> Draws:
+    """Draw every sample's branch (stratified), uncertain outcomes and assumptions, at once.
+
+    The order of the draws is fixed (outcomes, then elasticity, pass-through,
+    half-life), so a seed gives the same numbers on every machine numpy supports.
+    """
     rng = np.random.default_rng(seed)
-    counts = sampling.allocate_draws(plan.probability, samples)
+    counts = distributions.allocate_draws(plan.probability, samples)
     outcome = np.empty((plan.outcome_day.shape[0], samples), dtype=np.int64)
     for u, probability in enumerate(plan.outcome_probability):  # one row per uncertain step
-        outcome[u] = sampling.draw_categories(rng, probability, samples)
+        outcome[u] = distributions.draw_categories(rng, probability, samples)
+    branch = np.repeat(np.arange(plan.probability.size, dtype=np.int64), counts)
+    parameters = draw_assumptions(outlook, rng, branch) if plan.behavioural else {}
     return Draws(
-        branch=np.repeat(np.arange(plan.probability.size, dtype=np.int64), counts),
-        weight=sampling.draw_weights(plan.probability, counts),
+        branch=branch,
+        weight=distributions.draw_weights(plan.probability, counts),
         outcome=outcome,
+        parameters=parameters,
     )
+
+
+def draw_assumptions(
+    outlook: Outlook, rng: np.random.Generator, branch: IntArray
+) -> dict[str, FloatArray]:
+    """Each draw's assumptions [1], [1], [d], by name, each (N,); NaN keeps a branch's own.
+
+    The outlook's distribution of an assumption applies to every branch; without
+    one, a branch scenario's own ``uncertainty:`` distribution applies to its draws.
+    """
+    parameters: dict[str, FloatArray] = {}
+    for name in ASSUMPTIONS:
+        if name in outlook.spec.assumptions:
+            parameters[name] = outlook.spec.assumptions[name].draw(rng, branch.size)
+            continue
+        own = [s.uncertainty.get(name) for s in outlook.scenarios.values()]
+        if any(own):
+            values = np.full(branch.size, np.nan)
+            for b, distribution in enumerate(own):  # one draw of many values per branch
+                if distribution is not None:
+                    mine = branch == b
+                    values[mine] = distribution.draw(rng, int(mine.sum()))
+            parameters[name] = values
+    return parameters
 
 
 def row_step_function(step_day: IntArray, step_rate: FloatArray, at: IntArray) -> FloatArray:
@@ -213,7 +270,10 @@ def draw_step_days(plan: SweepPlan, branch: IntArray, outcome: IntArray) -> IntA
 
 
 def draw_duty(
-    plan: SweepPlan, branch: IntArray, outcome: IntArray
+    plan: SweepPlan,
+    branch: IntArray,
+    outcome: IntArray,
+    parameters: dict[str, FloatArray] | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """Additional and total duty of C draws [USD], each shape (C, P).
 
@@ -222,24 +282,35 @@ def draw_duty(
     plan : the outlook's arrays.
     branch : branch index of each draw, shape (C,).
     outcome : outcome index of each uncertain step in each draw, shape (U, C).
+    parameters : drawn assumptions of each draw, each shape (C,).
     """
     grid = plan.grid
     c_n, t_n = branch.size, len(plan.tranche_ids)
     k_n = plan.step_day.shape[2]
     days = draw_step_days(plan, branch, outcome).reshape(c_n * t_n, k_n)
-    rate = row_step_function(days, plan.step_rate[branch].reshape(c_n * t_n, k_n), grid.slice_start)
-    imports = engine.accrued_imports(plan.annual_flow[branch].ravel(), grid.year_fraction)
+    step_rate = plan.step_rate[branch].reshape(c_n * t_n, k_n)
+    rate = row_step_function(days, step_rate, grid.slice_start)
+    base_rate = plan.base_rate[branch].reshape(-1, 1)
+    b = plan.behaviour
+    accrual = grid.year_fraction if b is None else b.accrual[branch].reshape(c_n * t_n, -1)
+    imports = engine.accrued_imports(plan.annual_flow[branch].ravel(), accrual)
     first = grid.period_first_slice
+    if b is not None and plan.behavioural:
+        imports, diverted, diverted_rate = sweep_response.respond_rows(
+            b, branch, parameters or {}, grid, imports, base_rate + rate, days, step_rate
+        )
     additional = engine.period_sums(engine.ad_valorem_duty(imports, rate), first)
-    base = engine.period_sums(
-        engine.ad_valorem_duty(imports, plan.base_rate[branch].reshape(-1, 1)), first
-    )
-    total = additional + base
-    p_n = grid.n_periods
-    return (
-        additional.reshape(c_n, t_n, p_n).sum(axis=1),
-        total.reshape(c_n, t_n, p_n).sum(axis=1),
-    )
+    total = additional + engine.period_sums(engine.ad_valorem_duty(imports, base_rate), first)
+    per_draw = (c_n, t_n, grid.n_periods)
+    if b is not None and plan.behavioural:  # the diverted flows' duty counts too
+        more, more_base = sweep_response.diverted_duty(b, branch, diverted, diverted_rate, grid)
+        additional = np.concatenate([additional.reshape(per_draw), more.reshape(per_draw)], axis=1)
+        total = np.concatenate(
+            [total.reshape(per_draw), (more + more_base).reshape(per_draw)], axis=1
+        )
+    return additional.reshape(c_n, -1, grid.n_periods).sum(axis=1), total.reshape(
+        c_n, -1, grid.n_periods
+    ).sum(axis=1)
 
 
 def sweep(
@@ -248,6 +319,7 @@ def sweep(
     seed: int,
     step: Step | None = None,
     progress: Progress | None = None,
+    behavioural: bool = True,
 ) -> SweepResult:
     """Monte Carlo over an outlook's branches and uncertain dates.
 
@@ -258,9 +330,11 @@ def sweep(
     seed : seed of the random generator; the same seed gives the same draws.
     step : reporting period, overriding the branches' ``horizon.step``.
     progress : called after each chunk with (draws done, draws in all).
+    behavioural : let imports respond when the branches state assumptions; False
+        gives the static sweep.
     """
-    plan = plan_outlook(outlook, step)
-    draws = draw(plan, samples, seed)
+    plan = plan_outlook(outlook, step, behavioural)
+    draws = draw(plan, outlook, samples, seed)
     grid = plan.grid
     width = len(plan.tranche_ids) * max(plan.step_day.shape[2], 1) * grid.n_slices
     chunk = max(1, CHUNK_ELEMENTS // max(width, 1))
@@ -269,7 +343,10 @@ def sweep(
     for lo in range(0, samples, chunk):  # chunks of many draws bound the memory
         hi = min(lo + chunk, samples)
         additional[lo:hi], total[lo:hi] = draw_duty(
-            plan, draws.branch[lo:hi], draws.outcome[:, lo:hi]
+            plan,
+            draws.branch[lo:hi],
+            draws.outcome[:, lo:hi],
+            {name: values[lo:hi] for name, values in draws.parameters.items()},
         )
         if progress is not None:
             progress(hi, samples)

@@ -20,6 +20,7 @@ from tariffsim.stats import ALL, PERCENTILE_COLUMNS, PERCENTILES
 from tariffsim.units import format_rate, format_usd
 
 if TYPE_CHECKING:
+    from tariffsim.distributions import Distribution
     from tariffsim.stats import SweepSummary
     from tariffsim.sweep import SweepResult
 
@@ -62,7 +63,7 @@ def sweep_payload(result: SweepResult, summary: SweepSummary) -> dict[str, Any]:
         "samples": result.samples,
         "seed": result.seed,
         "step": result.step,
-        "mode": "static",
+        "mode": result.plan.mode,
         "measure": summary.measure,
         "units": {"money": "USD", "probability": "fraction"},
         "percentiles": list(PERCENTILES),
@@ -72,6 +73,10 @@ def sweep_payload(result: SweepResult, summary: SweepSummary) -> dict[str, Any]:
         "periods": summary.periods.to_dict(orient="records"),
         "branches": {b: br.model_dump(mode="json") for b, br in spec.branches.items()},
         "uncertain_steps": {u: s.model_dump(mode="json") for u, s in spec.uncertain_steps.items()},
+        "assumptions": [
+            {"branch": scope, **d.model_dump(mode="json", exclude_none=True)}
+            for scope, d in _drawn(result)
+        ],
         "sources": {k: v.model_dump(mode="json") for k, v in spec.sources.items()},
     }
 
@@ -82,7 +87,7 @@ def render_sweep(result: SweepResult, summary: SweepSummary) -> str:
     lines = [
         f"{result.outlook.path.stem}: {spec.title}",
         f"  {result.samples:,} draws, seed {result.seed}; {_ADVERB[result.step]} periods "
-        f"{grid.period_start[0]} to {grid.period_end[-1]}; static mode (imports do not respond)",
+        f"{grid.period_start[0]} to {grid.period_end[-1]}; {_mode_text(result)}",
         f"  measure: {_MEASURE_TEXT[summary.measure]}",
         "",
         "Duty over the horizon by branch, $B (contribution = probability × mean)",
@@ -124,7 +129,7 @@ def render_sweep(result: SweepResult, summary: SweepSummary) -> str:
     ]
     headers = ["from", "to", "mean", *[f"p{q}" for q in PERCENTILES]]
     lines += ["  " + x for x in table(headers, period_rows, right=set(range(2, len(headers))))]
-    lines += ["", "Branches and uncertain dates (probability, source)"]
+    lines += ["", "Branches, uncertain dates and drawn assumptions (probability, source)"]
     for bid, branch in spec.branches.items():
         lines.append(f"  {bid}: {branch.file}, {format_rate(branch.probability)} [{branch.source}]")
     for uid, step in spec.uncertain_steps.items():
@@ -133,6 +138,9 @@ def render_sweep(result: SweepResult, summary: SweepSummary) -> str:
             f"{key} {format_rate(o.probability)} [{o.source}]" for key, o in step.outcomes.items()
         )
         lines.append(f"  {uid}: {step.tranche} step of {step.date} ({where}): {choices}")
+    for scope, d in _drawn(result):
+        where = "" if scope == ALL else f" ({scope})"
+        lines.append(f"  {d.assumption}{where}: {_describe(d)} [{d.source}]")
     if spec.sources:
         lines += ["", "Sources"]
         for sid, src in spec.sources.items():
@@ -140,6 +148,44 @@ def render_sweep(result: SweepResult, summary: SweepSummary) -> str:
             url = f" <{src.url}>" if src.url else ""
             lines.append(f"  [{sid}] {src.title}{when}{url}")
     return "\n".join(lines) + "\n"
+
+
+def _drawn(result: SweepResult) -> list[tuple[str, Distribution]]:
+    """The distributions drawn: the outlook's (scope ``all``), then branches' own."""
+    if not result.draws.parameters:
+        return []
+    outlook = result.outlook
+    drawn: list[tuple[str, Distribution]] = list(
+        (ALL, d) for d in outlook.spec.assumptions.values()
+    )
+    for bid, scenario in outlook.scenarios.items():
+        drawn += [
+            (bid, d)
+            for name, d in scenario.uncertainty.items()
+            if name not in outlook.spec.assumptions
+        ]
+    return drawn
+
+
+def _mode_text(result: SweepResult) -> str:
+    if result.plan.behavioural:
+        return "behavioural mode (imports respond; see the branches' assumptions)"
+    if result.plan.behaviour is not None:
+        return "static mode (--static: imports do not respond)"
+    return "static mode (the branches state no behavioural assumptions)"
+
+
+def _describe(d: Distribution) -> str:
+    """A distribution's family and parameters, in the assumption's units."""
+    unit = {"elasticity": "", "pass_through": " %", "half_life": " d"}[d.assumption]
+    scale = 100.0 if d.assumption == "pass_through" else 1.0
+    keys = ("mean", "sd", "median", "sigma", "mode", "low", "high")
+    parts = [
+        f"{k} {getattr(d, k) * (1.0 if k == 'sigma' else scale):.4g}{'' if k == 'sigma' else unit}"
+        for k in keys
+        if getattr(d, k) is not None
+    ]
+    return f"{d.distribution} ({', '.join(parts)})"
 
 
 def write_sweep(

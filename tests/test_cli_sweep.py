@@ -71,8 +71,23 @@ def test_progress_bar_on_long_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     assert out.startswith("outlook,")
 
 
+NORMAL = (
+    "assumptions:\n"
+    "  elasticity: {distribution: normal, mean: 2, sd: 0.5, low: 0, source: judgement}\n"
+)
+
 BAD = [
     ("sum", lambda t: t.replace("30 %", "20 %"), "branch probabilities sum to 0.9, expected 1"),
+    (
+        "negative-spread",
+        lambda t: t + NORMAL.replace("sd: 0.5", "sd: -0.5"),
+        "assumptions.elasticity: the spread 'sd' is negative (-0.5)",
+    ),
+    (
+        "no-bound",
+        lambda t: t + NORMAL.replace(", low: 0", ""),
+        "assumptions.elasticity: the distribution reaches below 0: give 'low'",
+    ),
     (
         "unknown-file",
         lambda t: t.replace("hold.yaml", "hodl.yaml"),
@@ -102,6 +117,33 @@ def test_bad_outlook_one_line_exit_2(tmp_path: Path, case: str, edit, message: s
 )
 def test_bad_options_one_line_exit_2(args: tuple[str, ...], message: str) -> None:
     code, _, err = invoke("sweep", OUTLOOK, *args)
+    assert code == 2 and err.count("\n") == 1 and message in err
+
+
+def test_run_samples_draws_the_scenarios_uncertainty() -> None:
+    path = str(SCENARIOS / "hold-ranges.yaml")
+    code, out, err = invoke("run", path, "--samples", "2000", "--seed", "3", "--format", "json")
+    assert code == 0, err
+    record = json.loads(out)
+    assert record["mode"] == "behavioural" and record["samples"] == 2000
+    drawn = {(a["branch"], a["assumption"]) for a in record["assumptions"]}
+    assert drawn == {("hold-ranges", n) for n in ("elasticity", "pass_through", "half_life")}
+    totals = {t["branch"]: t for t in record["totals"]}
+    assert totals["hold-ranges"]["p5_usd"] < totals["hold-ranges"]["p95_usd"]
+    assert invoke("run", path, "--samples", "2000", "--seed", "3", "--format", "json")[1] == out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("hold.yaml", "--samples", "10"), "no distributions under 'uncertainty:'"),
+        (("hold-ranges.yaml", "--samples", "10", "--static"), "--static leaves nothing to draw"),
+        (("hold-ranges.yaml", "hold.yaml", "--samples", "10"), "one scenario at a time"),
+    ],
+)
+def test_run_samples_errors(args: tuple[str, ...], message: str) -> None:
+    files = [str(SCENARIOS / a) if a.endswith(".yaml") else a for a in args]
+    code, _, err = invoke("run", *files)
     assert code == 2 and err.count("\n") == 1 and message in err
 
 

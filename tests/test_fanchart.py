@@ -16,7 +16,7 @@ from tests.conftest import SCENARIOS
 
 
 def test_fan_data_and_histogram() -> None:
-    result = sweep(load_outlook(SCENARIOS / "outlook.yaml"), 3_000, seed=2)
+    result = sweep(load_outlook(SCENARIOS / "outlook.yaml"), 3_000, seed=2, behavioural=False)
     summary = summarise(result)
     fan = fan_data(summary)
     assert list(fan.columns) == ["mean", "p5", "p25", "p50", "p75", "p95"]

@@ -191,3 +191,26 @@ def test_error_in_a_branch_file_names_that_file(tmp_path: Path) -> None:
     with pytest.raises(TariffsimError) as info:
         load_outlook(path)
     assert Path(info.value.file or "").name == "hold.yaml"
+
+
+def test_branches_must_all_state_assumptions_or_none(tmp_path: Path) -> None:
+    path = outlook_folder(tmp_path, HEAD + BRANCHES)
+    (tmp_path / "bare.yaml").write_text("extends: ceasefire.yaml\nassumptions: null\n")
+    path.write_text(path.read_text().replace("ceasefire.yaml", "bare.yaml"), encoding="utf-8")
+    with pytest.raises(TariffsimError) as info:
+        load_outlook(path)
+    assert info.value.line == 5
+    assert "branch 'ceasefire' states no behavioural assumptions but other branches do" in str(
+        info.value
+    )
+
+
+def test_distributions_need_branches_with_assumptions(tmp_path: Path) -> None:
+    text = HEAD + "branches:\n  bare: {file: bare.yaml, probability: 1, source: judgement}\n"
+    text += (
+        "assumptions:\n  elasticity: {distribution: uniform, low: 1, high: 3, source: judgement}\n"
+    )
+    path = outlook_folder(tmp_path, text)
+    (tmp_path / "bare.yaml").write_text("extends: hold.yaml\nassumptions: null\n")
+    with pytest.raises(TariffsimError, match="distributions of assumptions need branch scenarios"):
+        load_outlook(path)

@@ -21,10 +21,11 @@ from tests.conftest import SCENARIOS
 from tests.outlooks import BRANCHES_ONLY, ONE_BRANCH, outlook_folder
 
 
-def run_periods(path: Path) -> pd.DataFrame:
-    """A `run` of one scenario: total and additional duty per period over all tranches."""
-    result = simulate(load_scenario(path))
-    return result.periods.groupby("period_start", sort=True)[
+def run_periods(path: Path, mode: str = "behavioural") -> pd.DataFrame:
+    """A `run` of one scenario: total and additional duty per period over all rows of a mode."""
+    result = simulate(load_scenario(path), behavioural=mode == "behavioural")
+    periods = result.periods[result.periods["mode"] == mode]
+    return periods.groupby("period_start", sort=True)[
         ["additional_duty_usd", "total_duty_usd"]
     ].sum()
 
@@ -37,20 +38,80 @@ def test_row_step_function_by_hand() -> None:
     assert_array_equal(got, [[0, 0.10, 0.10, 0.25, 0.25], [0, 0, 0, 0, 0]])
 
 
-def test_degenerate_sweep_equals_run_exactly(tmp_path: Path) -> None:
-    result = sweep(load_outlook(outlook_folder(tmp_path, ONE_BRANCH)), samples=500, seed=1)
-    expected = run_periods(tmp_path / "hold.yaml")
+@pytest.mark.parametrize("mode", ["behavioural", "static"])
+def test_degenerate_sweep_equals_run_exactly(tmp_path: Path, mode: str) -> None:
+    outlook = load_outlook(outlook_folder(tmp_path, ONE_BRANCH))
+    result = sweep(outlook, samples=500, seed=1, behavioural=mode == "behavioural")
+    assert result.plan.mode == mode
+    expected = run_periods(tmp_path / "hold.yaml", mode)
     for column, duty in (
         ("total_duty_usd", result.total_duty),
         ("additional_duty_usd", result.additional_duty),
     ):
-        assert_array_equal(duty, np.tile(expected[column].to_numpy(), (500, 1)))
+        assert_allclose(duty, np.tile(expected[column].to_numpy(), (500, 1)), rtol=1e-13, atol=0)
+        assert np.all(duty == duty[0])  # every draw is the same run
     summary = summarise(result)
     everything = summary.totals[summary.totals.branch == ALL].iloc[0]
-    total = expected["total_duty_usd"].to_numpy().sum()
+    total = result.total_duty[0].sum()
     for q in PERCENTILES:
         assert everything[f"p{q}_usd"] == total
     assert_allclose(summary.expected_usd, total, rtol=1e-13)  # a mean of 500 equal floats
+
+
+DEGENERATE = """\
+assumptions:
+  elasticity: {distribution: normal, mean: 2, sd: 0, low: 0, source: judgement}
+  pass_through: {distribution: uniform, low: 100 %, high: 100 %, source: judgement}
+  half_life: {distribution: triangular, low: 6 months, mode: 6 months, high: 6 months,
+              source: judgement}
+"""
+
+
+def test_degenerate_distributions_equal_run(tmp_path: Path) -> None:
+    # base.yaml states ε = 2, ρ = 100 %, a half-life of 6 months: the same values, drawn
+    path = outlook_folder(tmp_path, ONE_BRANCH + DEGENERATE)
+    result = sweep(load_outlook(path), samples=300, seed=2)
+    assert set(result.draws.parameters) == {"elasticity", "pass_through", "half_life"}
+    expected = run_periods(tmp_path / "hold.yaml")["total_duty_usd"].to_numpy()
+    assert_allclose(result.total_duty, np.tile(expected, (300, 1)), rtol=1e-13, atol=0)
+
+
+def test_each_draw_equals_the_run_of_its_own_assumptions(tmp_path: Path) -> None:
+    text = (
+        ONE_BRANCH
+        + """\
+assumptions:
+  elasticity: {distribution: uniform, low: 0.5, high: 4, source: judgement}
+  pass_through: {distribution: triangular, low: 60 %, mode: 90 %, high: 100 %, source: judgement}
+  half_life: {distribution: lognormal, median: 6 months, sigma: 0.5, source: judgement}
+"""
+    )
+    result = sweep(load_outlook(outlook_folder(tmp_path, text)), samples=200, seed=3)
+    p = result.draws.parameters
+    for d in (0, 117):
+        (tmp_path / "own.yaml").write_text(
+            "extends: hold.yaml\nassumptions:\n"
+            f"  elasticity: {float(p['elasticity'][d])!r}\n"
+            f"  pass_through: {float(p['pass_through'][d])!r}\n"
+            f"  half_life: {float(p['half_life'][d])!r} days\n",
+            encoding="utf-8",
+        )
+        expected = run_periods(tmp_path / "own.yaml")["total_duty_usd"].to_numpy()
+        assert_allclose(result.total_duty[d], expected, rtol=1e-12)
+
+
+def test_higher_elasticity_lower_duty(tmp_path: Path) -> None:
+    text = (
+        ONE_BRANCH
+        + """\
+assumptions:
+  elasticity: {distribution: uniform, low: 0.5, high: 4, source: judgement}
+"""
+    )
+    result = sweep(load_outlook(outlook_folder(tmp_path, text)), samples=400, seed=4)
+    order = np.argsort(result.draws.parameters["elasticity"])
+    totals = result.total_duty.sum(axis=1)[order]
+    assert np.all(np.diff(totals) < 0)  # hold raises rates above the reference: imports fall
 
 
 @pytest.mark.parametrize(
@@ -78,12 +139,13 @@ uncertain_steps:
     path = outlook_folder(tmp_path, text)
     (tmp_path / "moved.yaml").write_text(
         "extends: hold.yaml\ntranches:\n  list3:\n    schedule:\n"
-        "      2019-01-01: null\n      2019-03-01: 25 %\n",
+        "      2019-01-01: null\n      2019-03-01: {rate: 25 %, announced: 2018-09-17}\n",
         encoding="utf-8",
     )
-    result = sweep(load_outlook(path), samples=50, seed=3)
-    expected = run_periods(tmp_path / equivalent)["total_duty_usd"].to_numpy()
-    assert_allclose(result.total_duty, np.tile(expected, (50, 1)), rtol=1e-13, atol=0)
+    for mode in ("behavioural", "static"):
+        result = sweep(load_outlook(path), samples=50, seed=3, behavioural=mode == "behavioural")
+        expected = run_periods(tmp_path / equivalent, mode)["total_duty_usd"].to_numpy()
+        assert_allclose(result.total_duty, np.tile(expected, (50, 1)), rtol=1e-12, atol=0)
 
 
 def test_weighted_mean_equals_weighted_sum_of_branch_runs(tmp_path: Path) -> None:
@@ -115,17 +177,22 @@ def test_same_seed_same_draws_other_seed_other_draws() -> None:
 def test_chunking_does_not_change_the_result(monkeypatch: pytest.MonkeyPatch) -> None:
     outlook = load_outlook(SCENARIOS / "outlook.yaml")
     whole = sweep(outlook, 3_000, seed=4)
-    monkeypatch.setattr(sweep_module, "CHUNK_ELEMENTS", 500)
+    monkeypatch.setattr(sweep_module, "CHUNK_ELEMENTS", 20_000)
     seen: list[int] = []
     pieces = sweep(outlook, 3_000, seed=4, progress=lambda done, total: seen.append(done))
     assert_array_equal(whole.total_duty, pieces.total_duty)
     assert len(seen) > 10 and seen[-1] == 3_000 and seen == sorted(seen)
 
 
+def dkw(samples: int, alpha: float = 1e-3) -> float:
+    """Dvoretzky–Kiefer–Wolfowitz: sup |F_N − F| ≤ ε with probability 1 − α."""
+    return math.sqrt(math.log(2 / alpha) / (2 * samples))
+
+
 def exact_distribution(path: Path) -> tuple[np.ndarray, np.ndarray]:
     """Every (branch, outcomes) combination's horizon total and probability."""
     outlook = load_outlook(path)
-    plan = plan_outlook(outlook)
+    plan = plan_outlook(outlook, behavioural=False)
     u_n, j_n = plan.outcome_probability.shape
     combos = list(itertools.product(range(plan.probability.size), *[range(j_n)] * u_n))
     branch = np.array([c[0] for c in combos], dtype=np.int64)
@@ -137,17 +204,16 @@ def exact_distribution(path: Path) -> tuple[np.ndarray, np.ndarray]:
     return total.sum(axis=1), probability
 
 
-@pytest.mark.parametrize("samples", [1_000, 10_000, 100_000])
+@pytest.mark.parametrize("samples", [1_000, 5_000, 25_000])
 def test_percentiles_converge_within_a_bound_that_shrinks_with_n(samples: int) -> None:
     path = SCENARIOS / "outlook.yaml"
     values, probability = exact_distribution(path)
     assert_allclose(probability.sum(), 1.0, rtol=1e-12)
-    summary = summarise(sweep(load_outlook(path), samples, seed=1))
+    summary = summarise(sweep(load_outlook(path), samples, seed=1, behavioural=False))
     row = summary.totals[summary.totals.branch == ALL].iloc[0]
-    # Dvoretzky–Kiefer–Wolfowitz: sup |F_N − F| ≤ ε with probability 1 − α; stratifying the
-    # branches only narrows the error, so the bound holds for the sweep's weighted CDF too.
-    alpha = 1e-3
-    eps = math.sqrt(math.log(2 / alpha) / (2 * samples))
+    # stratifying the branches only narrows the error, so the DKW bound holds for the
+    # sweep's weighted CDF too
+    eps = dkw(samples)
     for q in PERCENTILES:
         x = row[f"p{q}_usd"]
         at_or_below = probability[values <= x * (1 + 1e-12)].sum()
@@ -157,3 +223,43 @@ def test_percentiles_converge_within_a_bound_that_shrinks_with_n(samples: int) -
     mean = float(np.sum(values * probability))
     sd = math.sqrt(float(np.sum(probability * (values - mean) ** 2)))
     assert abs(summary.expected_usd - mean) <= 4 * sd / math.sqrt(samples)
+
+
+@pytest.mark.parametrize("samples", [1_000, 5_000, 25_000])
+def test_percentiles_of_a_drawn_elasticity_converge(tmp_path: Path, samples: int) -> None:
+    text = (
+        ONE_BRANCH
+        + """\
+assumptions:
+  elasticity: {distribution: uniform, low: 0.5, high: 4, source: judgement}
+"""
+    )
+    result = sweep(load_outlook(outlook_folder(tmp_path, text)), samples, seed=1)
+    summary = summarise(result)
+    row = summary.totals[summary.totals.branch == ALL].iloc[0]
+    elasticity = result.draws.parameters["elasticity"]
+    totals = result.total_duty.sum(axis=1)
+    for q in PERCENTILES:
+        # duty falls as ε rises, so the q-th percentile of duty is the duty at the
+        # (1 − q)-th percentile of ε, whose exact position in U[0.5, 4] is known
+        drawn = elasticity[np.flatnonzero(totals == row[f"p{q}_usd"])[0]]
+        position = (drawn - 0.5) / 3.5
+        assert abs((1 - position) - q / 100) <= dkw(samples) + 1 / samples, q
+
+
+def test_a_branch_draws_its_own_uncertainty_the_others_keep_their_values(tmp_path: Path) -> None:
+    text = """\
+title: two
+as_of: 2018-11-16
+branches:
+  ranges: {file: hold-ranges.yaml, probability: 50 %, source: judgement}
+  ceasefire: {file: ceasefire.yaml, probability: 50 %, source: judgement}
+"""
+    result = sweep(load_outlook(outlook_folder(tmp_path, text)), samples=400, seed=6)
+    elasticity = result.draws.parameters["elasticity"]
+    ranges = result.draws.branch == 0
+    assert np.all((elasticity[ranges] >= 1) & (elasticity[ranges] <= 4))
+    assert np.isnan(elasticity[~ranges]).all()
+    expected = run_periods(tmp_path / "ceasefire.yaml")["total_duty_usd"].to_numpy()
+    assert_allclose(result.total_duty[~ranges], np.tile(expected, (200, 1)), rtol=1e-12)
+    assert np.unique(result.total_duty[ranges].sum(axis=1)).size == 200
