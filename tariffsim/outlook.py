@@ -1,10 +1,12 @@
-"""Load an outlook file: branch scenarios with probabilities, and uncertain step dates.
+"""Load an outlook file: branch scenarios with probabilities, uncertain step dates, and
+distributions of assumptions.
 
 An outlook names the paths the talks may take (each a scenario file) with the
-probability of each, and steps whose date is uncertain: a scheduled increase
-happens on one of several dates, or is cancelled, each with a probability.
-Every probability cites a source id from ``sources:`` or the word
-``judgement``. The file is read by :mod:`tariffsim.loading` (safe YAML, line
+probability of each; steps whose date is uncertain (a scheduled increase
+happens on one of several dates, or is cancelled, each with a probability);
+and distributions of behavioural assumptions (:mod:`tariffsim.distributions`).
+Every probability and distribution cites a source id from ``sources:`` or the
+word ``judgement``. The file is read by :mod:`tariffsim.loading` (safe YAML, line
 map) and validated by pydantic; errors are mapped to file:line by
 :func:`tariffsim.scenario.validate_document`. This module draws nothing and
 computes no duty.
@@ -13,6 +15,7 @@ computes no duty.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,11 +25,18 @@ from pydantic import Field, field_validator, model_validator
 
 from tariffsim import units
 from tariffsim.assumptions import tranche_assumptions
-from tariffsim.distributions import JUDGEMENT, Assumption, Distribution, name_distributions
+from tariffsim.distributions import (
+    JUDGEMENT,
+    Assumption,
+    Distribution,
+    _as_value_error,
+    _Frozen,
+    name_distributions,
+)
 from tariffsim.errors import TariffsimError, did_you_mean
 from tariffsim.loading import Document, read_document
 from tariffsim.scenario import load_scenario, validate_document
-from tariffsim.schema import Scenario, Source, _as_value_error, _Frozen
+from tariffsim.schema import Scenario, Source
 
 PROBABILITY_TOLERANCE = 1e-9
 """Largest accepted distance of a set of probabilities' sum from 1 [1]."""
@@ -245,7 +255,37 @@ def load_outlook(path: str | Path) -> Outlook:
         uid: _applying_branches(uid, step, scenarios, document)
         for uid, step in spec.uncertain_steps.items()
     }
+    _check_no_crossing(spec, applies, document)
     return Outlook(path=Path(path), spec=spec, scenarios=scenarios, applies=applies)
+
+
+def _check_no_crossing(
+    spec: OutlookSpec, applies: dict[str, list[str]], document: Document
+) -> None:
+    """Two uncertain steps of one tranche in one branch: one step each, never crossing."""
+    seen: dict[tuple[str, str], list[tuple[dt.date, str]]] = {}
+    for uid, step in spec.uncertain_steps.items():
+        for bid in applies[uid]:
+            seen.setdefault((bid, step.tranche), []).append((step.date, uid))
+    for (bid, tranche), steps in seen.items():
+        steps.sort()
+        for (day_a, a), (day_b, b) in itertools.pairwise(steps):
+            if day_a == day_b:
+                raise _error(
+                    document,
+                    ("uncertain_steps", b, "date"),
+                    f"the step of {day_b} of tranche '{tranche}' in branch '{bid}' "
+                    f"is already uncertain in '{a}'",
+                )
+            latest = max([d for d in spec.uncertain_steps[a].outcome_dates() if d] or [day_a])
+            dates_b = [d for d in spec.uncertain_steps[b].outcome_dates() if d]
+            if dates_b and min(dates_b) <= latest:
+                raise _error(
+                    document,
+                    ("uncertain_steps", b, "outcomes"),
+                    f"an outcome {min(dates_b)} of '{b}' is not after every outcome of '{a}' "
+                    f"({latest}), so the two steps of tranche '{tranche}' could swap",
+                )
 
 
 def _error(document: Document, loc: tuple[str, ...], message: str, hint: str | None = None) -> Any:

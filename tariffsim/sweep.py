@@ -1,12 +1,15 @@
 """The Monte Carlo sweep over an outlook: draws × tranches as rows of the engine's arrays.
 
 The steps, in order: lay every branch's tranches and steps onto one grid of
-slices (cut at every date any branch or outcome uses); draw each sample's
-branch (stratified) and each uncertain step's outcome; then, chunk by chunk,
-build one row per draw × tranche with that draw's step dates, evaluate the
-rate step functions, and run the engine's kernels on all rows at once. There
-is no Python loop per draw. Statistics live in :mod:`tariffsim.stats`; this
-module does no I/O and no printing (progress is reported through a callback).
+slices (cut at every date any branch, outcome or front-loading window uses);
+draw each sample's branch (stratified), each uncertain step's outcome and the
+assumptions that carry distributions; then, chunk by chunk, build one row per
+draw × tranche with that draw's step dates, evaluate the rate step functions,
+and run the engine's kernels on all rows at once, with the behavioural
+response (:mod:`tariffsim.sweep_response`) when the branches state
+assumptions. There is no Python loop per draw. Statistics live in
+:mod:`tariffsim.stats`; this module does no I/O and no printing (progress is
+reported through a callback).
 """
 
 from __future__ import annotations
@@ -19,11 +22,8 @@ import numpy as np
 from tariffsim import distributions, engine, sweep_response
 from tariffsim.outlook import Outlook
 from tariffsim.schema import Step
-from tariffsim.sweep_response import ASSUMPTIONS, BehaviourPlan
+from tariffsim.sweep_response import ASSUMPTIONS, NEVER, BehaviourPlan
 from tariffsim.timeline import FloatArray, Grid, IntArray, build_grid, day_number
-
-NEVER = np.iinfo(np.int64).max
-"""Day number of a step that never happens (a cancelled outcome, or padding)."""
 
 CHUNK_ELEMENTS = 1 << 18
 """Largest rows × steps × slices array built at once [elements]; bounds peak memory."""

@@ -24,6 +24,7 @@ from tariffsim.outlook import Outlook
 from tariffsim.timeline import FloatArray, Grid, IntArray, build_grid, day_number, from_day_number
 
 NEVER = np.iinfo(np.int64).max
+"""Day number of a step that never happens (a cancelled outcome, or padding)."""
 _DAY = dt.timedelta(days=1)
 
 ASSUMPTIONS: tuple[Assumption, ...] = ("elasticity", "pass_through", "half_life")

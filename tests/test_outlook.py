@@ -214,3 +214,46 @@ def test_distributions_need_branches_with_assumptions(tmp_path: Path) -> None:
     (tmp_path / "bare.yaml").write_text("extends: hold.yaml\nassumptions: null\n")
     with pytest.raises(TariffsimError, match="distributions of assumptions need branch scenarios"):
         load_outlook(path)
+
+
+TWO_STEPS = (
+    HEAD
+    + """\
+branches:
+  escalate: {file: escalate.yaml, probability: 1, source: judgement}
+uncertain_steps:
+  start:
+    tranche: next-round
+    date: 2019-03-01
+    outcomes:
+      2019-03-01: {probability: 50 %, source: judgement}
+      2019-05-01: {probability: 50 %, source: judgement}
+  rise:
+    tranche: next-round
+    date: 2019-06-01
+    outcomes:
+      2019-06-01: {probability: 50 %, source: judgement}
+      2019-04-01: {probability: 50 %, source: judgement}
+"""
+)
+
+
+def test_two_uncertain_steps_of_a_tranche_may_not_swap(tmp_path: Path) -> None:
+    with pytest.raises(TariffsimError) as info:
+        load_outlook(outlook_folder(tmp_path, TWO_STEPS))
+    assert info.value.field == "uncertain_steps.rise.outcomes"
+    assert "an outcome 2019-04-01 of 'rise' is not after every outcome of 'start'" in str(
+        info.value
+    )
+    fine = TWO_STEPS.replace("2019-04-01", "2019-07-01")
+    assert load_outlook(outlook_folder(tmp_path, fine)).applies["rise"] == ["escalate"]
+
+
+def test_one_step_is_uncertain_once(tmp_path: Path) -> None:
+    text = (
+        TWO_STEPS.replace("date: 2019-06-01", "date: 2019-03-01")
+        .replace("2019-06-01: {", "2019-02-01: {")
+        .replace("2019-04-01", "2019-02-15")
+    )
+    with pytest.raises(TariffsimError, match="is already uncertain in 'rise'"):
+        load_outlook(outlook_folder(tmp_path, text))
