@@ -26,7 +26,11 @@ from tariffsim.sweep_response import ASSUMPTIONS, NEVER, BehaviourPlan
 from tariffsim.timeline import FloatArray, Grid, IntArray, build_grid, day_number
 
 CHUNK_ELEMENTS = 1 << 18
-"""Largest rows × steps × slices array built at once [elements]; bounds peak memory."""
+"""Rows × steps × slices of one chunk's largest array [elements]; bounds peak memory."""
+
+MIN_CHUNK_DRAWS = 512
+"""Fewest draws per chunk: the response loops over slices, so tiny chunks on long daily
+grids would spend their time in Python instead of numpy."""
 
 Progress = Callable[[int, int], None]
 """Called as ``progress(draws_done, draws_total)`` after each chunk."""
@@ -337,7 +341,7 @@ def sweep(
     draws = draw(plan, outlook, samples, seed)
     grid = plan.grid
     width = len(plan.tranche_ids) * max(plan.step_day.shape[2], 1) * grid.n_slices
-    chunk = max(1, CHUNK_ELEMENTS // max(width, 1))
+    chunk = max(MIN_CHUNK_DRAWS, CHUNK_ELEMENTS // max(width, 1))
     additional = np.empty((samples, grid.n_periods))
     total = np.empty((samples, grid.n_periods))
     for lo in range(0, samples, chunk):  # chunks of many draws bound the memory

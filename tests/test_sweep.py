@@ -183,6 +183,7 @@ def test_chunking_does_not_change_the_result(monkeypatch: pytest.MonkeyPatch) ->
     outlook = load_outlook(SCENARIOS / "outlook.yaml")
     whole = sweep(outlook, 3_000, seed=4)
     monkeypatch.setattr(sweep_module, "CHUNK_ELEMENTS", 20_000)
+    monkeypatch.setattr(sweep_module, "MIN_CHUNK_DRAWS", 1)
     seen: list[int] = []
     pieces = sweep(outlook, 3_000, seed=4, progress=lambda done, total: seen.append(done))
     assert_array_equal(whole.total_duty, pieces.total_duty)
