@@ -148,10 +148,14 @@ def run(
 @app.command()
 @user_errors
 def validate(files: Files) -> None:
-    """Check scenario files without running them."""
+    """Check scenario files (and outlook files) without running them."""
+    from tariffsim.outlook import describe_outlook, is_outlook
     from tariffsim.scenario import load_scenario
 
     for f in files:
+        if is_outlook(f):
+            typer.echo(f"{f}: ok ({describe_outlook(f)})")
+            continue
         scenario = load_scenario(f)
         typer.echo(
             f"{f}: ok ({len(scenario.tranches)} tranches, "

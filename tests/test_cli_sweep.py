@@ -150,3 +150,12 @@ def test_run_samples_errors(args: tuple[str, ...], message: str) -> None:
 def test_refuses_to_overwrite_the_outlook() -> None:
     code, _, err = invoke("sweep", OUTLOOK, "--output", OUTLOOK)
     assert code == 2 and "refusing to overwrite an input file" in err
+
+
+def test_validate_knows_an_outlook() -> None:
+    code, out, _ = invoke("validate", OUTLOOK, str(SCENARIOS / "hold-ranges.yaml"))
+    assert code == 0
+    assert out.splitlines()[0].endswith(
+        "outlook.yaml: ok (outlook of 3 branches, 2 uncertain steps, 3 distributions)"
+    )
+    assert "hold-ranges.yaml: ok (4 tranches" in out
