@@ -269,3 +269,18 @@ branches:
     expected = run_periods(tmp_path / "ceasefire.yaml")["total_duty_usd"].to_numpy()
     assert_allclose(result.total_duty[~ranges], np.tile(expected, (200, 1)), rtol=1e-12)
     assert np.unique(result.total_duty[ranges].sum(axis=1)).size == 200
+
+
+def test_branches_without_assumptions_sweep_static(tmp_path: Path) -> None:
+    text = (
+        BRANCHES_ONLY.replace("hold.yaml", "bare-hold.yaml")
+        .replace("escalate.yaml", "bare-escalate.yaml")
+        .replace("ceasefire.yaml", "bare-ceasefire.yaml")
+    )
+    path = outlook_folder(tmp_path, text)
+    for name in ("hold", "escalate", "ceasefire"):
+        (tmp_path / f"bare-{name}.yaml").write_text(f"extends: {name}.yaml\nassumptions: null\n")
+    result = sweep(load_outlook(path), samples=100, seed=1)
+    assert result.plan.behaviour is None and result.plan.mode == "static"
+    hold = run_periods(tmp_path / "bare-hold.yaml", "static")["total_duty_usd"].to_numpy()
+    assert_array_equal(result.total_duty[result.draws.branch == 1], np.tile(hold, (45, 1)))
