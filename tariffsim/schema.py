@@ -10,15 +10,25 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
-from tariffsim import units
+from tariffsim import hts, units
 from tariffsim.countries import ALIASES, ISO_ALPHA2
 from tariffsim.errors import TariffsimError
 
 Step = Literal["day", "week", "month", "quarter", "year"]
+Stacking = Literal["add", "max"]
+HtsPrefix = Annotated[str, BeforeValidator(hts.normalise_prefix)]
 
 
 class _Frozen(BaseModel):
@@ -148,6 +158,17 @@ class Tranche(_Frozen):
     schedule: dict[dt.date, ScheduleStep] = Field(default_factory=dict)
     source: str | None = Field(None, description="Default source for the tranche's numbers.")
     note: str | None = None
+    products: list[HtsPrefix] = Field(
+        default_factory=list,
+        description="HTS code prefixes (text, 2–10 digits) the measure covers in a ledger; "
+        "none here and none in the membership file: every product from the exporter.",
+    )
+    authority: str | None = Field(
+        None,
+        pattern=r"^[A-Za-z0-9_.\-]+$",
+        description="The legal authority the measure is taken under, e.g. 'section301'; "
+        "overlapping measures of one authority stack by the scenario's 'stacking' rule.",
+    )
 
     @field_validator("importer", "exporter", mode="before")
     @classmethod
@@ -200,6 +221,29 @@ class Scenario(_Frozen):
     sources: dict[str, Source] = Field(default_factory=dict)
     horizon: Horizon
     tranches: dict[str, Tranche] = Field(min_length=1)
+    memberships: str | None = Field(
+        None,
+        min_length=1,
+        description="CSV file (hts_code, measure) of list memberships, relative to this file.",
+    )
+    stacking: dict[str, Stacking] = Field(
+        default_factory=dict,
+        description="Per authority: 'add' overlapping measures' rates or take their 'max'. "
+        "Unlisted authorities add; different authorities always add.",
+    )
+
+    @field_validator("stacking")
+    @classmethod
+    def _stacked_authorities_exist(
+        cls, stacking: dict[str, Stacking], info: ValidationInfo
+    ) -> dict[str, Stacking]:
+        tranches = info.data.get("tranches") or {}
+        used = {t.authority for t in tranches.values() if t.authority}
+        for authority in stacking:
+            if authority not in used:
+                hint = f" (used: {', '.join(sorted(used))})" if used else ""
+                raise ValueError(f"no tranche has authority '{authority}'{hint}")
+        return stacking
 
     def source_refs(self) -> list[tuple[tuple[str, ...], str]]:
         """Every (field path, source id) pair used in the scenario."""
