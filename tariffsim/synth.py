@@ -5,8 +5,8 @@ A ledger is drawn in three layers, all from one seeded generator:
 * suppliers, each in one country of origin (China-heavy weights, :data:`ORIGINS`);
 * SKUs, each with one HTS-10 code (chapter-weighted, :data:`CHAPTERS`) and one
   supplier; SKU popularity is Zipf-like, so a few SKUs carry many lines;
-* lines: a SKU, an entry date with a seasonal month profile (:data:`SEASON`:
-  a pre-holiday peak in August–October, a Lunar New Year dip in February) and
+* lines: a SKU, an entry date with the seasonal month profile of US imports
+  from China (:data:`SEASON`: an autumn peak, a Lunar New Year dip in February) and
   a log-normal customs value (median ≈ 8,000 USD, a long right tail).
 
 The HTS codes have real two-digit chapters but random lower digits, so they
@@ -43,8 +43,9 @@ ORIGINS = {
 }  # fmt: skip
 """Country of origin → relative weight of its suppliers."""
 
-SEASON = np.array([1.0, 0.7, 0.9, 1.0, 1.0, 1.05, 1.1, 1.25, 1.3, 1.2, 1.0, 0.9])
-"""Relative lines per day in each calendar month, January first."""
+SEASON = np.array([41.3, 32.8, 34.2, 37.4, 41.8, 42.3, 43.6, 45.8, 45.4, 48.1, 48.1, 44.4])
+"""Relative lines per month, January first: US goods imports from China in 2017 [billion USD]
+(US Census Bureau, "Trade in Goods with China", not seasonally adjusted)."""
 
 VALUE_MEDIAN = 8_000.0
 """Median customs value of a line [USD]."""
