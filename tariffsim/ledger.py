@@ -172,7 +172,23 @@ class LedgerReader:
             )
             yield from reader
         except pa.ArrowInvalid as exc:
-            raise TariffsimError(f"cannot read the CSV ({exc})", file=self.path) from None
+            raise self._csv_problem(exc) from None
+
+    def _csv_problem(self, exc: Exception) -> TariffsimError:
+        """Locate a row pyarrow cannot parse (it does not say which), scanning in Python."""
+        with open(self.path, newline="", encoding="utf-8-sig") as stream:
+            rows = csv.reader(stream)
+            width = len(next(rows, []))
+            for number, row in enumerate(rows, start=1):
+                if len(row) != width:
+                    return TariffsimError(
+                        f"expected {width} fields, got {len(row)}",
+                        file=self.path,
+                        line=rows.line_num,
+                        field=f"row {number}",
+                        hint="quote values that contain commas",
+                    )
+        return TariffsimError(f"cannot read the CSV ({exc})", file=self.path)
 
     def _fail(self, row: int, column: str, message: str, hint: str | None = None) -> TariffsimError:
         """An error at 0-based ledger row ``row``."""
@@ -281,9 +297,11 @@ class LedgerReader:
                 .astype(np.int64)
             )
         dictionary, index = self._text(column, "entry_date", first)
-        parsed = pc.strptime(
-            pc.utf8_trim_whitespace(dictionary), format="%Y-%m-%d", unit="s", error_is_null=True
-        )
+        text = pc.utf8_trim_whitespace(dictionary)
+        parsed = pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True)
+        # strptime accepts 2019-02-30 (as 2 March) and 2019-2-3; only the exact ISO text round-trips
+        exact = pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), text)
+        parsed = pc.if_else(pc.fill_null(exact, False), parsed, None)
         bad = parsed.is_null().to_numpy(zero_copy_only=False)
         if bad.any():
             row, text = self._bad("entry_date", first, index, bad, dictionary)
@@ -296,8 +314,8 @@ class LedgerReader:
         if pa.types.is_string(column.type) or pa.types.is_dictionary(column.type):
             text = pc.utf8_trim_whitespace(column.cast(pa.string()))
             number = r"^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$"
-            ok = pc.match_substring_regex(text, number).to_numpy(zero_copy_only=False)
-            ok |= text.is_null().to_numpy(zero_copy_only=False)
+            matched = pc.match_substring_regex(text, number)
+            ok = pc.fill_null(matched, True).to_numpy(zero_copy_only=False)
             if not ok.all():
                 row = int(np.argmax(~ok))
                 got = text[row].as_py()
