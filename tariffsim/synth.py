@@ -103,8 +103,9 @@ def synthetic_batches(
     months = days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64) % 12
     day_w = SEASON[months] / SEASON[months].sum()
 
-    code_dict = pa.array(sku_codes)
-    country_dict = pa.array([countries[c] for c in supplier_country])
+    codes, sku_code = np.unique(np.array(sku_codes), return_inverse=True)
+    code_dict = pa.array(codes.tolist())
+    country_dict = pa.array(countries)
     sku_dict = pa.array([f"SKU-{i:06d}" for i in range(n_skus)])
     supplier_dict = pa.array([f"SUP-{i:05d}" for i in range(n_suppliers)])
     done = 0
@@ -116,8 +117,10 @@ def synthetic_batches(
         day = rng.choice(days, size=n, p=day_w).astype(np.int32)
         yield pa.RecordBatch.from_arrays(
             [
-                pa.DictionaryArray.from_arrays(pa.array(sku), code_dict),
-                pa.DictionaryArray.from_arrays(pa.array(supplier), country_dict),
+                pa.DictionaryArray.from_arrays(pa.array(sku_code[sku].astype(np.int32)), code_dict),
+                pa.DictionaryArray.from_arrays(
+                    pa.array(supplier_country[supplier].astype(np.int32)), country_dict
+                ),
                 pa.array(value),
                 pa.array(day, pa.int32()).cast(pa.date32()),
                 pa.DictionaryArray.from_arrays(pa.array(sku), sku_dict),

@@ -64,16 +64,21 @@ def write_scenario(folder: Path, text: str, name: str = "s.yaml") -> Path:
     return path
 
 
-def write_csv(folder: Path, rows: Sequence[Sequence[str]], header: Sequence[str] = HEADER,
-              name: str = "ledger.csv") -> Path:
+def write_csv(
+    folder: Path,
+    rows: Sequence[Sequence[str]],
+    header: Sequence[str] = HEADER,
+    name: str = "ledger.csv",
+) -> Path:
     path = folder / name
     lines = [",".join(header), *(",".join(row) for row in rows)]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
 
-def write_parquet(folder: Path, columns: dict[str, pa.Array | list[object]],
-                  name: str = "ledger.parquet") -> Path:
+def write_parquet(
+    folder: Path, columns: dict[str, pa.Array | list[object]], name: str = "ledger.parquet"
+) -> Path:
     path = folder / name
     pq.write_table(pa.table(columns), path)
     return path

@@ -84,7 +84,9 @@ def test_membership_file_relative_to_the_scenario(tmp_path: Path) -> None:
     text = HAND_SCENARIO % {"rule": "max"} + "memberships: lists/m.csv\n"
     with pytest.raises(TariffsimError, match=r"m\.csv:4: hts_code: expected an HTS code"):
         load_measures(write_scenario(tmp_path, text))
-    (tmp_path / "lists" / "m.csv").write_text("hts_code,measure\n7208,a\n8517,b\n", encoding="utf-8")
+    (tmp_path / "lists" / "m.csv").write_text(
+        "hts_code,measure\n7208,a\n8517,b\n", encoding="utf-8"
+    )
     m = load_measures(write_scenario(tmp_path, text))
     key = key_of(m, "7208100000", "CN", dt.date(2019, 5, 1))
     assert m.covers[key].tolist() == [True, False, True]
@@ -114,7 +116,11 @@ def test_missing_membership_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ('products: ["7208"]', "products: [7208]", r"s\.yaml:\d+: tranches\.c\.products\.0: .*quote it"),
+        (
+            'products: ["7208"]',
+            "products: [7208]",
+            r"s\.yaml:\d+: tranches\.c\.products\.0: .*quote it",
+        ),
         ("section301: max", "section302: max", r"stacking: no tranche has authority 'section302'"),
         ("section301: max", "section301: min", r"stacking\.section301: "),
         ("authority: section232", "authority: 'section 232'", r"tranches\.c\.authority"),
@@ -131,7 +137,7 @@ def test_importer_choice(tmp_path: Path) -> None:
     text += "  retaliation:\n    label: R\n    importer: CN\n    exporter: US\n"
     text += "    imports: 1 USD/year\n"
     path = write_scenario(tmp_path, text)
-    with pytest.raises(TariffsimError, match="several importers.*--importer"):
+    with pytest.raises(TariffsimError, match=r"several importers.*--importer"):
         load_measures(path)
     assert load_measures(path, "cn").ids == ["retaliation"]
     with pytest.raises(TariffsimError, match="no tranche imported by 'DE'"):

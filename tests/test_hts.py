@@ -59,4 +59,6 @@ def test_segments_last_range_reaches_the_end() -> None:
 
 
 def test_code_keys_pad_on_the_right() -> None:
-    np.testing.assert_array_equal(hts.code_keys(["0101", "8501104000"]), [101_000_000, 8_501_104_000])
+    np.testing.assert_array_equal(
+        hts.code_keys(["0101", "8501104000"]), [101_000_000, 8_501_104_000]
+    )

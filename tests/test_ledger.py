@@ -33,10 +33,7 @@ def read_all(reader: LedgerReader) -> dict[str, np.ndarray]:
 
 def test_parquet_and_csv_read_the_same(tmp_path: Path) -> None:
     parquet = write_parquet(tmp_path, GOOD)
-    rows = [
-        (c, o, str(v), d.isoformat())
-        for c, o, v, d in zip(*GOOD.values(), strict=True)
-    ]
+    rows = [(c, o, str(v), d.isoformat()) for c, o, v, d in zip(*GOOD.values(), strict=True)]
     csv = write_csv(tmp_path, rows, header=list(GOOD))
     for path in (parquet, csv):
         got = read_all(LedgerReader(path))
@@ -121,14 +118,32 @@ def test_row_numbers_count_across_chunks(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("column", "values", "message"),
     [
-        ("hts_code", [8501104000, 101210000, 8501104000], r"row 1: hts_code: expected text, got int64 .*quote it"),
-        ("customs_value_usd", ["1", "x", "2"], r"row 2: customs_value_usd: expected a number in USD"),
-        ("customs_value_usd", [1.0, float("nan"), 2.0], r"row 2: customs_value_usd: expected a finite"),
-        ("entry_date", [dt.date(2019, 1, 1), None, dt.date(2019, 1, 1)], r"row 2: entry_date: missing value"),
+        (
+            "hts_code",
+            [8501104000, 101210000, 8501104000],
+            r"row 1: hts_code: expected text, got int64 .*quote it",
+        ),
+        (
+            "customs_value_usd",
+            ["1", "x", "2"],
+            r"row 2: customs_value_usd: expected a number in USD",
+        ),
+        (
+            "customs_value_usd",
+            [1.0, float("nan"), 2.0],
+            r"row 2: customs_value_usd: expected a finite",
+        ),
+        (
+            "entry_date",
+            [dt.date(2019, 1, 1), None, dt.date(2019, 1, 1)],
+            r"row 2: entry_date: missing value",
+        ),
         ("country_of_origin", ["CN", "CN", None], r"row 3: country_of_origin: missing value"),
     ],
 )
-def test_bad_parquet_columns(tmp_path: Path, column: str, values: list[object], message: str) -> None:
+def test_bad_parquet_columns(
+    tmp_path: Path, column: str, values: list[object], message: str
+) -> None:
     path = write_parquet(tmp_path, {**GOOD, column: values})
     with pytest.raises(TariffsimError, match=r"ledger\.parquet: " + message):
         list(LedgerReader(path))
@@ -139,7 +154,10 @@ def test_bad_parquet_columns(tmp_path: Path, column: str, values: list[object], 
     [
         ("", r"ledger\.csv: the ledger file is empty"),
         (",".join(HEADER) + "\n", r"ledger\.csv: the ledger has no lines"),
-        ("hts_code,country,customs_value_usd,entry_date\n", r"ledger\.csv:1: missing column 'country_of_origin' \(found hts_code, country"),
+        (
+            "hts_code,country,customs_value_usd,entry_date\n",
+            r"ledger\.csv:1: missing column 'country_of_origin' \(found hts_code, country",
+        ),
     ],
 )
 def test_empty_and_headless_csv(tmp_path: Path, text: str, message: str) -> None:
