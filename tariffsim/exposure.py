@@ -76,28 +76,58 @@ def period_bounds(ordinal: int, step: Step) -> tuple[dt.date, dt.date]:
 
 
 @dataclass
+class _Days:
+    """The calendar days a chunk spans, so per-day work is done once per day, not per line.
+
+    ``calendar`` holds every day number from the chunk's first to its last entry date;
+    ``offset`` is each line's index into it.
+    """
+
+    calendar: IntArray
+    offset: IntArray
+    _periods: dict[str, tuple[int, IntArray]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, day: IntArray) -> _Days:
+        first = int(day.min())
+        return cls(np.arange(first, int(day.max()) + 1, dtype=np.int64), day - first)
+
+    def periods(self, step: Step) -> tuple[int, IntArray]:
+        """The first period's ordinal, and each calendar day's period counted from it."""
+        if step not in self._periods:
+            ordinal = period_ordinals(self.calendar, step)
+            self._periods[step] = (int(ordinal[0]), ordinal - ordinal[0])
+        return self._periods[step]
+
+
+@dataclass
 class _Tally:
     """Running sums of one scenario."""
 
     measures: Measures
     step: Step
     value: dict[int, FloatArray] = field(default_factory=dict)
-    lines: dict[int, FloatArray] = field(default_factory=dict)
+    lines: dict[int, IntArray] = field(default_factory=dict)
     group_base: dict[str, FloatArray] = field(default_factory=dict)
     group_additional: dict[str, FloatArray] = field(default_factory=dict)
 
-    def add(self, chunk: Chunk, combo: IntArray, sink: LineSink | None) -> None:
+    def add(self, chunk: Chunk, combo: IntArray, days: _Days, sink: LineSink | None) -> None:
         m = self.measures
         product = m.product_classes(chunk.hts_keys)
         exporter = m.exporter_classes(chunk.origins)
         table = (product[:, None] * m.n_exporter_classes + exporter[None, :]).ravel()
-        key = m.keys(table[combo], chunk.day)
-        ordinal = period_ordinals(chunk.day, self.step)
-        low = int(ordinal.min())
-        n_periods, n_keys = int(ordinal.max()) - low + 1, m.n_keys
-        bins = (ordinal - low) * n_keys + key
+        # Per calendar day of the chunk: its period row and date segment, folded into one code.
+        low, period_of_day = days.periods(self.step)
+        n_periods, n_keys, n_segments = (
+            int(period_of_day.max()) + 1,
+            m.n_keys,
+            m.change_days.size + 1,
+        )
+        segment_of_day = np.searchsorted(m.change_days, days.calendar, side="right")
+        day_code = period_of_day * n_keys + segment_of_day
+        bins = table[combo] * n_segments + day_code[days.offset]
         value = np.bincount(bins, weights=chunk.value, minlength=n_periods * n_keys)
-        count = np.bincount(bins, minlength=n_periods * n_keys).astype(np.float64)
+        count = np.bincount(bins, minlength=n_periods * n_keys)
         value, count = value.reshape(n_periods, n_keys), count.reshape(n_periods, n_keys)
         for row in np.flatnonzero(count.any(axis=1)):
             ordinal_row = low + int(row)
@@ -108,6 +138,7 @@ class _Tally:
                 self.value[ordinal_row] = value[row].copy()
                 self.lines[ordinal_row] = count[row].copy()
         if chunk.groups or sink is not None:
+            key = bins % n_keys
             base_rate = m.base_rate[key]
             additional_rate = m.additional_rate[key]
             for name, ids in chunk.groups.items():
@@ -119,7 +150,7 @@ class _Tally:
 
 
 def _accumulate(
-    totals: dict[str, FloatArray], name: str, ids: IntArray, weights: FloatArray
+    totals: dict[str, FloatArray], name: str, ids: IntArray, weights: FloatArray | None
 ) -> None:
     sums = np.bincount(ids, weights=weights)
     old = totals.get(name, np.zeros(0))
@@ -182,11 +213,12 @@ def price_ledger(
     rows = 0
     for chunk in chunks:
         combo = chunk.hts_index * len(chunk.origins) + chunk.origin_index
+        days = _Days.of(chunk.day)
         for name, ids in chunk.groups.items():
             _accumulate(group_value, name, ids, chunk.value)
-            _accumulate(group_lines, name, ids, np.ones(chunk.size))
+            _accumulate(group_lines, name, ids, None)
         for tally in tallies:
-            tally.add(chunk, combo, sink)
+            tally.add(chunk, combo, days, sink)
         rows += chunk.size
         if progress is not None:
             progress(rows)

@@ -12,7 +12,10 @@ Every problem becomes one :class:`~tariffsim.errors.TariffsimError` naming the
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import queue
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -131,6 +134,10 @@ class LedgerReader:
         return [c.strip() for c in first]
 
     def __iter__(self) -> Iterator[Chunk]:
+        """The chunks in order; the next one is read in a background thread meanwhile."""
+        return _prefetched(self._chunks())
+
+    def _chunks(self) -> Iterator[Chunk]:
         empty = True
         for batch in self._batches():
             if batch.num_rows == 0:
@@ -367,6 +374,49 @@ class LedgerReader:
     def group_names(self) -> dict[str, list[str]]:
         """Per optional column read, the value of each id of :attr:`Chunk.groups`."""
         return {name: [str(v) for v in names.to_pylist()] for name, names in self.names.items()}
+
+
+def _prefetched(items: Iterator[Chunk]) -> Iterator[Chunk]:
+    """Yield from ``items`` while a worker thread reads one item ahead.
+
+    pyarrow decodes and numpy computes with the GIL released, so reading the
+    next chunk overlaps pricing this one. Errors are re-raised in the caller's
+    thread; stopping early stops the worker.
+    """
+    slot: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def work() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        slot.put(("item", item), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            slot.put(("end", None))
+        except BaseException as exc:  # handed over to the consuming thread, never lost
+            slot.put(("error", exc))
+
+    worker = threading.Thread(target=work, name="ledger-reader", daemon=True)
+    worker.start()
+    try:
+        while True:
+            kind, payload = slot.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise payload
+            yield payload
+    finally:
+        stop.set()
+        while worker.is_alive():
+            with contextlib.suppress(queue.Empty):
+                slot.get_nowait()
+            worker.join(timeout=0.05)
 
 
 def _ints(array: Any) -> IntArray:
