@@ -119,8 +119,10 @@ def main() -> None:
                 run_peer(peer, ledger, Path(folder) / f"{peer}.parquet") for _ in range(args.repeat)
             ]
             results[peer] = r = min(runs, key=lambda run: run["seconds"])
-            print(f"{peer:>9}: {r['seconds']:6.2f} s computing, {r['wall_seconds']:6.2f} s "
-                  f"wall, {r['cpu_seconds']:6.2f} s CPU, peak RSS {r['peak_rss_mb']:5.0f} MB")  # fmt: skip
+            print(
+                f"{peer:>9}: {r['seconds']:6.2f} s computing, {r['wall_seconds']:6.2f} s "
+                f"wall, {r['cpu_seconds']:6.2f} s CPU, peak RSS {r['peak_rss_mb']:5.0f} MB"
+            )
         rows = check_equal(
             pd.read_parquet(Path(folder) / "tariffsim.parquet"),
             pd.read_parquet(Path(folder) / "duckdb.parquet"),
