@@ -21,12 +21,18 @@ _EXPORTS = {
     "TariffsimError": "tariffsim.errors",
     "plot_tranche_duty": "tariffsim.plotting",
     "save_figure": "tariffsim.plotting",
+    "load_measures": "tariffsim.coverage",
+    "LedgerReader": "tariffsim.ledger",
+    "price_ledger": "tariffsim.exposure",
 }
 
 __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:  # re-exported names, for type checkers and editors
+    from tariffsim.coverage import load_measures as load_measures
     from tariffsim.errors import TariffsimError as TariffsimError
+    from tariffsim.exposure import price_ledger as price_ledger
+    from tariffsim.ledger import LedgerReader as LedgerReader
     from tariffsim.plotting import plot_tranche_duty as plot_tranche_duty
     from tariffsim.plotting import save_figure as save_figure
     from tariffsim.results import Result as Result

@@ -39,6 +39,7 @@ CHUNK_ROWS = 1_000_000
 """Default lines per chunk; about 100 MB of working arrays for three scenarios."""
 _CSV_BYTES_PER_ROW = 64
 _ISO = pa.array(sorted(ISO_ALPHA2))
+_TEXT_HINT = "store HTS codes as text: as numbers they lose their leading zeros"
 
 
 @dataclass(frozen=True)
@@ -237,7 +238,7 @@ class LedgerReader:
             encoded = pc.dictionary_encode(column)
         else:
             value = column[0].as_py() if len(column) else None
-            hint = hts.QUOTE_HINT if name == "hts_code" else None
+            hint = _TEXT_HINT if name == "hts_code" else None
             raise self._fail(
                 first, name, f"expected text, got {column.type} values like {value!r}", hint
             )

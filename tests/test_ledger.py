@@ -121,7 +121,7 @@ def test_row_numbers_count_across_chunks(tmp_path: Path) -> None:
         (
             "hts_code",
             [8501104000, 101210000, 8501104000],
-            r"row 1: hts_code: expected text, got int64 .*quote it",
+            r"row 1: hts_code: expected text, got int64 .*store HTS codes as text",
         ),
         (
             "customs_value_usd",
