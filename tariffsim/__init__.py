@@ -20,6 +20,9 @@ _EXPORTS = {
     "Result": "tariffsim.results",
     "TariffsimError": "tariffsim.errors",
     "plot_tranche_duty": "tariffsim.plotting",
+    "compare": "tariffsim.comparison",
+    "plot_comparison": "tariffsim.charts.compare",
+    "plot_chart": "tariffsim.charts.compare",
     "save_figure": "tariffsim.plotting",
     "load_measures": "tariffsim.coverage",
     "LedgerReader": "tariffsim.ledger",
@@ -29,6 +32,9 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:  # re-exported names, for type checkers and editors
+    from tariffsim.charts.compare import plot_chart as plot_chart
+    from tariffsim.charts.compare import plot_comparison as plot_comparison
+    from tariffsim.comparison import compare as compare
     from tariffsim.coverage import load_measures as load_measures
     from tariffsim.errors import TariffsimError as TariffsimError
     from tariffsim.exposure import price_ledger as price_ledger

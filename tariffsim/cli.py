@@ -73,6 +73,13 @@ FormatOption = Annotated[FormatChoice, typer.Option("--format", "-f", help="Outp
 OutputOption = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write the output to this file (atomically).")
 ]
+StaticOption = Annotated[
+    bool,
+    typer.Option(
+        "--static",
+        help="Switch the behavioural response off: imports do not respond to tariffs.",
+    ),
+]
 PlotOption = Annotated[
     Path | None, typer.Option("--plot", help="Write a chart: .png, .svg or .pdf.")
 ]
@@ -86,8 +93,13 @@ def run(
     fmt: FormatOption = FormatChoice.table,
     output: OutputOption = None,
     plot: PlotOption = None,
+    static: StaticOption = False,
 ) -> None:
-    """Simulate scenarios and show duty by tranche and period, with sources."""
+    """Simulate scenarios and show duty by tranche and period, with sources.
+
+    Scenarios with an ``assumptions:`` block run behavioural by default: static and
+    behavioural totals side by side.
+    """
     from tariffsim.export import write_results
     from tariffsim.output import refuse_overwriting_inputs, write_text
     from tariffsim.report import render_summary
@@ -96,7 +108,10 @@ def run(
 
     for target in (output, plot):
         refuse_overwriting_inputs(target, files)
-    results = [simulate(load_scenario(f), step.value if step else None) for f in files]
+    results = [
+        simulate(load_scenario(f), step.value if step else None, behavioural=not static)
+        for f in files
+    ]
     if fmt is FormatChoice.table:
         text = "\n".join(render_summary(r) for r in results)
         if output is None:
@@ -137,6 +152,12 @@ def schema() -> None:
     typer.echo(scenario_json_schema())
 
 
+class ChartFormat(StrEnum):
+    png = "png"
+    svg = "svg"
+    pdf = "pdf"
+
+
 LedgerOption = Annotated[
     Path, typer.Option("--ledger", help="Import ledger: .parquet or .csv (see docs/ledger.md).")
 ]
@@ -147,6 +168,63 @@ ColumnOption = Annotated[
         help="Map a ledger column to your file's name, e.g. hts_code=HTS10 (repeatable).",
     ),
 ]
+
+
+@app.command()
+@user_errors
+def compare(
+    files: Files,
+    reference: Annotated[
+        str | None,
+        typer.Option(
+            "--reference", "-r", help="Name of the reference scenario (default: the first file's)."
+        ),
+    ] = None,
+    step: StepOption = None,
+    fmt: FormatOption = FormatChoice.table,
+    output: OutputOption = None,
+    plot: Annotated[
+        Path | None,
+        typer.Option("--plot", help="Write all four charts on one figure: .png, .svg or .pdf."),
+    ] = None,
+    plot_dir: Annotated[
+        Path | None,
+        typer.Option("--plot-dir", help="Write one file per chart into this folder."),
+    ] = None,
+    plot_format: Annotated[
+        ChartFormat, typer.Option("--plot-format", help="File type of the --plot-dir charts.")
+    ] = ChartFormat.png,
+) -> None:
+    """Compare tariff paths: totals and differences to a reference, per period and tranche."""
+    from tariffsim.comparison import align, check_comparable, reference_result, simulate_aligned
+    from tariffsim.comparison_report import write_comparison
+    from tariffsim.output import refuse_overwriting_inputs
+    from tariffsim.plotting import chart_format
+    from tariffsim.scenario import load_scenario
+
+    for target in (output, plot):
+        refuse_overwriting_inputs(target, files)
+    if plot is not None:
+        chart_format(plot)
+    scenarios = [load_scenario(f) for f in files]
+    alignment = align(scenarios, step.value if step else None)
+    results = simulate_aligned(scenarios, alignment.step)
+    check_comparable(results)
+    reference_result(results, reference)
+    if alignment.clipped:
+        typer.echo(
+            f"note: compared over the common range {alignment.start} to {alignment.end}"
+            f" (horizon cut for {', '.join(alignment.clipped)})",
+            err=True,
+        )
+    text = write_comparison(results, reference, fmt.value, output)
+    if text is not None:
+        typer.echo(text, nl=False)
+    if plot is not None or plot_dir is not None:
+        from tariffsim.charts.compare import write_charts
+
+        for path in write_charts(results, reference, plot, plot_dir, plot_format.value):
+            typer.echo(f"chart written to {path}", err=True)
 
 
 @app.command()

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from tariffsim.assumptions import check_assumptions
 from tariffsim.errors import TariffsimError, did_you_mean
 from tariffsim.loading import Document, read_document
 from tariffsim.schema import Scenario
@@ -54,6 +55,7 @@ def validate_document(document: Document, model: type[M]) -> M:
         raise _located_error(exc, document, model) from None
     if isinstance(result, Scenario):
         _check_source_refs(result, document)
+        check_assumptions(result, document)
     return result
 
 
@@ -139,5 +141,11 @@ def scenario_json_schema() -> str:
     """The JSON Schema of scenario files, for editors (``tariffsim schema``)."""
     schema = Scenario.model_json_schema(mode="validation")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["properties"]["extends"] = {
+        "type": "string",
+        "description": "A parent scenario file, relative to this one; this file overrides it.",
+    }
+    # The name defaults to the file's stem; files that extend another are partial.
+    schema["required"] = [r for r in schema.get("required", []) if r != "name"]
     schema["title"] = "tariffsim scenario"
     return json.dumps(schema, indent=2, default=str)

@@ -23,7 +23,8 @@ from pydantic import (
 )
 
 from tariffsim import hts, units
-from tariffsim.countries import ALIASES, ISO_ALPHA2
+from tariffsim.assumptions import Assumptions
+from tariffsim.countries import parse_country
 from tariffsim.errors import TariffsimError
 
 Step = Literal["day", "week", "month", "quarter", "year"]
@@ -54,6 +55,31 @@ class Source(_Frozen):
     note: str | None = Field(None, description="A short paraphrase of the fact taken from it.")
 
 
+def _written_as(value_key: str, example: str) -> Any:
+    """JSON Schema hook: the field is written as text with a unit, or as a mapping.
+
+    The generated schema describes the parsed model (``value`` a float, ``text``
+    filled in); editors need the written form instead.
+    """
+
+    def rewrite(schema: dict[str, Any]) -> None:
+        scalar = {"type": ["string", "number"], "examples": [example]}
+        properties = dict(schema.get("properties", {}))
+        properties.pop("text", None)
+        properties[value_key] = scalar
+        mapping = {
+            "type": "object",
+            "properties": properties,
+            "required": [value_key],
+            "additionalProperties": False,
+        }
+        description = schema.get("description", "")
+        schema.clear()
+        schema.update({"description": description, "anyOf": [scalar, mapping]})
+
+    return rewrite
+
+
 class _Sourced(_Frozen):
     """A number with its source. Written as ``'25 %'`` or ``{value: '25 %', source: id}``."""
 
@@ -75,6 +101,8 @@ class _Sourced(_Frozen):
 class Flow(_Sourced):
     """An import flow [USD/year], written with its unit: ``'200 billion USD/year'``."""
 
+    model_config = ConfigDict(json_schema_extra=_written_as("value", "200 billion USD/year"))
+
     @field_validator("value", mode="before")
     @classmethod
     def _parse(cls, value: Any) -> float:
@@ -86,6 +114,8 @@ class Flow(_Sourced):
 
 class Rate(_Sourced):
     """An ad valorem rate as a fraction [1], written ``'25 %'``."""
+
+    model_config = ConfigDict(json_schema_extra=_written_as("value", "25 %"))
 
     @field_validator("value", mode="before")
     @classmethod
@@ -109,6 +139,8 @@ class StepStatus(StrEnum):
 class ScheduleStep(_Frozen):
     """The additional rate from a date on (a step function; nothing before the first date)."""
 
+    model_config = ConfigDict(json_schema_extra=_written_as("rate", "25 %"))
+
     rate: float = Field(description="Additional ad valorem rate from this date [fraction].")
     text: str = Field(description="The rate as written in the file.")
     status: StepStatus = StepStatus.IN_FORCE
@@ -129,19 +161,6 @@ class ScheduleStep(_Frozen):
     @classmethod
     def _parse(cls, value: Any) -> float:
         return _as_value_error(units.parse_rate, value)
-
-
-def _country(value: Any) -> str:
-    if not isinstance(value, str):
-        raise ValueError(f"expected an ISO 3166 alpha-2 code like 'US', got {value!r}")
-    code = value.strip().upper()
-    if code in ISO_ALPHA2:
-        return code
-    if ALIASES.get(code):
-        raise ValueError(
-            f"'{value}' is not an ISO 3166 alpha-2 code (did you mean '{ALIASES[code]}'?)"
-        )
-    raise ValueError(f"expected an ISO 3166 alpha-2 code like 'US' or 'CN', got {value!r}")
 
 
 class Tranche(_Frozen):
@@ -169,11 +188,14 @@ class Tranche(_Frozen):
         description="The legal authority the measure is taken under, e.g. 'section301'; "
         "overlapping measures of one authority stack by the scenario's 'stacking' rule.",
     )
+    assumptions: Assumptions | None = Field(
+        None, description="Overrides of the scenario's behavioural assumptions for this tranche."
+    )
 
     @field_validator("importer", "exporter", mode="before")
     @classmethod
     def _iso_code(cls, value: Any) -> str:
-        return _country(value)
+        return parse_country(value)
 
     @model_validator(mode="after")
     def _different_countries(self) -> Tranche:
@@ -221,6 +243,9 @@ class Scenario(_Frozen):
     sources: dict[str, Source] = Field(default_factory=dict)
     horizon: Horizon
     tranches: dict[str, Tranche] = Field(min_length=1)
+    assumptions: Assumptions | None = Field(
+        None, description="Behavioural assumptions (elasticity, pass-through, lag, ...), sourced."
+    )
     memberships: str | None = Field(
         None,
         min_length=1,
@@ -259,4 +284,10 @@ class Scenario(_Frozen):
             for day, step in tranche.schedule.items():
                 if step.source:
                     refs.append(((*base, "schedule", day.isoformat(), "source"), step.source))
+            if tranche.assumptions:
+                refs += [
+                    ((*base, "assumptions", *p), r) for p, r in tranche.assumptions.source_refs()
+                ]
+        if self.assumptions:
+            refs += [(("assumptions", *p), r) for p, r in self.assumptions.source_refs()]
         return refs
