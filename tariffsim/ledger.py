@@ -25,8 +25,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from tariffsim import hts
-from tariffsim.countries import ISO_ALPHA2
+from tariffsim import ledger_columns as columns
 from tariffsim.errors import TariffsimError, did_you_mean
 from tariffsim.timeline import FloatArray, IntArray
 
@@ -38,8 +37,6 @@ OPTIONAL = ("sku", "supplier")
 CHUNK_ROWS = 1_000_000
 """Default lines per chunk; about 100 MB of working arrays for three scenarios."""
 _CSV_BYTES_PER_ROW = 64
-_ISO = pa.array(sorted(ISO_ALPHA2))
-_TEXT_HINT = "store HTS codes as text: as numbers they lose their leading zeros"
 
 
 @dataclass(frozen=True)
@@ -210,9 +207,13 @@ class LedgerReader:
 
     def _chunk(self, batch: pa.RecordBatch) -> Chunk:
         first = self.rows_read
-        hts_keys, hts_index = self._hts(batch.column(self.columns["hts_code"]), first)
-        origins, origin_index = self._origins(
-            batch.column(self.columns["country_of_origin"]), first
+
+        def fail(row: int, column: str, message: str, hint: str | None = None) -> TariffsimError:
+            return self._fail(first + row, column, message, hint)
+
+        codes, code_index = columns.hts_keys(batch.column(self.columns["hts_code"]), fail)
+        origins, origin_index = columns.origins(
+            batch.column(self.columns["country_of_origin"]), fail
         )
         groups = {
             name: self._group_ids(name, batch.column(self.columns[name]))
@@ -221,132 +222,14 @@ class LedgerReader:
         }
         return Chunk(
             first_row=first,
-            hts_keys=hts_keys,
-            hts_index=hts_index,
+            hts_keys=codes,
+            hts_index=code_index,
             origins=origins,
             origin_index=origin_index,
-            day=self._days(batch.column(self.columns["entry_date"]), first),
-            value=self._values(batch.column(self.columns["customs_value_usd"]), first),
+            day=columns.entry_days(batch.column(self.columns["entry_date"]), fail),
+            value=columns.customs_values(batch.column(self.columns["customs_value_usd"]), fail),
             groups=groups,
         )
-
-    def _text(self, column: pa.Array, name: str, first: int) -> tuple[pa.Array, IntArray]:
-        """Dictionary and per-line indices of a text column; an error on a missing value."""
-        if pa.types.is_dictionary(column.type):
-            encoded = column
-        elif pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-            encoded = pc.dictionary_encode(column)
-        else:
-            value = column[0].as_py() if len(column) else None
-            hint = _TEXT_HINT if name == "hts_code" else None
-            raise self._fail(
-                first, name, f"expected text, got {column.type} values like {value!r}", hint
-            )
-        if encoded.null_count:
-            row = int(np.argmax(encoded.is_null().to_numpy(zero_copy_only=False)))
-            raise self._fail(first + row, name, "missing value")
-        dictionary = encoded.dictionary.cast(pa.string())
-        return dictionary, encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-
-    def _bad(
-        self,
-        name: str,
-        first: int,
-        index: IntArray,
-        bad: np.ndarray[Any, Any],
-        dictionary: pa.Array,
-    ) -> tuple[int, str]:
-        """0-based row and text of the first line whose dictionary entry is bad."""
-        row = int(np.argmax(bad[index]))
-        return first + row, str(dictionary[int(index[row])].as_py())
-
-    def _hts(self, column: pa.Array, first: int) -> tuple[IntArray, IntArray]:
-        dictionary, index = self._text(column, "hts_code", first)
-        digits = pc.replace_substring(pc.utf8_trim_whitespace(dictionary), ".", "")
-        length = pc.utf8_length(digits).to_numpy(zero_copy_only=False)
-        good = pc.match_substring_regex(digits, r"^[0-9]+$").to_numpy(zero_copy_only=False)
-        good &= (length >= 2) & (length <= hts.DIGITS) & (length % 2 == 0)
-        if not good.all():
-            row, text = self._bad("hts_code", first, index, ~good, dictionary)
-            raise self._fail(
-                row,
-                "hts_code",
-                f"expected an HTS code of 2, 4, 6, 8 or 10 digits (dots allowed), got {text!r}",
-                "an odd number of digits or a decimal point at the end means the code was "
-                "read as a number and lost a leading zero; store codes as text",
-            )
-        padded = pc.utf8_rpad(digits, width=hts.DIGITS, padding="0")
-        return padded.cast(pa.int64()).to_numpy(zero_copy_only=False), index
-
-    def _origins(self, column: pa.Array, first: int) -> tuple[list[str], IntArray]:
-        dictionary, index = self._text(column, "country_of_origin", first)
-        codes = pc.utf8_upper(pc.utf8_trim_whitespace(dictionary))
-        good = pc.is_in(codes, value_set=_ISO).to_numpy(zero_copy_only=False)
-        if not good.all():
-            row, text = self._bad("country_of_origin", first, index, ~good, dictionary)
-            raise self._fail(
-                row,
-                "country_of_origin",
-                f"expected an ISO 3166 alpha-2 code like 'CN', got {text!r}",
-            )
-        return [str(c) for c in codes.to_pylist()], index
-
-    def _days(self, column: pa.Array, first: int) -> IntArray:
-        if pa.types.is_timestamp(column.type):
-            column = column.cast(pa.date32())
-        if pa.types.is_date32(column.type) or pa.types.is_date64(column.type):
-            if column.null_count:
-                row = int(np.argmax(column.is_null().to_numpy(zero_copy_only=False)))
-                raise self._fail(first + row, "entry_date", "missing value")
-            return _ints(
-                column.cast(pa.date32())
-                .cast(pa.int32())
-                .to_numpy(zero_copy_only=False)
-                .astype(np.int64)
-            )
-        dictionary, index = self._text(column, "entry_date", first)
-        text = pc.utf8_trim_whitespace(dictionary)
-        parsed = pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True)
-        # strptime accepts 2019-02-30 (as 2 March) and 2019-2-3; only the exact ISO text round-trips
-        exact = pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), text)
-        parsed = pc.if_else(pc.fill_null(exact, False), parsed, None)
-        bad = parsed.is_null().to_numpy(zero_copy_only=False)
-        if bad.any():
-            row, text = self._bad("entry_date", first, index, bad, dictionary)
-            raise self._fail(row, "entry_date", f"expected a date like 2019-01-31, got {text!r}")
-        days = parsed.cast(pa.date32()).cast(pa.int32()).to_numpy(zero_copy_only=False)
-        return _ints(days)[index]
-
-    def _values(self, column: pa.Array, first: int) -> FloatArray:
-        name = "customs_value_usd"
-        if pa.types.is_string(column.type) or pa.types.is_dictionary(column.type):
-            text = pc.utf8_trim_whitespace(column.cast(pa.string()))
-            number = r"^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$"
-            matched = pc.match_substring_regex(text, number)
-            ok = pc.fill_null(matched, True).to_numpy(zero_copy_only=False)
-            if not ok.all():
-                row = int(np.argmax(~ok))
-                got = text[row].as_py()
-                raise self._fail(first + row, name, f"expected a number in USD, got {got!r}")
-            column = text
-        elif not (
-            pa.types.is_floating(column.type)
-            or pa.types.is_integer(column.type)
-            or pa.types.is_decimal(column.type)
-        ):
-            raise self._fail(first, name, f"expected numbers, got {column.type} values")
-        values = column.cast(pa.float64())
-        missing = values.is_null().to_numpy(zero_copy_only=False)
-        if missing.any():
-            raise self._fail(first + int(np.argmax(missing)), name, "missing value")
-        out = values.to_numpy(zero_copy_only=False)
-        bad = ~np.isfinite(out) | (out < 0)
-        if bad.any():
-            row = int(np.argmax(bad))
-            raise self._fail(
-                first + row, name, f"expected a finite value of at least 0 USD, got {out[row]!r}"
-            )
-        return np.asarray(out, dtype=np.float64)
 
     def _group_ids(self, name: str, column: pa.Array) -> IntArray:
         """Ids of an optional text column's values, stable across chunks (missing → '')."""
@@ -370,7 +253,7 @@ class LedgerReader:
             ids = np.append(ids, blank)
             indices = indices.fill_null(len(ids) - 1)
         self.names[name] = known
-        return ids[_ints(indices)]
+        return ids[columns.ints(indices)]
 
     def group_names(self) -> dict[str, list[str]]:
         """Per optional column read, the value of each id of :attr:`Chunk.groups`."""
@@ -418,12 +301,6 @@ def _prefetched(items: Iterator[Chunk]) -> Iterator[Chunk]:
             with contextlib.suppress(queue.Empty):
                 slot.get_nowait()
             worker.join(timeout=0.05)
-
-
-def _ints(array: Any) -> IntArray:
-    """An Arrow (or numpy) array of integers as int64 numpy."""
-    values = array.to_numpy(zero_copy_only=False) if hasattr(array, "to_numpy") else array
-    return np.asarray(values, dtype=np.int64)
 
 
 def parse_column_map(pairs: list[str]) -> dict[str, str]:
