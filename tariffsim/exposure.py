@@ -4,7 +4,7 @@ The steps, per chunk of ledger lines (:class:`tariffsim.ledger.LedgerReader`)
 and per scenario (:class:`tariffsim.coverage.Measures`):
 
 1. each line's *key* from its HTS code, origin and entry date (array gathers);
-2. per (period × key), the lines and their customs value (one ``bincount``);
+2. per (period × key), the lines and their customs value (two ``bincount``s);
 3. per SKU and supplier, the duty of the lines (``bincount`` with weights);
 4. optionally, each line's rates and duties, handed to a sink that writes them.
 
