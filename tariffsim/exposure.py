@@ -112,6 +112,7 @@ class _Tally:
     group_additional: dict[str, FloatArray] = field(default_factory=dict)
 
     def add(self, chunk: Chunk, combo: IntArray, days: _Days, sink: LineSink | None) -> None:
+        """Add a chunk's lines; ``combo`` is each line's (HTS code × origin) dictionary pair."""
         m = self.measures
         product = m.product_classes(chunk.hts_keys)
         exporter = m.exporter_classes(chunk.origins)

@@ -13,7 +13,7 @@ from tariffsim import hts
 from tariffsim.coverage import Measures, load_measures, stack
 from tariffsim.errors import TariffsimError
 from tariffsim.timeline import day_number
-from tests.conftest import SCENARIOS
+from tests.conftest import ROOT, SCENARIOS
 from tests.ledgers import HAND_SCENARIO, write_scenario
 
 
@@ -142,3 +142,13 @@ def test_importer_choice(tmp_path: Path) -> None:
     assert load_measures(path, "cn").ids == ["retaliation"]
     with pytest.raises(TariffsimError, match="no tranche imported by 'DE'"):
         load_measures(path, "DE")
+
+
+def test_illustrative_membership_file_with_the_shipped_scenarios() -> None:
+    lists = ROOT / "docs" / "examples" / "section301-illustrative.csv"
+    m = load_measures(SCENARIOS / "escalate.yaml", memberships=lists)
+    motor = key_of(m, "8501104000", "CN", dt.date(2019, 7, 1))
+    assert m.covers[motor].tolist() == [True, False, False, True]  # list 1, and the rest
+    assert m.additional_share[motor].tolist() == [0.25, 0.0, 0.0, 0.0]
+    toy = key_of(m, "9503000000", "CN", dt.date(2019, 7, 1))
+    assert m.covers[toy].tolist() == [False, False, False, True]
