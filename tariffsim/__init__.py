@@ -27,11 +27,17 @@ _EXPORTS = {
     "load_measures": "tariffsim.coverage",
     "LedgerReader": "tariffsim.ledger",
     "price_ledger": "tariffsim.exposure",
+    "average_tariff_series": "tariffsim.aggregates",
+    "yearly_totals": "tariffsim.aggregates",
+    "run_backtest": "tariffsim.backtest",
 }
 
 __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:  # re-exported names, for type checkers and editors
+    from tariffsim.aggregates import average_tariff_series as average_tariff_series
+    from tariffsim.aggregates import yearly_totals as yearly_totals
+    from tariffsim.backtest import run_backtest as run_backtest
     from tariffsim.charts.compare import plot_chart as plot_chart
     from tariffsim.charts.compare import plot_comparison as plot_comparison
     from tariffsim.comparison import compare as compare
