@@ -24,6 +24,9 @@ _EXPORTS = {
     "plot_comparison": "tariffsim.charts.compare",
     "plot_chart": "tariffsim.charts.compare",
     "save_figure": "tariffsim.plotting",
+    "load_measures": "tariffsim.coverage",
+    "LedgerReader": "tariffsim.ledger",
+    "price_ledger": "tariffsim.exposure",
     "average_tariff_series": "tariffsim.aggregates",
     "yearly_totals": "tariffsim.aggregates",
     "run_backtest": "tariffsim.backtest",
@@ -38,7 +41,10 @@ if TYPE_CHECKING:  # re-exported names, for type checkers and editors
     from tariffsim.charts.compare import plot_chart as plot_chart
     from tariffsim.charts.compare import plot_comparison as plot_comparison
     from tariffsim.comparison import compare as compare
+    from tariffsim.coverage import load_measures as load_measures
     from tariffsim.errors import TariffsimError as TariffsimError
+    from tariffsim.exposure import price_ledger as price_ledger
+    from tariffsim.ledger import LedgerReader as LedgerReader
     from tariffsim.plotting import plot_tranche_duty as plot_tranche_duty
     from tariffsim.plotting import save_figure as save_figure
     from tariffsim.results import Result as Result
