@@ -30,7 +30,8 @@ class Inputs:
     ----------
     annual_flow : import value before any response [USD/year], shape (N,).
     base_rate : MFN rate [fraction], shape (N,).
-    additional_rate : additional rate on each slice [fraction], shape (N, S).
+    additional_rate : additional rate on each slice, by entry date (in-transit grace
+        applied) and net of exclusions [fraction], shape (N, S).
     additional_rate_at_end : additional rate in force on the horizon's last day, shape (N,).
     accrual_fraction : share of the annual flow accrued on each slice [1], (S,), or
         (N, S) under a seasonal profile.
@@ -56,25 +57,33 @@ def scenario_arrays(
     """
     tranches = list(scenario.tranches.values())
     steps = [t.applied_steps() for t in tranches]
+    # exclusions scale the additional rate by the share still paying it (1 outside them)
+    kept = [t.exclusion_steps() for t in tranches]
     horizon = scenario.horizon
     cuts = response.cut_dates(scenario, assumptions) if assumptions else []
     grid = build_grid(
         horizon.start,
         horizon.end,
         step or horizon.step,
-        change_dates=[day for tranche_steps in steps for day, _ in tranche_steps] + cuts,
+        change_dates=[day for tranche_steps in (*steps, *kept) for day, _ in tranche_steps] + cuts,
         split_months=any(a.seasonality for a in (assumptions or {}).values()),
     )
     seasonal = response.seasonal_fraction(scenario, assumptions, grid) if assumptions else None
     step_days = [[day_number(d) for d, _ in s] for s in steps]
     step_rates = [[r for _, r in s] for s in steps]
+    kept_days = [[day_number(d) for d, _ in k] for k in kept]
+    kept_shares = [[f for _, f in k] for k in kept]
     last_day = np.array([day_number(horizon.end)], dtype=np.int64)
     return Inputs(
         grid=grid,
         annual_flow=np.array([t.imports.value for t in tranches], dtype=np.float64),
         base_rate=np.array([t.base_rate.value for t in tranches], dtype=np.float64),
-        additional_rate=step_function(step_days, step_rates, grid.slice_start),
-        additional_rate_at_end=step_function(step_days, step_rates, last_day)[:, 0],
+        additional_rate=step_function(step_days, step_rates, grid.slice_start)
+        * step_function(kept_days, kept_shares, grid.slice_start, before=1.0),
+        additional_rate_at_end=(
+            step_function(step_days, step_rates, last_day)
+            * step_function(kept_days, kept_shares, last_day, before=1.0)
+        )[:, 0],
         accrual_fraction=grid.year_fraction if seasonal is None else seasonal,
     )
 
