@@ -20,19 +20,45 @@ _EXPORTS = {
     "Result": "tariffsim.results",
     "TariffsimError": "tariffsim.errors",
     "plot_tranche_duty": "tariffsim.plotting",
+    "compare": "tariffsim.comparison",
+    "plot_comparison": "tariffsim.charts.compare",
+    "plot_chart": "tariffsim.charts.compare",
     "save_figure": "tariffsim.plotting",
+    "load_measures": "tariffsim.coverage",
+    "LedgerReader": "tariffsim.ledger",
+    "price_ledger": "tariffsim.exposure",
+    "average_tariff_series": "tariffsim.aggregates",
+    "yearly_totals": "tariffsim.aggregates",
+    "run_backtest": "tariffsim.backtest",
+    "load_outlook": "tariffsim.outlook",
+    "sweep": "tariffsim.sweep",
+    "summarise": "tariffsim.stats",
+    "plot_sweep": "tariffsim.fanchart",
 }
 
 __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:  # re-exported names, for type checkers and editors
+    from tariffsim.aggregates import average_tariff_series as average_tariff_series
+    from tariffsim.aggregates import yearly_totals as yearly_totals
+    from tariffsim.backtest import run_backtest as run_backtest
+    from tariffsim.charts.compare import plot_chart as plot_chart
+    from tariffsim.charts.compare import plot_comparison as plot_comparison
+    from tariffsim.comparison import compare as compare
+    from tariffsim.coverage import load_measures as load_measures
     from tariffsim.errors import TariffsimError as TariffsimError
+    from tariffsim.exposure import price_ledger as price_ledger
+    from tariffsim.fanchart import plot_sweep as plot_sweep
+    from tariffsim.ledger import LedgerReader as LedgerReader
+    from tariffsim.outlook import load_outlook as load_outlook
     from tariffsim.plotting import plot_tranche_duty as plot_tranche_duty
     from tariffsim.plotting import save_figure as save_figure
     from tariffsim.results import Result as Result
     from tariffsim.scenario import load_scenario as load_scenario
     from tariffsim.schema import Scenario as Scenario
     from tariffsim.simulate import simulate as simulate
+    from tariffsim.stats import summarise as summarise
+    from tariffsim.sweep import sweep as sweep
 
 
 def __getattr__(name: str) -> Any:

@@ -19,3 +19,17 @@ ISO_ALPHA2 = frozenset(
 
 ALIASES = {"UK": "GB", "EU": None}
 """Common non-ISO spellings and the code meant, for hints (None: no single code)."""
+
+
+def parse_country(value: object) -> str:
+    """An ISO 3166 alpha-2 code, upper-cased; ValueError (with a hint) for anything else."""
+    if not isinstance(value, str):
+        raise ValueError(f"expected an ISO 3166 alpha-2 code like 'US', got {value!r}")
+    code = value.strip().upper()
+    if code in ISO_ALPHA2:
+        return code
+    if ALIASES.get(code):
+        raise ValueError(
+            f"'{value}' is not an ISO 3166 alpha-2 code (did you mean '{ALIASES[code]}'?)"
+        )
+    raise ValueError(f"expected an ISO 3166 alpha-2 code like 'US' or 'CN', got {value!r}")

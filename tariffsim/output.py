@@ -33,6 +33,7 @@ def write_atomic(path: str | Path, render: Callable[[Path], None]) -> Path:
     handle, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     os.close(handle)
     tmp = Path(tmp_name)
+    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs get the usual mode
     try:
         render(tmp)
         with open(tmp, "rb+") as stream:
@@ -43,6 +44,12 @@ def write_atomic(path: str | Path, render: Callable[[Path], None]) -> Path:
             tmp.unlink()
         raise
     return target
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def write_text(path: str | Path, text: str) -> Path:

@@ -1,14 +1,20 @@
-"""Charts of one scenario run: prepare the data (pure), draw (a Figure), save (atomic).
+"""The chart of one scenario run, and the one way charts are saved.
 
-Money axes are in $B. The palette is Okabe–Ito, safe for colour-blind readers.
-matplotlib is imported on first use with the non-interactive Agg backend.
+Three steps kept apart: prepare the data (:func:`tranche_duty_data`, pure),
+draw (:func:`plot_tranche_duty`, returns a Figure), save
+(:func:`save_figure`, atomic: the file is whole or absent). Money axes are
+in $B; colours and layout come from :mod:`tariffsim.charts.style`. The
+comparison charts live in :mod:`tariffsim.charts.compare`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tariffsim.charts import style
+from tariffsim.charts.data import event_marks, sources_line
 from tariffsim.errors import TariffsimError
 from tariffsim.output import write_atomic
 
@@ -18,15 +24,23 @@ if TYPE_CHECKING:
 
     from tariffsim.results import Result
 
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+PALETTE = style.PALETTE
 """Okabe & Ito (2008) colours, distinguishable with the common colour-vision deficiencies."""
 
 CHART_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
+"""File extension → matplotlib format."""
+
+DPI = 150
+"""Resolution of PNG files [dots per inch]."""
 
 
-def tranche_duty_data(result: Result) -> pd.DataFrame:
-    """Additional duty per period [$B]: rows are period starts, columns tranche labels."""
-    frame = result.periods.pivot_table(
+def tranche_duty_data(result: Result, mode: str | None = None) -> pd.DataFrame:
+    """Additional duty per period [USD / 1e9 = $B]: rows are period starts, columns tranche labels.
+
+    ``mode`` defaults to the run's headline mode.
+    """
+    rows = result.periods[result.periods["mode"] == (mode or result.mode)]
+    frame = rows.pivot_table(
         index="period_start",
         columns="label",
         values="additional_duty_usd",
@@ -38,96 +52,76 @@ def tranche_duty_data(result: Result) -> pd.DataFrame:
 
 
 def plot_tranche_duty(result: Result) -> Figure:
-    """Stacked bars of additional duty per period by tranche, rate changes marked."""
-    from matplotlib.figure import Figure
+    """Stacked bars of additional duty per period by tranche, rate changes marked and labelled."""
+    from matplotlib.patches import Patch
 
     data = tranche_duty_data(result)
     data = data.loc[:, data.abs().sum() > 0]
-    fig = Figure(figsize=(9, 5), layout="constrained")
-    ax = fig.subplots()
-    positions = range(len(data.index))
-    bottom = [0.0] * len(data.index)
-    for i, label in enumerate(data.columns):
-        values = data[label].to_numpy()
-        ax.bar(
-            positions,
-            values,
-            bottom=bottom,
-            color=PALETTE[i % len(PALETTE)],
-            label=label,
-            width=0.8,
-        )
-        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-    ax.set_xticks(
-        list(positions),
-        [_period_label(d, result.step) for d in data.index],
-        rotation=45 if len(data.index) > 8 else 0,
-        ha="right" if len(data.index) > 8 else "center",
-    )
-    if len(data.index) > 24:
-        for label in ax.get_xticklabels()[1::2]:
-            label.set_visible(False)
-    ax.set_ylabel("Additional duty per period ($B)")
-    ax.set_title(f"{result.scenario.title}", fontsize=10, loc="left")
-    _mark_events(ax, result, list(data.index))
-    ax.legend(loc="upper left", frameon=False, fontsize=8)
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.grid(axis="y", alpha=0.3)
-    fig.text(0.01, 0.005, _footer(result), fontsize=6.5, color="#555555", ha="left", va="bottom")
+    periods = list(data.index)
+    colours = [style.colour_of(i) for i in range(len(data.columns))]
+    with style.styled():
+        fig = style.new_figure(9.0, 5.4)
+        handles = [Patch(color=c) for c in colours]
+        footer = f"tariffsim · {result.name} · {result.mode} model. {sources_line([result])}"
+        style.frame_figure(fig, result.scenario.title, footer, handles, list(data.columns))
+        ax = fig.subplots()
+        bottom = [0.0] * len(periods)
+        for label, colour in zip(data.columns, colours, strict=True):
+            values = data[label].to_numpy()
+            ax.bar(range(len(periods)), values, bottom=bottom, color=colour, width=0.8)
+            bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+        ax.set_xticks(*_period_ticks(periods, result.step))
+        ax.set_xlim(-0.6, len(periods) - 0.4)
+        ax.set_title(f"Additional duty per {result.step}, by tranche", fontsize=10)
+        style.money_axis(ax, f"Additional duty per {result.step} ($B)")
+        marks = event_marks([result])
+        positions = [_position(d, periods, result.periods) for d in marks["date"]]
+        style.mark_events(ax, list(zip(positions, marks["text"], strict=True)), max(bottom))
     return fig
 
 
-def _period_label(day: object, step: str) -> str:
-    import datetime as dt
-
-    assert isinstance(day, dt.date)
-    if step == "month":
-        return day.strftime("%b %Y")
-    if step == "quarter":
-        return f"Q{(day.month - 1) // 3 + 1} {day.year}"
-    if step == "year":
-        return str(day.year)
-    return day.isoformat()
+MAX_TICKS = 16
+"""Most tick labels on the period axis; more are thinned out."""
 
 
-def _mark_events(ax: object, result: Result, periods: list[object]) -> None:
-    """Label each applied rate change above the period it falls in."""
+def _period_ticks(periods: list[dt.date], step: str) -> tuple[list[int], list[str]]:
+    """Tick positions and labels for the bars: months (or quarters, years), the year shown
+    under the first tick and under each January.
+
+    Daily and weekly bars get a tick at the first bar of each month only.
+    """
+    if step in ("day", "week"):
+        positions = [i for i, d in enumerate(periods) if i == 0 or d.month != periods[i - 1].month]
+    else:
+        positions = list(range(len(periods)))
+    every = -(-len(positions) // MAX_TICKS)
+    positions = positions[::every]
+    labels = []
+    for n, i in enumerate(positions):
+        day = periods[i]
+        new_year = n == 0 or day.year != periods[positions[n - 1]].year
+        year = f"\n{day.year}" if new_year else ""
+        if step == "quarter":
+            labels.append(f"Q{(day.month - 1) // 3 + 1}{year}")
+        elif step == "year":
+            labels.append(str(day.year))
+        else:
+            labels.append(day.strftime("%b") + year)
+    return positions, labels
+
+
+def _position(day: dt.date, periods: list[dt.date], rows: pd.DataFrame) -> float:
+    """x of a date on the bar axis: bar i spans i − 0.5 to i + 0.5 over its period's days."""
     import bisect
 
-    events = result.events[result.events["applies"]]
-    starts = [p for p in periods]
-    seen: set[int] = set()
-    for e in events.itertuples():
-        index = bisect.bisect_right(starts, e.date) - 1
-        if index < 0 or e.date > result.scenario.horizon.end:
-            continue
-        text = f"{e.label.split(' (')[0]} → {e.to_rate * 100:.4g} %"
-        offset = sum(1 for i in seen if i == index)
-        ax.annotate(  # type: ignore[attr-defined]
-            text,
-            xy=(index, 0),
-            xycoords=("data", "axes fraction"),
-            xytext=(0, 4 + 11 * offset),
-            textcoords="offset points",
-            fontsize=7,
-            rotation=0,
-            ha="center",
-            va="bottom",
-            color="#333333",
-        )
-        ax.axvline(index - 0.45, color="#999999", lw=0.6, ls=":")  # type: ignore[attr-defined]
-        seen.add(index)
+    index = bisect.bisect_right(periods, day) - 1
+    end = rows.loc[rows["period_start"] == periods[index], "period_end"].iloc[0]
+    share = (day - periods[index]).days / ((end - periods[index]).days + 1)
+    return float(index - 0.5 + share)
 
 
-def _footer(result: Result) -> str:
-    s = result.scenario
-    titles = "; ".join(src.title for src in s.sources.values())
-    text = f"tariffsim · {s.name} · {result.mode} · sources: {titles}"
-    return text if len(text) < 220 else text[:217] + "..."
-
-
-def save_figure(fig: Figure, path: str | Path) -> Path:
-    """Save a figure as PNG, SVG or PDF (by extension), atomically."""
+def chart_format(path: str | Path) -> str:
+    """The file format of a chart path, from its extension; refuse unknown ones."""
     target = Path(path)
     fmt = CHART_FORMATS.get(target.suffix.lower())
     if fmt is None:
@@ -137,4 +131,19 @@ def save_figure(fig: Figure, path: str | Path) -> Path:
             field="--plot",
             hint="use a file name ending in .png, .svg or .pdf",
         )
-    return write_atomic(target, lambda tmp: fig.savefig(tmp, format=fmt, dpi=150))
+    return fmt
+
+
+def save_figure(fig: Figure, path: str | Path) -> Path:
+    """Save a figure as PNG, SVG or PDF (by extension), atomically: whole or not at all."""
+    target = Path(path)
+    fmt = chart_format(target)
+    # metadata without dates keeps the files byte-stable between runs
+    metadata = {
+        "png": {"Software": "tariffsim"},
+        "svg": {"Date": None},
+        "pdf": {"CreationDate": None},
+    }
+    return write_atomic(
+        target, lambda tmp: fig.savefig(tmp, format=fmt, dpi=DPI, metadata=metadata[fmt])
+    )

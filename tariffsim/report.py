@@ -14,6 +14,7 @@ from tariffsim.units import format_rate
 if TYPE_CHECKING:
     import pandas as pd
 
+    from tariffsim.assumptions import Assumptions
     from tariffsim.results import Result
 
 _ADVERB = {
@@ -59,13 +60,17 @@ def render_summary(result: Result) -> str:
         f"{s.name}: {s.title}",
         f"  horizon {h.start} to {h.end} (inclusive), {_ADVERB[result.step]} periods;"
         f" facts as of {s.as_of}",
-        f"  mode: {result.mode}"
-        + (" (imports do not respond to tariffs)" if result.mode == "static" else ""),
+        *_mode_lines(result),
         "",
-        "Duty by tranche over the horizon, $B (run-rate: $B/year at the horizon's end)",
+    ]
+    if result.mode == "behavioural":
+        lines += ["Static and behavioural totals over the horizon, $B", *_side_by_side(result), ""]
+    lines += [
+        f"Duty by tranche over the horizon ({result.mode}), $B"
+        " (run-rate: $B/year at the horizon's end)"
     ]
     lines += _tranche_table(result)
-    lines += ["", "Duty by period, all tranches, $B"]
+    lines += ["", f"Duty by period, all tranches ({result.mode}), $B"]
     lines += _period_table(result)
     lines += ["", "Rate timeline (additional ad valorem rates)"]
     lines += _event_table(result)
@@ -77,8 +82,75 @@ def render_summary(result: Result) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _mode_lines(result: Result) -> list[str]:
+    """Which mode ran and, for a behavioural run, the assumptions it ran with."""
+    s = result.scenario
+    if result.mode == "static":
+        why = "imports do not respond to tariffs"
+        if s.assumptions or any(t.assumptions for t in s.tranches.values()):
+            why += "; the scenario's assumptions were switched off with --static"
+        return [f"  mode: static ({why})"]
+    lines = ["  mode: behavioural (imports respond to tariffs; --static switches this off)"]
+    if s.assumptions:
+        lines += ["  assumptions:", *[f"    {x}" for x in describe_assumptions(s.assumptions)]]
+    for tid, t in s.tranches.items():
+        if t.assumptions:
+            lines.append(f"  {tid} overrides: " + "; ".join(describe_assumptions(t.assumptions)))
+    return lines
+
+
+def describe_assumptions(a: Assumptions) -> list[str]:
+    """Assumptions as short phrases, values as written, source ids in brackets."""
+
+    def cite(ref: str | None) -> str:
+        return f" [{ref}]" if ref else ""
+
+    parts = []
+    if a.reference_date:
+        r = a.reference_date
+        parts.append(f"import values as of {r.value} (τ_0 = rate then){cite(r.source)}")
+    if a.elasticity:
+        parts.append(f"elasticity {a.elasticity.text}{cite(a.elasticity.source)}")
+    if a.pass_through:
+        parts.append(f"pass-through {a.pass_through.text}{cite(a.pass_through.source)}")
+    if a.half_life:
+        parts.append(f"half-life {a.half_life.text}{cite(a.half_life.source)}")
+    if a.front_loading:
+        f = a.front_loading
+        parts.append(f"front-loading {f.share.text} over {f.window.text}{cite(f.share.source)}")
+    if a.diversion:
+        d = a.diversion
+        parts.append(f"diversion {d.share.text} of lost imports to {d.to}{cite(d.share.source)}")
+    if a.seasonality:
+        parts.append(f"monthly profile{cite(a.seasonality.source)}")
+    return parts
+
+
+_MEASURES = {
+    "imports_usd": "imports",
+    "additional_duty_usd": "additional duty",
+    "total_duty_usd": "total duty",
+    "run_rate_additional_usd": "run-rate add. ($B/year)",
+    "consumer_cost_usd": "consumer cost (ρ × duty)",
+    "deadweight_loss_usd": "deadweight loss",
+    "diverted_usd": "diverted to other exporters",
+}
+
+
+def _side_by_side(result: Result) -> list[str]:
+    frame = result.side_by_side()
+    rows = [
+        [_MEASURES[m], billions(r["static"]), billions(r["behavioural"]), billions(r["difference"])]
+        for m, r in zip(frame.index, records(frame), strict=True)
+    ]
+    moved = result.extra.get("frontloaded_moved_usd", 0.0)
+    rows.append(["front-loaded (bought early)", "-", billions(moved), ""])
+    headers = ["measure", "static", "behavioural", "difference"]
+    return ["  " + x for x in table(headers, rows, right={1, 2, 3})]
+
+
 def _tranche_table(result: Result) -> list[str]:
-    t = result.tranches
+    t = result.tranches[result.tranches["mode"] == result.mode]
     rows = [
         [
             r["tranche"],
@@ -121,9 +193,8 @@ def _tranche_table(result: Result) -> list[str]:
 def _period_table(result: Result) -> list[str]:
     keys = ["period_start", "period_end"]
     sums = (
-        result.periods.groupby(keys, sort=True)[
-            ["imports_usd", "additional_duty_usd", "total_duty_usd"]
-        ]
+        result.periods_of()
+        .groupby(keys, sort=True)[["imports_usd", "additional_duty_usd", "total_duty_usd"]]
         .sum()
         .reset_index()
     )

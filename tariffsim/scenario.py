@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from tariffsim.assumptions import check_assumptions
 from tariffsim.errors import TariffsimError, did_you_mean
 from tariffsim.loading import Document, read_document
 from tariffsim.schema import Scenario
@@ -42,6 +43,13 @@ def load_scenario(path: str | Path) -> Scenario:
         for anything wrong with the file, located to its line.
     """
     document = read_document(path)
+    if "branches" in document.data and "tranches" not in document.data:
+        raise TariffsimError(
+            "this is an outlook file (it has 'branches'), not a scenario",
+            file=path,
+            line=document.lines[("branches",)][1],
+            hint=f"run it with 'tariffsim sweep {path}'",
+        )
     document.data.setdefault("name", Path(path).stem)
     return validate_document(document, Scenario)
 
@@ -54,6 +62,7 @@ def validate_document(document: Document, model: type[M]) -> M:
         raise _located_error(exc, document, model) from None
     if isinstance(result, Scenario):
         _check_source_refs(result, document)
+        check_assumptions(result, document)
     return result
 
 
@@ -139,5 +148,11 @@ def scenario_json_schema() -> str:
     """The JSON Schema of scenario files, for editors (``tariffsim schema``)."""
     schema = Scenario.model_json_schema(mode="validation")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["properties"]["extends"] = {
+        "type": "string",
+        "description": "A parent scenario file, relative to this one; this file overrides it.",
+    }
+    # The name defaults to the file's stem; files that extend another are partial.
+    schema["required"] = [r for r in schema.get("required", []) if r != "name"]
     schema["title"] = "tariffsim scenario"
     return json.dumps(schema, indent=2, default=str)

@@ -9,16 +9,31 @@ I/O; mapping errors back to file lines happens in :mod:`tariffsim.scenario`.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
-from tariffsim import units
-from tariffsim.countries import ALIASES, ISO_ALPHA2
+from tariffsim import hts, units
+from tariffsim.assumptions import Assumptions
+from tariffsim.countries import parse_country
+from tariffsim.distributions import JUDGEMENT, Assumption, Distribution, name_distributions
 from tariffsim.errors import TariffsimError
 
 Step = Literal["day", "week", "month", "quarter", "year"]
+Stacking = Literal["add", "max"]
+HtsPrefix = Annotated[str, BeforeValidator(hts.normalise_prefix)]
+
+_DAY = dt.timedelta(days=1)
 
 
 class _Frozen(BaseModel):
@@ -44,6 +59,31 @@ class Source(_Frozen):
     note: str | None = Field(None, description="A short paraphrase of the fact taken from it.")
 
 
+def _written_as(value_key: str, example: str) -> Any:
+    """JSON Schema hook: the field is written as text with a unit, or as a mapping.
+
+    The generated schema describes the parsed model (``value`` a float, ``text``
+    filled in); editors need the written form instead.
+    """
+
+    def rewrite(schema: dict[str, Any]) -> None:
+        scalar = {"type": ["string", "number"], "examples": [example]}
+        properties = dict(schema.get("properties", {}))
+        properties.pop("text", None)
+        properties[value_key] = scalar
+        mapping = {
+            "type": "object",
+            "properties": properties,
+            "required": [value_key],
+            "additionalProperties": False,
+        }
+        description = schema.get("description", "")
+        schema.clear()
+        schema.update({"description": description, "anyOf": [scalar, mapping]})
+
+    return rewrite
+
+
 class _Sourced(_Frozen):
     """A number with its source. Written as ``'25 %'`` or ``{value: '25 %', source: id}``."""
 
@@ -65,6 +105,8 @@ class _Sourced(_Frozen):
 class Flow(_Sourced):
     """An import flow [USD/year], written with its unit: ``'200 billion USD/year'``."""
 
+    model_config = ConfigDict(json_schema_extra=_written_as("value", "200 billion USD/year"))
+
     @field_validator("value", mode="before")
     @classmethod
     def _parse(cls, value: Any) -> float:
@@ -76,6 +118,8 @@ class Flow(_Sourced):
 
 class Rate(_Sourced):
     """An ad valorem rate as a fraction [1], written ``'25 %'``."""
+
+    model_config = ConfigDict(json_schema_extra=_written_as("value", "25 %"))
 
     @field_validator("value", mode="before")
     @classmethod
@@ -96,13 +140,81 @@ class StepStatus(StrEnum):
         return self in (StepStatus.IN_FORCE, StepStatus.SCHEDULED)
 
 
+class InTransit(_Frozen):
+    """Grace for goods already on their way when a step takes effect.
+
+    Goods shipped before ``shipped_before`` keep the old rate if they are
+    entered by ``entered_by``. With every shipment taking ``shipping_lag``
+    days from export to entry, the rate by entry date switches on
+    ``min(shipped_before + shipping_lag, entered_by + 1 day)``.
+    """
+
+    shipped_before: dt.date = Field(description="Goods exported before this date keep the old rate")
+    entered_by: dt.date = Field(description="if they are entered on or before this date.")
+    shipping_lag: int = Field(description="Days from export to entry [d], written '30 days'.")
+    source: str | None = None
+    note: str | None = None
+
+    @field_validator("shipping_lag", mode="before")
+    @classmethod
+    def _parse_lag(cls, value: Any) -> int:
+        days = _as_value_error(units.parse_duration, value)
+        if days < 0 or days != round(days):
+            raise ValueError(f"expected a whole number of days of at least 0, got {value!r}")
+        return round(days)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> InTransit:
+        if self.entered_by < self.shipped_before:
+            raise ValueError(
+                f"entered_by {self.entered_by} is before shipped_before {self.shipped_before}"
+            )
+        return self
+
+    def switch_date(self) -> dt.date:
+        """First entry date that pays the new rate."""
+        return min(
+            self.shipped_before + dt.timedelta(days=self.shipping_lag),
+            self.entered_by + dt.timedelta(days=1),
+        )
+
+
+class Exclusion(_Frozen):
+    """A share of a tranche excluded from its additional rate from ``start`` to ``end``."""
+
+    share: float = Field(description="Share of the tranche's imports excluded [fraction].")
+    start: dt.date
+    end: dt.date = Field(description="Last day of the exclusion (inclusive).")
+    source: str | None = None
+    note: str | None = None
+
+    @field_validator("share", mode="before")
+    @classmethod
+    def _parse_share(cls, value: Any) -> float:
+        return _as_value_error(units.parse_fraction, value)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Exclusion:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
 class ScheduleStep(_Frozen):
-    """The additional rate from a date on (a step function; nothing before the first date)."""
+    """The additional rate from a date on (a step function; nothing before the first date).
+
+    With ``in_transit``, the date keyed in the schedule is the legal
+    effective date and the rate by entry date changes on
+    :meth:`InTransit.switch_date` instead.
+    """
+
+    model_config = ConfigDict(json_schema_extra=_written_as("rate", "25 %"))
 
     rate: float = Field(description="Additional ad valorem rate from this date [fraction].")
     text: str = Field(description="The rate as written in the file.")
     status: StepStatus = StepStatus.IN_FORCE
     announced: dt.date | None = Field(None, description="When the step was made public.")
+    in_transit: InTransit | None = None
     source: str | None = None
     note: str | None = None
 
@@ -121,19 +233,6 @@ class ScheduleStep(_Frozen):
         return _as_value_error(units.parse_rate, value)
 
 
-def _country(value: Any) -> str:
-    if not isinstance(value, str):
-        raise ValueError(f"expected an ISO 3166 alpha-2 code like 'US', got {value!r}")
-    code = value.strip().upper()
-    if code in ISO_ALPHA2:
-        return code
-    if ALIASES.get(code):
-        raise ValueError(
-            f"'{value}' is not an ISO 3166 alpha-2 code (did you mean '{ALIASES[code]}'?)"
-        )
-    raise ValueError(f"expected an ISO 3166 alpha-2 code like 'US' or 'CN', got {value!r}")
-
-
 class Tranche(_Frozen):
     """A flow of imports from one exporter into one importer, with its rates over time."""
 
@@ -146,13 +245,28 @@ class Tranche(_Frozen):
         description="MFN (base) ad valorem rate, constant over the horizon [fraction].",
     )
     schedule: dict[dt.date, ScheduleStep] = Field(default_factory=dict)
+    exclusions: list[Exclusion] = Field(default_factory=list)
     source: str | None = Field(None, description="Default source for the tranche's numbers.")
     note: str | None = None
+    products: list[HtsPrefix] = Field(
+        default_factory=list,
+        description="HTS code prefixes (text, 2–10 digits) the measure covers in a ledger; "
+        "none here and none in the membership file: every product from the exporter.",
+    )
+    authority: str | None = Field(
+        None,
+        pattern=r"^[A-Za-z0-9_.\-]+$",
+        description="The legal authority the measure is taken under, e.g. 'section301'; "
+        "overlapping measures of one authority stack by the scenario's 'stacking' rule.",
+    )
+    assumptions: Assumptions | None = Field(
+        None, description="Overrides of the scenario's behavioural assumptions for this tranche."
+    )
 
     @field_validator("importer", "exporter", mode="before")
     @classmethod
     def _iso_code(cls, value: Any) -> str:
-        return _country(value)
+        return parse_country(value)
 
     @model_validator(mode="after")
     def _different_countries(self) -> Tranche:
@@ -160,18 +274,72 @@ class Tranche(_Frozen):
             raise ValueError(f"importer and exporter are both '{self.importer}'")
         return self
 
+    @model_validator(mode="after")
+    def _grace_and_exclusions_fit(self) -> Tranche:
+        steps = self.applied_steps()
+        for (day, _), (later, _) in itertools.pairwise(steps):
+            if later <= day:
+                raise ValueError(
+                    f"an in-transit grace moves a step to {day}, not before the next step {later}"
+                )
+        for exclusion in self.exclusions:
+            active = [e for e in self.exclusions if e.start <= exclusion.start <= e.end]
+            if sum(e.share for e in active) > 1 + 1e-12:
+                raise ValueError(f"exclusions in force on {exclusion.start} add up to over 100 %")
+        return self
+
     def applied_steps(self) -> list[tuple[dt.date, float]]:
-        """(date, additional rate) of the steps that apply, in date order."""
+        """(entry date, additional rate) of the steps that apply, in date order.
+
+        A step with an in-transit grace takes effect, by entry date, on its
+        :meth:`InTransit.switch_date`.
+        """
         steps = sorted(self.schedule.items())
-        return [(day, step.rate) for day, step in steps if step.status.applies]
+        return [
+            (step.in_transit.switch_date() if step.in_transit else day, step.rate)
+            for day, step in steps
+            if step.status.applies
+        ]
+
+    def planned_steps(self) -> list[tuple[dt.date, float]]:
+        """(date, additional rate) of every step, whatever its status, with no grace.
+
+        What would have applied had every announced step gone ahead on its date.
+        """
+        return [(day, step.rate) for day, step in sorted(self.schedule.items())]
+
+    def exclusion_steps(self) -> list[tuple[dt.date, float]]:
+        """(date, factor) steps of the share still paying the additional rate [fraction].
+
+        The factor is ``1 − Σ shares`` of the exclusions in force, and 1
+        before, between and after them.
+        """
+        edges = sorted({e.start for e in self.exclusions} | {e.end + _DAY for e in self.exclusions})
+        return [(day, 1.0 - self.excluded_share_on(day)) for day in edges]
+
+    def excluded_share_on(self, day: dt.date) -> float:
+        """Share of the tranche excluded from the additional rate on ``day`` [fraction]."""
+        return sum(e.share for e in self.exclusions if e.start <= day <= e.end)
 
     def rate_on(self, day: dt.date) -> float:
-        """The additional rate in force on ``day`` [fraction]; 0 before the first step."""
+        """The additional rate on goods entered on ``day`` [fraction]; 0 before the first step.
+
+        In-transit grace is applied; exclusions are not (see :meth:`effective_rate_on`).
+        """
         rate = 0.0
         for start, value in self.applied_steps():
             if start <= day:
                 rate = value
         return rate
+
+    def effective_rate_on(self, day: dt.date) -> float:
+        """The additional rate averaged over the tranche on ``day``, net of exclusions [fraction].
+
+        Notes
+        -----
+        ``τ_eff(t) = τ(t) · (1 − s(t))`` with ``s(t)`` the excluded share on day t.
+        """
+        return self.rate_on(day) * (1.0 - self.excluded_share_on(day))
 
 
 class Horizon(_Frozen):
@@ -200,6 +368,41 @@ class Scenario(_Frozen):
     sources: dict[str, Source] = Field(default_factory=dict)
     horizon: Horizon
     tranches: dict[str, Tranche] = Field(min_length=1)
+    assumptions: Assumptions | None = Field(
+        None, description="Behavioural assumptions (elasticity, pass-through, lag, ...), sourced."
+    )
+    memberships: str | None = Field(
+        None,
+        min_length=1,
+        description="CSV file (hts_code, measure) of list memberships, relative to this file.",
+    )
+    stacking: dict[str, Stacking] = Field(
+        default_factory=dict,
+        description="Per authority: 'add' overlapping measures' rates or take their 'max'. "
+        "Unlisted authorities add; different authorities always add.",
+    )
+    uncertainty: dict[Assumption, Distribution] = Field(
+        default_factory=dict,
+        description="Distributions of assumptions, drawn by `run --samples` and `sweep`.",
+    )
+
+    @field_validator("stacking")
+    @classmethod
+    def _stacked_authorities_exist(
+        cls, stacking: dict[str, Stacking], info: ValidationInfo
+    ) -> dict[str, Stacking]:
+        tranches = info.data.get("tranches") or {}
+        used = {t.authority for t in tranches.values() if t.authority}
+        for authority in stacking:
+            if authority not in used:
+                hint = f" (used: {', '.join(sorted(used))})" if used else ""
+                raise ValueError(f"no tranche has authority '{authority}'{hint}")
+        return stacking
+
+    @field_validator("uncertainty", mode="before")
+    @classmethod
+    def _name_distributions(cls, block: Any) -> Any:
+        return name_distributions(block)
 
     def source_refs(self) -> list[tuple[tuple[str, ...], str]]:
         """Every (field path, source id) pair used in the scenario."""
@@ -215,4 +418,23 @@ class Scenario(_Frozen):
             for day, step in tranche.schedule.items():
                 if step.source:
                     refs.append(((*base, "schedule", day.isoformat(), "source"), step.source))
+                if step.in_transit and step.in_transit.source:
+                    refs.append(
+                        (
+                            (*base, "schedule", day.isoformat(), "in_transit", "source"),
+                            step.in_transit.source,
+                        )
+                    )
+            for index, exclusion in enumerate(tranche.exclusions):
+                if exclusion.source:
+                    refs.append(((*base, "exclusions", str(index), "source"), exclusion.source))
+            if tranche.assumptions:
+                refs += [
+                    ((*base, "assumptions", *p), r) for p, r in tranche.assumptions.source_refs()
+                ]
+        if self.assumptions:
+            refs += [(("assumptions", *p), r) for p, r in self.assumptions.source_refs()]
+        for name, d in self.uncertainty.items():
+            if d.source != JUDGEMENT:
+                refs.append((("uncertainty", name, "source"), d.source))
         return refs

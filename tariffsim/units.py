@@ -44,12 +44,13 @@ def registry() -> Any:  # pint.UnitRegistry; pint's generics add nothing here
     """The shared unit registry, with currency and scale words defined."""
     import pint
 
-    ureg: Any = pint.UnitRegistry(cache_folder=":auto:")
+    ureg: Any = pint.UnitRegistry(cache_folder=":auto:", on_redefinition="ignore")
     ureg.define("USD = [currency] = usd = dollar = dollars")
     ureg.define("thousand = 1e3")
     ureg.define("million = 1e6 = mn")
     ureg.define("billion = 1e9 = bn")
     ureg.define("trillion = 1e12")
+    # pint has a "quarter" of mass; in tariff data a quarter is three months, so it is redefined
     ureg.define("quarter_year = year / 4 = quarter")
     return ureg
 
@@ -63,7 +64,8 @@ def _quantity(value: Any, expected: str) -> Any:
         quantity = ureg.Quantity(float(value))
     else:
         text = value.strip()
-        if not text or len(text) > MAX_TEXT or not _SAFE_TEXT.match(text):
+        if not text or len(text) > MAX_TEXT or not _SAFE_TEXT.match(text) or "**" in text:
+            # powers are refused: pint would evaluate 10**10**10 and never return
             raise TariffsimError(f"expected {expected}, got {value!r}")
         text = re.sub(r"(?<=\d),(?=\d{3})", "", text)  # 1,000 → 1000
         text = text.replace("US$", "USD ").replace("$", "USD ")

@@ -1,0 +1,158 @@
+"""The command line through typer's CliRunner: outputs, files, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+from typer.testing import CliRunner
+
+from tariffsim.cli import app
+from tests.conftest import ROOT, SCENARIOS
+
+GOLDEN = Path(__file__).parent / "golden"
+runner = CliRunner()
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def at_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run from the repository root so paths print as a user would see them."""
+    monkeypatch.chdir(ROOT)
+
+
+@pytest.mark.parametrize("name", ["escalate", "ceasefire"])
+def test_run_table_matches_golden(name: str, at_root: None, update_golden: bool) -> None:
+    code, out, err = invoke("run", f"scenarios/{name}.yaml")
+    assert code == 0, err
+    expected = GOLDEN / f"run-{name}.txt"
+    if update_golden:
+        expected.write_text(out, encoding="utf-8")
+    actual = expected.with_suffix(".actual.txt")
+    if out != expected.read_text(encoding="utf-8"):
+        actual.write_text(out, encoding="utf-8")
+        pytest.fail(f"output differs from {expected.name}; see {actual} (diff them)")
+    actual.unlink(missing_ok=True)
+
+
+def test_run_csv_holds_every_tranche_and_period() -> None:
+    code, out, _ = invoke("run", str(SCENARIOS / "hold.yaml"), "--format", "csv")
+    assert code == 0
+    lines = out.strip().splitlines()
+    assert lines[0].startswith("scenario,mode,tranche,label,importer,exporter,period_start")
+    # static: 4 tranches; behavioural: 4 tranches + 4 diverted flows; × 15 months
+    assert len(lines) == 1 + (4 + 8) * 15
+
+
+def test_run_json_totals_and_sources(tmp_path: Path) -> None:
+    target = tmp_path / "hold.json"
+    code, _, err = invoke("run", str(SCENARIOS / "hold.yaml"), "-f", "json", "-o", str(target))
+    assert code == 0, err
+    payload = json.loads(target.read_text())
+    assert payload[0]["scenario"] == "hold"
+    assert payload[0]["units"]["money"] == "USD"
+    assert "ustr-list3" in payload[0]["sources"]
+    periods = [p for p in payload[0]["periods"] if p["mode"] == payload[0]["mode"]]
+    assert_allclose(
+        sum(p["total_duty_usd"] for p in periods), payload[0]["totals"]["total_duty_usd"]
+    )
+
+
+def test_run_parquet_and_step_override(tmp_path: Path) -> None:
+    target = tmp_path / "out.parquet"
+    code, _, err = invoke(
+        "run",
+        str(SCENARIOS / "escalate.yaml"),
+        "--step",
+        "quarter",
+        "--format",
+        "parquet",
+        "--output",
+        str(target),
+    )
+    assert code == 0, err
+    frame = pd.read_parquet(target)
+    assert frame.period_start.nunique() == 5  # Q4 2018 and four quarters of 2019
+    assert sorted(os.listdir(tmp_path)) == ["out.parquet"]  # no temporary file left
+
+
+def test_run_several_files_and_a_chart(tmp_path: Path) -> None:
+    chart = tmp_path / "chart.svg"
+    code, out, err = invoke(
+        "run", str(SCENARIOS / "hold.yaml"), str(SCENARIOS / "ceasefire.yaml"), "--plot", str(chart)
+    )
+    assert code == 0, err
+    assert out.count("Duty by tranche") == 2
+    assert chart.read_text().lstrip().startswith("<?xml")
+
+
+def test_parquet_needs_an_output_file() -> None:
+    code, _, err = invoke("run", str(SCENARIOS / "hold.yaml"), "--format", "parquet")
+    assert code == 2
+    assert err.count("\n") == 1 and "--output" in err
+
+
+def test_bad_chart_extension_is_refused_and_nothing_written(tmp_path: Path) -> None:
+    chart = tmp_path / "chart.gif"
+    code, _, err = invoke("run", str(SCENARIOS / "hold.yaml"), "--plot", str(chart))
+    assert code == 2
+    assert "'.gif'" in err and ".png" in err
+    assert not chart.exists()
+
+
+def test_output_may_not_overwrite_an_input(tmp_path: Path) -> None:
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text((SCENARIOS / "base.yaml").read_text())
+    before = scenario.read_text()
+    code, _, err = invoke("run", str(scenario), "-f", "csv", "-o", str(scenario))
+    assert code == 2 and "overwrite an input" in err
+    assert scenario.read_text() == before
+
+
+def test_validate_ok_and_missing_file() -> None:
+    code, out, _ = invoke("validate", str(SCENARIOS / "escalate.yaml"))
+    assert code == 0 and "ok (4 tranches" in out
+    code, _, err = invoke("validate", str(SCENARIOS / "escalat.yaml"))
+    assert code == 2
+    assert err.strip().endswith("file not found (did you mean 'escalate.yaml'?)")
+    assert "Traceback" not in err
+
+
+def test_schema_is_json_with_the_scenario_fields() -> None:
+    code, out, _ = invoke("schema")
+    assert code == 0
+    schema = json.loads(out)
+    assert {"horizon", "tranches", "sources", "extends"} <= set(schema["properties"])
+
+
+def test_help_lists_the_commands() -> None:
+    code, out, _ = invoke("--help")
+    assert code == 0
+    for command in ("run", "validate", "schema"):
+        assert command in out
+
+
+def test_output_files_get_the_usual_permissions(tmp_path: Path) -> None:
+    target = tmp_path / "hold.csv"
+    mask = os.umask(0o022)
+    try:
+        code, _, _ = invoke("run", str(SCENARIOS / "hold.yaml"), "-f", "csv", "-o", str(target))
+    finally:
+        os.umask(mask)
+    assert code == 0
+    assert target.stat().st_mode & 0o777 == 0o644
+
+
+def test_running_an_outlook_file_points_at_sweep() -> None:
+    code, _, err = invoke("run", str(SCENARIOS / "outlook.yaml"))
+    assert code == 2
+    assert "outlook.yaml:" in err and "this is an outlook file" in err
+    assert "tariffsim sweep" in err

@@ -1,0 +1,82 @@
+"""Safe YAML reading, line maps and ``extends`` merging."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tariffsim.errors import TariffsimError
+from tariffsim.loading import parse_file, read_document
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_plain_scalars_keep_their_text_where_yaml_11_would_change_them(tmp_path: Path) -> None:
+    data, lines = parse_file(
+        write(tmp_path, "a.yaml", "exporter: NO\nday: 2019-01-01\ncode: 0101.21\nn: 12\nx: 1.5e3\n")
+    )
+    assert data == {"exporter": "NO", "day": "2019-01-01", "code": 101.21, "n": 12, "x": 1500.0}
+    assert lines[("n",)] == (str(tmp_path / "a.yaml"), 4)
+
+
+def test_date_keys_are_canonical_so_schedules_merge(tmp_path: Path) -> None:
+    data, _ = parse_file(write(tmp_path, "a.yaml", "schedule:\n  2019-1-1: 25 %\n"))
+    assert data == {"schedule": {"2019-01-01": "25 %"}}
+
+
+def test_duplicate_key_names_both_lines(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.yaml", "a: 1\nb: 2\na: 3\n")
+    with pytest.raises(TariffsimError) as info:
+        parse_file(path)
+    assert info.value.line == 3
+    assert "duplicate key 'a' (first on line 1)" in info.value.render()
+
+
+def test_python_tags_are_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.yaml", "a: !!python/object/apply:os.system ['true']\n")
+    with pytest.raises(TariffsimError, match=r"tag .* is not allowed"):
+        parse_file(path)
+
+
+def test_extends_merges_deeply_and_null_removes(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "base.yaml",
+        "title: base\ntranches:\n  a:\n    label: A\n    schedule:\n"
+        "      2019-01-01: 10 %\n      2019-06-01: 25 %\n",
+    )
+    child = write(
+        tmp_path,
+        "child.yaml",
+        "extends: base.yaml\ntranches:\n  a:\n    schedule:\n"
+        "      2019-06-01: null\n      2019-09-01: 15 %\n",
+    )
+    document = read_document(child)
+    assert document.data["title"] == "base"
+    assert document.data["tranches"]["a"]["schedule"] == {
+        "2019-01-01": "10 %",
+        "2019-09-01": "15 %",
+    }
+    assert document.locate(("tranches", "a", "schedule", "2019-09-01")) == (str(child), 6)
+    assert document.locate(("tranches", "a", "label"))[0].endswith("base.yaml")  # type: ignore[index]
+
+
+def test_extends_cycle_is_an_error(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", "extends: b.yaml\n")
+    write(tmp_path, "b.yaml", "extends: a.yaml\n")
+    with pytest.raises(TariffsimError, match=r"cycle: a.yaml → b.yaml → a.yaml"):
+        read_document(tmp_path / "a.yaml")
+
+
+def test_missing_parent_points_at_the_extends_line(tmp_path: Path) -> None:
+    write(tmp_path, "base.yaml", "title: x\n")
+    path = write(tmp_path, "a.yaml", "title: a\nextends: bsae.yaml\n")
+    with pytest.raises(TariffsimError) as info:
+        read_document(path)
+    assert info.value.line == 2 and info.value.field == "extends"
+    assert info.value.hint == "did you mean 'base.yaml'?"

@@ -1,0 +1,61 @@
+"""Parsing money, flows, rates and durations at the edges."""
+
+from __future__ import annotations
+
+import pytest
+from numpy.testing import assert_allclose
+
+from tariffsim import units
+from tariffsim.errors import TariffsimError
+
+
+@pytest.mark.parametrize(
+    ("text", "usd_per_year"),
+    [
+        ("200 billion USD/year", 200e9),
+        ("16.7 billion USD/month", 16.7e9 * 12),
+        ("2e11 USD/year", 2e11),
+        ("$200 billion/year", 200e9),
+        ("50 million USD / quarter", 200e6),
+        ("1,000 USD/year", 1000.0),
+    ],
+)
+def test_flows(text: str, usd_per_year: float) -> None:
+    assert_allclose(units.parse_flow(text), usd_per_year, rtol=1e-12)
+
+
+@pytest.mark.parametrize(("text", "fraction"), [("25 %", 0.25), ("7.5 percent", 0.075), (0.1, 0.1)])
+def test_rates(text: object, fraction: float) -> None:
+    assert_allclose(units.parse_rate(text), fraction, rtol=1e-12)
+
+
+def test_a_bare_25_is_refused_with_a_hint() -> None:
+    with pytest.raises(TariffsimError) as info:
+        units.parse_rate(25)
+    assert info.value.hint == "did you mean '25 %' or 0.25?"
+
+
+@pytest.mark.parametrize(
+    ("parse", "value", "fragment"),
+    [
+        (units.parse_rate, "25 kg", "rate"),
+        (units.parse_flow, "200 billion USD", "per time"),
+        (units.parse_flow, "200 billion EUR/year", "flow"),
+        (units.parse_rate, "-5 %", "at least 0"),
+        (units.parse_duration, 6, "without a unit"),
+        (units.parse_flow, "10**10**10 USD/year", "flow"),
+    ],
+)
+def test_wrong_values(parse: object, value: object, fragment: str) -> None:
+    with pytest.raises(TariffsimError, match=fragment):
+        parse(value)  # type: ignore[operator]
+
+
+def test_durations_in_days() -> None:
+    assert_allclose(units.parse_duration("2 weeks"), 14.0)
+    assert_allclose(units.parse_duration("1 year"), 365.25)
+
+
+def test_money_formatting() -> None:
+    assert units.format_usd(12.3349e9) == "$12.33B"
+    assert units.format_rate(0.075) == "7.5 %"
