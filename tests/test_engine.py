@@ -12,7 +12,9 @@ from tariffsim import engine
 from tariffsim.timeline import build_grid, day_number, step_function, step_segments
 
 
-def plain(flow, weights, rate, base, first):  # type: ignore[no-untyped-def]
+def plain(
+    flow: np.ndarray, weights: np.ndarray, rate: np.ndarray, base: np.ndarray, first: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The period sums through the plain whole-array kernels."""
     imports = engine.accrued_imports(flow, weights)
     return (
