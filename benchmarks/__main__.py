@@ -2,7 +2,7 @@
 
 Run from the repository's root with the ``bench`` extra installed
 (``python -m pip install -e ".[bench]"``). Sections can be picked with
-``--only``; nothing is written to disk.
+``--only``; nothing is written into the repository.
 """
 
 from __future__ import annotations
