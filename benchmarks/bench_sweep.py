@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from tariffsim.outlook import load_outlook
-from tariffsim.simulate import simulate
+from tariffsim.simulation import simulate
 from tariffsim.stats import summarise
-from tariffsim.sweep import sweep
+from tariffsim.montecarlo import sweep
 
 OUTLOOK = Path(__file__).resolve().parent.parent / "scenarios" / "outlook.yaml"
 REPEATS = 7

@@ -1,6 +1,6 @@
 """Sections 3 and 4: engine throughput against pandas and DuckDB, and memory bandwidth.
 
-The engine path is the one :func:`tariffsim.simulate.simulate` takes, fed the
+The engine path is the one :func:`tariffsim.simulation.simulate` takes, fed the
 synthetic case's arrays instead of a YAML file: the grid of slices
 (:func:`~tariffsim.timeline.build_grid`), the rate step functions
 (:func:`~tariffsim.timeline.step_segments`) and the period sums

@@ -15,7 +15,7 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "load_scenario": "tariffsim.scenario",
-    "simulate": "tariffsim.simulate",
+    "simulate": "tariffsim.simulation",
     "Scenario": "tariffsim.schema",
     "Result": "tariffsim.results",
     "TariffsimError": "tariffsim.errors",
@@ -31,7 +31,7 @@ _EXPORTS = {
     "yearly_totals": "tariffsim.aggregates",
     "run_backtest": "tariffsim.backtest",
     "load_outlook": "tariffsim.outlook",
-    "sweep": "tariffsim.sweep",
+    "sweep": "tariffsim.montecarlo",
     "summarise": "tariffsim.stats",
     "plot_sweep": "tariffsim.fanchart",
 }
@@ -56,9 +56,9 @@ if TYPE_CHECKING:  # re-exported names, for type checkers and editors
     from tariffsim.results import Result as Result
     from tariffsim.scenario import load_scenario as load_scenario
     from tariffsim.schema import Scenario as Scenario
-    from tariffsim.simulate import simulate as simulate
+    from tariffsim.simulation import simulate as simulate
     from tariffsim.stats import summarise as summarise
-    from tariffsim.sweep import sweep as sweep
+    from tariffsim.montecarlo import sweep as sweep
 
 
 def __getattr__(name: str) -> Any:

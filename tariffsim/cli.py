@@ -117,7 +117,7 @@ def run(
     from tariffsim.output import refuse_overwriting_inputs, write_text
     from tariffsim.report import render_summary
     from tariffsim.scenario import load_scenario
-    from tariffsim.simulate import simulate
+    from tariffsim.simulation import simulate
 
     for target in (output, plot):
         refuse_overwriting_inputs(target, files)
@@ -482,7 +482,7 @@ def _sweep_and_render(
     import sys
 
     from tariffsim.stats import summarise
-    from tariffsim.sweep import sweep as run_sweep
+    from tariffsim.montecarlo import sweep as run_sweep
     from tariffsim.sweep_output import write_sweep
 
     with typer.progressbar(

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from tariffsim.stats import SweepSummary
-    from tariffsim.sweep import SweepResult
+    from tariffsim.montecarlo import SweepResult
     from tariffsim.timeline import FloatArray
 
 BINS = 40

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
-    from tariffsim.sweep import SweepResult
+    from tariffsim.montecarlo import SweepResult
     from tariffsim.timeline import FloatArray
 
 PERCENTILES = (5, 25, 50, 75, 95)

@@ -22,7 +22,7 @@ from tariffsim.units import format_rate, format_usd
 if TYPE_CHECKING:
     from tariffsim.distributions import Distribution
     from tariffsim.stats import SweepSummary
-    from tariffsim.sweep import SweepResult
+    from tariffsim.montecarlo import SweepResult
 
 _MEASURE_TEXT = {
     "total": "total duty (additional + base MFN)",

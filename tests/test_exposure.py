@@ -14,7 +14,7 @@ from tariffsim.coverage import load_measures
 from tariffsim.exposure import Exposure, period_bounds, period_ordinals, price_ledger
 from tariffsim.ledger import LedgerReader
 from tariffsim.scenario import load_scenario
-from tariffsim.simulate import simulate
+from tariffsim.simulation import simulate
 from tariffsim.timeline import day_number
 from tests.ledgers import HAND_LINES, HAND_SCENARIO, write_csv, write_scenario
 

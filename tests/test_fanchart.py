@@ -11,7 +11,7 @@ from tariffsim.fanchart import BINS, fan_data, plot_sweep, totals_histogram
 from tariffsim.outlook import load_outlook
 from tariffsim.plotting import save_figure
 from tariffsim.stats import summarise
-from tariffsim.sweep import sweep
+from tariffsim.montecarlo import sweep
 from tests.conftest import SCENARIOS
 
 

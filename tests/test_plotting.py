@@ -13,7 +13,7 @@ from tariffsim.errors import TariffsimError
 from tariffsim.plotting import plot_tranche_duty, save_figure, tranche_duty_data
 from tariffsim.results import Result
 from tariffsim.scenario import load_scenario
-from tariffsim.simulate import simulate
+from tariffsim.simulation import simulate
 from tests.conftest import SCENARIOS
 from tests.synthetic import static_only
 

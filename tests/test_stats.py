@@ -9,7 +9,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 
 from tariffsim.outlook import load_outlook
 from tariffsim.stats import ALL, PERCENTILE_COLUMNS, exceedance, summarise, weighted_percentiles
-from tariffsim.sweep import sweep
+from tariffsim.montecarlo import sweep
 from tests.conftest import SCENARIOS
 
 
