@@ -50,6 +50,7 @@ if TYPE_CHECKING:  # re-exported names, for type checkers and editors
     from tariffsim.exposure import price_ledger as price_ledger
     from tariffsim.fanchart import plot_sweep as plot_sweep
     from tariffsim.ledger import LedgerReader as LedgerReader
+    from tariffsim.montecarlo import sweep as sweep
     from tariffsim.outlook import load_outlook as load_outlook
     from tariffsim.plotting import plot_tranche_duty as plot_tranche_duty
     from tariffsim.plotting import save_figure as save_figure
@@ -58,7 +59,6 @@ if TYPE_CHECKING:  # re-exported names, for type checkers and editors
     from tariffsim.schema import Scenario as Scenario
     from tariffsim.simulation import simulate as simulate
     from tariffsim.stats import summarise as summarise
-    from tariffsim.montecarlo import sweep as sweep
 
 
 def __getattr__(name: str) -> Any:

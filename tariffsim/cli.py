@@ -481,8 +481,8 @@ def _sweep_and_render(
     """Sweep (with a progress bar on long runs), then print or write, and chart."""
     import sys
 
-    from tariffsim.stats import summarise
     from tariffsim.montecarlo import sweep as run_sweep
+    from tariffsim.stats import summarise
     from tariffsim.sweep_output import write_sweep
 
     with typer.progressbar(

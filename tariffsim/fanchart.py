@@ -18,8 +18,8 @@ from tariffsim.stats import ALL, PERCENTILE_COLUMNS
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from tariffsim.stats import SweepSummary
     from tariffsim.montecarlo import SweepResult
+    from tariffsim.stats import SweepSummary
     from tariffsim.timeline import FloatArray
 
 BINS = 40

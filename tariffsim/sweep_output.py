@@ -21,8 +21,8 @@ from tariffsim.units import format_rate, format_usd
 
 if TYPE_CHECKING:
     from tariffsim.distributions import Distribution
-    from tariffsim.stats import SweepSummary
     from tariffsim.montecarlo import SweepResult
+    from tariffsim.stats import SweepSummary
 
 _MEASURE_TEXT = {
     "total": "total duty (additional + base MFN)",

@@ -8,10 +8,10 @@ import numpy as np
 from numpy.testing import assert_allclose
 
 from tariffsim.fanchart import BINS, fan_data, plot_sweep, totals_histogram
+from tariffsim.montecarlo import sweep
 from tariffsim.outlook import load_outlook
 from tariffsim.plotting import save_figure
 from tariffsim.stats import summarise
-from tariffsim.montecarlo import sweep
 from tests.conftest import SCENARIOS
 
 

@@ -12,11 +12,11 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 from tariffsim import montecarlo as sweep_module
+from tariffsim.montecarlo import draw_duty, plan_outlook, row_step_function, sweep
 from tariffsim.outlook import load_outlook
 from tariffsim.scenario import load_scenario
 from tariffsim.simulation import simulate
 from tariffsim.stats import ALL, PERCENTILES, summarise
-from tariffsim.montecarlo import draw_duty, plan_outlook, row_step_function, sweep
 from tariffsim.sweep_response import NEVER
 from tests.conftest import SCENARIOS
 from tests.outlooks import BRANCHES_ONLY, ONE_BRANCH, outlook_folder

@@ -7,9 +7,9 @@ import math
 import numpy as np
 from numpy.testing import assert_allclose, assert_array_equal
 
+from tariffsim.montecarlo import sweep
 from tariffsim.outlook import load_outlook
 from tariffsim.stats import ALL, PERCENTILE_COLUMNS, exceedance, summarise, weighted_percentiles
-from tariffsim.montecarlo import sweep
 from tests.conftest import SCENARIOS
 
 

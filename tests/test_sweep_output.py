@@ -10,9 +10,9 @@ import pytest
 from numpy.testing import assert_allclose
 
 from tariffsim.errors import TariffsimError
+from tariffsim.montecarlo import SweepResult, sweep
 from tariffsim.outlook import load_outlook
 from tariffsim.stats import summarise
-from tariffsim.montecarlo import SweepResult, sweep
 from tariffsim.sweep_output import render_sweep, sweep_frame, sweep_payload, write_sweep
 from tests.conftest import SCENARIOS
 
