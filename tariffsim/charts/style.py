@@ -144,7 +144,7 @@ def frame_figure(
             borderaxespad=0.2,
         )
         header += rows * LEGEND_POINTS * 1.7 + 6
-    chars = max(40, int(fig.get_figwidth() * 72 / (FOOTER_POINTS * 0.52)))
+    chars = max(40, int(fig.get_figwidth() * 72 / (FOOTER_POINTS * 0.56)))
     lines = textwrap.wrap(footer, chars)
     fig.text(
         0.008,
