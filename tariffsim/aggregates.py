@@ -4,7 +4,7 @@ Two views that published figures are quoted in: the trade-weighted average
 tariff (base + additional) on all imports from an exporter, per importer, as
 a step series by entry date; and imports and duties summed by calendar year
 or US federal fiscal year (1 October – 30 September, named after the year it
-ends in). Arrays come from :mod:`tariffsim.simulate` and
+ends in). Arrays come from :mod:`tariffsim.simulation` and
 :mod:`tariffsim.timeline`; this module does no file I/O and no unit parsing.
 """
 

@@ -239,7 +239,7 @@ def run_backtest(
     compare every mode.
     """
     from tariffsim.scenario import load_scenario
-    from tariffsim.simulate import simulate
+    from tariffsim.simulation import simulate
 
     published = load_published(published_path)
     scenario = load_scenario(scenario_path)

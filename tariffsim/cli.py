@@ -13,11 +13,14 @@ import functools
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
 import typer
 
 from tariffsim.errors import TariffsimError
+
+if TYPE_CHECKING:
+    from tariffsim.outlook import Outlook
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -85,6 +88,13 @@ PlotOption = Annotated[
 ]
 
 
+SamplesOption = Annotated[
+    int | None,
+    typer.Option("--samples", "-n", help="Draw the scenario's 'uncertainty:' N times."),
+]
+SeedOption = Annotated[int, typer.Option("--seed", min=0, help="Seed of the random draws.")]
+
+
 @app.command()
 @user_errors
 def run(
@@ -94,20 +104,26 @@ def run(
     output: OutputOption = None,
     plot: PlotOption = None,
     static: StaticOption = False,
+    samples: SamplesOption = None,
+    seed: SeedOption = 1,
 ) -> None:
     """Simulate scenarios and show duty by tranche and period, with sources.
 
     Scenarios with an ``assumptions:`` block run behavioural by default: static and
-    behavioural totals side by side.
+    behavioural totals side by side. With ``--samples N``, one scenario's
+    ``uncertainty:`` distributions are drawn N times (a sweep of one branch).
     """
     from tariffsim.export import write_results
     from tariffsim.output import refuse_overwriting_inputs, write_text
     from tariffsim.report import render_summary
     from tariffsim.scenario import load_scenario
-    from tariffsim.simulate import simulate
+    from tariffsim.simulation import simulate
 
     refuse_overwriting_inputs(output, files, "--output")
     refuse_overwriting_inputs(plot, files, "--plot")
+    if samples is not None:
+        _sample_one(files, samples, seed, static, step, fmt, output, plot)
+        return
     results = []
     for f in files:
         try:
@@ -136,10 +152,14 @@ def run(
 @app.command()
 @user_errors
 def validate(files: Files) -> None:
-    """Check scenario files without running them."""
+    """Check scenario files (and outlook files) without running them."""
+    from tariffsim.outlook import describe_outlook, is_outlook
     from tariffsim.scenario import load_scenario
 
     for f in files:
+        if is_outlook(f):
+            typer.echo(f"{f}: ok ({describe_outlook(f)})")
+            continue
         scenario = load_scenario(f)
         typer.echo(
             f"{f}: ok ({len(scenario.tranches)} tranches, "
@@ -160,6 +180,18 @@ class ChartFormat(StrEnum):
     png = "png"
     svg = "svg"
     pdf = "pdf"
+
+
+LedgerOption = Annotated[
+    Path, typer.Option("--ledger", help="Import ledger: .parquet or .csv (see docs/ledger.md).")
+]
+ColumnOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--column",
+        help="Map a ledger column to your file's name, e.g. hts_code=HTS10 (repeatable).",
+    ),
+]
 
 
 @app.command()
@@ -219,6 +251,97 @@ def compare(
             typer.echo(f"chart written to {path}", err=True)
 
 
+@app.command()
+@user_errors
+def exposure(
+    files: Files,
+    ledger: LedgerOption,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the summary tables to .parquet or .csv."),
+    ] = None,
+    lines: Annotated[
+        Path | None,
+        typer.Option("--lines", help="Write every line's rates and duties to .parquet or .csv."),
+    ] = None,
+    column: ColumnOption = None,
+    memberships: Annotated[
+        Path | None,
+        typer.Option(
+            "--memberships", help="Membership CSV (hts_code, measure) for every scenario."
+        ),
+    ] = None,
+    importer: Annotated[
+        str | None, typer.Option("--importer", help="The ledger's importing country (ISO code).")
+    ] = None,
+    chunk_rows: Annotated[
+        int, typer.Option("--chunk-rows", min=1000, help="Ledger lines read per chunk.")
+    ] = 1_000_000,
+) -> None:
+    """Duty of every line of your import ledger under each scenario, with totals."""
+    from tariffsim.coverage import load_measures
+    from tariffsim.exposure_output import (
+        LineWriter,
+        file_format,
+        progress_reporter,
+        render_exposure,
+        write_summary,
+    )
+    from tariffsim.ledger import LedgerReader, parse_column_map
+    from tariffsim.output import refuse_overwriting_inputs, write_atomic
+
+    for target in (output, lines):
+        refuse_overwriting_inputs(target, [*files, ledger])
+    if output is not None:
+        file_format(output, "--output")
+    measures = [load_measures(f, importer, memberships) for f in files]
+    reader = LedgerReader(ledger, parse_column_map(column or []), chunk_rows)
+    update, finish = progress_reporter(reader.total_rows)
+    found = []
+
+    def price(sink: LineWriter | None) -> None:
+        from tariffsim.exposure import price_ledger
+
+        found.append(
+            price_ledger(
+                measures, reader, group_names=reader.group_names, sink=sink, progress=update
+            )
+        )
+
+    if lines is None:
+        price(None)
+    else:
+        fmt = file_format(lines, "--lines")
+
+        def render(tmp: Path) -> None:
+            with LineWriter(tmp, fmt) as sink:
+                price(sink)
+
+        write_atomic(lines, render)
+    finish(found[0].rows)
+    if output is None:
+        typer.echo(render_exposure(found[0]), nl=False)
+    else:
+        write_summary(output, found[0])
+
+
+@app.command("synth-ledger")
+@user_errors
+def synth_ledger(
+    output: Annotated[Path, typer.Option("--output", "-o", help="A .parquet or .csv file.")],
+    rows: Annotated[int, typer.Option("--rows", min=1, help="Number of ledger lines.")] = 10_000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same file).")] = 0,
+    start: Annotated[str, typer.Option("--start", help="First entry date.")] = "2019-01-01",
+    end: Annotated[str, typer.Option("--end", help="Last entry date.")] = "2019-12-31",
+) -> None:
+    """Write a realistic synthetic import ledger (see docs/ledger.md)."""
+    from tariffsim.synth import parse_day, synthetic_batches, write_ledger
+
+    batches = synthetic_batches(rows, seed, parse_day(start, "--start"), parse_day(end, "--end"))
+    write_ledger(output, batches)
+    typer.echo(f"wrote {rows:,} ledger lines to {output}", err=True)
+
+
 HISTORY = Path("scenarios/history/us-china-2018-2020.yaml")
 
 
@@ -274,6 +397,118 @@ def backtest(
         from tariffsim.plotting import save_figure
 
         save_figure(plot_backtest(replay), plot)
+        typer.echo(f"chart written to {plot}", err=True)
+
+
+def _sample_one(
+    files: list[Path],
+    samples: int,
+    seed: int,
+    static: bool,
+    step: StepChoice | None,
+    fmt: FormatChoice,
+    output: Path | None,
+    plot: Path | None,
+) -> None:
+    """``run --samples``: one scenario as a one-branch outlook, swept."""
+    from tariffsim.outlook import single_outlook
+    from tariffsim.scenario import load_scenario
+
+    if len(files) != 1:
+        raise TariffsimError("--samples runs one scenario at a time", field="--samples")
+    if static:
+        raise TariffsimError(
+            "--static leaves nothing to draw: the distributions are of behavioural assumptions",
+            field="--samples",
+        )
+    outlook = single_outlook(files[0], load_scenario(files[0]))
+    _sweep_and_render(outlook, samples, seed, None, "total", False, step, fmt, output, plot)
+
+
+class MeasureChoice(StrEnum):
+    total = "total"
+    additional = "additional"
+
+
+PROGRESS_MIN_SAMPLES = 100_000
+"""Sweeps with at least this many draws show a progress bar on stderr."""
+
+
+@app.command()
+@user_errors
+def sweep(
+    outlook: Annotated[Path, typer.Argument(help="Outlook YAML file.", show_default=False)],
+    samples: Annotated[int, typer.Option("--samples", "-n", help="Number of draws.")] = 10_000,
+    seed: SeedOption = 1,
+    threshold: Annotated[
+        str | None,
+        typer.Option(
+            "--threshold", help="Report P(duty over the horizon > this), e.g. '150 billion USD'."
+        ),
+    ] = None,
+    measure: Annotated[
+        MeasureChoice, typer.Option("--measure", help="Total duty or additional duty only.")
+    ] = MeasureChoice.total,
+    static: StaticOption = False,
+    step: StepOption = None,
+    fmt: FormatOption = FormatChoice.table,
+    output: OutputOption = None,
+    plot: PlotOption = None,
+) -> None:
+    """Monte Carlo over an outlook's branches, uncertain dates and assumptions."""
+    from tariffsim.outlook import load_outlook
+    from tariffsim.output import refuse_overwriting_inputs
+    from tariffsim.units import parse_money
+
+    for target in (output, plot):
+        refuse_overwriting_inputs(target, [outlook])
+    try:
+        limit = None if threshold is None else parse_money(threshold)
+    except TariffsimError as exc:
+        raise TariffsimError(exc.message, field="--threshold", hint=exc.hint) from None
+    loaded = load_outlook(outlook)
+    _sweep_and_render(loaded, samples, seed, limit, measure.value, static, step, fmt, output, plot)
+
+
+def _sweep_and_render(
+    outlook: Outlook,
+    samples: int,
+    seed: int,
+    threshold: float | None,
+    measure: str,
+    static: bool,
+    step: StepChoice | None,
+    fmt: FormatChoice,
+    output: Path | None,
+    plot: Path | None,
+) -> None:
+    """Sweep (with a progress bar on long runs), then print or write, and chart."""
+    import sys
+
+    from tariffsim.montecarlo import sweep as run_sweep
+    from tariffsim.stats import summarise
+    from tariffsim.sweep_output import write_sweep
+
+    with typer.progressbar(
+        length=samples, label="sweep", file=sys.stderr, hidden=samples < PROGRESS_MIN_SAMPLES
+    ) as bar:
+        result = run_sweep(
+            outlook,
+            samples,
+            seed,
+            step.value if step else None,
+            progress=lambda done, _: bar.update(done - bar.pos),
+            behavioural=not static,
+        )
+    summary = summarise(result, measure, threshold)
+    text = write_sweep(result, summary, fmt.value, output)
+    if text is not None:
+        typer.echo(text, nl=False)
+    if plot is not None:
+        from tariffsim.fanchart import plot_sweep
+        from tariffsim.plotting import save_figure
+
+        save_figure(plot_sweep(result, summary), plot)
         typer.echo(f"chart written to {plot}", err=True)
 
 

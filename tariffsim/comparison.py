@@ -20,7 +20,7 @@ import pandas as pd
 from tariffsim.errors import TariffsimError, did_you_mean
 from tariffsim.results import Result
 from tariffsim.schema import Horizon, Scenario, Step
-from tariffsim.simulate import simulate
+from tariffsim.simulation import simulate
 
 TOTAL_COLUMNS = [
     "imports_usd",

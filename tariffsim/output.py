@@ -92,6 +92,8 @@ def _with_parents(inputs: Iterable[str | Path]) -> list[Path]:
     found: list[Path] = []
     for source in inputs:
         found.append(Path(source))
+        if Path(source).suffix.lower() not in (".yaml", ".yml"):
+            continue  # a ledger CSV or a figures file extends nothing
         with contextlib.suppress(TariffsimError):  # the command reports it when it loads
             found.extend(Path(f) for f in read_document(source).files[1:])
     return found

@@ -53,26 +53,38 @@ def tranche_duty_data(result: Result, mode: str | None = None) -> pd.DataFrame:
 
 def plot_tranche_duty(result: Result) -> Figure:
     """Stacked bars of additional duty per period by tranche, rate changes marked and labelled."""
+    from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     data = tranche_duty_data(result)
     data = data.loc[:, data.abs().sum() > 0]
     periods = list(data.index)
     colours = [style.colour_of(i) for i in range(len(data.columns))]
+    # a behavioural run also marks the static (imports fixed) total of each period
+    static = None if result.mode == "static" else tranche_duty_data(result, "static").sum(axis=1)
     with style.styled():
         fig = style.new_figure(9.0, 5.4)
-        handles = [Patch(color=c) for c in colours]
+        handles: list[object] = [Patch(color=c) for c in colours]
+        labels = list(data.columns)
+        if static is not None:
+            handles.append(Line2D([], [], color="#000000", marker="_", ms=14, mew=2, ls="none"))
+            labels.append("static total (imports fixed)")
         footer = f"tariffsim · {result.name} · {result.mode} model. {sources_line([result])}"
-        style.frame_figure(fig, result.scenario.title, footer, handles, list(data.columns))
+        style.frame_figure(fig, result.scenario.title, footer, handles, labels)
         ax = fig.subplots()
         bottom = [0.0] * len(periods)
         for label, colour in zip(data.columns, colours, strict=True):
             values = data[label].to_numpy()
             ax.bar(range(len(periods)), values, bottom=bottom, color=colour, width=0.8)
             bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+        if static is not None:
+            top = static.reindex(periods).to_numpy()
+            ax.plot(range(len(periods)), top, color="#000000", marker="_", ms=22, mew=2, ls="none")
+            bottom = [max(b, t) for b, t in zip(bottom, top, strict=True)]
         ax.set_xticks(*_period_ticks(periods, result.step))
         ax.set_xlim(-0.6, len(periods) - 0.4)
-        ax.set_title(f"Additional duty per {result.step}, by tranche", fontsize=10)
+        model = "" if static is None else f" ({result.mode} model; marks: static)"
+        ax.set_title(f"Additional duty per {result.step}, by tranche{model}", fontsize=10)
         style.money_axis(ax, f"Additional duty per {result.step} ($B)")
         marks = event_marks([result])
         positions = [_position(d, periods, result.periods) for d in marks["date"]]

@@ -56,6 +56,13 @@ def load_scenario(path: str | Path) -> Scenario:
         for anything wrong with the file, located to its line.
     """
     document = read_document(path)
+    if "branches" in document.data and "tranches" not in document.data:
+        raise TariffsimError(
+            "this is an outlook file (it has 'branches'), not a scenario",
+            file=path,
+            line=document.lines[("branches",)][1],
+            hint=f"run it with 'tariffsim sweep {path}'",
+        )
     document.data.setdefault("name", Path(path).stem)
     return validate_document(document, Scenario)
 

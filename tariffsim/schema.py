@@ -25,12 +25,15 @@ from pydantic import (
     model_validator,
 )
 
-from tariffsim import units
+from tariffsim import hts, units
 from tariffsim.assumptions import Assumptions
 from tariffsim.countries import parse_country
+from tariffsim.distributions import JUDGEMENT, Assumption, Distribution, name_distributions
 from tariffsim.errors import TariffsimError, shown
 
 Step = Literal["day", "week", "month", "quarter", "year"]
+Stacking = Literal["add", "max"]
+HtsPrefix = Annotated[str, BeforeValidator(hts.normalise_prefix)]
 
 FIRST_DATE = dt.date(1800, 1, 1)
 LAST_DATE = dt.date(2299, 12, 31)
@@ -296,6 +299,17 @@ class Tranche(_Frozen):
     exclusions: list[Exclusion] = Field(default_factory=list)
     source: str | None = Field(None, description="Default source for the tranche's numbers.")
     note: str | None = None
+    products: list[HtsPrefix] = Field(
+        default_factory=list,
+        description="HTS code prefixes (text, 2–10 digits) the measure covers in a ledger; "
+        "none here and none in the membership file: every product from the exporter.",
+    )
+    authority: str | None = Field(
+        None,
+        pattern=r"^[A-Za-z0-9_.\-]+$",
+        description="The legal authority the measure is taken under, e.g. 'section301'; "
+        "overlapping measures of one authority stack by the scenario's 'stacking' rule.",
+    )
     assumptions: Assumptions | None = Field(
         None, description="Overrides of the scenario's behavioural assumptions for this tranche."
     )
@@ -413,6 +427,38 @@ class Scenario(_Frozen):
     assumptions: Assumptions | None = Field(
         None, description="Behavioural assumptions (elasticity, pass-through, lag, ...), sourced."
     )
+    memberships: str | None = Field(
+        None,
+        min_length=1,
+        description="CSV file (hts_code, measure) of list memberships, relative to this file.",
+    )
+    stacking: dict[str, Stacking] = Field(
+        default_factory=dict,
+        description="Per authority: 'add' overlapping measures' rates or take their 'max'. "
+        "Unlisted authorities add; different authorities always add.",
+    )
+    uncertainty: dict[Assumption, Distribution] = Field(
+        default_factory=dict,
+        description="Distributions of assumptions, drawn by `run --samples` and `sweep`.",
+    )
+
+    @field_validator("stacking")
+    @classmethod
+    def _stacked_authorities_exist(
+        cls, stacking: dict[str, Stacking], info: ValidationInfo
+    ) -> dict[str, Stacking]:
+        tranches = info.data.get("tranches") or {}
+        used = {t.authority for t in tranches.values() if t.authority}
+        for authority in stacking:
+            if authority not in used:
+                hint = f" (used: {', '.join(sorted(used))})" if used else ""
+                raise ValueError(f"no tranche has authority '{authority}'{hint}")
+        return stacking
+
+    @field_validator("uncertainty", mode="before")
+    @classmethod
+    def _name_distributions(cls, block: Any) -> Any:
+        return name_distributions(block)
 
     def source_refs(self) -> list[tuple[tuple[str, ...], str]]:
         """Every (field path, source id) pair used in the scenario."""
@@ -444,4 +490,7 @@ class Scenario(_Frozen):
                 ]
         if self.assumptions:
             refs += [(("assumptions", *p), r) for p, r in self.assumptions.source_refs()]
+        for name, d in self.uncertainty.items():
+            if d.source != JUDGEMENT:
+                refs.append((("uncertainty", name, "source"), d.source))
         return refs

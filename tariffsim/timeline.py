@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 import numpy.typing as npt
@@ -33,6 +34,23 @@ def day_number(day: dt.date) -> int:
 
 def from_day_number(number: int) -> dt.date:
     return _EPOCH + dt.timedelta(days=int(number))
+
+
+def distinct_dates(day_numbers: IntArray) -> list[dt.date]:
+    """The distinct dates among day numbers, in order.
+
+    Many steps share a few dates, so a count over their range finds them
+    without sorting every step.
+    """
+    days = np.asarray(day_numbers, dtype=np.int64)
+    if days.size == 0:
+        return []
+    low, high = int(days.min()), int(days.max())
+    if high - low <= 4 * days.size:
+        found = np.flatnonzero(np.bincount(days - low)) + low
+    else:
+        found = np.unique(days)
+    return [from_day_number(int(d)) for d in found]
 
 
 def period_starts(start: dt.date, end: dt.date, step: Step) -> list[dt.date]:
@@ -151,15 +169,115 @@ def step_function(
 
     Row i takes ``step_values[i][k]`` from ``step_days[i][k]`` until its next
     step, and ``before`` before its first step (never the first value carried
-    back). Shape (rows, len(at)).
+    back). Shape (rows, len(at)). Steps of one row need not be in date order;
+    of two steps on the same day, the later one in the row wins.
     """
     rows = len(step_days)
-    width = max((len(d) for d in step_days), default=0)
-    days = np.full((rows, width), np.iinfo(np.int64).max, dtype=np.int64)
-    values = np.full((rows, width + 1), before, dtype=np.float64)
-    for i, (d, v) in enumerate(zip(step_days, step_values, strict=True)):
-        order = np.argsort(np.asarray(d, dtype=np.int64), kind="stable")
-        days[i, : len(d)] = np.asarray(d, dtype=np.int64)[order]
-        values[i, 1 : len(d) + 1] = np.asarray(v, dtype=np.float64)[order]
-    index = (days[:, :, None] <= at[None, None, :]).sum(axis=1)
-    return np.take_along_axis(values, index, axis=1)
+    if len(step_values) != rows:
+        raise ValueError(f"{rows} rows of step days but {len(step_values)} rows of values")
+    lengths = np.fromiter(map(len, step_days), dtype=np.int64, count=rows)
+    if not np.array_equal(lengths, np.fromiter(map(len, step_values), np.int64, count=rows)):
+        raise ValueError("each row needs as many step values as step days")
+    total = int(lengths.sum())
+    return step_function_long(
+        np.repeat(np.arange(rows, dtype=np.int64), lengths),
+        np.fromiter(chain.from_iterable(step_days), dtype=np.int64, count=total),
+        np.fromiter(chain.from_iterable(step_values), dtype=np.float64, count=total),
+        at,
+        rows=rows,
+        before=before,
+    )
+
+
+def step_function_long(
+    row: IntArray,
+    day: IntArray,
+    value: FloatArray,
+    at: IntArray,
+    rows: int,
+    before: float = 0.0,
+) -> FloatArray:
+    """:func:`step_function` with the steps in long form, one entry per step.
+
+    Parameters are as for :func:`step_segments`; the result has shape (rows, A).
+    """
+    by_segment, segment = step_segments(row, day, value, at, rows, before)
+    return by_segment[:, segment]
+
+
+def step_segments(
+    row: IntArray,
+    day: IntArray,
+    value: FloatArray,
+    at: IntArray,
+    rows: int,
+    before: float = 0.0,
+) -> tuple[FloatArray, IntArray]:
+    """Per-row step functions at the day numbers ``at``, factored by segment.
+
+    Parameters
+    ----------
+    row : the row (tranche) each step belongs to, in [0, rows), shape (K,).
+    day : the day the step takes effect [day number], shape (K,).
+    value : the value from that day on (a rate [fraction]), shape (K,).
+    at : the day numbers to evaluate at [day number], shape (A,), any order.
+    rows : number of rows of the result.
+    before : the value before a row's first step.
+
+    Returns
+    -------
+    by_segment : values on each segment, shape (rows, U + 1).
+    segment : the segment of each ``at`` day, shape (A,): the values at
+        ``at`` are ``by_segment[:, segment]``.
+
+    Notes
+    -----
+    Real tariff actions share a few dates, so the sorted ``at`` days fall into
+    U + 1 segments between the days on which any step takes effect, and every
+    row is constant on each segment: the work is (rows, U + 1), not
+    (rows, A). Row i on segment j takes the value of its last step, in
+    (day, input) order, that takes effect on or before the segment's first
+    day; ``before`` if there is none. Values are looked up, never summed, so
+    they come out exactly as given.
+    """
+    row = np.asarray(row, dtype=np.int64)
+    day = np.asarray(day, dtype=np.int64)
+    value = np.asarray(value, dtype=np.float64)
+    at = np.asarray(at, dtype=np.int64)
+    if row.size and (row.min() < 0 or row.max() >= rows):
+        raise ValueError(f"step rows must lie in [0, {rows})")
+    step_back = np.diff(row)
+    if np.any(step_back < 0) or np.any((step_back == 0) & (np.diff(day) < 0)):
+        order = np.lexsort((day, row))  # stable: steps on the same day keep their order
+        row, day, value = row[order], day[order], value[order]
+    at_order = np.argsort(at, kind="stable")
+    at_sorted = at[at_order]
+    # A step on day d first shows at the first sorted ``at`` day ≥ d (A if none).
+    first_column = _first_at_or_after(at_sorted, day)
+    starts = np.flatnonzero(np.bincount(first_column, minlength=at.size + 1)[: at.size])
+    segment_sorted = np.searchsorted(starts, np.arange(at.size), side="right")
+    segment = np.empty(at.size, dtype=np.int64)
+    segment[at_order] = segment_sorted
+    # Segment j ≥ 1 begins at column starts[j - 1]; U + 1 means "after the last day".
+    step_segment = np.searchsorted(starts, np.arange(at.size + 1), side="left") + 1
+    # The last step (in sorted order) taking effect on each segment, then carried
+    # forward across segments; segment-major, so each carry is one pass over the rows.
+    last_step = np.full((starts.size + 2, rows), -1, dtype=np.intp)  # intp: no copy to gather
+    flat = step_segment[first_column] * rows + row
+    np.maximum.at(last_step.reshape(-1), flat, np.arange(row.size))
+    for j in range(1, starts.size + 1):
+        np.maximum(last_step[j - 1], last_step[j], out=last_step[j])
+    values = np.append(value, before)  # index -1, "no step yet", reads ``before``
+    return values[last_step[:-1]].T, segment
+
+
+def _first_at_or_after(at_sorted: IntArray, day: IntArray) -> IntArray:
+    """Index of the first of ``at_sorted`` ≥ each ``day`` (``at_sorted.size`` if none)."""
+    if day.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    low, high = int(day.min()), int(day.max())
+    if high - low > 4 * day.size:
+        return np.searchsorted(at_sorted, day, side="left")
+    # Steps share few dates: look each day up in a table over their range.
+    table = np.searchsorted(at_sorted, np.arange(low, high + 1), side="left")
+    return table[day - low]

@@ -44,12 +44,13 @@ def registry() -> Any:  # pint.UnitRegistry; pint's generics add nothing here
     """The shared unit registry, with currency and scale words defined."""
     import pint
 
-    ureg: Any = pint.UnitRegistry(cache_folder=":auto:")
+    ureg: Any = pint.UnitRegistry(cache_folder=":auto:", on_redefinition="ignore")
     ureg.define("USD = [currency] = usd = dollar = dollars")
     ureg.define("thousand = 1e3")
     ureg.define("million = 1e6 = mn")
     ureg.define("billion = 1e9 = bn")
     ureg.define("trillion = 1e12")
+    # pint has a "quarter" of mass; in tariff data a quarter is three months, so it is redefined
     ureg.define("quarter_year = year / 4 = quarter")
     return ureg
 

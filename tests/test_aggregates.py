@@ -11,7 +11,7 @@ from numpy.testing import assert_allclose
 from tariffsim.aggregates import average_tariff_on, average_tariff_series, year_of, yearly_totals
 from tariffsim.errors import TariffsimError
 from tariffsim.scenario import load_scenario
-from tariffsim.simulate import simulate
+from tariffsim.simulation import simulate
 
 D = dt.date
 

@@ -149,3 +149,10 @@ def test_output_files_get_the_usual_permissions(tmp_path: Path) -> None:
         os.umask(mask)
     assert code == 0
     assert target.stat().st_mode & 0o777 == 0o644
+
+
+def test_running_an_outlook_file_points_at_sweep() -> None:
+    code, _, err = invoke("run", str(SCENARIOS / "outlook.yaml"))
+    assert code == 2
+    assert "outlook.yaml:" in err and "this is an outlook file" in err
+    assert "tariffsim sweep" in err

@@ -20,7 +20,7 @@ from tariffsim.comparison import (
 from tariffsim.errors import TariffsimError
 from tariffsim.scenario import load_scenario
 from tariffsim.schema import Horizon, Scenario
-from tariffsim.simulate import simulate
+from tariffsim.simulation import simulate
 from tests.conftest import SCENARIOS
 from tests.synthetic import static_only, with_behavioural
 

@@ -11,7 +11,7 @@ from numpy.testing import assert_allclose
 from tariffsim.aggregates import average_tariff_series
 from tariffsim.scenario import load_scenario
 from tariffsim.schema import Scenario
-from tariffsim.simulate import simulate
+from tariffsim.simulation import simulate
 from tests.conftest import SCENARIOS
 
 D = dt.date

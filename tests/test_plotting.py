@@ -13,7 +13,7 @@ from tariffsim.errors import TariffsimError
 from tariffsim.plotting import plot_tranche_duty, save_figure, tranche_duty_data
 from tariffsim.results import Result
 from tariffsim.scenario import load_scenario
-from tariffsim.simulate import simulate
+from tariffsim.simulation import simulate
 from tests.conftest import SCENARIOS
 from tests.synthetic import static_only
 
@@ -117,3 +117,14 @@ def test_weekly_bars_get_one_tick_per_month() -> None:
     ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
     assert ticks[:5] == ["Oct\n2018", "Nov", "Dec", "Jan\n2019", "Feb"]
     assert len(ticks) == 15
+
+
+def test_a_behavioural_run_marks_the_static_total_of_each_period() -> None:
+    behavioural = simulate(load_scenario(SCENARIOS / "escalate.yaml"))
+    assert behavioural.mode == "behavioural"
+    fig = plot_tranche_duty(behavioural)
+    marks = [line for line in fig.axes[0].get_lines() if line.get_marker() == "_"]
+    assert len(marks) == 1
+    static = tranche_duty_data(behavioural, "static").sum(axis=1).to_numpy()
+    assert_allclose(marks[0].get_ydata(), static, rtol=1e-12)
+    assert "static total (imports fixed)" in [t.get_text() for t in fig.legends[0].get_texts()]

@@ -12,7 +12,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 
 from tariffsim.results import BEHAVIOUR_COLUMNS
 from tariffsim.scenario import load_scenario
-from tariffsim.simulate import simulate
+from tariffsim.simulation import simulate
 from tests.conftest import ROOT, SCENARIOS
 
 V = 120e9  # USD/year

@@ -10,7 +10,7 @@ from numpy.testing import assert_allclose
 
 from tariffsim.errors import TariffsimError
 from tariffsim.scenario import load_scenario
-from tariffsim.simulate import simulate
+from tariffsim.simulation import simulate
 
 D = dt.date
 

@@ -191,11 +191,27 @@ def _footer(results: Sequence[Result]) -> str:
 
 
 def _legend(results: Sequence[Result]) -> tuple[list[Any], list[str]]:
-    """One legend entry per line (scenario × mode), styled as drawn."""
+    """The legend: one entry per line, or, when modes are mixed, one colour per scenario and
+    one line style per mode (a 4 × 2 grid of entries would not fit above the chart)."""
     from matplotlib.lines import Line2D
 
-    entries = [_line_style(results, s, m) for s, m in _series(results)]
-    return [Line2D([], [], **e) for e in entries], [e["label"] for e in entries]
+    series = _series(results)
+    modes = _all_modes(results)
+    if len(modes) == 1:
+        entries = [_line_style(results, s, m) for s, m in series]
+        return [Line2D([], [], **e) for e in entries], [e["label"] for e in entries]
+    handles: list[Any] = []
+    labels: list[str] = []
+    for scenario in dict.fromkeys(s for s, _ in series):
+        colour = _line_style(results, scenario, "static")["color"]
+        handles.append(Line2D([], [], color=colour, ls="-", lw=2.4))
+        labels.append(scenario)
+    for mode in sorted(modes, key=lambda m: m != "static"):
+        handles.append(
+            Line2D([], [], color="#555555", ls=style.MODE_LINESTYLE.get(mode, "-."), lw=1.6)
+        )
+        labels.append(mode)
+    return handles, labels
 
 
 def plot_chart(name: str, results: Sequence[Result], reference: str | None = None) -> Figure:

@@ -148,7 +148,7 @@ def sources_line(results: Sequence[Result]) -> str:
     for r in results:
         for source in r.scenario.sources.values():
             title = source.title.split(": ")[0]
-            title = title if len(title) <= 70 else title[:69] + "…"
+            title = title if len(title) <= 48 else title[:47] + "…"
             year = f" ({source.date.year})" if source.date else ""
             if title + year not in titles:
                 titles.append(title + year)

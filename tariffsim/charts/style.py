@@ -132,7 +132,7 @@ def frame_figure(
         fig.text(0.008, 1 - header / height, subtitle, fontsize=9.5, color="#333333", va="top")
         header += 9.5 * 1.4
     if labels:
-        ncols = max(1, min(len(labels), int(fig.get_figwidth() / 1.7)))
+        ncols = max(1, min(len(labels), int(fig.get_figwidth() / 1.45)))
         rows = -(-len(labels) // ncols)
         fig.legend(
             handles,
@@ -144,7 +144,7 @@ def frame_figure(
             borderaxespad=0.2,
         )
         header += rows * LEGEND_POINTS * 1.7 + 6
-    chars = max(40, int(fig.get_figwidth() * 72 / (FOOTER_POINTS * 0.52)))
+    chars = max(40, int(fig.get_figwidth() * 72 / (FOOTER_POINTS * 0.56)))
     lines = textwrap.wrap(footer, chars)
     fig.text(
         0.008,

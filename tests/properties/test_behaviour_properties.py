@@ -13,7 +13,7 @@ from numpy.testing import assert_allclose
 
 from tariffsim import behaviour
 from tariffsim.schema import Scenario
-from tariffsim.simulate import simulate
+from tariffsim.simulation import simulate
 
 S = 6
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from tariffsim.schema import Scenario
-from tariffsim.simulate import simulate
+from tariffsim.simulation import simulate
 
 START = dt.date(2019, 5, 10)
 

@@ -128,8 +128,10 @@ def simulate(scenario: Scenario, step: Step | None = None, *, behavioural: bool 
     inputs = scenario_arrays(scenario, step, assumptions)
     grid = inputs.grid
     step = step or scenario.horizon.step
-    imports = engine.accrued_imports(inputs.annual_flow, inputs.accrual_fraction)
     p = response.parameters(scenario, assumptions) if assumptions else None
+    if p is None:
+        return _static_result(scenario, step, inputs)
+    imports = engine.accrued_imports(inputs.annual_flow, inputs.accrual_fraction)
     static = _duty_result(
         scenario,
         step,
@@ -198,6 +200,34 @@ def simulate(scenario: Scenario, step: Step | None = None, *, behavioural: bool 
             # the shifts net to zero over each window; this is the volume moved
             "frontloaded_moved_usd": float(np.maximum(r.frontloaded, 0.0).sum()),
         },
+    )
+
+
+def _static_result(scenario: Scenario, step: str, inputs: Inputs) -> Result:
+    """Static duty without assumptions: period sums straight from the flows.
+
+    :func:`engine.period_duty` builds no (N, S) arrays, so a scenario with many
+    tranches runs at the speed measured in ``benchmarks/``.
+    """
+    grid = inputs.grid
+    duty = engine.period_duty(
+        inputs.annual_flow,
+        inputs.accrual_fraction,
+        inputs.additional_rate,
+        inputs.base_rate,
+        grid.period_first_slice,
+    )
+    return build_result(
+        scenario,
+        step=step,
+        grid=grid,
+        imports=duty.imports,
+        additional_duty=duty.additional_duty,
+        base_duty=duty.base_duty,
+        run_rate_additional=engine.annualised_run_rate(
+            inputs.annual_flow, inputs.additional_rate_at_end
+        ),
+        run_rate_base=engine.annualised_run_rate(inputs.annual_flow, inputs.base_rate),
     )
 
 

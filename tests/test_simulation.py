@@ -9,7 +9,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from tariffsim.scenario import load_scenario
-from tariffsim.simulate import simulate
+from tariffsim.simulation import simulate
 from tests.conftest import SCENARIOS
 
 BILLION = 1e9

@@ -1,0 +1,47 @@
+"""``python -m benchmarks``: run every section and print medians and ratios.
+
+Run from the repository's root with the ``bench`` extra installed
+(``python -m pip install -e ".[bench]"``). Sections can be picked with
+``--only``; nothing is written into the repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from benchmarks.timing import machine
+
+SECTIONS = ("cli", "engine", "bandwidth")
+"""cli: start-up and end-to-end runs (sections 1, 2); engine: section 3; bandwidth: 4."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--only", choices=SECTIONS, action="append", help="run these sections")
+    parser.add_argument("--tranches", type=int, default=100_000, help="synthetic tranches")
+    parser.add_argument("--repeat", type=int, default=15, help="runs per timing (peers: a third)")
+    args = parser.parse_args(argv)
+    chosen = args.only or list(SECTIONS)
+    repeat = max(args.repeat, 1)
+    print("tariffsim benchmarks")
+    print("\n".join(machine()))
+    print()
+    # Start-up is timed first, in fresh processes, before this one loads numpy and pandas.
+    if "cli" in chosen:
+        from benchmarks.startup import cli_timings
+
+        print("\n".join(cli_timings(repeat)[0]), end="\n\n", flush=True)
+    if "engine" in chosen or "bandwidth" in chosen:
+        from benchmarks import throughput
+
+        if "engine" in chosen:
+            lines = throughput.engine_against_peers(args.tranches, repeat, max(3, repeat // 3))[0]
+            print("\n".join(lines), end="\n\n", flush=True)
+        if "bandwidth" in chosen:
+            print("\n".join(throughput.bandwidth(args.tranches, repeat)[0]), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

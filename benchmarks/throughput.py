@@ -1,0 +1,166 @@
+"""Sections 3 and 4: engine throughput against pandas and DuckDB, and memory bandwidth.
+
+The engine path is the one :func:`tariffsim.simulation.simulate` takes, fed the
+synthetic case's arrays instead of a YAML file: the grid of slices
+(:func:`~tariffsim.timeline.build_grid`), the rate step functions
+(:func:`~tariffsim.timeline.step_segments`) and the period sums
+(:func:`~tariffsim.engine.period_duty`). All three implementations run in the
+same process, one after another, and their results are checked equal.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.testing import assert_allclose
+
+from benchmarks.peers import duckdb_connection, duckdb_duty, pandas_duty, tables
+from benchmarks.synthetic import SHARED_DATES, Case, make_case
+from benchmarks.timing import Timing, goal, spread, time_rounds
+from tariffsim import engine
+from tariffsim.timeline import build_grid, distinct_dates, step_segments
+
+PANDAS_RATIO = 10.0
+"""Goal: the engine at least this many times faster than pandas…"""
+DUCKDB_RATIO = 5.0
+"""…and than DuckDB."""
+BANDWIDTH_SHARE = 0.30
+"""Goal: effective bandwidth at least this share of a numpy copy's."""
+COPY_BYTES = 2**29
+"""Size of the array copied to measure memory bandwidth [bytes] (512 MiB)."""
+
+
+def tariffsim_duty(case: Case, out: engine.PeriodDuty | None = None) -> engine.PeriodDuty:
+    """Imports and duties per tranche × month through tariffsim's timeline and engine."""
+    grid = build_grid(case.start, case.end, "month", change_dates=distinct_dates(case.step_day))
+    by_segment, column = step_segments(
+        case.step_row, case.step_day, case.step_rate, grid.slice_start, case.n_tranches
+    )
+    return engine.period_duty(
+        case.annual_flow,
+        grid.year_fraction,
+        by_segment,
+        case.base_rate,
+        grid.period_first_slice,
+        rate_column=column,
+        out=out,
+    )
+
+
+def effective_bytes(case: Case, periods: int) -> int:
+    """Bytes the computation cannot avoid: its inputs read once, its results written once.
+
+    Inputs: flow and base rate per tranche, and each step's row, day and rate
+    (8 bytes each); results: three float64 arrays of tranches × periods.
+    """
+    return 8 * (2 * case.n_tranches + 3 * case.n_steps + 3 * case.n_tranches * periods)
+
+
+def engine_against_peers(
+    n_tranches: int, repeat: int, peer_repeat: int
+) -> tuple[list[str], dict[str, Timing]]:
+    """Section 3: time the three implementations and check they agree."""
+    case = make_case(n_tranches)
+    tranche_table, step_table = tables(case)
+    connection = duckdb_connection(tranche_table, step_table)
+    ours = tariffsim_duty(case)
+    periods = ours.imports.shape[1]
+    preallocated = engine.PeriodDuty(
+        *(np.empty((case.n_tranches, periods), order="F") for _ in range(3))
+    )
+    calls = {
+        "engine": lambda: tariffsim_duty(case),
+        "engine_out": lambda: tariffsim_duty(case, preallocated),
+        "pandas": lambda: pandas_duty(case, tranche_table, step_table),
+        "duckdb": lambda: duckdb_duty(case, connection),
+    }
+    engine_runs = max(1, repeat // peer_repeat)
+    timings = time_rounds(
+        calls, peer_repeat, per_round={"engine": engine_runs, "engine_out": engine_runs}
+    )
+    for name, theirs in (
+        ("pandas", pandas_duty(case, tranche_table, step_table)),
+        ("DuckDB", duckdb_duty(case, connection)),
+    ):
+        for mine, other in zip(ours, theirs, strict=True):
+            assert_allclose(mine, other, rtol=1e-12, atol=0, err_msg=f"{name} disagrees")
+    for mine, other in zip(ours, tariffsim_duty(case, preallocated), strict=True):
+        assert_allclose(mine, other, rtol=0, atol=0)
+    connection.close()
+    ours_median = timings["engine"].median
+    pandas, duckdb = timings["pandas"].median, timings["duckdb"].median
+    lines = [
+        f"3. Engine: {case.n_tranches:,} tranches × {periods} months, {case.n_steps:,} steps "
+        f"on {len(SHARED_DATES)} shared dates",
+        f"   in turn, {peer_repeat} rounds, same process; median of "
+        f"{timings['engine'].runs} (tariffsim) and {peer_repeat} (peers)",
+        f"   tariffsim engine                    {spread(timings['engine'])}",
+        f"   tariffsim engine, results reused    {spread(timings['engine_out'])}",
+        f"   pandas (merge_asof, groupby)        {spread(timings['pandas'])}"
+        f"   {pandas / ours_median:.0f}× the engine's time; goal ≥ {PANDAS_RATIO:.0f}×: "
+        + goal(pandas >= PANDAS_RATIO * ours_median),
+        f"   DuckDB SQL (range join, GROUP BY)   {spread(timings['duckdb'])}"
+        f"   {duckdb / ours_median:.0f}× the engine's time; goal ≥ {DUCKDB_RATIO:.0f}×: "
+        + goal(duckdb >= DUCKDB_RATIO * ours_median),
+        "   results equal: pandas and DuckDB agree with tariffsim (assert_allclose, rtol 1e-12)",
+    ]
+    return lines, timings
+
+
+def bandwidth(n_tranches: int, repeat: int) -> tuple[list[str], dict[str, Timing]]:
+    """Section 4: a large numpy copy, and the engine's effective bytes per second.
+
+    Two views of "the engine": the kernel of :mod:`tariffsim.engine` alone
+    (:func:`~tariffsim.engine.period_duty`, from the rates by segment to the
+    results), and the whole path of section 3 (timeline and kernel, from the
+    steps in long form). Both write into results reused from run to run, as
+    the copy writes into an existing array.
+    """
+    source = np.ones(COPY_BYTES // 8)
+    target = np.empty_like(source)
+    case = make_case(n_tranches)
+    grid = build_grid(case.start, case.end, "month", change_dates=distinct_dates(case.step_day))
+    by_segment, column = step_segments(
+        case.step_row, case.step_day, case.step_rate, grid.slice_start, case.n_tranches
+    )
+    periods = grid.n_periods
+    results = engine.PeriodDuty(
+        *(np.empty((case.n_tranches, periods), order="F") for _ in range(3))
+    )
+
+    def kernel() -> None:
+        engine.period_duty(
+            case.annual_flow,
+            grid.year_fraction,
+            by_segment,
+            case.base_rate,
+            grid.period_first_slice,
+            rate_column=column,
+            out=results,
+        )
+
+    calls = {
+        "copy": lambda: np.copyto(target, source),
+        "kernel": kernel,
+        "engine_out": lambda: tariffsim_duty(case, results),
+    }
+    timings = time_rounds(calls, repeat)
+    copy_rate = 2 * source.nbytes / timings["copy"].median  # a copy reads and writes every byte
+    # The kernel reads flows, base rates and the rates by segment, and writes the results.
+    kernel_bytes = 8 * (2 * case.n_tranches + by_segment.size + 3 * case.n_tranches * periods)
+    whole_bytes = effective_bytes(case, periods)
+    lines = [
+        f"4. Memory bandwidth: in turn, median of {repeat}",
+        f"   numpy copy, {COPY_BYTES // 2**20} MiB into an existing array "
+        f"{spread(timings['copy'])}   {copy_rate / 1e9:5.1f} GB/s (read + write)",
+    ]
+    for name, label, moved in (
+        ("kernel", "engine kernel (period_duty)        ", kernel_bytes),
+        ("engine_out", "timeline + kernel (section 3 path) ", whole_bytes),
+    ):
+        rate = moved / timings[name].median
+        lines.append(
+            f"   {label}{spread(timings[name])}   {rate / 1e9:5.1f} GB/s for {moved / 1e6:.0f} MB"
+            f" = {rate / copy_rate:.0%} of the copy; goal ≥ {BANDWIDTH_SHARE:.0%}: "
+            + goal(rate >= BANDWIDTH_SHARE * copy_rate)
+        )
+    return lines, timings

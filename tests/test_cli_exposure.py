@@ -1,0 +1,137 @@
+"""The exposure and synth-ledger commands through typer's CliRunner."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+from typer.testing import CliRunner
+
+from tariffsim.cli import app
+from tests.conftest import SCENARIOS
+from tests.ledgers import HAND_LINES, HAND_SCENARIO, write_csv, write_parquet, write_scenario
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> tuple[Path, Path]:
+    scenario = write_scenario(tmp_path, HAND_SCENARIO % {"rule": "max"}, "hand.yaml")
+    return scenario, write_csv(tmp_path, HAND_LINES)
+
+
+def test_table_on_stdout(files: tuple[Path, Path]) -> None:
+    scenario, ledger = files
+    result = runner.invoke(app, ["exposure", str(scenario), "--ledger", str(ledger)])
+    assert result.exit_code == 0, result.output
+    assert "7 lines, $6,000 customs value; duty $1,028" in result.stdout
+    assert "not covered by any measure: 2 lines, $600" in result.stdout
+    assert "priced 7 ledger lines" in result.stderr
+
+
+@pytest.mark.parametrize("suffix", ["csv", "parquet"])
+def test_summary_and_line_files(tmp_path: Path, files: tuple[Path, Path], suffix: str) -> None:
+    scenario, ledger = files
+    summary, lines = tmp_path / f"summary.{suffix}", tmp_path / f"lines.{suffix}"
+    args = ["exposure", str(scenario), str(SCENARIOS / "escalate.yaml"), "--ledger", str(ledger)]
+    result = runner.invoke(app, [*args, "-o", str(summary), "--lines", str(lines)])
+    assert result.exit_code == 0, result.output
+    read = pd.read_csv if suffix == "csv" else pd.read_parquet
+    frame = read(summary)
+    assert set(frame["scenario"]) == {"hand", "escalate"}
+    line_frame = read(lines)
+    assert len(line_frame) == 2 * len(HAND_LINES)
+    hand = line_frame[line_frame["scenario"] == "hand"]
+    assert hand["row"].tolist() == list(range(1, 8))
+    assert_allclose(hand["additional_duty_usd"], [100, 250, 300, 0, 0, 250, 0])
+    assert hand["measures"].tolist() == [2, 2, 1, 0, 1, 1, 0]
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_memberships_option(tmp_path: Path, files: tuple[Path, Path]) -> None:
+    _, ledger = files
+    lists = tmp_path / "lists.csv"
+    lists.write_text("hts_code,measure\n7208,list1\n85,list3\n", encoding="utf-8")
+    args = ["exposure", str(SCENARIOS / "hold.yaml"), "--ledger", str(ledger)]
+    result = runner.invoke(app, [*args, "--memberships", str(lists), "-o", str(tmp_path / "s.csv")])
+    assert result.exit_code == 0, result.output
+    frame = pd.read_csv(tmp_path / "s.csv")
+    measures = frame[frame["table"] == "measure"].set_index("key")["lines"]
+    assert measures.to_dict() == {"list1": 1, "list2": 6, "list3": 3, "next-round": 6}
+
+
+def bad_parquet(tmp_path: Path) -> Path:
+    return write_parquet(
+        tmp_path,
+        {
+            "hts_code": [8501104000],
+            "country_of_origin": ["CN"],
+            "customs_value_usd": [1.0],
+            "entry_date": ["2019-01-01"],
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (
+            lambda p: write_csv(
+                p,
+                [HAND_LINES[0]],
+                header=["hts_code", "country_of_origin", "value", "entry_date", "sku"],
+            ),
+            r"ledger\.csv:1: missing column 'customs_value_usd'",
+        ),
+        (
+            lambda p: write_csv(p, [HAND_LINES[0], ("8501", "CN", "ten", "2019-01-01", "S")]),
+            r"ledger\.csv:3: row 2: customs_value_usd: expected a number in USD, got 'ten'",
+        ),
+        (
+            lambda p: write_csv(p, [HAND_LINES[0], ("8501", "CN", "10", "2019-31-01", "S")]),
+            r"ledger\.csv:3: row 2: entry_date: expected a date like",
+        ),
+        (bad_parquet, r"ledger\.parquet: row 1: hts_code: expected text, got int64"),
+        (
+            lambda p: write_csv(p, [("101210000", "CN", "10", "2019-01-01", "S")]),
+            r"row 1: hts_code: .*lost a leading zero",
+        ),
+        (lambda p: write_csv(p, []), r"ledger\.csv: the ledger has no lines"),
+    ],
+)
+def test_bad_ledgers_one_line_exit_2(
+    tmp_path: Path, files: tuple[Path, Path], make, message: str
+) -> None:
+    scenario, _ = files
+    ledger = make(tmp_path)
+    out = tmp_path / "out.csv"
+    result = runner.invoke(
+        app, ["exposure", str(scenario), "--ledger", str(ledger), "-o", str(out)]
+    )
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("tariffsim: error: ")
+    assert re.search(message, lines[0]), lines[0]
+    assert not out.exists()
+
+
+def test_refuses_to_overwrite_the_ledger(files: tuple[Path, Path]) -> None:
+    scenario, ledger = files
+    args = ["exposure", str(scenario), "--ledger", str(ledger), "--lines", str(ledger)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2 and "refusing to overwrite an input file" in result.stderr
+
+
+def test_synth_ledger_command(tmp_path: Path) -> None:
+    out = tmp_path / "demo.parquet"
+    result = runner.invoke(app, ["synth-ledger", "--rows", "500", "--seed", "3", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert len(pd.read_parquet(out)) == 500
+    result = runner.invoke(
+        app, ["synth-ledger", "--rows", "5", "--start", "2019-13-01", "-o", str(out)]
+    )
+    assert result.exit_code == 2 and "--start: expected a date like 2019-01-01" in result.stderr

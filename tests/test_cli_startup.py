@@ -1,0 +1,56 @@
+"""The CLI starts light: ``--help`` loads typer and tariffsim's small modules only.
+
+Checked by module names in a fresh interpreter, not by timing (timings live
+in ``benchmarks/``).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+HEAVY = ["numpy", "pandas", "pyarrow", "pint", "matplotlib", "yaml", "duckdb"]
+
+PROBE = """
+import json, sys
+from tariffsim.cli import app
+try:
+    app({argv!r})
+except SystemExit:
+    pass
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def loaded_modules(argv: list[str]) -> set[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE.format(argv=argv)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return set(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def test_help_imports_nothing_heavy() -> None:
+    loaded = loaded_modules(["--help"])
+    assert [m for m in [*HEAVY, "pydantic"] if m in loaded] == []
+
+
+@pytest.mark.parametrize("command", ["run", "validate", "schema"])
+def test_command_help_imports_nothing_heavy(command: str) -> None:
+    # typer itself loads pydantic to build a command's parameters; nothing else heavy.
+    loaded = loaded_modules([command, "--help"])
+    assert [m for m in HEAVY if m in loaded] == []
+
+
+def test_the_probe_sees_heavy_imports() -> None:
+    # The probe itself must be able to fail: validating a file does load pydantic and pint.
+    loaded = loaded_modules(["validate", str(ROOT / "scenarios" / "escalate.yaml")])
+    assert {"pydantic", "pint"} <= loaded

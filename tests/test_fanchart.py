@@ -1,0 +1,38 @@
+"""Sweep charts: the data behind them, and a drawn, saved figure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from numpy.testing import assert_allclose
+
+from tariffsim.fanchart import BINS, fan_data, plot_sweep, totals_histogram
+from tariffsim.montecarlo import sweep
+from tariffsim.outlook import load_outlook
+from tariffsim.plotting import save_figure
+from tariffsim.stats import summarise
+from tests.conftest import SCENARIOS
+
+
+def test_fan_data_and_histogram() -> None:
+    result = sweep(load_outlook(SCENARIOS / "outlook.yaml"), 3_000, seed=2, behavioural=False)
+    summary = summarise(result)
+    fan = fan_data(summary)
+    assert list(fan.columns) == ["mean", "p5", "p25", "p50", "p75", "p95"]
+    assert len(fan) == result.plan.grid.n_periods
+    assert np.all(fan["p5"] <= fan["p50"]) and np.all(fan["p50"] <= fan["p95"])
+    assert_allclose(fan["mean"].sum(), summary.expected_usd / 1e9, rtol=1e-12)
+    edges, mass = totals_histogram(result, "total")
+    assert edges.size == BINS + 1 and list(mass.columns) == ["escalate", "hold", "ceasefire"]
+    assert_allclose(mass.sum().to_numpy(), [0.25, 0.45, 0.30], rtol=1e-12)
+    # the ceasefire path has one total, so all of its mass sits in one bin
+    assert (mass["ceasefire"] > 0).sum() == 1
+
+
+def test_plot_is_saved(tmp_path: Path) -> None:
+    result = sweep(load_outlook(SCENARIOS / "outlook.yaml"), 500, seed=2)
+    figure = plot_sweep(result, summarise(result, threshold=120e9))
+    assert len(figure.axes) == 2
+    target = save_figure(figure, tmp_path / "fan.png")
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
