@@ -15,69 +15,32 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from tariffsim import units
 from tariffsim.countries import parse_country
 from tariffsim.errors import TariffsimError
+from tariffsim.quantities import Frozen, IsoDate, Rate, Sourced, as_value_error, written_as
 
 if TYPE_CHECKING:
     from tariffsim.loading import Document
     from tariffsim.schema import Scenario
 
+MAX_WEIGHT = 1e15
+"""Largest monthly seasonality weight accepted [1]; weights are relative."""
+
 LAG_FREE = 0.0
 """Half-life [d] standing for an immediate response inside the engine (never written by users)."""
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _parsed(parse: Any, value: Any) -> float:
-    """Run a unit parser, turning its error into the ValueError pydantic locates."""
-    try:
-        return float(parse(value))
-    except TariffsimError as exc:
-        hint = f" ({exc.hint})" if exc.hint else ""
-        raise ValueError(f"{exc.message}{hint}") from None
-
-
-def _written(example: str) -> Callable[[dict[str, Any]], None]:
-    """JSON Schema hook: the written form (a bare value or a mapping), as in schema.py."""
-
-    def rewrite(schema: dict[str, Any]) -> None:
-        from tariffsim.schema import _written_as  # schema.py imports this module: resolve late
-
-        _written_as("value", example)(schema)
-
-    return rewrite
-
-
-class _Value(_Frozen):
-    """A number with its source: ``2.0`` or ``{value: 2.0, source: id, note: ...}``."""
-
-    text: str = Field(description="The value as written in the file.")
-    value: float
-    source: str | None = None
-    note: str | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_scalar(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            return {**data, "text": str(data.get("value"))} if "text" not in data else data
-        return {"value": data, "text": str(data)}
-
-
-class ReferenceDate(_Frozen):
+class ReferenceDate(Frozen):
     """The date the stated import values describe: ``2017-12-31`` or ``{value: ..., source: s}``."""
 
-    model_config = ConfigDict(json_schema_extra=_written("2017-12-31"))
+    model_config = ConfigDict(json_schema_extra=written_as("value", "2017-12-31"))
 
-    value: dt.date
+    value: IsoDate
     source: str | None = None
     note: str | None = None
 
@@ -87,10 +50,10 @@ class ReferenceDate(_Frozen):
         return data if isinstance(data, dict) else {"value": data}
 
 
-class Elasticity(_Value):
+class Elasticity(Sourced):
     """Import-demand elasticity ε [1] w.r.t. the tariff-inclusive price, a magnitude ≥ 0."""
 
-    model_config = ConfigDict(json_schema_extra=_written("2.5"))
+    model_config = ConfigDict(json_schema_extra=written_as("value", "2.5"))
 
     @field_validator("value", mode="before")
     @classmethod
@@ -110,37 +73,26 @@ class Elasticity(_Value):
         return float(value)
 
 
-class Share(_Value):
+class Share(Sourced):
     """A share in [0, 1] [1], written ``'40 %'`` or ``0.4``."""
 
-    model_config = ConfigDict(json_schema_extra=_written("100 %"))
+    model_config = ConfigDict(json_schema_extra=written_as("value", "100 %"))
 
     @field_validator("value", mode="before")
     @classmethod
     def _parse(cls, value: Any) -> float:
-        return _parsed(units.parse_fraction, value)
+        return as_value_error(units.parse_fraction, value)
 
 
-class DivertedRate(_Value):
-    """An ad valorem rate [fraction], written ``'25 %'``."""
-
-    model_config = ConfigDict(json_schema_extra=_written("3.1 %"))
-
-    @field_validator("value", mode="before")
-    @classmethod
-    def _parse(cls, value: Any) -> float:
-        return _parsed(units.parse_rate, value)
-
-
-class Duration(_Value):
+class Duration(Sourced):
     """A positive duration [d], written ``'6 months'`` or ``'90 days'``."""
 
-    model_config = ConfigDict(json_schema_extra=_written("6 months"))
+    model_config = ConfigDict(json_schema_extra=written_as("value", "6 months"))
 
     @field_validator("value", mode="before")
     @classmethod
     def _parse(cls, value: Any) -> float:
-        days = _parsed(units.parse_duration, value)
+        days = as_value_error(units.parse_duration, value)
         if days <= 0:
             raise ValueError(
                 f"expected a duration longer than 0 days, got {value!r} "
@@ -149,7 +101,7 @@ class Duration(_Value):
         return days
 
 
-class FrontLoading(_Frozen):
+class FrontLoading(Frozen):
     """Before an announced increase, ``share`` of the imports of the ``window`` after
     the step is bought in the ``window`` before it (no earlier than the announcement)."""
 
@@ -157,7 +109,7 @@ class FrontLoading(_Frozen):
     window: Duration
 
 
-class Diversion(_Frozen):
+class Diversion(Frozen):
     """A ``share`` of the lost imports moves to the exporter ``to``, at its own rates.
 
     ``base_rate`` defaults to the tranche's own base rate: MFN rates do not
@@ -169,8 +121,8 @@ class Diversion(_Frozen):
         description="ISO 3166 alpha-2 code of the exporter receiving the diverted trade."
     )
     share: Share
-    base_rate: DivertedRate | None = None
-    schedule: dict[dt.date, DivertedRate] = Field(default_factory=dict)
+    base_rate: Rate | None = None
+    schedule: dict[IsoDate, Rate] = Field(default_factory=dict)
     source: str | None = None
 
     @field_validator("to", mode="before")
@@ -187,7 +139,7 @@ class Diversion(_Frozen):
         return rate
 
 
-class Seasonality(_Frozen):
+class Seasonality(Frozen):
     """Twelve relative monthly weights, January first; a calendar year still sums to the
     annual flow. Written as a list or ``{value: [...], source: id}``."""
 
@@ -203,12 +155,15 @@ class Seasonality(_Frozen):
     @field_validator("value", mode="after")
     @classmethod
     def _positive(cls, value: tuple[float, ...]) -> tuple[float, ...]:
-        if any(not math.isfinite(v) or v < 0 for v in value) or sum(value) <= 0:
-            raise ValueError("expected 12 monthly weights of at least 0 with a positive sum")
+        # weights are relative (e.g. monthly imports in $B); the cap keeps their sum finite
+        if any(not math.isfinite(v) or not 0 <= v <= MAX_WEIGHT for v in value) or sum(value) <= 0:
+            raise ValueError(
+                f"expected 12 monthly weights from 0 to {MAX_WEIGHT:.0e} with a positive sum"
+            )
         return value
 
 
-class Assumptions(_Frozen):
+class Assumptions(Frozen):
     """The behavioural assumptions of a scenario, or a tranche's overrides of them."""
 
     reference_date: ReferenceDate | None = Field(

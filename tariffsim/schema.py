@@ -10,17 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import re
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
     ValidationInfo,
-    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -29,67 +26,22 @@ from tariffsim import hts, units
 from tariffsim.assumptions import Assumptions
 from tariffsim.countries import parse_country
 from tariffsim.distributions import JUDGEMENT, Assumption, Distribution, name_distributions
-from tariffsim.errors import TariffsimError, shown
+from tariffsim.quantities import (
+    Flow,
+    Frozen,
+    IsoDate,
+    Rate,
+    as_value_error,
+    rate_value,
+    written_as,
+)
 
 Step = Literal["day", "week", "month", "quarter", "year"]
 Stacking = Literal["add", "max"]
 HtsPrefix = Annotated[str, BeforeValidator(hts.normalise_prefix)]
 
-FIRST_DATE = dt.date(1800, 1, 1)
-LAST_DATE = dt.date(2299, 12, 31)
-"""Dates outside this range are refused: they are typos, and calendars near year 9999 overflow."""
 
-MAX_FLOW = 1e18
-"""Largest import flow accepted [USD/year]: a typo guard, some 40,000 times world imports."""
-
-MAX_RATE = 100.0
-"""Largest ad valorem rate accepted [fraction] (10,000 %)."""
-
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}$")
-
-
-def _iso_date(value: Any) -> dt.date:
-    """A date written ``YYYY-MM-DD`` (pydantic alone would take 1546300800 as a date)."""
-    if isinstance(value, dt.datetime) or not isinstance(value, (str, dt.date)):
-        raise ValueError(f"expected a date like 2019-01-01, got {shown(value)}")
-    if isinstance(value, str):
-        text = value.strip()
-        try:
-            if not _ISO_DATE.match(text):
-                raise ValueError
-            value = dt.date.fromisoformat(text)
-        except ValueError:
-            raise ValueError(f"expected a date like 2019-01-01, got {shown(value)}") from None
-    day: dt.date = value
-    if not FIRST_DATE <= day <= LAST_DATE:
-        raise ValueError(f"expected a date between {FIRST_DATE} and {LAST_DATE}, got {day}")
-    return day
-
-
-IsoDate = Annotated[
-    dt.date,
-    BeforeValidator(_iso_date),
-    WithJsonSchema({"type": "string", "format": "date"}),
-]
-"""A calendar date written ``YYYY-MM-DD``, between :data:`FIRST_DATE` and :data:`LAST_DATE`."""
-
-_DAY = dt.timedelta(days=1)
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _as_value_error(parse: Any, value: Any) -> float:
-    """Run a unit parser, turning its error into the ValueError pydantic locates."""
-    try:
-        return float(parse(value))
-    except TariffsimError as exc:
-        hint = f" ({exc.hint})" if exc.hint else ""
-        raise ValueError(f"{exc.message}{hint}") from None
-
-
-class Source(_Frozen):
+class Source(Frozen):
     """Where a number comes from."""
 
     title: str = Field(min_length=1)
@@ -99,83 +51,7 @@ class Source(_Frozen):
     note: str | None = Field(None, description="A short paraphrase of the fact taken from it.")
 
 
-def _written_as(value_key: str, example: str) -> Any:
-    """JSON Schema hook: the field is written as text with a unit, or as a mapping.
-
-    The generated schema describes the parsed model (``value`` a float, ``text``
-    filled in); editors need the written form instead.
-    """
-
-    def rewrite(schema: dict[str, Any]) -> None:
-        scalar = {"type": ["string", "number"], "examples": [example]}
-        properties = dict(schema.get("properties", {}))
-        properties.pop("text", None)
-        properties[value_key] = scalar
-        mapping = {
-            "type": "object",
-            "properties": properties,
-            "required": [value_key],
-            "additionalProperties": False,
-        }
-        description = schema.get("description", "")
-        schema.clear()
-        schema.update({"description": description, "anyOf": [scalar, mapping]})
-
-    return rewrite
-
-
-class _Sourced(_Frozen):
-    """A number with its source. Written as ``'25 %'`` or ``{value: '25 %', source: id}``."""
-
-    text: str = Field(description="The value as written in the file.")
-    value: float
-    source: str | None = None
-    note: str | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_scalar(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            if "value" in data and "text" not in data:
-                return {**data, "text": str(data["value"])}
-            return data
-        return {"value": data, "text": str(data)}
-
-
-class Flow(_Sourced):
-    """An import flow [USD/year], written with its unit: ``'200 billion USD/year'``."""
-
-    model_config = ConfigDict(json_schema_extra=_written_as("value", "200 billion USD/year"))
-
-    @field_validator("value", mode="before")
-    @classmethod
-    def _parse(cls, value: Any) -> float:
-        flow = _as_value_error(units.parse_flow, value)
-        if flow < 0:
-            raise ValueError(f"expected a flow of at least 0 USD/year, got {shown(value)}")
-        if flow > MAX_FLOW:
-            raise ValueError(
-                f"expected a flow of at most {MAX_FLOW:.0e} USD/year, got {shown(value)}"
-            )
-        return flow
-
-
-def _rate(value: Any) -> float:
-    rate = _as_value_error(units.parse_rate, value)
-    if rate > MAX_RATE:
-        raise ValueError(f"expected a rate of at most {MAX_RATE * 100:,.0f} %, got {shown(value)}")
-    return rate
-
-
-class Rate(_Sourced):
-    """An ad valorem rate as a fraction [1], written ``'25 %'``."""
-
-    model_config = ConfigDict(json_schema_extra=_written_as("value", "25 %"))
-
-    @field_validator("value", mode="before")
-    @classmethod
-    def _parse(cls, value: Any) -> float:
-        return _rate(value)
+_DAY = dt.timedelta(days=1)
 
 
 class StepStatus(StrEnum):
@@ -191,7 +67,7 @@ class StepStatus(StrEnum):
         return self in (StepStatus.IN_FORCE, StepStatus.SCHEDULED)
 
 
-class InTransit(_Frozen):
+class InTransit(Frozen):
     """Grace for goods already on their way when a step takes effect.
 
     Goods shipped before ``shipped_before`` keep the old rate if they are
@@ -209,7 +85,7 @@ class InTransit(_Frozen):
     @field_validator("shipping_lag", mode="before")
     @classmethod
     def _parse_lag(cls, value: Any) -> int:
-        days = _as_value_error(units.parse_duration, value)
+        days = as_value_error(units.parse_duration, value)
         if days < 0 or days != round(days):
             raise ValueError(f"expected a whole number of days of at least 0, got {value!r}")
         return round(days)
@@ -230,7 +106,7 @@ class InTransit(_Frozen):
         )
 
 
-class Exclusion(_Frozen):
+class Exclusion(Frozen):
     """A share of a tranche excluded from its additional rate from ``start`` to ``end``."""
 
     share: float = Field(description="Share of the tranche's imports excluded [fraction].")
@@ -242,7 +118,7 @@ class Exclusion(_Frozen):
     @field_validator("share", mode="before")
     @classmethod
     def _parse_share(cls, value: Any) -> float:
-        return _as_value_error(units.parse_fraction, value)
+        return as_value_error(units.parse_fraction, value)
 
     @model_validator(mode="after")
     def _ordered(self) -> Exclusion:
@@ -251,7 +127,7 @@ class Exclusion(_Frozen):
         return self
 
 
-class ScheduleStep(_Frozen):
+class ScheduleStep(Frozen):
     """The additional rate from a date on (a step function; nothing before the first date).
 
     With ``in_transit``, the date keyed in the schedule is the legal
@@ -259,7 +135,7 @@ class ScheduleStep(_Frozen):
     :meth:`InTransit.switch_date` instead.
     """
 
-    model_config = ConfigDict(json_schema_extra=_written_as("rate", "25 %"))
+    model_config = ConfigDict(json_schema_extra=written_as("rate", "25 %"))
 
     rate: float = Field(description="Additional ad valorem rate from this date [fraction].")
     text: str = Field(description="The rate as written in the file.")
@@ -281,10 +157,10 @@ class ScheduleStep(_Frozen):
     @field_validator("rate", mode="before")
     @classmethod
     def _parse(cls, value: Any) -> float:
-        return _rate(value)
+        return rate_value(value)
 
 
-class Tranche(_Frozen):
+class Tranche(Frozen):
     """A flow of imports from one exporter into one importer, with its rates over time."""
 
     label: str = Field(min_length=1)
@@ -394,7 +270,7 @@ class Tranche(_Frozen):
         return self.rate_on(day) * (1.0 - self.excluded_share_on(day))
 
 
-class Horizon(_Frozen):
+class Horizon(Frozen):
     """The simulated dates, both ends included, cut into calendar-aligned periods."""
 
     start: IsoDate
@@ -414,7 +290,7 @@ class Horizon(_Frozen):
         return end
 
 
-class Scenario(_Frozen):
+class Scenario(Frozen):
     """A tariff path: its sources, horizon and tranches."""
 
     name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")

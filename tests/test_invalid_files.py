@@ -181,6 +181,16 @@ CASES = [
         ("unknown source 'ustr-list'", "(did you mean 'ustr-list3'?)"),
     ),
     Case(
+        "assumption_date_as_number.yaml",
+        "assumption_date_as_number.yaml:15: assumptions.reference_date:",
+        ("expected a date like 2019-01-01", "got 1514678400"),
+    ),
+    Case(
+        "seasonality_overflow.yaml",
+        "seasonality_overflow.yaml:15: assumptions.seasonality:",
+        ("monthly weights from 0 to 1e+15",),
+    ),
+    Case(
         "bad_country_code.yaml",
         "bad_country_code.yaml:10: tranches.list3.exporter:",
         ("ISO 3166 alpha-2", "got 'XX'"),
