@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tariffsim import cli
 from tariffsim.cli import app
+from tariffsim.cli import uncertainty as sweep_cli
 from tests.conftest import SCENARIOS
 from tests.outlooks import BRANCHES_ONLY, outlook_folder
 
@@ -65,7 +65,7 @@ def test_output_file_and_plot(tmp_path: Path) -> None:
 
 
 def test_progress_bar_on_long_runs(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli, "PROGRESS_MIN_SAMPLES", 100)
+    monkeypatch.setattr(sweep_cli, "PROGRESS_MIN_SAMPLES", 100)
     code, out, err = invoke("sweep", OUTLOOK, "-n", "200", "--format", "csv")
     assert code == 0 and "sweep" in err
     assert out.startswith("outlook,")

@@ -1,0 +1,82 @@
+"""``tariffsim compare``: several paths against a reference, in tables and charts."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tariffsim.cli.shell import (
+    Files,
+    FormatChoice,
+    FormatOption,
+    OutputOption,
+    StepOption,
+    app,
+    user_errors,
+)
+
+
+class ChartFormat(StrEnum):
+    png = "png"
+    svg = "svg"
+    pdf = "pdf"
+
+
+@app.command()
+@user_errors
+def compare(
+    files: Files,
+    reference: Annotated[
+        str | None,
+        typer.Option(
+            "--reference", "-r", help="Name of the reference scenario (default: the first file's)."
+        ),
+    ] = None,
+    step: StepOption = None,
+    fmt: FormatOption = FormatChoice.table,
+    output: OutputOption = None,
+    plot: Annotated[
+        Path | None,
+        typer.Option("--plot", help="Write all four charts on one figure: .png, .svg or .pdf."),
+    ] = None,
+    plot_dir: Annotated[
+        Path | None,
+        typer.Option("--plot-dir", help="Write one file per chart into this folder."),
+    ] = None,
+    plot_format: Annotated[
+        ChartFormat, typer.Option("--plot-format", help="File type of the --plot-dir charts.")
+    ] = ChartFormat.png,
+) -> None:
+    """Compare tariff paths: totals and differences to a reference, per period and tranche."""
+    from tariffsim.comparison import align, check_comparable, reference_result, simulate_aligned
+    from tariffsim.comparison_report import write_comparison
+    from tariffsim.output import refuse_overwriting_inputs
+    from tariffsim.plotting import chart_format
+    from tariffsim.scenario import load_scenario
+
+    refuse_overwriting_inputs(output, files, "--output")
+    refuse_overwriting_inputs(plot, files, "--plot")
+    if plot is not None:
+        chart_format(plot)
+    scenarios = [load_scenario(f) for f in files]
+    alignment = align(scenarios, step.value if step else None)
+    results = simulate_aligned(scenarios, alignment.step)
+    check_comparable(results)
+    reference_result(results, reference)
+    if alignment.clipped:
+        typer.echo(
+            f"note: compared over the common range {alignment.start} to {alignment.end}"
+            f" (horizon cut for {', '.join(alignment.clipped)})",
+            err=True,
+        )
+    text = write_comparison(results, reference, fmt.value, output)
+    if text is not None:
+        typer.echo(text, nl=False)
+    if plot is not None or plot_dir is not None:
+        from tariffsim.charts.compare import write_charts
+
+        for path in write_charts(results, reference, plot, plot_dir, plot_format.value):
+            typer.echo(f"chart written to {path}", err=True)

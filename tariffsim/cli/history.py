@@ -1,0 +1,71 @@
+"""``tariffsim backtest``: the 2018–2020 replay against published figures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tariffsim.cli.shell import (
+    PlotOption,
+    app,
+    user_errors,
+)
+
+HISTORY = Path("scenarios/history/us-china-2018-2020.yaml")
+
+
+@app.command()
+@user_errors
+def backtest(
+    scenario: Annotated[
+        Path, typer.Argument(help="History scenario to replay.", show_default=True)
+    ] = HISTORY,
+    published: Annotated[
+        Path | None,
+        typer.Option(help="Published figures (YAML); default: published.yaml beside the scenario."),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the comparison as CSV (atomically)."),
+    ] = None,
+    series: Annotated[
+        Path | None,
+        typer.Option(help="Write the daily average-tariff step series (CSV), atomically."),
+    ] = None,
+    plot: PlotOption = None,
+    static: Annotated[
+        bool, typer.Option("--static", help="Static replay only: imports do not respond.")
+    ] = False,
+) -> None:
+    """Replay a history scenario and print it next to published figures, with errors.
+
+    Also prints the simulated imports and duties by calendar year and by US
+    fiscal year (October–September).
+    """
+    from tariffsim.aggregates import average_tariff_series, yearly_totals
+    from tariffsim.backtest import run_backtest
+    from tariffsim.backtest_report import render_backtest, render_years
+    from tariffsim.export import csv_text
+    from tariffsim.output import refuse_overwriting_inputs, write_text
+
+    figures = published or scenario.parent / "published.yaml"
+    for target, option in ((output, "--output"), (series, "--series"), (plot, "--plot")):
+        refuse_overwriting_inputs(target, [scenario, figures], option)
+    replay = run_backtest(scenario, figures, behavioural=not static)
+    typer.echo(render_backtest(replay.comparison))
+    for kind in ("calendar", "fiscal"):
+        typer.echo(render_years(yearly_totals(replay.results[0], kind), kind))
+    if output is not None:
+        write_text(output, csv_text(replay.comparison))
+        typer.echo(f"comparison written to {output}", err=True)
+    if series is not None:
+        write_text(series, csv_text(average_tariff_series(replay.results[0].scenario)))
+        typer.echo(f"average-tariff series written to {series}", err=True)
+    if plot is not None:
+        from tariffsim.backtest_chart import plot_backtest
+        from tariffsim.plotting import save_figure
+
+        save_figure(plot_backtest(replay), plot)
+        typer.echo(f"chart written to {plot}", err=True)

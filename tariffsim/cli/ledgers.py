@@ -1,0 +1,116 @@
+"""``tariffsim exposure`` and ``synth-ledger``: an importer's own ledger, line by line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tariffsim.cli.shell import (
+    Files,
+    app,
+    user_errors,
+)
+
+LedgerOption = Annotated[
+    Path, typer.Option("--ledger", help="Import ledger: .parquet or .csv (see docs/ledger.md).")
+]
+ColumnOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--column",
+        help="Map a ledger column to your file's name, e.g. hts_code=HTS10 (repeatable).",
+    ),
+]
+
+
+@app.command()
+@user_errors
+def exposure(
+    files: Files,
+    ledger: LedgerOption,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the summary tables to .parquet or .csv."),
+    ] = None,
+    lines: Annotated[
+        Path | None,
+        typer.Option("--lines", help="Write every line's rates and duties to .parquet or .csv."),
+    ] = None,
+    column: ColumnOption = None,
+    memberships: Annotated[
+        Path | None,
+        typer.Option(
+            "--memberships", help="Membership CSV (hts_code, measure) for every scenario."
+        ),
+    ] = None,
+    importer: Annotated[
+        str | None, typer.Option("--importer", help="The ledger's importing country (ISO code).")
+    ] = None,
+    chunk_rows: Annotated[
+        int, typer.Option("--chunk-rows", min=1000, help="Ledger lines read per chunk.")
+    ] = 1_000_000,
+) -> None:
+    """Duty of every line of your import ledger under each scenario, with totals."""
+    from tariffsim.coverage import load_measures
+    from tariffsim.exposure_output import (
+        LineWriter,
+        file_format,
+        progress_reporter,
+        render_exposure,
+        write_summary,
+    )
+    from tariffsim.ledger import LedgerReader, parse_column_map
+    from tariffsim.output import refuse_overwriting_inputs, write_atomic
+
+    for target, option in ((output, "--output"), (lines, "--lines")):
+        refuse_overwriting_inputs(target, [*files, ledger], option)
+    if output is not None:
+        file_format(output, "--output")
+    measures = [load_measures(f, importer, memberships) for f in files]
+    reader = LedgerReader(ledger, parse_column_map(column or []), chunk_rows)
+    update, finish = progress_reporter(reader.total_rows)
+    found = []
+
+    def price(sink: LineWriter | None) -> None:
+        from tariffsim.exposure import price_ledger
+
+        found.append(
+            price_ledger(
+                measures, reader, group_names=reader.group_names, sink=sink, progress=update
+            )
+        )
+
+    if lines is None:
+        price(None)
+    else:
+        fmt = file_format(lines, "--lines")
+
+        def render(tmp: Path) -> None:
+            with LineWriter(tmp, fmt) as sink:
+                price(sink)
+
+        write_atomic(lines, render)
+    finish(found[0].rows)
+    if output is None:
+        typer.echo(render_exposure(found[0]), nl=False)
+    else:
+        write_summary(output, found[0])
+
+
+@app.command("synth-ledger")
+@user_errors
+def synth_ledger(
+    output: Annotated[Path, typer.Option("--output", "-o", help="A .parquet or .csv file.")],
+    rows: Annotated[int, typer.Option("--rows", min=1, help="Number of ledger lines.")] = 10_000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same file).")] = 0,
+    start: Annotated[str, typer.Option("--start", help="First entry date.")] = "2019-01-01",
+    end: Annotated[str, typer.Option("--end", help="Last entry date.")] = "2019-12-31",
+) -> None:
+    """Write a realistic synthetic import ledger (see docs/ledger.md)."""
+    from tariffsim.synth import parse_day, synthetic_batches, write_ledger
+
+    batches = synthetic_batches(rows, seed, parse_day(start, "--start"), parse_day(end, "--end"))
+    write_ledger(output, batches)
+    typer.echo(f"wrote {rows:,} ledger lines to {output}", err=True)

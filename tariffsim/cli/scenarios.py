@@ -1,0 +1,103 @@
+"""``tariffsim run``, ``validate`` and ``schema``: one scenario file at a time."""
+
+from __future__ import annotations
+
+import typer
+
+from tariffsim.cli.shell import (
+    Files,
+    FormatChoice,
+    FormatOption,
+    OutputOption,
+    PlotOption,
+    SamplesOption,
+    SeedOption,
+    StaticOption,
+    StepOption,
+    app,
+    user_errors,
+)
+from tariffsim.errors import TariffsimError
+
+
+@app.command()
+@user_errors
+def run(
+    files: Files,
+    step: StepOption = None,
+    fmt: FormatOption = FormatChoice.table,
+    output: OutputOption = None,
+    plot: PlotOption = None,
+    static: StaticOption = False,
+    samples: SamplesOption = None,
+    seed: SeedOption = 1,
+) -> None:
+    """Simulate scenarios and show duty by tranche and period, with sources.
+
+    Scenarios with an ``assumptions:`` block run behavioural by default: static and
+    behavioural totals side by side. With ``--samples N``, one scenario's
+    ``uncertainty:`` distributions are drawn N times (a sweep of one branch).
+    """
+    from tariffsim.export import write_results
+    from tariffsim.output import refuse_overwriting_inputs, write_text
+    from tariffsim.report import render_summary
+    from tariffsim.scenario import load_scenario
+    from tariffsim.simulation import simulate
+
+    refuse_overwriting_inputs(output, files, "--output")
+    refuse_overwriting_inputs(plot, files, "--plot")
+    if samples is not None:
+        from tariffsim.cli.uncertainty import sample_one
+
+        sample_one(files, samples, seed, static, step, fmt, output, plot)
+        return
+    results = []
+    for f in files:
+        try:
+            results.append(
+                simulate(load_scenario(f), step.value if step else None, behavioural=not static)
+            )
+        except TariffsimError as exc:
+            raise exc.located(file=f) from None
+    if fmt is FormatChoice.table:
+        text = "\n".join(render_summary(r) for r in results)
+        if output is None:
+            typer.echo(text, nl=False)
+        else:
+            write_text(output, text)
+    else:
+        text_out = write_results(results, fmt.value, output)
+        if text_out is not None:
+            typer.echo(text_out, nl=False)
+    if plot is not None:
+        from tariffsim.plotting import plot_tranche_duty, save_figure
+
+        save_figure(plot_tranche_duty(results[0]), plot)
+        typer.echo(f"chart written to {plot}", err=True)
+
+
+@app.command()
+@user_errors
+def validate(files: Files) -> None:
+    """Check scenario files (and outlook files) without running them."""
+    from tariffsim.outlook import describe_outlook, is_outlook
+    from tariffsim.scenario import load_scenario
+
+    for f in files:
+        if is_outlook(f):
+            typer.echo(f"{f}: ok ({describe_outlook(f)})")
+            continue
+        scenario = load_scenario(f)
+        typer.echo(
+            f"{f}: ok ({len(scenario.tranches)} tranches, "
+            f"{scenario.horizon.start} to {scenario.horizon.end})"
+        )
+
+
+@app.command()
+@user_errors
+def schema() -> None:
+    """Print the JSON Schema of scenario files (for editor completion and checks)."""
+    from tariffsim.scenario import scenario_json_schema
+
+    typer.echo(scenario_json_schema())

@@ -1,0 +1,114 @@
+"""The shell of the ``tariffsim`` command line: the app, the error funnel, shared options.
+
+A thin shell: no arithmetic here. Heavy libraries (pandas, pint, matplotlib)
+are imported inside the commands so ``tariffsim --help`` answers fast. User
+errors (:class:`~tariffsim.errors.TariffsimError`) pass through one funnel,
+:func:`user_errors`, that prints one line to stderr and exits with code 2;
+any other exception is a bug and keeps its traceback (exit code 1).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, ParamSpec, TypeVar
+
+import typer
+from typer.core import TyperGroup
+
+from tariffsim.errors import TariffsimError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+COMMAND_ORDER = (
+    "run",
+    "compare",
+    "sweep",
+    "backtest",
+    "exposure",
+    "synth-ledger",
+    "validate",
+    "schema",
+)
+"""The order ``tariffsim --help`` lists the commands in: the main job first."""
+
+
+class _OrderedGroup(TyperGroup):
+    def list_commands(self, ctx: Any) -> list[str]:  # ctx: typer's bundled click Context
+        names = super().list_commands(ctx)
+        rank = {name: i for i, name in enumerate(COMMAND_ORDER)}
+        return sorted(names, key=lambda name: rank.get(name, len(rank)))
+
+
+app = typer.Typer(
+    name="tariffsim",
+    cls=_OrderedGroup,
+    help="What will these tariffs cost? Day-exact duty exposure of tariff paths, with sources.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+
+class StepChoice(StrEnum):
+    day = "day"
+    week = "week"
+    month = "month"
+    quarter = "quarter"
+    year = "year"
+
+
+class FormatChoice(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    parquet = "parquet"
+
+
+def user_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """The one funnel: a user error becomes one stderr line and exit code 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except TariffsimError as exc:
+            typer.echo(f"tariffsim: error: {exc.render()}", err=True)
+            raise typer.Exit(code=2) from None
+        except KeyboardInterrupt:
+            typer.echo("tariffsim: interrupted; no output file was changed", err=True)
+            raise typer.Exit(code=130) from None
+
+    return wrapper
+
+
+Files = Annotated[list[Path], typer.Argument(help="Scenario YAML files.", show_default=False)]
+StepOption = Annotated[
+    StepChoice | None,
+    typer.Option("--step", help="Reporting period, overriding the horizon's step."),
+]
+FormatOption = Annotated[FormatChoice, typer.Option("--format", "-f", help="Output format.")]
+OutputOption = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write the output to this file (atomically).")
+]
+StaticOption = Annotated[
+    bool,
+    typer.Option(
+        "--static",
+        help="Switch the behavioural response off: imports do not respond to tariffs.",
+    ),
+]
+PlotOption = Annotated[
+    Path | None, typer.Option("--plot", help="Write a chart: .png, .svg or .pdf.")
+]
+
+
+SamplesOption = Annotated[
+    int | None,
+    typer.Option("--samples", "-n", help="Draw the scenario's 'uncertainty:' N times."),
+]
+SeedOption = Annotated[int, typer.Option("--seed", min=0, help="Seed of the random draws.")]

@@ -1,0 +1,138 @@
+"""``tariffsim sweep`` and ``run --samples``: Monte Carlo over an outlook."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from tariffsim.cli.shell import (
+    FormatChoice,
+    FormatOption,
+    OutputOption,
+    PlotOption,
+    SeedOption,
+    StaticOption,
+    StepChoice,
+    StepOption,
+    app,
+    user_errors,
+)
+from tariffsim.errors import TariffsimError
+
+if TYPE_CHECKING:
+    from tariffsim.outlook import Outlook
+
+
+def sample_one(
+    files: list[Path],
+    samples: int,
+    seed: int,
+    static: bool,
+    step: StepChoice | None,
+    fmt: FormatChoice,
+    output: Path | None,
+    plot: Path | None,
+) -> None:
+    """``run --samples``: one scenario as a one-branch outlook, swept."""
+    from tariffsim.outlook import single_outlook
+    from tariffsim.scenario import load_scenario
+
+    if len(files) != 1:
+        raise TariffsimError("--samples runs one scenario at a time", field="--samples")
+    if static:
+        raise TariffsimError(
+            "--static leaves nothing to draw: the distributions are of behavioural assumptions",
+            field="--samples",
+        )
+    outlook = single_outlook(files[0], load_scenario(files[0]))
+    _sweep_and_render(outlook, samples, seed, None, "total", False, step, fmt, output, plot)
+
+
+class MeasureChoice(StrEnum):
+    total = "total"
+    additional = "additional"
+
+
+PROGRESS_MIN_SAMPLES = 100_000
+"""Sweeps with at least this many draws show a progress bar on stderr."""
+
+
+@app.command()
+@user_errors
+def sweep(
+    outlook: Annotated[Path, typer.Argument(help="Outlook YAML file.", show_default=False)],
+    samples: Annotated[int, typer.Option("--samples", "-n", help="Number of draws.")] = 10_000,
+    seed: SeedOption = 1,
+    threshold: Annotated[
+        str | None,
+        typer.Option(
+            "--threshold", help="Report P(duty over the horizon > this), e.g. '150 billion USD'."
+        ),
+    ] = None,
+    measure: Annotated[
+        MeasureChoice, typer.Option("--measure", help="Total duty or additional duty only.")
+    ] = MeasureChoice.total,
+    static: StaticOption = False,
+    step: StepOption = None,
+    fmt: FormatOption = FormatChoice.table,
+    output: OutputOption = None,
+    plot: PlotOption = None,
+) -> None:
+    """Monte Carlo over an outlook's branches, uncertain dates and assumptions."""
+    from tariffsim.outlook import load_outlook
+    from tariffsim.output import refuse_overwriting_inputs
+    from tariffsim.units import parse_money
+
+    for target, option in ((output, "--output"), (plot, "--plot")):
+        refuse_overwriting_inputs(target, [outlook], option)
+    try:
+        limit = None if threshold is None else parse_money(threshold)
+    except TariffsimError as exc:
+        raise TariffsimError(exc.message, field="--threshold", hint=exc.hint) from None
+    loaded = load_outlook(outlook)
+    _sweep_and_render(loaded, samples, seed, limit, measure.value, static, step, fmt, output, plot)
+
+
+def _sweep_and_render(
+    outlook: Outlook,
+    samples: int,
+    seed: int,
+    threshold: float | None,
+    measure: str,
+    static: bool,
+    step: StepChoice | None,
+    fmt: FormatChoice,
+    output: Path | None,
+    plot: Path | None,
+) -> None:
+    """Sweep (with a progress bar on long runs), then print or write, and chart."""
+
+    from tariffsim.montecarlo import sweep as run_sweep
+    from tariffsim.stats import summarise
+    from tariffsim.sweep_output import write_sweep
+
+    with typer.progressbar(
+        length=samples, label="sweep", file=sys.stderr, hidden=samples < PROGRESS_MIN_SAMPLES
+    ) as bar:
+        result = run_sweep(
+            outlook,
+            samples,
+            seed,
+            step.value if step else None,
+            progress=lambda done, _: bar.update(done - bar.pos),
+            behavioural=not static,
+        )
+    summary = summarise(result, measure, threshold)
+    text = write_sweep(result, summary, fmt.value, output)
+    if text is not None:
+        typer.echo(text, nl=False)
+    if plot is not None:
+        from tariffsim.fanchart import plot_sweep
+        from tariffsim.plotting import save_figure
+
+        save_figure(plot_sweep(result, summary), plot)
+        typer.echo(f"chart written to {plot}", err=True)
