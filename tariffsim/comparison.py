@@ -13,12 +13,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from tariffsim.errors import TariffsimError, did_you_mean
 from tariffsim.results import Result
+from tariffsim.scenario import load_scenario
 from tariffsim.schema import Horizon, Scenario, Step
 from tariffsim.simulation import simulate
 
@@ -127,7 +129,7 @@ def reference_result(results: Sequence[Result], reference: str | None) -> Result
 
 
 def compare(
-    items: Sequence[Result | Scenario],
+    items: Sequence[Result | Scenario | str | Path],
     reference: str | None = None,
     step: Step | None = None,
 ) -> pd.DataFrame:
@@ -135,7 +137,7 @@ def compare(
 
     Parameters
     ----------
-    items : results, or scenarios (simulated here over their shared date range).
+    items : results, or scenarios or scenario files (simulated here over their shared range).
         Mixing the two is allowed only when the results already match the
         aligned periods.
     reference : name of the reference scenario; the first item by default.
@@ -161,8 +163,11 @@ def compare(
     return totals_frame(results, reference_result(results, reference))
 
 
-def as_results(items: Sequence[Result | Scenario], step: Step | None = None) -> list[Result]:
-    """Results for ``items``: scenarios are simulated on their aligned horizon."""
+def as_results(
+    items: Sequence[Result | Scenario | str | Path], step: Step | None = None
+) -> list[Result]:
+    """Results for ``items``: files are loaded, scenarios simulated on their aligned horizon."""
+    items = [load_scenario(i) if isinstance(i, (str, Path)) else i for i in items]
     scenarios = [i for i in items if isinstance(i, Scenario)]
     simulated = iter(simulate_aligned(scenarios, step) if scenarios else [])
     results = [next(simulated) if isinstance(i, Scenario) else i for i in items]

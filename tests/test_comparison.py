@@ -208,3 +208,9 @@ def test_zero_reference_gives_no_relative_difference(scenarios: list[Scenario]) 
     frame = compare([free, hold], reference="free").set_index("scenario")
     assert np.isnan(frame.loc["hold", "additional_duty_relative_difference"])
     assert_allclose(frame.loc["hold", "additional_duty_difference_usd"], 70.69e9, rtol=1e-3)
+
+
+def test_compare_takes_scenario_files() -> None:
+    frame = compare([SCENARIOS / "hold.yaml", str(SCENARIOS / "ceasefire.yaml")])
+    static = frame[frame["mode"] == "static"].set_index("scenario")
+    assert_allclose(static.loc["ceasefire", "additional_duty_difference_usd"], -30e9, rtol=1e-12)
