@@ -167,10 +167,10 @@ def as_results(
     items: Sequence[Result | Scenario | str | Path], step: Step | None = None
 ) -> list[Result]:
     """Results for ``items``: files are loaded, scenarios simulated on their aligned horizon."""
-    items = [load_scenario(i) if isinstance(i, (str, Path)) else i for i in items]
-    scenarios = [i for i in items if isinstance(i, Scenario)]
+    loaded = [load_scenario(i) if isinstance(i, (str, Path)) else i for i in items]
+    scenarios = [i for i in loaded if isinstance(i, Scenario)]
     simulated = iter(simulate_aligned(scenarios, step) if scenarios else [])
-    results = [next(simulated) if isinstance(i, Scenario) else i for i in items]
+    results = [next(simulated) if isinstance(i, Scenario) else i for i in loaded]
     check_comparable(results)
     return results
 
