@@ -79,19 +79,32 @@ def run(
 @app.command()
 @user_errors
 def validate(files: Files) -> None:
-    """Check scenario files (and outlook files) without running them."""
+    """Check scenario files (and outlook files) without running them.
+
+    Every file is checked: one line per file, ``ok`` or its error; the exit code
+    is 2 if any file failed.
+    """
+    from tariffsim.cli.shell import report_error
     from tariffsim.outlook import describe_outlook, is_outlook
     from tariffsim.scenario import load_scenario
 
+    failed = False
     for f in files:
-        if is_outlook(f):
-            typer.echo(f"{f}: ok ({describe_outlook(f)})")
+        try:
+            if is_outlook(f):
+                typer.echo(f"{f}: ok ({describe_outlook(f)})")
+                continue
+            scenario = load_scenario(f)
+        except TariffsimError as exc:
+            report_error(exc)
+            failed = True
             continue
-        scenario = load_scenario(f)
         typer.echo(
             f"{f}: ok ({len(scenario.tranches)} tranches, "
             f"{scenario.horizon.start} to {scenario.horizon.end})"
         )
+    if failed:
+        raise typer.Exit(code=2)
 
 
 @app.command()
