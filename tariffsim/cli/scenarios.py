@@ -46,6 +46,17 @@ def run(
 
     refuse_overwriting_inputs(output, files, "--output")
     refuse_overwriting_inputs(plot, files, "--plot")
+    if plot is not None:
+        from tariffsim.plotting import chart_format
+
+        # refused before anything is simulated or written
+        chart_format(plot)
+        if len(files) > 1:
+            raise TariffsimError(
+                f"charts one scenario, got {len(files)} files",
+                field="--plot",
+                hint="use 'tariffsim compare' to chart several paths",
+            )
     if samples is not None:
         from tariffsim.cli.uncertainty import sample_one
 
@@ -72,7 +83,8 @@ def run(
     if plot is not None:
         from tariffsim.plotting import plot_tranche_duty, save_figure
 
-        save_figure(plot_tranche_duty(results[0]), plot)
+        (result,) = results
+        save_figure(plot_tranche_duty(result), plot)
         typer.echo(f"chart written to {plot}", err=True)
 
 
