@@ -45,6 +45,12 @@ def run(
 
     check_target(output, "--output", files)
     check_target(plot, "--plot", files, CHART_SUFFIXES)
+    if plot is not None and len(files) > 1:
+        raise TariffsimError(
+            f"charts one scenario, got {len(files)} files",
+            field="--plot",
+            hint="use 'tariffsim compare' to chart several paths",
+        )
     fmt_name = output_format(fmt.value if fmt else None, output)
     if samples is not None:
         from tariffsim.cli.uncertainty import sample_one
@@ -72,7 +78,8 @@ def run(
     if plot is not None:
         from tariffsim.plotting import plot_tranche_duty, save_figure
 
-        save_figure(plot_tranche_duty(results[0]), plot)
+        (result,) = results
+        save_figure(plot_tranche_duty(result), plot)
         typer.echo(f"chart written to {plot}", err=True)
 
 
