@@ -23,11 +23,12 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
+from pydantic import Field, WithJsonSchema, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from tariffsim import units
 from tariffsim.errors import TariffsimError
+from tariffsim.quantities import Frozen, as_value_error
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -48,19 +49,6 @@ DOMAINS: dict[str, tuple[float, float, str]] = {
 
 MIN_MASS = 1e-6
 """Smallest probability a truncation may keep; less would stall rejection sampling."""
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _as_value_error(parse: Any, value: Any) -> float:
-    """Run a unit parser, turning its error into the ValueError pydantic locates."""
-    try:
-        return float(parse(value))
-    except TariffsimError as exc:
-        hint = f" ({exc.hint})" if exc.hint else ""
-        raise ValueError(f"{exc.message}{hint}") from None
 
 
 def name_distributions(block: Any) -> Any:
@@ -114,7 +102,7 @@ Written = Annotated[
 """A parameter as written: a number, or text with its unit ('80 %', '6 months')."""
 
 
-class Distribution(_Frozen):
+class Distribution(Frozen):
     """A distribution of one assumption, its parameters in the model's units.
 
     Units: an elasticity is a plain number [1], a pass-through a fraction [1]
@@ -145,11 +133,11 @@ class Distribution(_Frozen):
         out = dict(data)
         for key in ("mean", "median", "mode", "low", "high"):
             if out.get(key) is not None:
-                out[key] = _as_value_error(parse, out[key])
+                out[key] = as_value_error(parse, out[key])
         if out.get("sd") is not None:
-            out["sd"] = _as_value_error(lambda v: _signed(parse, v), out["sd"])
+            out["sd"] = as_value_error(lambda v: _signed(parse, v), out["sd"])
         if out.get("sigma") is not None:
-            out["sigma"] = _as_value_error(_number, out["sigma"])
+            out["sigma"] = as_value_error(_number, out["sigma"])
         return out
 
     @model_validator(mode="after")

@@ -20,10 +20,9 @@ from tariffsim.distributions import (
     JUDGEMENT,
     Assumption,
     Distribution,
-    _as_value_error,
-    _Frozen,
     name_distributions,
 )
+from tariffsim.quantities import Frozen, as_value_error
 from tariffsim.schema import Source
 
 PROBABILITY_TOLERANCE = 1e-9
@@ -34,7 +33,7 @@ CANCELLED = "cancelled"
 
 
 def _probability(value: Any) -> float:
-    return _as_value_error(
+    return as_value_error(
         lambda v: units.parse_fraction(v, "a probability like '40 %' or 0.4"), value
     )
 
@@ -48,7 +47,7 @@ def _check_sum(probabilities: list[float], what: str) -> None:
         )
 
 
-class _Cited(_Frozen):
+class _Cited(Frozen):
     """A probability with where it comes from: a source id or ``judgement``."""
 
     probability: float = Field(description="Probability [1], written '40 %' or 0.4.")
@@ -83,7 +82,7 @@ class Outcome(_Cited):
     """One possible date of an uncertain step (or its cancellation)."""
 
 
-class UncertainStep(_Frozen):
+class UncertainStep(Frozen):
     """A dated step of one tranche whose date is uncertain.
 
     The step ``tranche`` / ``date`` of each named branch moves to the drawn
@@ -117,7 +116,7 @@ class UncertainStep(_Frozen):
         return [None if k == CANCELLED else dt.date.fromisoformat(k) for k in self.outcomes]
 
 
-class OutlookSpec(_Frozen):
+class OutlookSpec(Frozen):
     """The validated content of an outlook file."""
 
     title: str = Field(min_length=1)
