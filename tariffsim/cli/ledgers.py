@@ -56,7 +56,7 @@ def exposure(
     from tariffsim.coverage import load_measures
     from tariffsim.exposure_output import (
         LineWriter,
-        file_format,
+        check_target,
         progress_reporter,
         render_exposure,
         write_summary,
@@ -64,10 +64,11 @@ def exposure(
     from tariffsim.ledger import LedgerReader, parse_column_map
     from tariffsim.output import refuse_overwriting_inputs, write_atomic
 
+    formats = {}
     for target, option in ((output, "--output"), (lines, "--lines")):
-        refuse_overwriting_inputs(target, [*files, ledger], option)
-    if output is not None:
-        file_format(output, "--output")
+        if target is not None:
+            formats[option] = check_target(target, option)
+            refuse_overwriting_inputs(target, [*files, ledger], option)
     measures = [load_measures(f, importer, memberships) for f in files]
     reader = LedgerReader(ledger, parse_column_map(column or []), chunk_rows)
     update, finish = progress_reporter(reader.total_rows)
@@ -85,10 +86,9 @@ def exposure(
     if lines is None:
         price(None)
     else:
-        fmt = file_format(lines, "--lines")
 
         def render(tmp: Path) -> None:
-            with LineWriter(tmp, fmt) as sink:
+            with LineWriter(tmp, formats["--lines"]) as sink:
                 price(sink)
 
         write_atomic(lines, render)
