@@ -12,11 +12,78 @@ import contextlib
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from tariffsim.errors import TariffsimError
+
+CHART_SUFFIXES = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
+"""Chart file extension → matplotlib format."""
+
+DATA_SUFFIXES = {".csv": "csv", ".json": "json", ".parquet": "parquet"}
+"""Data file extension → output format; any other extension holds the text table."""
+
+
+def check_target(
+    path: str | Path | None,
+    option: str,
+    inputs: Iterable[str | Path] = (),
+    suffixes: Mapping[str, str] | None = None,
+) -> str | None:
+    """Check, before any work is done, that ``path`` can be written by ``option``.
+
+    Its folder must exist, it must not be a directory or one of the command's
+    inputs (or a file they extend), and, when ``suffixes`` is given, its
+    extension must be one of them. Checking every target first means a bad
+    ``--plot`` never leaves a ``--output`` behind. Returns the format the
+    extension names (``None`` without ``suffixes`` or without a path).
+    """
+    if path is None:
+        return None
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise TariffsimError(
+            f"folder '{folder}' does not exist",
+            file=target,
+            field=option,
+            hint=f"create it first or choose another {option}",
+        )
+    if target.is_dir():
+        raise TariffsimError("is a directory, expected a file name", file=target, field=option)
+    refuse_overwriting_inputs(target, inputs, option)
+    if suffixes is None:
+        return None
+    fmt = suffixes.get(target.suffix.lower())
+    if fmt is None:
+        kind = "chart format" if suffixes is CHART_SUFFIXES else "file type"
+        raise TariffsimError(
+            f"unknown {kind} '{target.suffix or '(none)'}'",
+            file=target,
+            field=option,
+            hint=f"use a file name ending in {', '.join(suffixes)}",
+        )
+    return fmt
+
+
+def output_format(fmt: str | None, output: str | Path | None) -> str:
+    """The output format: ``--format`` if given, else the ``--output`` extension, else a table.
+
+    A ``--format`` that contradicts a data-file extension (``-f csv -o x.parquet``)
+    is refused rather than writing CSV text into a ``.parquet`` file.
+    """
+    implied = DATA_SUFFIXES.get(Path(output).suffix.lower()) if output is not None else None
+    if fmt is None:
+        return implied or "table"
+    if implied is not None and implied != fmt:
+        raise TariffsimError(
+            f"--format {fmt} does not match the file type '{Path(str(output)).suffix}'",
+            file=output,
+            field="--output",
+            hint=f"leave --format out, or name the file *.{fmt}" if fmt != "table" else None,
+        )
+    return fmt
 
 
 def write_atomic(path: str | Path, render: Callable[[Path], None]) -> Path:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from tariffsim.charts import style
 from tariffsim.charts.data import event_marks, sources_line
 from tariffsim.errors import TariffsimError
-from tariffsim.output import write_atomic
+from tariffsim.output import CHART_SUFFIXES, write_atomic
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -27,8 +27,7 @@ if TYPE_CHECKING:
 PALETTE = style.PALETTE
 """Okabe & Ito (2008) colours, distinguishable with the common colour-vision deficiencies."""
 
-CHART_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
-"""File extension → matplotlib format."""
+CHART_FORMATS = CHART_SUFFIXES
 
 DPI = 150
 """Resolution of PNG files [dots per inch]."""

@@ -85,7 +85,27 @@ def _quantity(value: Any, expected: str) -> Any:
         if not isinstance(quantity.magnitude, (int, float)):
             raise TariffsimError(f"expected {expected}, got {shown(value)}")
         _finite(quantity.magnitude, value)
+        _only_known_units(quantity, expected, value)
     return quantity
+
+
+_MISREAD = {  # units pint knows that a money, rate or time value only ever hits by mistake
+    "byte": "'B' is a byte in pint; write 'billion' or 'bn'",
+    "molar": "'M' is molar in pint; write 'million' or 'mn'",
+    "boltzmann_constant": "'k' is Boltzmann's constant in pint; write 'thousand'",
+    "tesla": "'T' is a tesla in pint; write 'trillion'",
+    "kelvin": "'K' is a kelvin in pint; write 'thousand'",
+    "picocarat": "'pct' is a picocarat in pint; write '%'",
+}
+
+
+def _only_known_units(quantity: Any, expected: str, original: Any) -> None:
+    """Refuse abbreviations pint misreads (``200B`` is 200 bytes, a flow of 0 USD)."""
+    for unit, _exponent in quantity.unit_items():
+        if unit in _MISREAD:
+            raise TariffsimError(
+                f"expected {expected}, got {shown(original)} (read '{unit}')", hint=_MISREAD[unit]
+            )
 
 
 def _finite(number: float, original: Any) -> float:

@@ -156,3 +156,61 @@ def test_running_an_outlook_file_points_at_sweep() -> None:
     assert code == 2
     assert "outlook.yaml:" in err and "this is an outlook file" in err
     assert "tariffsim sweep" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (
+            ["run", "HOLD", "-f", "csv", "-o", "{tmp}/out.csv", "--plot", "{tmp}/nodir/p.png"],
+            "--plot",
+        ),
+        (["run", "HOLD", "-o", "{tmp}/out.csv", "--plot", "{tmp}/chart.gif"], "--plot"),
+        (
+            ["compare", "HOLD", "CEASEFIRE", "-o", "{tmp}/out.csv", "--plot-dir", "{tmp}/no/x"],
+            "--plot-dir",
+        ),
+        (
+            ["sweep", "OUTLOOK", "-n", "10", "-o", "{tmp}/out.csv", "--plot", "{tmp}/nodir/f.png"],
+            "--plot",
+        ),
+    ],
+)
+def test_a_bad_target_is_refused_before_anything_is_written(
+    tmp_path: Path, args: list[str], option: str
+) -> None:
+    names = {
+        "HOLD": str(SCENARIOS / "hold.yaml"),
+        "CEASEFIRE": str(SCENARIOS / "ceasefire.yaml"),
+        "OUTLOOK": str(SCENARIOS / "outlook.yaml"),
+    }
+    argv = [names.get(a, a.replace("{tmp}", str(tmp_path))) for a in args]
+    code, out, err = invoke(*argv)
+    assert code == 2 and err.count("\n") == 1
+    assert f" {option}: " in err
+    assert out == ""  # refused before the table was printed
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "check"),
+    [
+        ("out.csv", lambda p: p.read_text().startswith("scenario,mode,tranche")),
+        ("out.json", lambda p: json.loads(p.read_text())[0]["scenario"] == "hold"),
+        ("out.parquet", lambda p: len(pd.read_parquet(p)) > 0),
+        ("out.txt", lambda p: p.read_text().startswith("hold: Hold")),
+    ],
+)
+def test_the_output_extension_chooses_the_format(tmp_path: Path, name: str, check) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / name
+    code, _, err = invoke("run", str(SCENARIOS / "hold.yaml"), "-o", str(target))
+    assert code == 0, err
+    assert check(target)
+
+
+def test_a_format_that_contradicts_the_extension_is_refused(tmp_path: Path) -> None:
+    target = tmp_path / "out.parquet"
+    code, _, err = invoke("run", str(SCENARIOS / "hold.yaml"), "-f", "csv", "-o", str(target))
+    assert code == 2
+    assert "--format csv does not match the file type '.parquet'" in err
+    assert not target.exists()

@@ -59,3 +59,24 @@ def test_durations_in_days() -> None:
 def test_money_formatting() -> None:
     assert units.format_usd(12.3349e9) == "$12.33B"
     assert units.format_rate(0.075) == "7.5 %"
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("200B USD/year", "'B' is a byte in pint; write 'billion' or 'bn'"),
+        ("200 M USD/year", "'M' is molar in pint; write 'million' or 'mn'"),
+        ("200k USD/year", "'k' is Boltzmann's constant in pint; write 'thousand'"),
+    ],
+)
+def test_misread_abbreviations_are_refused_with_a_hint(text: str, hint: str) -> None:
+    # pint would read '200B' as 200 bytes and the flow would come out as 0
+    with pytest.raises(TariffsimError) as info:
+        units.parse_flow(text)
+    assert info.value.hint == hint
+
+
+def test_pct_is_not_a_percentage() -> None:
+    with pytest.raises(TariffsimError) as info:
+        units.parse_rate("25 pct")
+    assert info.value.hint == "'pct' is a picocarat in pint; write '%'"

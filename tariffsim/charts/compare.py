@@ -254,6 +254,22 @@ def comparison_figures(
     return {name: plot_chart(name, results, reference) for name in DRAWERS}
 
 
+def check_plot_dir(plot_dir: Path | None) -> None:
+    """Refuse a ``--plot-dir`` that can't be made: its parent must exist, and it must
+    not be a file. Called before any work, so a bad folder leaves nothing behind."""
+    if plot_dir is None:
+        return
+    if not plot_dir.parent.is_dir():
+        raise TariffsimError(
+            f"folder '{plot_dir.parent}' does not exist",
+            file=plot_dir,
+            field="--plot-dir",
+            hint="create it first or choose another folder",
+        )
+    if plot_dir.exists() and not plot_dir.is_dir():
+        raise TariffsimError("is a file, expected a folder", file=plot_dir, field="--plot-dir")
+
+
 def write_charts(
     results: Sequence[Result],
     reference: str | None,
@@ -273,15 +289,7 @@ def write_charts(
         chart_format(plot)  # refuse a bad name before drawing anything
         figures[plot] = plot_comparison(results, reference)
     if plot_dir is not None:
-        if not plot_dir.parent.is_dir():
-            raise TariffsimError(
-                f"folder '{plot_dir.parent}' does not exist",
-                file=plot_dir,
-                field="--plot-dir",
-                hint="create it first or choose another folder",
-            )
-        if plot_dir.exists() and not plot_dir.is_dir():
-            raise TariffsimError("is a file, expected a folder", file=plot_dir, field="--plot-dir")
+        check_plot_dir(plot_dir)
         for name, fig in comparison_figures(results, reference).items():
             figures[plot_dir / f"{name}.{extension}"] = fig
         plot_dir.mkdir(exist_ok=True)

@@ -10,7 +10,6 @@ import typer
 
 from tariffsim.cli.shell import (
     Files,
-    FormatChoice,
     FormatOption,
     OutputOption,
     StepOption,
@@ -36,7 +35,7 @@ def compare(
         ),
     ] = None,
     step: StepOption = None,
-    fmt: FormatOption = FormatChoice.table,
+    fmt: FormatOption = None,
     output: OutputOption = None,
     plot: Annotated[
         Path | None,
@@ -51,16 +50,16 @@ def compare(
     ] = ChartFormat.png,
 ) -> None:
     """Compare tariff paths: totals and differences to a reference, per period and tranche."""
+    from tariffsim.charts.compare import check_plot_dir
     from tariffsim.comparison import align, check_comparable, reference_result, simulate_aligned
     from tariffsim.comparison_report import write_comparison
-    from tariffsim.output import refuse_overwriting_inputs
-    from tariffsim.plotting import chart_format
+    from tariffsim.output import CHART_SUFFIXES, check_target, output_format
     from tariffsim.scenario import load_scenario
 
-    refuse_overwriting_inputs(output, files, "--output")
-    refuse_overwriting_inputs(plot, files, "--plot")
-    if plot is not None:
-        chart_format(plot)
+    check_target(output, "--output", files)
+    check_target(plot, "--plot", files, CHART_SUFFIXES)
+    check_plot_dir(plot_dir)
+    fmt_name = output_format(fmt.value if fmt else None, output)
     scenarios = [load_scenario(f) for f in files]
     alignment = align(scenarios, step.value if step else None)
     results = simulate_aligned(scenarios, alignment.step)
@@ -72,7 +71,7 @@ def compare(
             f" (horizon cut for {', '.join(alignment.clipped)})",
             err=True,
         )
-    text = write_comparison(results, reference, fmt.value, output)
+    text = write_comparison(results, reference, fmt_name, output)
     if text is not None:
         typer.echo(text, nl=False)
     if plot is not None or plot_dir is not None:

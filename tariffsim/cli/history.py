@@ -48,11 +48,12 @@ def backtest(
     from tariffsim.backtest import run_backtest
     from tariffsim.backtest_report import render_backtest, render_years
     from tariffsim.export import csv_text
-    from tariffsim.output import refuse_overwriting_inputs, write_text
+    from tariffsim.output import CHART_SUFFIXES, check_target, write_text
 
     figures = published or scenario.parent / "published.yaml"
-    for target, option in ((output, "--output"), (series, "--series"), (plot, "--plot")):
-        refuse_overwriting_inputs(target, [scenario, figures], option)
+    check_target(output, "--output", [scenario, figures])
+    check_target(series, "--series", [scenario, figures])
+    check_target(plot, "--plot", [scenario, figures], CHART_SUFFIXES)
     replay = run_backtest(scenario, figures, behavioural=not static)
     typer.echo(render_backtest(replay.comparison))
     for kind in ("calendar", "fiscal"):

@@ -6,7 +6,6 @@ import typer
 
 from tariffsim.cli.shell import (
     Files,
-    FormatChoice,
     FormatOption,
     OutputOption,
     PlotOption,
@@ -25,7 +24,7 @@ from tariffsim.errors import TariffsimError
 def run(
     files: Files,
     step: StepOption = None,
-    fmt: FormatOption = FormatChoice.table,
+    fmt: FormatOption = None,
     output: OutputOption = None,
     plot: PlotOption = None,
     static: StaticOption = False,
@@ -39,17 +38,18 @@ def run(
     ``uncertainty:`` distributions are drawn N times (a sweep of one branch).
     """
     from tariffsim.export import write_results
-    from tariffsim.output import refuse_overwriting_inputs, write_text
+    from tariffsim.output import CHART_SUFFIXES, check_target, output_format, write_text
     from tariffsim.report import render_summary
     from tariffsim.scenario import load_scenario
     from tariffsim.simulation import simulate
 
-    refuse_overwriting_inputs(output, files, "--output")
-    refuse_overwriting_inputs(plot, files, "--plot")
+    check_target(output, "--output", files)
+    check_target(plot, "--plot", files, CHART_SUFFIXES)
+    fmt_name = output_format(fmt.value if fmt else None, output)
     if samples is not None:
         from tariffsim.cli.uncertainty import sample_one
 
-        sample_one(files, samples, seed, static, step, fmt, output, plot)
+        sample_one(files, samples, seed, static, step, fmt_name, output, plot)
         return
     results = []
     for f in files:
@@ -59,14 +59,14 @@ def run(
             )
         except TariffsimError as exc:
             raise exc.located(file=f) from None
-    if fmt is FormatChoice.table:
+    if fmt_name == "table":
         text = "\n".join(render_summary(r) for r in results)
         if output is None:
             typer.echo(text, nl=False)
         else:
             write_text(output, text)
     else:
-        text_out = write_results(results, fmt.value, output)
+        text_out = write_results(results, fmt_name, output)
         if text_out is not None:
             typer.echo(text_out, nl=False)
     if plot is not None:

@@ -91,7 +91,14 @@ StepOption = Annotated[
     StepChoice | None,
     typer.Option("--step", help="Reporting period, overriding the horizon's step."),
 ]
-FormatOption = Annotated[FormatChoice, typer.Option("--format", "-f", help="Output format.")]
+FormatOption = Annotated[
+    FormatChoice | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format (default: by the --output file's extension, else table).",
+    ),
+]
 OutputOption = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write the output to this file (atomically).")
 ]

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from tariffsim.cli.shell import (
-    FormatChoice,
     FormatOption,
     OutputOption,
     PlotOption,
@@ -33,7 +32,7 @@ def sample_one(
     seed: int,
     static: bool,
     step: StepChoice | None,
-    fmt: FormatChoice,
+    fmt: str,
     output: Path | None,
     plot: Path | None,
 ) -> None:
@@ -78,23 +77,26 @@ def sweep(
     ] = MeasureChoice.total,
     static: StaticOption = False,
     step: StepOption = None,
-    fmt: FormatOption = FormatChoice.table,
+    fmt: FormatOption = None,
     output: OutputOption = None,
     plot: PlotOption = None,
 ) -> None:
     """Monte Carlo over an outlook's branches, uncertain dates and assumptions."""
     from tariffsim.outlook import load_outlook
-    from tariffsim.output import refuse_overwriting_inputs
+    from tariffsim.output import CHART_SUFFIXES, check_target, output_format
     from tariffsim.units import parse_money
 
-    for target, option in ((output, "--output"), (plot, "--plot")):
-        refuse_overwriting_inputs(target, [outlook], option)
+    check_target(output, "--output", [outlook])
+    check_target(plot, "--plot", [outlook], CHART_SUFFIXES)
+    fmt_name = output_format(fmt.value if fmt else None, output)
     try:
         limit = None if threshold is None else parse_money(threshold)
     except TariffsimError as exc:
         raise TariffsimError(exc.message, field="--threshold", hint=exc.hint) from None
     loaded = load_outlook(outlook)
-    _sweep_and_render(loaded, samples, seed, limit, measure.value, static, step, fmt, output, plot)
+    _sweep_and_render(
+        loaded, samples, seed, limit, measure.value, static, step, fmt_name, output, plot
+    )
 
 
 def _sweep_and_render(
@@ -105,7 +107,7 @@ def _sweep_and_render(
     measure: str,
     static: bool,
     step: StepChoice | None,
-    fmt: FormatChoice,
+    fmt: str,
     output: Path | None,
     plot: Path | None,
 ) -> None:
@@ -127,7 +129,7 @@ def _sweep_and_render(
             behavioural=not static,
         )
     summary = summarise(result, measure, threshold)
-    text = write_sweep(result, summary, fmt.value, output)
+    text = write_sweep(result, summary, fmt, output)
     if text is not None:
         typer.echo(text, nl=False)
     if plot is not None:
