@@ -52,23 +52,6 @@ def file_format(path: Path, option: str) -> str:
     return suffix
 
 
-def check_target(path: Path, option: str) -> str:
-    """The format of an output file, after checking it can be written there.
-
-    Called before the ledger is read, so that a bad second target never leaves
-    the first one written.
-    """
-    fmt = file_format(path, option)
-    folder = path.parent
-    if not folder.is_dir():
-        raise TariffsimError(
-            f"folder '{folder}' does not exist", file=path, field=option, hint="create it first"
-        )
-    if path.is_dir():
-        raise TariffsimError("is a folder, not a file", file=path, field=option)
-    return fmt
-
-
 class LineWriter:
     """A sink for :func:`tariffsim.exposure.price_ledger` writing one row per line × scenario."""
 

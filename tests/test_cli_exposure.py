@@ -86,8 +86,8 @@ def test_a_tranche_without_products_is_refused(tmp_path: Path, files: tuple[Path
     [
         (["-o", "s.csv", "--lines", "nowhere/l.csv"], r"--lines: folder .* does not exist"),
         (["--lines", "l.csv", "-o", "nowhere/s.csv"], r"--output: folder .* does not exist"),
-        (["--lines", "l.csv", "-o", "s.xlsx"], r"--output: expected a file name ending in"),
-        (["-o", "s.csv", "--lines", "l.txt"], r"--lines: expected a file name ending in"),
+        (["--lines", "l.csv", "-o", "s.xlsx"], r"--output: unknown file type '\.xlsx'"),
+        (["-o", "s.csv", "--lines", "l.txt"], r"--lines: unknown file type '\.txt'"),
     ],
 )
 def test_output_targets_checked_before_reading(
