@@ -1,8 +1,10 @@
 """Charts of a sweep: a fan chart over time and the distribution of totals per branch.
 
 Prepare the data (pure, testable) → draw (returns a Figure) → save atomically
-with :func:`tariffsim.plotting.save_figure`. Money axes are in $B. matplotlib
-is imported on first use; no statistics are computed here beyond binning.
+with :func:`tariffsim.plotting.save_figure`. Money axes are in $B; fonts, footer
+and branch colours come from :mod:`tariffsim.charts.style`, so a branch has the
+colour its scenario has in ``compare``. matplotlib is imported on first use; no
+statistics are computed here beyond binning.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from tariffsim.plotting import PALETTE
+from tariffsim.charts import style
 from tariffsim.stats import ALL, PERCENTILE_COLUMNS
 
 if TYPE_CHECKING:
@@ -24,6 +26,11 @@ if TYPE_CHECKING:
 
 BINS = 40
 """Number of bins of the distribution of totals."""
+
+FAN = style.NEUTRAL
+"""The fan is the whole outlook, no one branch, so it takes no scenario's colour."""
+MARKER = style.PALETTE[5]
+"""The mean line and the threshold (vermillion)."""
 
 
 def fan_data(summary: SweepSummary) -> pd.DataFrame:
@@ -59,22 +66,14 @@ def totals_histogram(result: SweepResult, measure: str) -> tuple[FloatArray, pd.
 
 def plot_sweep(result: SweepResult, summary: SweepSummary) -> Figure:
     """Fan chart of duty per period (left) and the distribution of horizon totals (right)."""
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(11, 4.8), layout="constrained")
-    fan_ax, dist_ax = fig.subplots(1, 2, width_ratios=[3, 2])
-    _draw_fan(fan_ax, result, fan_data(summary))
-    _draw_totals(dist_ax, result, summary)
     what = "Total duty (additional + MFN)" if summary.measure == "total" else "Additional duty"
-    fig.suptitle(
-        f"{result.outlook.spec.title}\n{what}, {result.samples:,} draws (seed {result.seed}), "
-        f"{result.plan.mode} mode",
-        fontsize=10,
-        x=0.01,
-        ha="left",
-    )
-    fig.get_layout_engine().set(rect=(0, 0.035, 1, 0.965))  # type: ignore[union-attr,call-arg]
-    fig.text(0.01, 0.008, _footer(result), fontsize=6.5, color="#555555", ha="left", va="bottom")
+    subtitle = f"{what} · {result.samples:,} draws (seed {result.seed}) · {result.plan.mode} mode"
+    with style.styled():
+        fig = style.new_figure(11.0, 5.0)
+        style.frame_figure(fig, result.outlook.spec.title, _footer(result), subtitle=subtitle)
+        fan_ax, dist_ax = fig.subplots(1, 2, width_ratios=[3, 2])
+        _draw_fan(fan_ax, result, fan_data(summary))
+        _draw_totals(dist_ax, result, summary)
     return fig
 
 
@@ -83,8 +82,7 @@ def _footer(result: SweepResult) -> str:
     cited = sorted({b.source for b in spec.branches.values()})
     titles = "; ".join(src.title for src in spec.sources.values())
     text = f"tariffsim · {result.outlook.path.name} · branch probabilities: {', '.join(cited)}"
-    text += f" · sources: {titles}" if titles else ""
-    return text if len(text) < 220 else text[:217] + "..."
+    return text + (f" · sources: {titles}" if titles else "")
 
 
 def _draw_fan(ax: Any, result: SweepResult, data: pd.DataFrame) -> None:
@@ -98,29 +96,26 @@ def _draw_fan(ax: Any, result: SweepResult, data: pd.DataFrame) -> None:
         return np.append(values, values[-1])
 
     ax.fill_between(
-        x, edge("p5"), edge("p95"), step="post", color=PALETTE[0], alpha=0.18, lw=0, label="p5–p95"
+        x, edge("p5"), edge("p95"), step="post", color=FAN, alpha=0.16, lw=0, label="p5–p95"
     )
     ax.fill_between(
         x,
         edge("p25"),
         edge("p75"),
         step="post",
-        color=PALETTE[0],
-        alpha=0.38,
+        color=FAN,
+        alpha=0.34,
         lw=0,
         label="p25–p75",
     )
-    ax.step(x, edge("p50"), where="post", color=PALETTE[0], lw=1.8, label="median")
-    ax.step(x, edge("mean"), where="post", color=PALETTE[5], lw=1.0, ls="--", label="mean")
-    ax.set_ylabel(f"Duty per {result.step} ($B)")
+    ax.step(x, edge("p50"), where="post", color=FAN, lw=1.8, label="median")
+    ax.step(x, edge("mean"), where="post", color=MARKER, lw=1.2, ls="--", label="mean")
+    style.money_axis(ax, f"Duty per {result.step} ($B)")
+    style.date_axis(ax)
     ax.set_ylim(bottom=0)
     ax.set_xlim(x[0], x[-1])
-    ax.legend(loc="upper left", frameon=False, fontsize=8)
-    ax.set_title("Duty over time, all branches", fontsize=9, loc="left")
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.grid(axis="y", alpha=0.3)
-    for label in ax.get_xticklabels():
-        label.set_fontsize(8)
+    ax.legend(loc="upper left")
+    ax.set_title("Duty over time, all branches")
 
 
 def _draw_totals(ax: Any, result: SweepResult, summary: SweepSummary) -> None:
@@ -128,7 +123,8 @@ def _draw_totals(ax: Any, result: SweepResult, summary: SweepSummary) -> None:
     width = float(edges[1] - edges[0])
     bottom = np.zeros(len(mass))
     probabilities = dict(zip(result.plan.branch_ids, result.plan.probability, strict=True))
-    for i, bid in enumerate(mass.columns):
+    colours = style.scenario_colours(list(mass.columns))
+    for bid in mass.columns:
         values = mass[bid].to_numpy() * 100
         ax.bar(
             edges[:-1],
@@ -136,7 +132,7 @@ def _draw_totals(ax: Any, result: SweepResult, summary: SweepSummary) -> None:
             width=width,
             bottom=bottom,
             align="edge",
-            color=PALETTE[(i + 1) % len(PALETTE)],
+            color=colours[bid],
             label=f"{bid} ({probabilities[bid]:.0%})",
         )
         bottom += values
@@ -145,13 +141,11 @@ def _draw_totals(ax: Any, result: SweepResult, summary: SweepSummary) -> None:
     if summary.threshold is not None:
         threshold = summary.threshold / 1e9
         share = float(summary.totals.loc[summary.totals["branch"] == ALL, "p_exceeds"].iloc[0])
-        _marker(ax, threshold, f"P(> {threshold:,.0f}) = {share:.1%}", PALETTE[5], "-")
-    ax.set_xlabel("Duty over the horizon ($B)")
+        _marker(ax, threshold, f"P(> {threshold:,.0f}) = {share:.1%}", MARKER, "-")
+    style.money_axis(ax, "Duty over the horizon ($B)", axis="x")
     ax.set_ylabel("Probability (%)")
-    ax.set_title("Distribution of totals by branch", fontsize=9, loc="left")
-    ax.legend(loc="upper right", fontsize=8, framealpha=1, edgecolor="none")
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.grid(axis="y", alpha=0.3)
+    ax.set_title("Distribution of totals by branch")
+    ax.legend(loc="upper right", frameon=True, framealpha=1, edgecolor="none")
 
 
 def _marker(ax: Any, x: float, text: str, color: str, style: str) -> None:

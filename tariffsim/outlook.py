@@ -127,6 +127,12 @@ def load_outlook(path: str | Path) -> Outlook:
         for anything wrong, located to the outlook's (or a branch file's) line.
     """
     document = read_document(path)
+    if "branches" not in document.data and "tranches" in document.data:
+        raise TariffsimError(
+            "this is a scenario file (it has no 'branches'), not an outlook",
+            file=path,
+            hint=f"run it with 'tariffsim run {path}'; an outlook names scenario files as branches",
+        )
     spec = validate_document(document, OutlookSpec)
     _check_source_refs(spec, document)
     scenarios = {

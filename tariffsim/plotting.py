@@ -32,6 +32,9 @@ CHART_FORMATS = CHART_SUFFIXES
 DPI = 150
 """Resolution of PNG files [dots per inch]."""
 
+BAR_WIDTH = 0.8
+"""Width of a period's bar, and of its static-total mark [periods]."""
+
 
 def tranche_duty_data(result: Result, mode: str | None = None) -> pd.DataFrame:
     """Additional duty per period [USD / 1e9 = $B]: rows are period starts, columns tranche labels.
@@ -66,7 +69,7 @@ def plot_tranche_duty(result: Result) -> Figure:
         handles: list[object] = [Patch(color=c) for c in colours]
         labels = list(data.columns)
         if static is not None:
-            handles.append(Line2D([], [], color="#000000", marker="_", ms=14, mew=2, ls="none"))
+            handles.append(Line2D([], [], color="#000000", lw=2))
             labels.append("static total (imports fixed)")
         footer = f"tariffsim · {result.name} · {result.mode} model. {sources_line([result])}"
         style.frame_figure(fig, result.scenario.title, footer, handles, labels)
@@ -74,11 +77,15 @@ def plot_tranche_duty(result: Result) -> Figure:
         bottom = [0.0] * len(periods)
         for label, colour in zip(data.columns, colours, strict=True):
             values = data[label].to_numpy()
-            ax.bar(range(len(periods)), values, bottom=bottom, color=colour, width=0.8)
+            ax.bar(range(len(periods)), values, bottom=bottom, color=colour, width=BAR_WIDTH)
             bottom = [b + v for b, v in zip(bottom, values, strict=True)]
         if static is not None:
             top = static.reindex(periods).to_numpy()
-            ax.plot(range(len(periods)), top, color="#000000", marker="_", ms=22, mew=2, ls="none")
+            # a line across each bar's own width, in data units: a marker's width is fixed in
+            # points, so on daily or weekly bars it spilled over its neighbours
+            left = [i - BAR_WIDTH / 2 for i in range(len(periods))]
+            right = [i + BAR_WIDTH / 2 for i in range(len(periods))]
+            ax.hlines(top, left, right, color="#000000", lw=2, zorder=3)
             bottom = [max(b, t) for b, t in zip(bottom, top, strict=True)]
         ax.set_xticks(*_period_ticks(periods, result.step))
         ax.set_xlim(-0.6, len(periods) - 0.4)

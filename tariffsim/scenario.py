@@ -47,6 +47,13 @@ _SCALAR_FORM = ("value", "rate")
 """Fields a user may write as a bare scalar (``imports: 200 billion USD/year``)."""
 
 
+_OTHER_KINDS = (
+    ("branches", "an outlook file", "run it with 'tariffsim sweep {path}'"),
+    ("figures", "a file of published figures", "'tariffsim backtest --published {path}' reads it"),
+)
+"""Top-level keys of the project's other YAML files, to name them when run as scenarios."""
+
+
 def load_scenario(path: str | Path) -> Scenario:
     """Read, merge and validate a scenario file.
 
@@ -56,13 +63,14 @@ def load_scenario(path: str | Path) -> Scenario:
         for anything wrong with the file, located to its line.
     """
     document = read_document(path)
-    if "branches" in document.data and "tranches" not in document.data:
-        raise TariffsimError(
-            "this is an outlook file (it has 'branches'), not a scenario",
-            file=path,
-            line=document.lines[("branches",)][1],
-            hint=f"run it with 'tariffsim sweep {path}'",
-        )
+    for key, kind, hint in _OTHER_KINDS:
+        if key in document.data and "tranches" not in document.data:
+            raise TariffsimError(
+                f"this is {kind} (it has '{key}'), not a scenario",
+                file=path,
+                line=document.lines[(key,)][1],
+                hint=hint.format(path=path),
+            )
     document.data.setdefault("name", Path(path).stem)
     return validate_document(document, Scenario)
 

@@ -344,8 +344,9 @@ class Scenario(Frozen):
     def _stacked_authorities_exist(
         cls, stacking: dict[str, Stacking], info: ValidationInfo
     ) -> dict[str, Stacking]:
-        tranches = info.data.get("tranches") or {}
-        used = {t.authority for t in tranches.values() if t.authority}
+        if "tranches" not in info.data:
+            return stacking  # the tranches failed; their own error is the one to show
+        used = {t.authority for t in info.data["tranches"].values() if t.authority}
         for authority in stacking:
             if authority not in used:
                 hint = f" (used: {', '.join(sorted(used))})" if used else ""

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from matplotlib.axes import Axes
+from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 from numpy.testing import assert_allclose
 
@@ -131,9 +132,39 @@ def test_behavioural_lines_are_dashed(results: list[Result]) -> None:
     }
     colours = {line.get_label(): line.get_color() for line in lines}
     assert colours["escalate (static)"] == colours["escalate (behavioural)"]
-    assert any("dashed: behavioural" in t.get_text() for t in fig.texts)
-    bars = plot_chart("totals", mixed, "hold").axes[0].patches
-    assert [bool(b.get_hatch()) for b in bars] == [False, True, False, True]
+    assert any("dashed lines: behavioural" in t.get_text() for t in fig.texts)
+    totals = plot_chart("totals", mixed, "hold")
+    assert [bool(b.get_hatch()) for b in totals.axes[0].patches] == [False, True, False, True]
+
+
+def footer(fig: Figure) -> str:
+    return next(t.get_text() for t in fig.texts if t.get_text().startswith("tariffsim · "))
+
+
+def test_each_footer_names_how_its_chart_shows_the_mode(results: list[Result]) -> None:
+    mixed = [with_behavioural(r, 0.7) for r in results[:2]]
+    lines = footer(plot_chart("duty-per-period", mixed, "hold"))
+    assert lines.startswith("tariffsim · solid lines: static (")
+    assert "; dashed lines: behavioural (" in lines and "hatched" not in lines
+    bars = footer(plot_chart("totals", mixed, "hold"))
+    assert bars.startswith("tariffsim · plain bars: static (")
+    assert "; hatched bars: behavioural (" in bars and "dashed" not in bars
+    both = footer(plot_comparison(mixed, "hold"))
+    assert "dashed lines, hatched bars: behavioural" in both
+    static = footer(plot_chart("totals", results, "hold"))
+    assert static.startswith("tariffsim · static: imports do not respond to tariffs.")
+
+
+def test_a_scenario_keeps_its_colour_whatever_the_order(results: list[Result]) -> None:
+    def colours(fig: Figure) -> dict[str, str]:
+        return {line.get_label(): line.get_color() for line in series(fig.axes[0])}
+
+    forward = colours(plot_chart("cumulative-duty", results, "hold"))
+    backward = colours(plot_chart("cumulative-duty", results[::-1], "hold"))
+    assert forward == backward
+    assert forward == {"escalate": "#0072B2", "hold": "#E69F00", "ceasefire": "#009E73"}
+    bars = plot_chart("totals", results[::-1], "hold").axes[0].patches
+    assert [to_hex(b.get_facecolor()) for b in bars] == ["#009e73", "#e69f00", "#0072b2"]
 
 
 def test_one_figure_per_chart(results: list[Result]) -> None:

@@ -84,13 +84,19 @@ def test_run_parquet_and_step_override(tmp_path: Path) -> None:
     assert sorted(os.listdir(tmp_path)) == ["out.parquet"]  # no temporary file left
 
 
-def test_run_several_files_and_a_chart(tmp_path: Path) -> None:
-    chart = tmp_path / "chart.svg"
-    code, out, err = invoke(
-        "run", str(SCENARIOS / "hold.yaml"), str(SCENARIOS / "ceasefire.yaml"), "--plot", str(chart)
-    )
+def test_run_charts_one_scenario_and_refuses_several(tmp_path: Path) -> None:
+    chart, table = tmp_path / "chart.svg", tmp_path / "out.txt"
+    hold, ceasefire = str(SCENARIOS / "hold.yaml"), str(SCENARIOS / "ceasefire.yaml")
+    code, out, err = invoke("run", hold, ceasefire, "-o", str(table), "--plot", str(chart))
+    assert code == 2
+    assert err.count("\n") == 1 and "--plot: charts one scenario, got 2 files" in err
+    assert "(use 'tariffsim compare' to chart several paths)" in err
+    assert out == "" and sorted(os.listdir(tmp_path)) == []  # refused before anything is written
+    code, out, err = invoke("run", hold, ceasefire)
     assert code == 0, err
     assert out.count("Duty by tranche") == 2
+    code, out, err = invoke("run", hold, "--plot", str(chart))
+    assert code == 0, err
     assert chart.read_text().lstrip().startswith("<?xml")
 
 
@@ -101,11 +107,12 @@ def test_parquet_needs_an_output_file() -> None:
 
 
 def test_bad_chart_extension_is_refused_and_nothing_written(tmp_path: Path) -> None:
-    chart = tmp_path / "chart.gif"
-    code, _, err = invoke("run", str(SCENARIOS / "hold.yaml"), "--plot", str(chart))
+    chart, table = tmp_path / "chart.gif", tmp_path / "out.csv"
+    args = ["-f", "csv", "-o", str(table), "--plot", str(chart)]
+    code, _, err = invoke("run", str(SCENARIOS / "hold.yaml"), *args)
     assert code == 2
     assert "'.gif'" in err and ".png" in err
-    assert not chart.exists()
+    assert sorted(os.listdir(tmp_path)) == []
 
 
 def test_output_may_not_overwrite_an_input(tmp_path: Path) -> None:

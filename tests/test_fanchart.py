@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from matplotlib.colors import to_hex
 from numpy.testing import assert_allclose
 
+from tariffsim.charts.style import FOOTER_POINTS
 from tariffsim.fanchart import BINS, fan_data, plot_sweep, totals_histogram
 from tariffsim.montecarlo import sweep
 from tariffsim.outlook import load_outlook
@@ -36,3 +38,24 @@ def test_plot_is_saved(tmp_path: Path) -> None:
     assert len(figure.axes) == 2
     target = save_figure(figure, tmp_path / "fan.png")
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_branches_wear_their_scenarios_colours_and_the_house_footer() -> None:
+    result = sweep(load_outlook(SCENARIOS / "outlook.yaml"), 300, seed=2, behavioural=False)
+    figure = plot_sweep(result, summarise(result))
+    dist = figure.axes[1]
+    legend = dist.get_legend()
+    colours = {
+        t.get_text().split(" ")[0]: to_hex(h.get_facecolor())
+        for t, h in zip(legend.get_texts(), legend.legend_handles, strict=True)
+    }
+    # the same colours as in `compare` (tariffsim.charts.compare takes them from the same map)
+    assert colours == {"escalate": "#0072b2", "hold": "#e69f00", "ceasefire": "#009e73"}
+    # the fan is the whole outlook, so none of the branches' colours
+    fan = figure.axes[0].get_lines()
+    assert to_hex(fan[0].get_color()) not in colours.values()
+    texts = [t.get_text() for t in figure.texts]
+    assert texts[0] == result.outlook.spec.title
+    footer = next(t for t in figure.texts if t.get_text().startswith("tariffsim · outlook.yaml"))
+    assert footer.get_fontsize() == FOOTER_POINTS
+    assert "…" not in footer.get_text() and "..." not in footer.get_text()

@@ -5,7 +5,9 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
+import numpy as np
 import pytest
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from numpy.testing import assert_allclose
 
@@ -119,12 +121,18 @@ def test_weekly_bars_get_one_tick_per_month() -> None:
     assert len(ticks) == 15
 
 
-def test_a_behavioural_run_marks_the_static_total_of_each_period() -> None:
-    behavioural = simulate(load_scenario(SCENARIOS / "escalate.yaml"))
+@pytest.mark.parametrize("step", ["day", "week", "month", "quarter"])
+def test_a_behavioural_run_marks_the_static_total_over_each_bar(step: str) -> None:
+    behavioural = simulate(load_scenario(SCENARIOS / "escalate.yaml"), step=step)
     assert behavioural.mode == "behavioural"
     fig = plot_tranche_duty(behavioural)
-    marks = [line for line in fig.axes[0].get_lines() if line.get_marker() == "_"]
-    assert len(marks) == 1
+    ax = fig.axes[0]
+    (marks,) = [c for c in ax.collections if isinstance(c, LineCollection)]
+    segments = marks.get_segments()
     static = tranche_duty_data(behavioural, "static").sum(axis=1).to_numpy()
-    assert_allclose(marks[0].get_ydata(), static, rtol=1e-12)
+    assert len(segments) == len(static)
+    assert_allclose([s[:, 1] for s in segments], np.column_stack([static, static]), rtol=1e-12)
+    # each mark spans exactly its bar: same left and right edges, whatever the step
+    spans = sorted({(round(b.get_x(), 9), round(b.get_x() + b.get_width(), 9)) for b in ax.patches})
+    assert_allclose([s[:, 0] for s in segments], spans, atol=1e-9)
     assert "static total (imports fixed)" in [t.get_text() for t in fig.legends[0].get_texts()]

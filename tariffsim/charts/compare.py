@@ -57,7 +57,7 @@ def _line_style(results: Sequence[Result], scenario: str, mode: str) -> dict[str
     # earlier lines drawn wider, so a line lying on top of another leaves its edges visible
     width = 1.2 + 1.4 * (len(names) - 1 - index) / max(1, len(names) - 1)
     return {
-        "color": style.colour_of(index),
+        "color": style.scenario_colours(names)[scenario],
         "ls": style.MODE_LINESTYLE.get(mode, "-."),
         "lw": width,
         "label": style.series_label(scenario, mode, _all_modes(results)),
@@ -120,7 +120,7 @@ def draw_totals(ax: Axes, results: Sequence[Result], reference: str | None) -> N
     """Chart 4: additional duty over the horizon [$B], labelled with the difference."""
     frame = data.totals_data(results, reference)
     ref_name = reference_result(results, reference).name
-    names = [r.name for r in results]
+    colours = style.scenario_colours([r.name for r in results])
     rows = list(frame.itertuples(index=False))
     positions = list(range(len(rows)))[::-1]
     top = max(float(frame["additional_duty_usd"].max()) / BILLION, 1e-9)
@@ -130,7 +130,7 @@ def draw_totals(ax: Axes, results: Sequence[Result], reference: str | None) -> N
             y,
             value,
             height=0.65,
-            color=style.colour_of(names.index(row.scenario)),
+            color=colours[row.scenario],
             hatch=style.MODE_HATCH.get(row.mode, "..."),
             edgecolor="white",
             linewidth=0,
@@ -180,13 +180,33 @@ def _subtitle(results: Sequence[Result], reference: str | None) -> str:
     return f"{names} · reference: {ref} · {h.start} to {h.end}"
 
 
-def _footer(results: Sequence[Result]) -> str:
+MODE_MEANING = {
+    "static": "imports do not respond to tariffs",
+    "behavioural": "imports respond to tariffs",
+}
+"""What each mode means, for the footer."""
+
+
+def _footer(results: Sequence[Result], name: str | None = None) -> str:
+    """The footer of chart ``name`` (None: the four-panel figure): how each mode is drawn.
+
+    Lines show a mode by their style (solid, dashed), the totals' bars by their hatching.
+    """
     modes = _all_modes(results)
-    note = (
-        "static: imports do not respond to tariffs"
-        if modes == {"static"}
-        else "solid: static (imports do not respond); dashed: behavioural (imports respond)"
-    )
+    if len(modes) == 1:
+        (mode,) = modes
+        note = f"{mode}: {MODE_MEANING.get(mode, mode)}"
+    else:
+        if name == "totals":
+            looks = {"static": "plain bars", "behavioural": "hatched bars"}
+        elif name is not None:
+            looks = {"static": "solid lines", "behavioural": "dashed lines"}
+        else:
+            looks = {
+                "static": "solid lines, plain bars",
+                "behavioural": "dashed lines, hatched bars",
+            }
+        note = "; ".join(f"{looks[m]}: {m} ({MODE_MEANING[m]})" for m in MODE_MEANING if m in modes)
     return f"tariffsim · {note}. {data.sources_line(results)}"
 
 
@@ -221,7 +241,8 @@ def plot_chart(name: str, results: Sequence[Result], reference: str | None = Non
         fig = style.new_figure(9.0, 5.4)
         handles, labels = _legend(results) if name != "totals" else ([], [])
         subtitle = _subtitle(results, reference)
-        style.frame_figure(fig, TITLES[name], _footer(results), handles, labels, subtitle)
+        footer = _footer(results, name)
+        style.frame_figure(fig, TITLES[name], footer, handles, labels, subtitle)
         ax = fig.subplots()
         DRAWERS[name](ax, results, reference)
         ax.set_title("")  # the figure's title says it

@@ -1,9 +1,11 @@
 """The one house style of tariffsim's charts: colours, line styles, axes, legend, footer, labels.
 
 Colours are Okabe–Ito, safe for the common colour-vision deficiencies; a
-scenario keeps its colour in every panel. Static results are drawn solid and
-behavioural results dashed. Money axes are in $B, dates use matplotlib's
-concise formatter. This module draws decorations only; it computes no data.
+scenario keeps its colour in every panel and every chart
+(:func:`scenario_colours`). Static results are drawn solid and behavioural
+results dashed (bars: plain and hatched). Money axes are in $B, dates use
+matplotlib's concise formatter. This module draws decorations only; it
+computes no data.
 """
 
 from __future__ import annotations
@@ -21,6 +23,17 @@ if TYPE_CHECKING:
 
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 """Okabe & Ito (2008) colours, distinguishable with the common colour-vision deficiencies."""
+
+PATH_COLOURS = {
+    "escalate": PALETTE[0],
+    "hold": PALETTE[1],
+    "ceasefire": PALETTE[2],
+    "deescalate": PALETTE[3],
+}
+"""The shipped tariff paths, by scenario name: each keeps its colour in every chart."""
+
+NEUTRAL = "#4D4D4D"
+"""The colour of a series that belongs to no one scenario (a sweep's whole outlook)."""
 
 MODE_LINESTYLE = {"static": "-", "behavioural": "--"}
 """Static results solid, behavioural (imports respond to tariffs) dashed."""
@@ -79,6 +92,24 @@ def new_figure(width: float, height: float) -> Figure:
 def colour_of(index: int) -> str:
     """The palette colour of the series at ``index``."""
     return PALETTE[index % len(PALETTE)]
+
+
+def scenario_colours(names: Sequence[str]) -> dict[str, str]:
+    """The colour of each scenario, the same in every chart that shows it.
+
+    The shipped paths take their colour from :data:`PATH_COLOURS` by name, so
+    escalate is blue whether it is drawn first or last, in ``compare`` or in a
+    sweep. Other names take, in the order given, the colours no shipped path
+    owns, then those of the shipped paths not shown; past that they repeat.
+    """
+    unique = list(dict.fromkeys(names))
+    colours = {n: PATH_COLOURS[n] for n in unique if n in PATH_COLOURS}
+    owned = set(PATH_COLOURS.values())
+    free = [c for c in PALETTE if c not in owned]
+    free += [c for c in PALETTE if c in owned and c not in colours.values()]
+    others = [n for n in unique if n not in colours]
+    colours |= {n: free[i % len(free)] for i, n in enumerate(others)}
+    return {n: colours[n] for n in unique}
 
 
 def series_label(scenario: str, mode: str, modes: set[str]) -> str:

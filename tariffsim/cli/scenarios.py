@@ -45,6 +45,12 @@ def run(
 
     check_target(output, "--output", files)
     check_target(plot, "--plot", files, CHART_SUFFIXES)
+    if plot is not None and len(files) > 1:
+        raise TariffsimError(
+            f"charts one scenario, got {len(files)} files",
+            field="--plot",
+            hint="use 'tariffsim compare' to chart several paths",
+        )
     fmt_name = output_format(fmt.value if fmt else None, output)
     if samples is not None:
         from tariffsim.cli.uncertainty import sample_one
@@ -72,26 +78,40 @@ def run(
     if plot is not None:
         from tariffsim.plotting import plot_tranche_duty, save_figure
 
-        save_figure(plot_tranche_duty(results[0]), plot)
+        (result,) = results
+        save_figure(plot_tranche_duty(result), plot)
         typer.echo(f"chart written to {plot}", err=True)
 
 
 @app.command()
 @user_errors
 def validate(files: Files) -> None:
-    """Check scenario files (and outlook files) without running them."""
+    """Check scenario files (and outlook files) without running them.
+
+    Every file is checked: one line per file, ``ok`` or its error; the exit code
+    is 2 if any file failed.
+    """
+    from tariffsim.cli.shell import report_error
     from tariffsim.outlook import describe_outlook, is_outlook
     from tariffsim.scenario import load_scenario
 
+    failed = False
     for f in files:
-        if is_outlook(f):
-            typer.echo(f"{f}: ok ({describe_outlook(f)})")
+        try:
+            if is_outlook(f):
+                typer.echo(f"{f}: ok ({describe_outlook(f)})")
+                continue
+            scenario = load_scenario(f)
+        except TariffsimError as exc:
+            report_error(exc)
+            failed = True
             continue
-        scenario = load_scenario(f)
         typer.echo(
             f"{f}: ok ({len(scenario.tranches)} tranches, "
             f"{scenario.horizon.start} to {scenario.horizon.end})"
         )
+    if failed:
+        raise typer.Exit(code=2)
 
 
 @app.command()

@@ -69,6 +69,11 @@ class FormatChoice(StrEnum):
     parquet = "parquet"
 
 
+def report_error(exc: TariffsimError) -> None:
+    """A user error as its one stderr line."""
+    typer.echo(f"tariffsim: error: {exc.render()}", err=True)
+
+
 def user_errors(command: Callable[P, R]) -> Callable[P, R]:
     """The one funnel: a user error becomes one stderr line and exit code 2."""
 
@@ -77,7 +82,7 @@ def user_errors(command: Callable[P, R]) -> Callable[P, R]:
         try:
             return command(*args, **kwargs)
         except TariffsimError as exc:
-            typer.echo(f"tariffsim: error: {exc.render()}", err=True)
+            report_error(exc)
             raise typer.Exit(code=2) from None
         except KeyboardInterrupt:
             typer.echo("tariffsim: interrupted; no output file was changed", err=True)
