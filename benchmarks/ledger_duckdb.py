@@ -39,8 +39,7 @@ def scenario_tables(
                 dict(scenario=s.name, measure=tid, exporter=t.exporter, authority=authority,
                      rule=rule, base_rate=t.base_rate.value, ord=order)
             )  # fmt: skip
-            prefixes = [*t.products, *memberships.get(tid, [])]
-            ranges = [hts.prefix_range(p) for p in prefixes] or [(0, hts.KEY_END)]
+            ranges = _ranges(m, tid, memberships)
             for low, high in ranges:
                 rows["prefixes"].append(dict(scenario=s.name, measure=tid, lo=low, hi=high))
             steps = t.applied_steps()
@@ -57,6 +56,35 @@ def scenario_tables(
         }
     )
     return frames
+
+
+def _listed(measures: Measures, tid: str, memberships: dict[str, list[str]]) -> list[str]:
+    products = measures.scenario.tranches[tid].products
+    return [] if isinstance(products, str) else [*products, *memberships.get(tid, [])]
+
+
+def _ranges(
+    measures: Measures, tid: str, memberships: dict[str, list[str]]
+) -> list[tuple[int, int]]:
+    """Key ranges a measure covers; 'rest' is the gaps between its exporter's listed ranges."""
+    tranches = measures.scenario.tranches
+    scope = tranches[tid].products
+    if scope == "all":
+        return [(0, hts.KEY_END)]
+    if scope != "rest":
+        return [hts.prefix_range(p) for p in _listed(measures, tid, memberships)]
+    listed = sorted(
+        hts.prefix_range(p)
+        for other, t in tranches.items()
+        if t.importer == measures.importer and t.exporter == tranches[tid].exporter
+        for p in _listed(measures, other, memberships)
+    )
+    gaps, at = [], 0
+    for low, high in listed:
+        if low > at:
+            gaps.append((at, low))
+        at = max(at, high)
+    return [*gaps, (at, hts.KEY_END)] if at < hts.KEY_END else gaps
 
 
 PRICED = """

@@ -1,8 +1,11 @@
 """Which measures cover a ledger line, and the stacked rate it pays on a date.
 
 A scenario's tranches, read as *measures* on product lines: each covers the
-HTS prefixes in its ``products`` list and in the scenario's membership file
-(every product, when it has neither) from its exporter into the importer.
+HTS prefixes in its ``products`` list and in the scenario's membership file,
+from its exporter into the importer. A catch-all is written, never implied:
+``products: all`` covers every product from the exporter, ``products: rest``
+every product no listed measure on that exporter covers; a measure with no
+prefixes anywhere is refused.
 This module compiles a scenario into small lookup tables, so that pricing a
 line is a few array gathers:
 
@@ -31,7 +34,7 @@ from tariffsim import hts
 from tariffsim.errors import TariffsimError, did_you_mean
 from tariffsim.loading import read_document
 from tariffsim.scenario import validate_document
-from tariffsim.schema import Scenario
+from tariffsim.schema import Scenario, Tranche
 from tariffsim.timeline import FloatArray, IntArray, day_number, step_function
 
 BoolArray = hts.BoolArray
@@ -134,7 +137,11 @@ def load_measures(
                 hint="the path is relative to the scenario file that names it",
             )
         lists = read_memberships(target, list(scenario.tranches))
-    return compile_measures(scenario, lists, importer)
+    try:
+        return compile_measures(scenario, lists, importer)
+    except TariffsimError as exc:
+        place = document.locate(tuple(exc.field.split("."))) if exc.field else None
+        raise (exc.located(file=place[0], line=place[1]) if place else exc) from None
 
 
 def read_memberships(path: Path, measure_ids: list[str]) -> dict[str, list[str]]:
@@ -195,9 +202,16 @@ def compile_measures(
     importer = _importer(scenario, importer)
     tranches = {k: t for k, t in scenario.tranches.items() if t.importer == importer}
     ids = list(tranches)
-    memberships = memberships or {}
-    prefixes = [[*t.products, *memberships.get(k, [])] for k, t in tranches.items()]
+    prefixes, scopes = _product_lists(tranches, memberships or {})
     segment_start, segment_covers = hts.segments(prefixes)
+    for m, scope in enumerate(scopes):
+        if scope == "rest":
+            listed = [
+                j
+                for j, t in enumerate(tranches.values())
+                if scopes[j] == "listed" and t.exporter == tranches[ids[m]].exporter
+            ]
+            segment_covers[:, m] = ~segment_covers[:, listed].any(axis=1)
     product_sets, segment_class = np.unique(segment_covers, axis=0, return_inverse=True)
     exporters = sorted({t.exporter for t in tranches.values()})
     exporter_sets = np.zeros((len(exporters) + 1, len(ids)), dtype=np.bool_)
@@ -239,6 +253,43 @@ def compile_measures(
         base_rate=base_rate,
         base_owner=base_owner,
     )
+
+
+def _product_lists(
+    tranches: dict[str, Tranche], memberships: dict[str, list[str]]
+) -> tuple[list[list[str]], list[str]]:
+    """Each measure's HTS prefixes, and its scope: 'listed', 'all' or 'rest'.
+
+    A catch-all measure ('all', 'rest') gets no prefixes, which
+    :func:`tariffsim.hts.segments` reads as every key. A measure with no
+    prefixes and no catch-all is refused: silently covering every product would
+    credit it duty on lines it does not cover.
+    """
+    prefixes: list[list[str]] = []
+    scopes: list[str] = []
+    for tid, t in tranches.items():
+        rows = memberships.get(tid, [])
+        if isinstance(t.products, str):
+            if rows:
+                raise TariffsimError(
+                    f"tranche '{tid}' covers products '{t.products}' but the membership file "
+                    f"lists {len(rows)} codes for it",
+                    field=f"tranches.{tid}.products",
+                    hint="drop its membership rows, or replace the catch-all by a list",
+                )
+            prefixes.append([])
+            scopes.append(t.products)
+            continue
+        if not t.products and not rows:
+            raise TariffsimError(
+                f"tranche '{tid}' names no products",
+                field=f"tranches.{tid}.products",
+                hint="pass --memberships FILE or give the tranche `products:`: HTS prefixes, "
+                "'all' or 'rest'; see docs/ledger.md",
+            )
+        prefixes.append([*t.products, *rows])
+        scopes.append("listed")
+    return prefixes, scopes
 
 
 def stack(

@@ -11,10 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import (
-    BeforeValidator,
     ConfigDict,
     Field,
     ValidationInfo,
@@ -38,7 +37,9 @@ from tariffsim.quantities import (
 
 Step = Literal["day", "week", "month", "quarter", "year"]
 Stacking = Literal["add", "max"]
-HtsPrefix = Annotated[str, BeforeValidator(hts.normalise_prefix)]
+ProductScope = Literal["all", "rest"]
+"""A measure's catch-all product scope, written instead of a list of prefixes."""
+PRODUCT_SCOPES = ("all", "rest")
 
 
 class Source(Frozen):
@@ -175,10 +176,11 @@ class Tranche(Frozen):
     exclusions: list[Exclusion] = Field(default_factory=list)
     source: str | None = Field(None, description="Default source for the tranche's numbers.")
     note: str | None = None
-    products: list[HtsPrefix] = Field(
+    products: list[str] | ProductScope = Field(
         default_factory=list,
-        description="HTS code prefixes (text, 2–10 digits) the measure covers in a ledger; "
-        "none here and none in the membership file: every product from the exporter.",
+        description="What the measure covers in a ledger: HTS code prefixes (text, 2–10 "
+        "digits), added to its membership-file rows; 'all': every product from the exporter; "
+        "'rest': every product from the exporter that no listed measure covers.",
     )
     authority: str | None = Field(
         None,
@@ -189,6 +191,25 @@ class Tranche(Frozen):
     assumptions: Assumptions | None = Field(
         None, description="Overrides of the scenario's behavioural assumptions for this tranche."
     )
+
+    @field_validator("products", mode="before")
+    @classmethod
+    def _products(cls, value: Any) -> list[str] | str:
+        if value in PRODUCT_SCOPES:
+            return str(value)
+        if not isinstance(value, list):
+            raise ValueError(
+                f"expected a list of quoted HTS prefixes like ['8501'], or one of "
+                f"{', '.join(repr(s) for s in PRODUCT_SCOPES)}, got {value!r}"
+            )
+        # Checked here, not by the item type, so an error names 'products', not a union branch.
+        found = []
+        for number, item in enumerate(value, start=1):
+            try:
+                found.append(hts.normalise_prefix(item))
+            except ValueError as exc:
+                raise ValueError(f"item {number}: {exc}") from None
+        return found
 
     @field_validator("importer", "exporter", mode="before")
     @classmethod

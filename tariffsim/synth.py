@@ -3,13 +3,13 @@
 A ledger is drawn in three layers, all from one seeded generator:
 
 * suppliers, each in one country of origin (China-heavy weights, :data:`ORIGINS`);
-* SKUs, each with one HTS-10 code (chapter-weighted, :data:`CHAPTERS`) and one
+* SKUs, each with one HTS-10 code (heading-weighted, :data:`HEADINGS`) and one
   supplier; SKU popularity is Zipf-like, so a few SKUs carry many lines;
 * lines: a SKU, an entry date with the seasonal month profile of US imports
   from China (:data:`SEASON`: an autumn peak, a Lunar New Year dip in February) and
   a log-normal customs value (median ≈ 8,000 USD, a long right tail).
 
-The HTS codes have real two-digit chapters but random lower digits, so they
+The HTS codes have real four-digit headings but random lower digits, so they
 look like HTS-10 codes without claiming to exist. The weights are rough
 shapes chosen for realism, not statistics. Pure generation into Arrow record
 batches; writing is done by :func:`write_ledger` through
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -30,12 +30,24 @@ from tariffsim.errors import TariffsimError
 from tariffsim.output import write_atomic
 from tariffsim.timeline import day_number
 
-CHAPTERS = {
-    "85": 24, "84": 20, "94": 8, "95": 6, "39": 5, "61": 4, "62": 4, "64": 4, "87": 4,
-    "73": 4, "90": 3, "42": 2, "63": 2, "44": 2, "83": 2, "40": 1, "48": 1, "29": 1,
-    "03": 1, "20": 1, "08": 1,
+HEADINGS = {
+    # machinery, motors, vehicle parts, medical devices
+    "8481": 1.5, "8413": 1, "8501": 1.5, "8504": 1, "8708": 1.5, "9018": 1,
+    # semiconductors, plastic tubes and sheets, trailers
+    "8541": 1, "8542": 0.5, "3917": 0.5, "3920": 0.5, "8716": 0.5,
+    # furniture, lamps, bags, appliances, hardware, tyres, computer parts, wiring
+    "9401": 4, "9403": 4, "9405": 3, "4202": 3, "8418": 1.5, "8516": 2.5, "8450": 0.5,
+    "7318": 2, "7326": 2, "7323": 1.5, "4011": 1.5, "4819": 1, "8302": 2, "8473": 3,
+    "8544": 2, "8536": 2, "3924": 1.5, "4412": 1, "0304": 0.5, "2933": 0.5, "8415": 1,
+    "8467": 1,
+    # computers, phones, toys, screens, apparel, footwear, consoles and other consumer goods
+    "8471": 12, "8517": 10, "9503": 6, "8528": 3, "6110": 2, "6204": 1.5, "6402": 2,
+    "6404": 1, "9506": 1.5, "8443": 2, "8525": 1, "8518": 1.5, "6302": 1, "9504": 2,
+    "8509": 1, "3926": 1.5,
 }  # fmt: skip
-"""HTS chapter → relative weight of the chapter's SKUs (electronics and machinery lead)."""
+"""HTS heading → relative weight of its SKUs [%]: roughly the make-up of US imports from China
+in 2017, computers and phones about a fifth (US Census Bureau, "Trade in Goods with China";
+rounded by the tariffsim authors, not statistics)."""
 
 ORIGINS = {
     "CN": 45, "VN": 10, "MX": 8, "DE": 5, "JP": 5, "KR": 4, "TW": 4, "IN": 4, "TH": 3,
@@ -61,7 +73,7 @@ COLUMN_NAMES = (
 )
 
 
-def _weights(table: dict[str, int]) -> tuple[list[str], np.ndarray]:
+def _weights(table: Mapping[str, float]) -> tuple[list[str], np.ndarray]:
     names = list(table)
     weights = np.array([table[n] for n in names], dtype=np.float64)
     return names, weights / weights.sum()
@@ -92,9 +104,9 @@ def synthetic_batches(
     n_skus = int(np.clip(rows // 100, 50, 100_000))
     countries, country_w = _weights(ORIGINS)
     supplier_country = rng.choice(len(countries), size=n_suppliers, p=country_w)
-    chapters, chapter_w = _weights(CHAPTERS)
-    sku_chapter = rng.choice(len(chapters), size=n_skus, p=chapter_w)
-    sku_codes = [f"{chapters[c]}{rng.integers(0, 10**8):08d}" for c in sku_chapter]
+    headings, heading_w = _weights(HEADINGS)
+    sku_heading = rng.choice(len(headings), size=n_skus, p=heading_w)
+    sku_codes = [f"{headings[h]}{rng.integers(0, 10**6):06d}" for h in sku_heading]
     sku_supplier = rng.integers(0, n_suppliers, size=n_skus)
     popularity = 1.0 / np.arange(1, n_skus + 1) ** 0.8
     popularity /= popularity.sum()

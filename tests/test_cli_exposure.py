@@ -36,12 +36,13 @@ def test_table_on_stdout(files: tuple[Path, Path]) -> None:
 def test_summary_and_line_files(tmp_path: Path, files: tuple[Path, Path], suffix: str) -> None:
     scenario, ledger = files
     summary, lines = tmp_path / f"summary.{suffix}", tmp_path / f"lines.{suffix}"
-    args = ["exposure", str(scenario), str(SCENARIOS / "escalate.yaml"), "--ledger", str(ledger)]
+    other = write_scenario(tmp_path, HAND_SCENARIO % {"rule": "add"}, "other.yaml")
+    args = ["exposure", str(scenario), str(other), "--ledger", str(ledger)]
     result = runner.invoke(app, [*args, "-o", str(summary), "--lines", str(lines)])
     assert result.exit_code == 0, result.output
     read = pd.read_csv if suffix == "csv" else pd.read_parquet
     frame = read(summary)
-    assert set(frame["scenario"]) == {"hand", "escalate"}
+    assert set(frame["scenario"]) == {"hand", "other"}
     line_frame = read(lines)
     assert len(line_frame) == 2 * len(HAND_LINES)
     hand = line_frame[line_frame["scenario"] == "hand"]
@@ -54,13 +55,51 @@ def test_summary_and_line_files(tmp_path: Path, files: tuple[Path, Path], suffix
 def test_memberships_option(tmp_path: Path, files: tuple[Path, Path]) -> None:
     _, ledger = files
     lists = tmp_path / "lists.csv"
-    lists.write_text("hts_code,measure\n7208,list1\n85,list3\n", encoding="utf-8")
+    lists.write_text("hts_code,measure\n7208,list1\n4202,list2\n85,list3\n", encoding="utf-8")
     args = ["exposure", str(SCENARIOS / "hold.yaml"), "--ledger", str(ledger)]
     result = runner.invoke(app, [*args, "--memberships", str(lists), "-o", str(tmp_path / "s.csv")])
     assert result.exit_code == 0, result.output
     frame = pd.read_csv(tmp_path / "s.csv")
     measures = frame[frame["table"] == "measure"].set_index("key")["lines"]
-    assert measures.to_dict() == {"list1": 1, "list2": 6, "list3": 3, "next-round": 6}
+    # next-round is `products: rest`: of the six lines from China only 9401611000 is on no list.
+    assert measures.to_dict() == {"list1": 1, "list2": 1, "list3": 3, "next-round": 1}
+
+
+def test_a_tranche_without_products_is_refused(tmp_path: Path, files: tuple[Path, Path]) -> None:
+    _, ledger = files
+    out = tmp_path / "s.csv"
+    args = ["exposure", str(SCENARIOS / "hold.yaml"), "--ledger", str(ledger), "-o", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert re.search(
+        r"base\.yaml:\d+: tranches\.list1\.products: tranche 'list1' names no products "
+        r"\(pass --memberships FILE or give the tranche `products:`",
+        lines[0],
+    ), lines[0]
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("targets", "message"),
+    [
+        (["-o", "s.csv", "--lines", "nowhere/l.csv"], r"--lines: folder .* does not exist"),
+        (["--lines", "l.csv", "-o", "nowhere/s.csv"], r"--output: folder .* does not exist"),
+        (["--lines", "l.csv", "-o", "s.xlsx"], r"--output: unknown file type '\.xlsx'"),
+        (["-o", "s.csv", "--lines", "l.txt"], r"--lines: unknown file type '\.txt'"),
+    ],
+)
+def test_output_targets_checked_before_reading(
+    tmp_path: Path, targets: list[str], message: str
+) -> None:
+    # The ledger does not exist: a target error must come first, and nothing is written.
+    args = ["exposure", str(SCENARIOS / "hold.yaml"), "--ledger", str(tmp_path / "no.csv")]
+    targets = [t if t.startswith("-") else str(tmp_path / t) for t in targets]
+    result = runner.invoke(app, [*args, *targets])
+    assert result.exit_code == 2
+    assert re.search(message, result.stderr), result.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 def bad_parquet(tmp_path: Path) -> Path:

@@ -68,12 +68,64 @@ def test_stack_max_ties_credit_the_first_measure() -> None:
     assert_allclose(share, [[0.25, 0.0]])
 
 
-def test_shipped_scenarios_take_the_highest_section301_rate() -> None:
-    m = load_measures(SCENARIOS / "escalate.yaml")
+def test_shipped_scenarios_take_the_highest_section301_rate(tmp_path: Path) -> None:
+    lists = tmp_path / "m.csv"
+    lists.write_text("hts_code,measure\n8501,list1\n85,list2\n8501.10,list3\n", encoding="utf-8")
+    m = load_measures(SCENARIOS / "escalate.yaml", memberships=lists)
     key = key_of(m, "8501104000", "CN", dt.date(2019, 7, 1))
-    assert m.covers[key].all()  # no product lists: every measure covers every product from CN
-    assert_allclose(m.additional_rate[key], 0.25)
+    assert m.covers[key].tolist() == [True, True, True, False]  # on a list: not the rest
+    assert_allclose(m.additional_rate[key], 0.25)  # 25 % each, max: once, not 75 %
+    assert_allclose(m.additional_share[key], [0.25, 0.0, 0.0, 0.0])  # the first on a tie
     assert_allclose(m.base_rate[key], 0.031)
+
+
+def test_a_tranche_without_products_is_refused() -> None:
+    with pytest.raises(
+        TariffsimError,
+        match=r"base\.yaml:\d+: tranches\.list1\.products: tranche 'list1' names no products "
+        r"\(pass --memberships FILE or give the tranche `products:`",
+    ):
+        load_measures(SCENARIOS / "hold.yaml")
+
+
+def test_products_all_and_rest(tmp_path: Path) -> None:
+    text = (HAND_SCENARIO % {"rule": "max"}).replace('products: ["7208"]', "products: all")
+    text += "  r:\n    label: R\n    importer: US\n    exporter: CN\n    imports: 1 USD/year\n"
+    text += "    products: rest\n    schedule: {2019-01-01: 5 %}\n"
+    text += "  v:\n    label: V\n    importer: US\n    exporter: VN\n    imports: 1 USD/year\n"
+    text += "    products: rest\n"
+    m = load_measures(write_scenario(tmp_path, text))
+    day = dt.date(2019, 5, 1)
+    # a: 8501, 9401.61; b: 85; c: all from CN; r: CN not on a or b (c is a catch-all,
+    # not a list); v: everything from VN, since no listed measure is on VN.
+    assert m.covers[key_of(m, "8501104000", "CN", day)].tolist() == [1, 1, 1, 0, 0]
+    assert m.covers[key_of(m, "8504000000", "CN", day)].tolist() == [0, 1, 1, 0, 0]
+    assert m.covers[key_of(m, "4202000000", "CN", day)].tolist() == [0, 0, 1, 1, 0]
+    assert m.covers[key_of(m, "9401611000", "CN", day)].tolist() == [1, 0, 1, 0, 0]
+    assert m.covers[key_of(m, "9401620000", "CN", day)].tolist() == [0, 0, 1, 1, 0]
+    assert m.covers[key_of(m, "8501104000", "VN", day)].tolist() == [0, 0, 0, 0, 1]
+    # 4202 from CN: c (section232) 25 % + r (its own authority) 5 %
+    assert_allclose(m.additional_rate[key_of(m, "4202000000", "CN", day)], 0.30)
+
+
+@pytest.mark.parametrize(
+    ("products", "message"),
+    [
+        ("every", r"tranches\.c\.products: expected a list of quoted HTS prefixes"),
+        ('["7208", 8501]', r"tranches\.c\.products: item 2: .*quote it"),
+    ],
+)
+def test_bad_products(tmp_path: Path, products: str, message: str) -> None:
+    text = (HAND_SCENARIO % {"rule": "max"}).replace('products: ["7208"]', f"products: {products}")
+    with pytest.raises(TariffsimError, match=message):
+        load_measures(write_scenario(tmp_path, text))
+
+
+def test_a_catch_all_with_membership_rows_is_refused(tmp_path: Path) -> None:
+    text = (HAND_SCENARIO % {"rule": "max"}).replace('products: ["7208"]', "products: rest")
+    (tmp_path / "m.csv").write_text("hts_code,measure\n7208,c\n", encoding="utf-8")
+    with pytest.raises(TariffsimError, match=r"s\.yaml:\d+: tranches\.c\.products: .*'rest'"):
+        load_measures(write_scenario(tmp_path, text), memberships=tmp_path / "m.csv")
 
 
 def test_membership_file_relative_to_the_scenario(tmp_path: Path) -> None:
@@ -119,7 +171,7 @@ def test_missing_membership_file(tmp_path: Path) -> None:
         (
             'products: ["7208"]',
             "products: [7208]",
-            r"s\.yaml:\d+: tranches\.c\.products\.0: .*quote it",
+            r"s\.yaml:\d+: tranches\.c\.products: item 1: .*quote it",
         ),
         ("section301: max", "section302: max", r"stacking: no tranche has authority 'section302'"),
         ("section301: max", "section301: min", r"stacking\.section301: "),
@@ -135,7 +187,7 @@ def test_bad_scenario_fields(tmp_path: Path, old: str, new: str, message: str) -
 def test_importer_choice(tmp_path: Path) -> None:
     text = HAND_SCENARIO % {"rule": "max"}
     text += "  retaliation:\n    label: R\n    importer: CN\n    exporter: US\n"
-    text += "    imports: 1 USD/year\n"
+    text += "    imports: 1 USD/year\n    products: all\n"
     path = write_scenario(tmp_path, text)
     with pytest.raises(TariffsimError, match=r"several importers.*--importer"):
         load_measures(path)
@@ -148,7 +200,7 @@ def test_illustrative_membership_file_with_the_shipped_scenarios() -> None:
     lists = ROOT / "docs" / "examples" / "section301-illustrative.csv"
     m = load_measures(SCENARIOS / "escalate.yaml", memberships=lists)
     motor = key_of(m, "8501104000", "CN", dt.date(2019, 7, 1))
-    assert m.covers[motor].tolist() == [True, False, False, True]  # list 1, and the rest
+    assert m.covers[motor].tolist() == [True, False, False, False]  # list 1, not the rest
     assert m.additional_share[motor].tolist() == [0.25, 0.0, 0.0, 0.0]
     toy = key_of(m, "9503000000", "CN", dt.date(2019, 7, 1))
     assert m.covers[toy].tolist() == [False, False, False, True]

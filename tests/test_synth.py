@@ -12,7 +12,7 @@ import pytest
 
 from tariffsim.errors import TariffsimError
 from tariffsim.ledger import LedgerReader
-from tariffsim.synth import CHAPTERS, synthetic_batches, write_ledger
+from tariffsim.synth import HEADINGS, synthetic_batches, write_ledger
 
 
 def table(rows: int, seed: int = 0, chunk_rows: int = 1_000_000) -> pa.Table:
@@ -28,7 +28,7 @@ def test_shape_of_a_synthetic_ledger() -> None:
     t = table(20_000, chunk_rows=7000)
     assert t.num_rows == 20_000
     codes = t.column("hts_code").cast(pa.string()).to_pylist()
-    assert all(len(c) == 10 and c[:2] in CHAPTERS for c in codes)
+    assert all(len(c) == 10 and c[:4] in HEADINGS for c in codes)
     origins = np.array(t.column("country_of_origin").cast(pa.string()).to_pylist())
     shares = {c: np.mean(origins == c) for c in set(origins)}
     assert max(shares, key=shares.__getitem__) == "CN"

@@ -56,18 +56,16 @@ def exposure(
     from tariffsim.coverage import load_measures
     from tariffsim.exposure_output import (
         LineWriter,
-        file_format,
         progress_reporter,
         render_exposure,
         write_summary,
     )
     from tariffsim.ledger import LedgerReader, parse_column_map
-    from tariffsim.output import refuse_overwriting_inputs, write_atomic
+    from tariffsim.output import check_target, write_atomic
 
-    for target, option in ((output, "--output"), (lines, "--lines")):
-        refuse_overwriting_inputs(target, [*files, ledger], option)
-    if output is not None:
-        file_format(output, "--output")
+    tables = {".parquet": "parquet", ".csv": "csv"}
+    check_target(output, "--output", [*files, ledger], tables)
+    line_format = check_target(lines, "--lines", [*files, ledger], tables)
     measures = [load_measures(f, importer, memberships) for f in files]
     reader = LedgerReader(ledger, parse_column_map(column or []), chunk_rows)
     update, finish = progress_reporter(reader.total_rows)
@@ -85,10 +83,9 @@ def exposure(
     if lines is None:
         price(None)
     else:
-        fmt = file_format(lines, "--lines")
 
         def render(tmp: Path) -> None:
-            with LineWriter(tmp, fmt) as sink:
+            with LineWriter(tmp, str(line_format)) as sink:
                 price(sink)
 
         write_atomic(lines, render)
