@@ -82,7 +82,7 @@ def _signed(parse: Any, value: Any) -> float:
 
 _PARSERS: dict[str, Any] = {
     "elasticity": _number,
-    "pass_through": units.parse_rate,
+    "pass_through": units.parse_fraction,
     "half_life": units.parse_duration,
 }
 """How each assumption's values and ``sd`` are written: a number, a rate, a duration."""

@@ -176,7 +176,7 @@ def parse_rate(value: Any) -> float:
     quantity = _quantity(value, expected)
     if quantity.dimensionless and quantity.units == registry().dimensionless:
         number = float(quantity.magnitude)
-        if abs(number) > 1:
+        if abs(number) >= 1 and number != 0:  # a bare 1 may mean 1 % as well as 100 %
             raise TariffsimError(
                 f"expected {expected}, got {shown(value)} without a unit",
                 hint=f"did you mean '{number:g} %' or {number / 100:g}?",
@@ -191,6 +191,8 @@ def parse_rate(value: Any) -> float:
 
 def parse_fraction(value: Any, what: str = "a share like '40 %' or 0.4") -> float:
     """A share between 0 and 1 inclusive, written as a percentage or a fraction."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value == 1:
+        return 1.0  # a whole share is unambiguous, unlike a rate of 1
     share = parse_rate(value)
     if share > 1:
         raise TariffsimError(f"expected {what} between 0 and 100 %, got {shown(value)}")

@@ -65,10 +65,18 @@ def test_output_file_and_plot(tmp_path: Path) -> None:
 
 
 def test_progress_bar_on_long_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the bar shows on a terminal only; in logs (stderr not a terminal) nothing stray is printed
     monkeypatch.setattr(sweep_cli, "PROGRESS_MIN_SAMPLES", 100)
     code, out, err = invoke("sweep", OUTLOOK, "-n", "200", "--format", "csv")
-    assert code == 0 and "sweep" in err
+    assert code == 0 and "sweep" not in err
     assert out.startswith("outlook,")
+
+
+@pytest.mark.parametrize("samples", ["0", "-5", "1000001"])
+def test_samples_out_of_range_are_refused(samples: str) -> None:
+    code, _, err = invoke("sweep", OUTLOOK, "-n", samples)
+    assert code == 2 and err.count("\n") == 1
+    assert "--samples: expected between 1 and 1,000,000 draws" in err
 
 
 NORMAL = (
