@@ -34,3 +34,17 @@ def _numpy_errors_raise() -> Iterator[None]:
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
+
+
+def assert_matches_golden(out: str, expected: Path, update: bool) -> None:
+    """Compare ``out`` with a golden file; on mismatch leave ``*.actual.txt`` beside it to diff.
+
+    ``--update-golden`` rewrites the expected file instead.
+    """
+    if update:
+        expected.write_text(out, encoding="utf-8")
+    actual = expected.with_suffix(".actual.txt")
+    if out != expected.read_text(encoding="utf-8"):
+        actual.write_text(out, encoding="utf-8")
+        pytest.fail(f"output differs from {expected.name}; see {actual} (diff them)")
+    actual.unlink(missing_ok=True)

@@ -12,7 +12,7 @@ from numpy.testing import assert_allclose
 from typer.testing import CliRunner
 
 from tariffsim.cli import app
-from tests.conftest import ROOT, SCENARIOS
+from tests.conftest import ROOT, SCENARIOS, assert_matches_golden
 
 GOLDEN = Path(__file__).parent / "golden"
 runner = CliRunner()
@@ -33,14 +33,7 @@ def at_root(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_run_table_matches_golden(name: str, at_root: None, update_golden: bool) -> None:
     code, out, err = invoke("run", f"scenarios/{name}.yaml")
     assert code == 0, err
-    expected = GOLDEN / f"run-{name}.txt"
-    if update_golden:
-        expected.write_text(out, encoding="utf-8")
-    actual = expected.with_suffix(".actual.txt")
-    if out != expected.read_text(encoding="utf-8"):
-        actual.write_text(out, encoding="utf-8")
-        pytest.fail(f"output differs from {expected.name}; see {actual} (diff them)")
-    actual.unlink(missing_ok=True)
+    assert_matches_golden(out, GOLDEN / f"run-{name}.txt", update_golden)
 
 
 def test_run_csv_holds_every_tranche_and_period() -> None:

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tariffsim.cli import app
-from tests.conftest import ROOT, SCENARIOS
+from tests.conftest import ROOT, SCENARIOS, assert_matches_golden
 
 GOLDEN = Path(__file__).parent / "golden" / "backtest.txt"
 HISTORY = SCENARIOS / "history" / "us-china-2018-2020.yaml"
@@ -70,11 +70,4 @@ def test_backtest_default_matches_golden(
     monkeypatch.chdir(ROOT)  # the default scenario path is relative to the repository root
     result = runner.invoke(app, ["backtest"])
     assert result.exit_code == 0, result.output
-    out = result.stdout
-    if update_golden:
-        GOLDEN.write_text(out, encoding="utf-8")
-    actual = GOLDEN.with_suffix(".actual.txt")
-    if out != GOLDEN.read_text(encoding="utf-8"):
-        actual.write_text(out, encoding="utf-8")
-        pytest.fail(f"output differs from {GOLDEN.name}; see {actual} (diff them)")
-    actual.unlink(missing_ok=True)
+    assert_matches_golden(result.stdout, GOLDEN, update_golden)
