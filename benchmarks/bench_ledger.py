@@ -37,19 +37,19 @@ COMPARED = ["lines", "imports_usd", "base_duty_usd", "additional_duty_usd"]
 
 def worker(peer: str, ledger: str, out: str) -> None:
     """Compute the summary with one peer, write it to ``out``, print time and peak RSS."""
-    from tariffsim.coverage import load_measures
+    from tariffsim.ledger.coverage import load_measures
 
     started = time.perf_counter()
     measures = [load_measures(s, memberships=MEMBERSHIPS) for s in SCENARIOS]
     if peer == "tariffsim":
-        from tariffsim.exposure import price_ledger
-        from tariffsim.ledger import LedgerReader
+        from tariffsim.ledger.pricing import price_ledger
+        from tariffsim.ledger.reader import LedgerReader
 
         reader = LedgerReader(ledger)
         summary = price_ledger(measures, reader, group_names=reader.group_names).summary
     else:
         from benchmarks.ledger_duckdb import duckdb_exposure, scenario_tables
-        from tariffsim.coverage import read_memberships
+        from tariffsim.ledger.coverage import read_memberships
 
         lists = read_memberships(MEMBERSHIPS, list(measures[0].scenario.tranches))
         summary = duckdb_exposure(ledger, scenario_tables(measures, lists))
@@ -106,7 +106,7 @@ def main() -> None:
     if args.worker:
         worker(*args.worker)
         return
-    from tariffsim.synth import synthetic_batches, write_ledger
+    from tariffsim.ledger.synth import synthetic_batches, write_ledger
 
     with tempfile.TemporaryDirectory() as folder:
         ledger = Path(folder) / "ledger.parquet"

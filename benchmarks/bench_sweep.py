@@ -19,10 +19,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tariffsim.montecarlo import sweep
-from tariffsim.outlook import load_outlook
-from tariffsim.simulation import simulate
-from tariffsim.stats import summarise
+from tariffsim.model.simulation import simulate
+from tariffsim.uncertainty.outlook import load_outlook
+from tariffsim.uncertainty.stats import summarise
+from tariffsim.uncertainty.sweep import sweep
 
 OUTLOOK = Path(__file__).resolve().parent.parent / "scenarios" / "outlook.yaml"
 REPEATS = 7

@@ -17,8 +17,8 @@ from typing import Any
 
 import pandas as pd
 
-from tariffsim import hts
-from tariffsim.coverage import Measures
+from tariffsim.ledger.coverage import Measures
+from tariffsim.scenario import hts
 
 _TRUNC = {"day": "day", "week": "week", "month": "month", "quarter": "quarter", "year": "year"}
 

@@ -1,10 +1,10 @@
 """Sections 3 and 4: engine throughput against pandas and DuckDB, and memory bandwidth.
 
-The engine path is the one :func:`tariffsim.simulation.simulate` takes, fed the
+The engine path is the one :func:`tariffsim.model.simulation.simulate` takes, fed the
 synthetic case's arrays instead of a YAML file: the grid of slices
-(:func:`~tariffsim.timeline.build_grid`), the rate step functions
-(:func:`~tariffsim.timeline.step_segments`) and the period sums
-(:func:`~tariffsim.engine.period_duty`). All three implementations run in the
+(:func:`~tariffsim.model.timeline.build_grid`), the rate step functions
+(:func:`~tariffsim.model.timeline.step_segments`) and the period sums
+(:func:`~tariffsim.model.engine.period_duty`). All three implementations run in the
 same process, one after another, and their results are checked equal.
 """
 
@@ -16,8 +16,8 @@ from numpy.testing import assert_allclose
 from benchmarks.peers import duckdb_connection, duckdb_duty, pandas_duty, tables
 from benchmarks.synthetic import SHARED_DATES, Case, make_case
 from benchmarks.timing import Timing, goal, spread, time_rounds
-from tariffsim import engine
-from tariffsim.timeline import build_grid, distinct_dates, step_segments
+from tariffsim.model import engine
+from tariffsim.model.timeline import build_grid, distinct_dates, step_segments
 
 PANDAS_RATIO = 10.0
 """Goal: the engine at least this many times faster than pandas…"""
@@ -109,8 +109,8 @@ def engine_against_peers(
 def bandwidth(n_tranches: int, repeat: int) -> tuple[list[str], dict[str, Timing]]:
     """Section 4: a large numpy copy, and the engine's effective bytes per second.
 
-    Two views of "the engine": the kernel of :mod:`tariffsim.engine` alone
-    (:func:`~tariffsim.engine.period_duty`, from the rates by segment to the
+    Two views of "the engine": the kernel of :mod:`tariffsim.model.engine` alone
+    (:func:`~tariffsim.model.engine.period_duty`, from the rates by segment to the
     results), and the whole path of section 3 (timeline and kernel, from the
     steps in long form). Both write into results reused from run to run, as
     the copy writes into an existing array.

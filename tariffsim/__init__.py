@@ -14,51 +14,51 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "load_scenario": "tariffsim.scenario",
-    "simulate": "tariffsim.simulation",
-    "Scenario": "tariffsim.schema",
-    "Result": "tariffsim.results",
+    "load_scenario": "tariffsim.scenario.validation",
+    "simulate": "tariffsim.model.simulation",
+    "Scenario": "tariffsim.scenario.schema",
+    "Result": "tariffsim.model.results",
     "TariffsimError": "tariffsim.errors",
-    "plot_tranche_duty": "tariffsim.plotting",
-    "compare": "tariffsim.comparison",
-    "plot_comparison": "tariffsim.charts.compare",
-    "plot_chart": "tariffsim.charts.compare",
-    "save_figure": "tariffsim.plotting",
-    "load_measures": "tariffsim.coverage",
-    "LedgerReader": "tariffsim.ledger",
-    "price_ledger": "tariffsim.exposure",
-    "average_tariff_series": "tariffsim.aggregates",
-    "yearly_totals": "tariffsim.aggregates",
-    "run_backtest": "tariffsim.backtest",
-    "load_outlook": "tariffsim.outlook",
-    "sweep": "tariffsim.montecarlo",
-    "summarise": "tariffsim.stats",
-    "plot_sweep": "tariffsim.fanchart",
+    "plot_tranche_duty": "tariffsim.run.chart",
+    "compare": "tariffsim.comparison.compute",
+    "plot_comparison": "tariffsim.comparison.chart",
+    "plot_chart": "tariffsim.comparison.chart",
+    "save_figure": "tariffsim.run.chart",
+    "load_measures": "tariffsim.ledger.coverage",
+    "LedgerReader": "tariffsim.ledger.reader",
+    "price_ledger": "tariffsim.ledger.pricing",
+    "average_tariff_series": "tariffsim.model.aggregates",
+    "yearly_totals": "tariffsim.model.aggregates",
+    "run_backtest": "tariffsim.history.backtest",
+    "load_outlook": "tariffsim.uncertainty.outlook",
+    "sweep": "tariffsim.uncertainty.sweep",
+    "summarise": "tariffsim.uncertainty.stats",
+    "plot_sweep": "tariffsim.uncertainty.chart",
 }
 
 __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:  # re-exported names, for type checkers and editors
-    from tariffsim.aggregates import average_tariff_series as average_tariff_series
-    from tariffsim.aggregates import yearly_totals as yearly_totals
-    from tariffsim.backtest import run_backtest as run_backtest
-    from tariffsim.charts.compare import plot_chart as plot_chart
-    from tariffsim.charts.compare import plot_comparison as plot_comparison
-    from tariffsim.comparison import compare as compare
-    from tariffsim.coverage import load_measures as load_measures
+    from tariffsim.comparison.chart import plot_chart as plot_chart
+    from tariffsim.comparison.chart import plot_comparison as plot_comparison
+    from tariffsim.comparison.compute import compare as compare
     from tariffsim.errors import TariffsimError as TariffsimError
-    from tariffsim.exposure import price_ledger as price_ledger
-    from tariffsim.fanchart import plot_sweep as plot_sweep
-    from tariffsim.ledger import LedgerReader as LedgerReader
-    from tariffsim.montecarlo import sweep as sweep
-    from tariffsim.outlook import load_outlook as load_outlook
-    from tariffsim.plotting import plot_tranche_duty as plot_tranche_duty
-    from tariffsim.plotting import save_figure as save_figure
-    from tariffsim.results import Result as Result
-    from tariffsim.scenario import load_scenario as load_scenario
-    from tariffsim.schema import Scenario as Scenario
-    from tariffsim.simulation import simulate as simulate
-    from tariffsim.stats import summarise as summarise
+    from tariffsim.history.backtest import run_backtest as run_backtest
+    from tariffsim.ledger.coverage import load_measures as load_measures
+    from tariffsim.ledger.pricing import price_ledger as price_ledger
+    from tariffsim.ledger.reader import LedgerReader as LedgerReader
+    from tariffsim.model.aggregates import average_tariff_series as average_tariff_series
+    from tariffsim.model.aggregates import yearly_totals as yearly_totals
+    from tariffsim.model.results import Result as Result
+    from tariffsim.model.simulation import simulate as simulate
+    from tariffsim.run.chart import plot_tranche_duty as plot_tranche_duty
+    from tariffsim.run.chart import save_figure as save_figure
+    from tariffsim.scenario.schema import Scenario as Scenario
+    from tariffsim.scenario.validation import load_scenario as load_scenario
+    from tariffsim.uncertainty.chart import plot_sweep as plot_sweep
+    from tariffsim.uncertainty.outlook import load_outlook as load_outlook
+    from tariffsim.uncertainty.stats import summarise as summarise
+    from tariffsim.uncertainty.sweep import sweep as sweep
 
 
 def __getattr__(name: str) -> Any:

@@ -11,8 +11,8 @@ import dataclasses
 
 import pandas as pd
 
-from tariffsim.results import Result
-from tariffsim.schema import Scenario
+from tariffsim.model.results import Result
+from tariffsim.scenario.schema import Scenario
 
 MONEY = ["imports_usd", "additional_duty_usd", "base_duty_usd", "total_duty_usd"]
 

@@ -8,10 +8,15 @@ from pathlib import Path
 import pytest
 from numpy.testing import assert_allclose
 
-from tariffsim.aggregates import average_tariff_on, average_tariff_series, year_of, yearly_totals
 from tariffsim.errors import TariffsimError
-from tariffsim.scenario import load_scenario
-from tariffsim.simulation import simulate
+from tariffsim.model.aggregates import (
+    average_tariff_on,
+    average_tariff_series,
+    year_of,
+    yearly_totals,
+)
+from tariffsim.model.simulation import simulate
+from tariffsim.scenario.validation import load_scenario
 
 D = dt.date
 

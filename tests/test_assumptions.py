@@ -1,4 +1,4 @@
-"""The ``assumptions:`` block (tariffsim.assumptions): parsing, merging, one-line errors."""
+"""The ``assumptions:`` block (tariffsim.scenario.assumptions): parsing, merging, errors."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tariffsim.assumptions import Assumptions, tranche_assumptions
 from tariffsim.cli import app
 from tariffsim.errors import TariffsimError
-from tariffsim.scenario import load_scenario
+from tariffsim.scenario.assumptions import Assumptions, tranche_assumptions
+from tariffsim.scenario.validation import load_scenario
 
 GOOD = """\
 title: test

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from numpy.testing import assert_allclose
 
-from tariffsim.backtest import load_published, run_backtest
 from tariffsim.errors import TariffsimError
+from tariffsim.history.backtest import load_published, run_backtest
 from tests.conftest import SCENARIOS
 
 SCENARIO = """

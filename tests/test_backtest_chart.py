@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from numpy.testing import assert_allclose
 
-from tariffsim.backtest import run_backtest
-from tariffsim.backtest_chart import backtest_chart_data, plot_backtest
+from tariffsim.history.backtest import run_backtest
+from tariffsim.history.chart import backtest_chart_data, plot_backtest
 from tests.conftest import SCENARIOS
 
 HISTORY = SCENARIOS / "history" / "us-china-2018-2020.yaml"

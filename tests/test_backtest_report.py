@@ -6,8 +6,8 @@ import datetime as dt
 
 import pandas as pd
 
-from tariffsim.backtest import COMPARISON_COLUMNS
-from tariffsim.backtest_report import render_backtest, render_years
+from tariffsim.history.backtest import COMPARISON_COLUMNS
+from tariffsim.history.report import render_backtest, render_years
 
 
 def row(figure: str, kind: str, unit: str, mode: str, published: float, sim: float) -> dict:

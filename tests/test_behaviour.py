@@ -1,11 +1,11 @@
-"""Hand-computed and closed-form cases for the behavioural kernels (tariffsim.behaviour)."""
+"""Hand-computed and closed-form cases for the behavioural kernels (tariffsim.model.behaviour)."""
 
 from __future__ import annotations
 
 import numpy as np
 from numpy.testing import assert_allclose, assert_array_equal
 
-from tariffsim import behaviour
+from tariffsim.model import behaviour
 
 ONE = np.ones(1)
 

@@ -11,18 +11,18 @@ from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 from numpy.testing import assert_allclose
 
-from tariffsim.charts.compare import (
+from tariffsim.comparison.chart import (
     TITLES,
     comparison_figures,
     plot_chart,
     plot_comparison,
     write_charts,
 )
-from tariffsim.charts.data import cumulative_duty_data, duty_per_period_data
-from tariffsim.comparison import as_results
+from tariffsim.comparison.chart_data import cumulative_duty_data, duty_per_period_data
+from tariffsim.comparison.compute import as_results
 from tariffsim.errors import TariffsimError
-from tariffsim.results import Result
-from tariffsim.scenario import load_scenario
+from tariffsim.model.results import Result
+from tariffsim.scenario.validation import load_scenario
 from tests.conftest import SCENARIOS
 from tests.synthetic import static_only, with_behavioural
 

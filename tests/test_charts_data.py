@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from numpy.testing import assert_allclose
 
-from tariffsim.charts.data import (
+from tariffsim.comparison.chart_data import (
     cumulative_duty_data,
     duty_per_period_data,
     effective_rate_data,
@@ -17,9 +17,9 @@ from tariffsim.charts.data import (
     step_points,
     totals_data,
 )
-from tariffsim.comparison import as_results
-from tariffsim.results import Result
-from tariffsim.scenario import load_scenario
+from tariffsim.comparison.compute import as_results
+from tariffsim.model.results import Result
+from tariffsim.scenario.validation import load_scenario
 from tests.conftest import SCENARIOS
 from tests.synthetic import static_only, with_behavioural
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tariffsim.charts.style import PALETTE, PATH_COLOURS, scenario_colours
+from tariffsim.outputs.style import PALETTE, PATH_COLOURS, scenario_colours
 
 
 def test_shipped_paths_keep_their_colour_in_any_order_or_company() -> None:

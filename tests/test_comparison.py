@@ -9,7 +9,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 import tariffsim
-from tariffsim.comparison import (
+from tariffsim.comparison.compute import (
     align,
     as_results,
     compare,
@@ -18,9 +18,9 @@ from tariffsim.comparison import (
     simulate_aligned,
 )
 from tariffsim.errors import TariffsimError
-from tariffsim.scenario import load_scenario
-from tariffsim.schema import Horizon, Scenario
-from tariffsim.simulation import simulate
+from tariffsim.model.simulation import simulate
+from tariffsim.scenario.schema import Horizon, Scenario
+from tariffsim.scenario.validation import load_scenario
 from tests.conftest import SCENARIOS
 from tests.synthetic import static_only, with_behavioural
 

@@ -9,16 +9,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tariffsim.comparison import as_results
-from tariffsim.comparison_report import (
+from tariffsim.comparison.compute import as_results
+from tariffsim.comparison.report import (
     render_comparison,
     signed_billions,
     signed_percent,
     write_comparison,
 )
 from tariffsim.errors import TariffsimError
-from tariffsim.results import Result
-from tariffsim.scenario import load_scenario
+from tariffsim.model.results import Result
+from tariffsim.scenario.validation import load_scenario
 from tests.conftest import SCENARIOS
 from tests.synthetic import static_only
 

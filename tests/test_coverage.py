@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from tariffsim import hts
-from tariffsim.coverage import Measures, load_measures, stack
 from tariffsim.errors import TariffsimError
-from tariffsim.timeline import day_number
+from tariffsim.ledger.coverage import Measures, load_measures, stack
+from tariffsim.model.timeline import day_number
+from tariffsim.scenario import hts
 from tests.conftest import ROOT, SCENARIOS
 from tests.ledgers import HAND_SCENARIO, write_scenario
 

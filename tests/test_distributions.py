@@ -11,9 +11,14 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from pydantic import ValidationError
 
-from tariffsim.distributions import Distribution, allocate_draws, draw_categories, draw_weights
 from tariffsim.errors import TariffsimError
-from tariffsim.outlook import load_outlook
+from tariffsim.scenario.distributions import (
+    Distribution,
+    allocate_draws,
+    draw_categories,
+    draw_weights,
+)
+from tariffsim.uncertainty.outlook import load_outlook
 from tests.outlooks import ONE_BRANCH, outlook_folder
 
 N = 200_000

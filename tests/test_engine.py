@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-from tariffsim import engine
-from tariffsim.timeline import build_grid, day_number, step_function, step_segments
+from tariffsim.model import engine
+from tariffsim.model.timeline import build_grid, day_number, step_function, step_segments
 
 
 def plain(

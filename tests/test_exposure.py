@@ -10,12 +10,12 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from tariffsim.coverage import load_measures
-from tariffsim.exposure import Exposure, period_bounds, period_ordinals, price_ledger
-from tariffsim.ledger import LedgerReader
-from tariffsim.scenario import load_scenario
-from tariffsim.simulation import simulate
-from tariffsim.timeline import day_number
+from tariffsim.ledger.coverage import load_measures
+from tariffsim.ledger.pricing import Exposure, period_bounds, period_ordinals, price_ledger
+from tariffsim.ledger.reader import LedgerReader
+from tariffsim.model.simulation import simulate
+from tariffsim.model.timeline import day_number
+from tariffsim.scenario.validation import load_scenario
 from tests.ledgers import HAND_LINES, HAND_SCENARIO, write_csv, write_scenario
 
 

@@ -8,12 +8,12 @@ import numpy as np
 from matplotlib.colors import to_hex
 from numpy.testing import assert_allclose
 
-from tariffsim.charts.style import FOOTER_POINTS
-from tariffsim.fanchart import BINS, fan_data, plot_sweep, totals_histogram
-from tariffsim.montecarlo import sweep
-from tariffsim.outlook import load_outlook
-from tariffsim.plotting import save_figure
-from tariffsim.stats import summarise
+from tariffsim.outputs.style import FOOTER_POINTS
+from tariffsim.run.chart import save_figure
+from tariffsim.uncertainty.chart import BINS, fan_data, plot_sweep, totals_histogram
+from tariffsim.uncertainty.outlook import load_outlook
+from tariffsim.uncertainty.stats import summarise
+from tariffsim.uncertainty.sweep import sweep
 from tests.conftest import SCENARIOS
 
 
@@ -49,7 +49,7 @@ def test_branches_wear_their_scenarios_colours_and_the_house_footer() -> None:
         t.get_text().split(" ")[0]: to_hex(h.get_facecolor())
         for t, h in zip(legend.get_texts(), legend.legend_handles, strict=True)
     }
-    # the same colours as in `compare` (tariffsim.charts.compare takes them from the same map)
+    # the same colours as in `compare` (tariffsim.comparison.chart takes them from the same map)
     assert colours == {"escalate": "#0072b2", "hold": "#e69f00", "ceasefire": "#009e73"}
     # the fan is the whole outlook, so none of the branches' colours
     fan = figure.axes[0].get_lines()

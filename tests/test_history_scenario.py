@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from tariffsim.aggregates import average_tariff_series
-from tariffsim.scenario import load_scenario
-from tariffsim.schema import Scenario
-from tariffsim.simulation import simulate
+from tariffsim.model.aggregates import average_tariff_series
+from tariffsim.model.simulation import simulate
+from tariffsim.scenario.schema import Scenario
+from tariffsim.scenario.validation import load_scenario
 from tests.conftest import SCENARIOS
 
 D = dt.date

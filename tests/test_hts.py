@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tariffsim import hts
+from tariffsim.scenario import hts
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tariffsim.cli import app
-from tariffsim.yamlfile import MAX_FILE_BYTES
+from tariffsim.scenario.yamlfile import MAX_FILE_BYTES
 
 INVALID = Path(__file__).resolve().parent / "data" / "invalid"
 

@@ -10,7 +10,7 @@ import pyarrow as pa
 import pytest
 
 from tariffsim.errors import TariffsimError
-from tariffsim.ledger import LedgerReader, parse_column_map
+from tariffsim.ledger.reader import LedgerReader, parse_column_map
 from tests.ledgers import HAND_LINES, HEADER, write_csv, write_parquet
 
 GOOD = {

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tariffsim.errors import TariffsimError
-from tariffsim.loading import parse_file, read_document
+from tariffsim.scenario.loading import parse_file, read_document
 
 
 def write(folder: Path, name: str, text: str) -> Path:

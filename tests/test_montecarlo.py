@@ -11,13 +11,13 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-from tariffsim import montecarlo as sweep_module
-from tariffsim.montecarlo import draw_duty, plan_outlook, row_step_function, sweep
-from tariffsim.outlook import load_outlook
-from tariffsim.scenario import load_scenario
-from tariffsim.simulation import simulate
-from tariffsim.stats import ALL, PERCENTILES, summarise
-from tariffsim.sweep_response import NEVER
+from tariffsim.model.simulation import simulate
+from tariffsim.scenario.validation import load_scenario
+from tariffsim.uncertainty import sweep as sweep_module
+from tariffsim.uncertainty.outlook import load_outlook
+from tariffsim.uncertainty.response import NEVER
+from tariffsim.uncertainty.stats import ALL, PERCENTILES, summarise
+from tariffsim.uncertainty.sweep import draw_duty, plan_outlook, row_step_function, sweep
 from tests.conftest import SCENARIOS
 from tests.outlooks import BRANCHES_ONLY, ONE_BRANCH, outlook_folder
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tariffsim.errors import TariffsimError
-from tariffsim.outlook import load_outlook
+from tariffsim.uncertainty.outlook import load_outlook
 from tests.conftest import SCENARIOS
 from tests.outlooks import outlook_folder
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from tariffsim.outlook_schema import Branch, OutlookSpec, UncertainStep
+from tariffsim.uncertainty.outlook_model import Branch, OutlookSpec, UncertainStep
 
 BRANCHES = {
     "a": {"file": "a.yaml", "probability": "30 %", "source": "judgement"},

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tariffsim.cli import app
-from tariffsim.output import write_text
+from tariffsim.outputs.files import write_text
 from tests.conftest import SCENARIOS
 
 
@@ -78,7 +78,7 @@ def test_interrupted_parquet_leaves_previous_file(
 
 
 def test_failed_render_removes_its_temporary_file(tmp_path: Path) -> None:
-    from tariffsim.output import write_atomic
+    from tariffsim.outputs.files import write_atomic
 
     def broken(tmp: Path) -> None:
         tmp.write_bytes(b"half")

@@ -12,10 +12,10 @@ from matplotlib.figure import Figure
 from numpy.testing import assert_allclose
 
 from tariffsim.errors import TariffsimError
-from tariffsim.plotting import plot_tranche_duty, save_figure, tranche_duty_data
-from tariffsim.results import Result
-from tariffsim.scenario import load_scenario
-from tariffsim.simulation import simulate
+from tariffsim.model.results import Result
+from tariffsim.model.simulation import simulate
+from tariffsim.run.chart import plot_tranche_duty, save_figure, tranche_duty_data
+from tariffsim.scenario.validation import load_scenario
 from tests.conftest import SCENARIOS
 from tests.synthetic import static_only
 

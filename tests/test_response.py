@@ -1,4 +1,4 @@
-"""Behavioural runs end to end (tariffsim.response via simulate): closed forms, identities."""
+"""Behavioural runs end to end (tariffsim.model.response via simulate): closed forms, identities."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-from tariffsim.results import BEHAVIOUR_COLUMNS
-from tariffsim.scenario import load_scenario
-from tariffsim.simulation import simulate
+from tariffsim.model.results import BEHAVIOUR_COLUMNS
+from tariffsim.model.simulation import simulate
+from tariffsim.scenario.validation import load_scenario
 from tests.conftest import ROOT, SCENARIOS
 
 V = 120e9  # USD/year

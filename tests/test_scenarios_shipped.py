@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tariffsim.scenario import load_scenario
+from tariffsim.scenario.validation import load_scenario
 from tests.conftest import SCENARIOS
 
 # published.yaml files hold figures to compare with (tariffsim backtest), not scenarios

@@ -9,8 +9,8 @@ import pytest
 from numpy.testing import assert_allclose
 
 from tariffsim.errors import TariffsimError
-from tariffsim.scenario import load_scenario
-from tariffsim.simulation import simulate
+from tariffsim.model.simulation import simulate
+from tariffsim.scenario.validation import load_scenario
 
 D = dt.date
 

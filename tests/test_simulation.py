@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from numpy.testing import assert_allclose
 
-from tariffsim.scenario import load_scenario
-from tariffsim.simulation import simulate
+from tariffsim.model.simulation import simulate
+from tariffsim.scenario.validation import load_scenario
 from tests.conftest import SCENARIOS
 
 BILLION = 1e9

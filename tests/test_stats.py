@@ -7,9 +7,15 @@ import math
 import numpy as np
 from numpy.testing import assert_allclose, assert_array_equal
 
-from tariffsim.montecarlo import sweep
-from tariffsim.outlook import load_outlook
-from tariffsim.stats import ALL, PERCENTILE_COLUMNS, exceedance, summarise, weighted_percentiles
+from tariffsim.uncertainty.outlook import load_outlook
+from tariffsim.uncertainty.stats import (
+    ALL,
+    PERCENTILE_COLUMNS,
+    exceedance,
+    summarise,
+    weighted_percentiles,
+)
+from tariffsim.uncertainty.sweep import sweep
 from tests.conftest import SCENARIOS
 
 

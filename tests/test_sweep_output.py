@@ -10,10 +10,10 @@ import pytest
 from numpy.testing import assert_allclose
 
 from tariffsim.errors import TariffsimError
-from tariffsim.montecarlo import SweepResult, sweep
-from tariffsim.outlook import load_outlook
-from tariffsim.stats import summarise
-from tariffsim.sweep_output import render_sweep, sweep_frame, sweep_payload, write_sweep
+from tariffsim.uncertainty.outlook import load_outlook
+from tariffsim.uncertainty.report import render_sweep, sweep_frame, sweep_payload, write_sweep
+from tariffsim.uncertainty.stats import summarise
+from tariffsim.uncertainty.sweep import SweepResult, sweep
 from tests.conftest import SCENARIOS
 
 

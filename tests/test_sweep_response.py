@@ -7,8 +7,8 @@ import datetime as dt
 import numpy as np
 from numpy.testing import assert_allclose, assert_array_equal
 
-from tariffsim.sweep_response import NEVER, window_weights
-from tariffsim.timeline import build_grid, day_number
+from tariffsim.model.timeline import build_grid, day_number
+from tariffsim.uncertainty.response import NEVER, window_weights
 
 START = dt.date(2019, 1, 1)
 S0 = day_number(START)

@@ -11,8 +11,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from tariffsim.errors import TariffsimError
-from tariffsim.ledger import LedgerReader
-from tariffsim.synth import HEADINGS, synthetic_batches, write_ledger
+from tariffsim.ledger.reader import LedgerReader
+from tariffsim.ledger.synth import HEADINGS, synthetic_batches, write_ledger
 
 
 def table(rows: int, seed: int = 0, chunk_rows: int = 1_000_000) -> pa.Table:

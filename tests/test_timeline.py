@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-from tariffsim.timeline import (
+from tariffsim.model.timeline import (
     build_grid,
     day_number,
     distinct_dates,

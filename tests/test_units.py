@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from numpy.testing import assert_allclose
 
-from tariffsim import units
 from tariffsim.errors import TariffsimError
+from tariffsim.scenario import units
 
 
 @pytest.mark.parametrize(

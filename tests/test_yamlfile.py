@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tariffsim.errors import TariffsimError
-from tariffsim.yamlfile import MAX_DEPTH, MAX_NODES, parse_file
+from tariffsim.scenario.yamlfile import MAX_DEPTH, MAX_NODES, parse_file
 
 
 def write(tmp_path: Path, text: str) -> Path:

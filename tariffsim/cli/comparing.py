@@ -50,11 +50,16 @@ def compare(
     ] = ChartFormat.png,
 ) -> None:
     """Compare tariff paths: totals and differences to a reference, per period and tranche."""
-    from tariffsim.charts.compare import check_plot_dir
-    from tariffsim.comparison import align, check_comparable, reference_result, simulate_aligned
-    from tariffsim.comparison_report import write_comparison
-    from tariffsim.output import CHART_SUFFIXES, check_target, output_format
-    from tariffsim.scenario import load_scenario
+    from tariffsim.comparison.chart import check_plot_dir
+    from tariffsim.comparison.compute import (
+        align,
+        check_comparable,
+        reference_result,
+        simulate_aligned,
+    )
+    from tariffsim.comparison.report import write_comparison
+    from tariffsim.outputs.files import CHART_SUFFIXES, check_target, output_format
+    from tariffsim.scenario.validation import load_scenario
 
     check_target(output, "--output", files)
     check_target(plot, "--plot", files, CHART_SUFFIXES)
@@ -75,7 +80,7 @@ def compare(
     if text is not None:
         typer.echo(text, nl=False)
     if plot is not None or plot_dir is not None:
-        from tariffsim.charts.compare import write_charts
+        from tariffsim.comparison.chart import write_charts
 
         for path in write_charts(results, reference, plot, plot_dir, plot_format.value):
             typer.echo(f"chart written to {path}", err=True)

@@ -44,11 +44,11 @@ def backtest(
     Also prints the simulated imports and duties by calendar year and by US
     fiscal year (October–September).
     """
-    from tariffsim.aggregates import average_tariff_series, yearly_totals
-    from tariffsim.backtest import run_backtest
-    from tariffsim.backtest_report import render_backtest, render_years
-    from tariffsim.export import csv_text
-    from tariffsim.output import CHART_SUFFIXES, check_target, write_text
+    from tariffsim.history.backtest import run_backtest
+    from tariffsim.history.report import render_backtest, render_years
+    from tariffsim.model.aggregates import average_tariff_series, yearly_totals
+    from tariffsim.outputs.files import CHART_SUFFIXES, check_target, write_text
+    from tariffsim.run.export import csv_text
 
     figures = published or scenario.parent / "published.yaml"
     check_target(output, "--output", [scenario, figures])
@@ -65,8 +65,8 @@ def backtest(
         write_text(series, csv_text(average_tariff_series(replay.results[0].scenario)))
         typer.echo(f"average-tariff series written to {series}", err=True)
     if plot is not None:
-        from tariffsim.backtest_chart import plot_backtest
-        from tariffsim.plotting import save_figure
+        from tariffsim.history.chart import plot_backtest
+        from tariffsim.run.chart import save_figure
 
         save_figure(plot_backtest(replay), plot)
         typer.echo(f"chart written to {plot}", err=True)

@@ -53,15 +53,15 @@ def exposure(
     ] = 1_000_000,
 ) -> None:
     """Duty of every line of your import ledger under each scenario, with totals."""
-    from tariffsim.coverage import load_measures
-    from tariffsim.exposure_output import (
+    from tariffsim.ledger.coverage import load_measures
+    from tariffsim.ledger.reader import LedgerReader, parse_column_map
+    from tariffsim.ledger.report import (
         LineWriter,
         progress_reporter,
         render_exposure,
         write_summary,
     )
-    from tariffsim.ledger import LedgerReader, parse_column_map
-    from tariffsim.output import check_target, write_atomic
+    from tariffsim.outputs.files import check_target, write_atomic
 
     tables = {".parquet": "parquet", ".csv": "csv"}
     check_target(output, "--output", [*files, ledger], tables)
@@ -72,7 +72,7 @@ def exposure(
     found = []
 
     def price(sink: LineWriter | None) -> None:
-        from tariffsim.exposure import price_ledger
+        from tariffsim.ledger.pricing import price_ledger
 
         found.append(
             price_ledger(
@@ -106,7 +106,7 @@ def synth_ledger(
     end: Annotated[str, typer.Option("--end", help="Last entry date.")] = "2019-12-31",
 ) -> None:
     """Write a realistic synthetic import ledger (see docs/ledger.md)."""
-    from tariffsim.synth import parse_day, synthetic_batches, write_ledger
+    from tariffsim.ledger.synth import parse_day, synthetic_batches, write_ledger
 
     batches = synthetic_batches(rows, seed, parse_day(start, "--start"), parse_day(end, "--end"))
     write_ledger(output, batches)

@@ -37,11 +37,11 @@ def run(
     behavioural totals side by side. With ``--samples N``, one scenario's
     ``uncertainty:`` distributions are drawn N times (a sweep of one branch).
     """
-    from tariffsim.export import write_results
-    from tariffsim.output import CHART_SUFFIXES, check_target, output_format, write_text
-    from tariffsim.report import render_summary
-    from tariffsim.scenario import load_scenario
-    from tariffsim.simulation import simulate
+    from tariffsim.model.simulation import simulate
+    from tariffsim.outputs.files import CHART_SUFFIXES, check_target, output_format, write_text
+    from tariffsim.run.export import write_results
+    from tariffsim.run.report import render_summary
+    from tariffsim.scenario.validation import load_scenario
 
     check_target(output, "--output", files)
     check_target(plot, "--plot", files, CHART_SUFFIXES)
@@ -76,7 +76,7 @@ def run(
         if text_out is not None:
             typer.echo(text_out, nl=False)
     if plot is not None:
-        from tariffsim.plotting import plot_tranche_duty, save_figure
+        from tariffsim.run.chart import plot_tranche_duty, save_figure
 
         (result,) = results
         save_figure(plot_tranche_duty(result), plot)
@@ -92,8 +92,8 @@ def validate(files: Files) -> None:
     is 2 if any file failed.
     """
     from tariffsim.cli.shell import report_error
-    from tariffsim.outlook import describe_outlook, is_outlook
-    from tariffsim.scenario import load_scenario
+    from tariffsim.scenario.validation import load_scenario
+    from tariffsim.uncertainty.outlook import describe_outlook, is_outlook
 
     failed = False
     for f in files:
@@ -118,6 +118,6 @@ def validate(files: Files) -> None:
 @user_errors
 def schema() -> None:
     """Print the JSON Schema of scenario files (for editor completion and checks)."""
-    from tariffsim.scenario import scenario_json_schema
+    from tariffsim.scenario.validation import scenario_json_schema
 
     typer.echo(scenario_json_schema())

@@ -23,7 +23,7 @@ from tariffsim.cli.shell import (
 from tariffsim.errors import TariffsimError
 
 if TYPE_CHECKING:
-    from tariffsim.outlook import Outlook
+    from tariffsim.uncertainty.outlook import Outlook
 
 
 def sample_one(
@@ -37,8 +37,8 @@ def sample_one(
     plot: Path | None,
 ) -> None:
     """``run --samples``: one scenario as a one-branch outlook, swept."""
-    from tariffsim.outlook import single_outlook
-    from tariffsim.scenario import load_scenario
+    from tariffsim.scenario.validation import load_scenario
+    from tariffsim.uncertainty.outlook import single_outlook
 
     check_samples(samples)
     if len(files) != 1:
@@ -87,9 +87,9 @@ def sweep(
 ) -> None:
     """Monte Carlo over an outlook's branches, uncertain dates and assumptions."""
     check_samples(samples)
-    from tariffsim.outlook import load_outlook
-    from tariffsim.output import CHART_SUFFIXES, check_target, output_format
-    from tariffsim.units import parse_money
+    from tariffsim.outputs.files import CHART_SUFFIXES, check_target, output_format
+    from tariffsim.scenario.units import parse_money
+    from tariffsim.uncertainty.outlook import load_outlook
 
     check_target(output, "--output", [outlook])
     check_target(plot, "--plot", [outlook], CHART_SUFFIXES)
@@ -128,9 +128,9 @@ def _sweep_and_render(
 ) -> None:
     """Sweep (with a progress bar on long runs), then print or write, and chart."""
 
-    from tariffsim.montecarlo import sweep as run_sweep
-    from tariffsim.stats import summarise
-    from tariffsim.sweep_output import write_sweep
+    from tariffsim.uncertainty.report import write_sweep
+    from tariffsim.uncertainty.stats import summarise
+    from tariffsim.uncertainty.sweep import sweep as run_sweep
 
     with typer.progressbar(
         length=samples,
@@ -151,8 +151,8 @@ def _sweep_and_render(
     if text is not None:
         typer.echo(text, nl=False)
     if plot is not None:
-        from tariffsim.fanchart import plot_sweep
-        from tariffsim.plotting import save_figure
+        from tariffsim.run.chart import save_figure
+        from tariffsim.uncertainty.chart import plot_sweep
 
         save_figure(plot_sweep(result, summary), plot)
         typer.echo(f"chart written to {plot}", err=True)

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from numpy.testing import assert_allclose
 
-from tariffsim import behaviour
-from tariffsim.schema import Scenario
-from tariffsim.simulation import simulate
+from tariffsim.model import behaviour
+from tariffsim.model.simulation import simulate
+from tariffsim.scenario.schema import Scenario
 
 S = 6
 

@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
-from tariffsim.charts.data import cumulative_duty_data, duty_per_period_data, totals_data
-from tariffsim.comparison import as_results, compare, period_differences
-from tariffsim.schema import Scenario, ScheduleStep
+from tariffsim.comparison.chart_data import cumulative_duty_data, duty_per_period_data, totals_data
+from tariffsim.comparison.compute import as_results, compare, period_differences
+from tariffsim.scenario.schema import Scenario, ScheduleStep
 
 STEPS = st.sampled_from(["day", "week", "month", "quarter", "year"])
 

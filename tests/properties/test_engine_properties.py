@@ -15,8 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
 
-from tariffsim import engine
-from tariffsim.timeline import Grid, build_grid, from_day_number, step_function
+from tariffsim.model import engine
+from tariffsim.model.timeline import Grid, build_grid, from_day_number, step_function
 
 FIRST_DAY = 17_000  # 2016-07-18
 LAST_DAY = 19_500  # 2023-05-23

@@ -40,7 +40,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from tariffsim.cli import app
-from tariffsim.yamlfile import MAX_DEPTH, MAX_FILE_BYTES
+from tariffsim.scenario.yamlfile import MAX_DEPTH, MAX_FILE_BYTES
 
 LONG_RUN = "TARIFFSIM_FUZZ_EXAMPLES" in os.environ
 

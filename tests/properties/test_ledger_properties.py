@@ -13,9 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
-from tariffsim.coverage import Measures, compile_measures, load_measures
-from tariffsim.exposure import Exposure, price_ledger
-from tariffsim.ledger import LedgerReader
+from tariffsim.ledger.coverage import Measures, compile_measures, load_measures
+from tariffsim.ledger.pricing import Exposure, price_ledger
+from tariffsim.ledger.reader import LedgerReader
 from tests.ledgers import HAND_SCENARIO, write_parquet, write_scenario
 
 CODES = ["8501104000", "8504400000", "9401610000", "7208100000", "4202920000", "8500000000"]

@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
-from tariffsim.distributions import allocate_draws, draw_weights
-from tariffsim.stats import exceedance, weighted_percentiles
+from tariffsim.scenario.distributions import allocate_draws, draw_weights
+from tariffsim.uncertainty.stats import exceedance, weighted_percentiles
 
 probabilities = (
     st.lists(st.just(0.0) | st.floats(1e-6, 1.0), min_size=1, max_size=6)

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
-from tariffsim.schema import Scenario
-from tariffsim.simulation import simulate
+from tariffsim.model.simulation import simulate
+from tariffsim.scenario.schema import Scenario
 
 START = dt.date(2019, 5, 10)
 

@@ -1,0 +1,160 @@
+"""The data behind each comparison chart: pure functions from results to tidy frames.
+
+One row per scenario × mode × point, money in [USD] and rates as fractions
+[1], exactly as the engine computed them; scaling to $B happens when drawing.
+The results must be comparable (see :func:`tariffsim.comparison.compute.check_comparable`).
+No matplotlib, no file I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from tariffsim.comparison.compute import reference_result, totals_frame
+from tariffsim.model import engine
+from tariffsim.scenario.units import format_rate
+
+if TYPE_CHECKING:
+    from tariffsim.model.results import Result
+
+SERIES = ["scenario", "mode"]
+"""The columns naming one line of a chart."""
+
+_ONE_DAY = dt.timedelta(days=1)
+
+
+def _period_sums(results: Sequence[Result]) -> pd.DataFrame:
+    """Imports and duty of all tranches per scenario × mode × period [USD]."""
+    keys = [*SERIES, "period_start", "period_end"]
+    frame = pd.concat([r.periods for r in results], ignore_index=True)
+    values = ["imports_usd", "additional_duty_usd"]
+    return frame.groupby(keys, sort=False)[values].sum().reset_index()
+
+
+def duty_per_period_data(results: Sequence[Result]) -> pd.DataFrame:
+    """Additional duty of all tranches per period.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``scenario``, ``mode``, ``period_start``, ``period_end``,
+        ``additional_duty_usd`` [USD].
+    """
+    return _period_sums(results).drop(columns="imports_usd")
+
+
+def cumulative_duty_data(results: Sequence[Result]) -> pd.DataFrame:
+    """Additional duty accumulated from the horizon's start to each period's end.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``scenario``, ``mode``, ``period_end``, ``cumulative_additional_duty_usd`` [USD].
+
+    Notes
+    -----
+    ``C_p = Σ_{q ≤ p} D_q`` over the periods q of one scenario and mode.
+    """
+    sums = _period_sums(results)
+    sums["cumulative_additional_duty_usd"] = sums.groupby(SERIES, sort=False)[
+        "additional_duty_usd"
+    ].cumsum()
+    return sums[[*SERIES, "period_end", "cumulative_additional_duty_usd"]]
+
+
+def effective_rate_data(results: Sequence[Result]) -> pd.DataFrame:
+    """The import-weighted additional tariff rate of each period.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``scenario``, ``mode``, ``period_start``, ``period_end``,
+        ``effective_additional_rate`` [1].
+
+    Notes
+    -----
+    ``τ_p = Σ_i D_ip / Σ_i M_ip`` over the tranches i (0 where nothing is imported).
+    """
+    sums = _period_sums(results)
+    sums["effective_additional_rate"] = engine.weighted_rate(
+        sums["additional_duty_usd"].to_numpy(dtype=float), sums["imports_usd"].to_numpy(dtype=float)
+    )
+    return sums.drop(columns=["imports_usd", "additional_duty_usd"])
+
+
+def totals_data(results: Sequence[Result], reference: str | None = None) -> pd.DataFrame:
+    """Additional duty over the horizon and its difference to the reference.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``scenario``, ``mode``, ``reference``, ``additional_duty_usd``,
+        ``additional_duty_difference_usd`` [USD], ``additional_duty_relative_difference`` [1].
+    """
+    frame = totals_frame(results, reference_result(results, reference))
+    columns = [
+        *SERIES,
+        "reference",
+        "additional_duty_usd",
+        "additional_duty_difference_usd",
+        "additional_duty_relative_difference",
+    ]
+    return frame[columns]
+
+
+def event_marks(results: Sequence[Result]) -> pd.DataFrame:
+    """Dated rate changes inside the compared range, labelled once for all scenarios.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``date``, ``text`` (e.g. ``"List 3 → 25 %"``, followed by the scenarios it
+        applies in when not all of them), ``scenarios`` (tuple of names), in date order.
+    """
+    start = max(r.scenario.horizon.start for r in results)
+    end = min(r.scenario.horizon.end for r in results)
+    seen: dict[tuple[dt.date, str], list[str]] = {}
+    for r in results:
+        events = r.events[r.events["applies"]]
+        for e in events.itertuples():
+            if start <= e.date <= end and e.from_rate != e.to_rate:
+                text = f"{short_label(e.label)} → {format_rate(e.to_rate)}"
+                seen.setdefault((e.date, text), []).append(r.name)
+    rows = []
+    for (day, text), names in sorted(seen.items(), key=lambda item: item[0]):
+        every = len(names) == len(results)
+        rows.append(
+            {
+                "date": day,
+                "text": text if every else f"{text} ({', '.join(names)})",
+                "scenarios": tuple(names),
+            }
+        )
+    return pd.DataFrame(rows, columns=["date", "text", "scenarios"])
+
+
+def short_label(label: str) -> str:
+    """A tranche label without its parenthesised detail: ``"List 3 ($200B)"`` → ``"List 3"``."""
+    return label.split(" (")[0]
+
+
+def sources_line(results: Sequence[Result]) -> str:
+    """The sources of all compared scenarios, once each, titles shortened at the first colon."""
+    titles: list[str] = []
+    for r in results:
+        for source in r.scenario.sources.values():
+            title = source.title.split(": ")[0]
+            title = title if len(title) <= 48 else title[:47] + "…"
+            year = f" ({source.date.year})" if source.date else ""
+            if title + year not in titles:
+                titles.append(title + year)
+    return "Sources: " + "; ".join(titles) + "."
+
+
+def step_points(starts: Sequence[dt.date], ends: Sequence[dt.date]) -> list[dt.date]:
+    """x positions for a post-step line: each period's start, then the day after the last end."""
+    return [*starts, ends[-1] + _ONE_DAY] if len(ends) else []

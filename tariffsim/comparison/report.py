@@ -1,0 +1,126 @@
+"""Outputs of ``tariffsim compare``: the terminal table and the CSV/JSON/Parquet detail.
+
+The table shows totals per scenario in $B with the difference to the
+reference in $B and %. The files hold the per-tranche × per-period rows with
+the reference's values beside them (:func:`tariffsim.comparison.compute.period_differences`)
+and, in JSON, the totals too. Files are written by :mod:`tariffsim.outputs.files`;
+nothing is computed here beyond unit scaling.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tariffsim.comparison.compute import period_differences, reference_result, totals_frame
+from tariffsim.errors import TariffsimError
+from tariffsim.outputs.files import to_json_text, write_atomic, write_text
+from tariffsim.run.export import csv_text
+from tariffsim.run.report import billions, records, table
+
+if TYPE_CHECKING:
+    from tariffsim.model.results import Result
+
+_ADVERB = {"day": "daily", "week": "weekly", "month": "monthly", "quarter": "quarterly"}
+
+
+def signed_billions(value: float) -> str:
+    """+1.23 / −1.23 [$B]; blank when undefined."""
+    if value != value:  # NaN
+        return "-"
+    return ("+" if value >= 0 else "−") + billions(abs(value))
+
+
+def signed_percent(fraction: float) -> str:
+    """+12.3 % / −12.3 %; '-' when undefined (the reference is zero)."""
+    if fraction != fraction:  # NaN
+        return "-"
+    return f"{'+' if fraction >= 0 else '−'}{abs(fraction) * 100:,.1f} %"
+
+
+def render_comparison(results: Sequence[Result], reference: str | None = None) -> str:
+    """The readable comparison of already aligned results."""
+    ref = reference_result(results, reference)
+    frame = totals_frame(results, ref)
+    h = ref.scenario.horizon
+    step = _ADVERB.get(ref.step, "yearly")
+    lines = [
+        f"Compared over {h.start} to {h.end} (inclusive), {step} periods; reference: {ref.name}",
+        "",
+        f"Duty over the range, $B; differences to {ref.name} in $B and %",
+    ]
+    rows = [
+        [
+            r["scenario"] + (" *" if r["scenario"] == ref.name else ""),
+            r["mode"],
+            billions(r["additional_duty_usd"]),
+            signed_billions(r["additional_duty_difference_usd"]),
+            signed_percent(r["additional_duty_relative_difference"]),
+            billions(r["total_duty_usd"]),
+            signed_billions(r["total_duty_difference_usd"]),
+            billions(r["run_rate_additional_usd"]),
+        ]
+        for r in records(frame)
+    ]
+    headers = [
+        "scenario",
+        "mode",
+        "additional",
+        "Δ additional",
+        "Δ %",
+        "total",
+        "Δ total",
+        "run-rate add.",
+    ]
+    lines += ["  " + x for x in table(headers, rows, right={2, 3, 4, 5, 6, 7})]
+    lines += [
+        "",
+        "  * reference. additional: duty above MFN; total: with MFN duty;"
+        " run-rate: $B/year at the end.",
+        "",
+        "Scenarios",
+    ]
+    lines += [f"  {r.name}: {r.scenario.title}" for r in results]
+    return "\n".join(lines) + "\n"
+
+
+def comparison_payload(results: Sequence[Result], reference: str | None = None) -> dict[str, Any]:
+    """The JSON document: range, units, totals and per-period rows."""
+    ref = reference_result(results, reference)
+    h = ref.scenario.horizon
+    return {
+        "reference": ref.name,
+        "start": h.start.isoformat(),
+        "end": h.end.isoformat(),
+        "step": ref.step,
+        "units": {"money": "USD", "flow": "USD/year", "relative_difference": "fraction"},
+        "totals": totals_frame(results, ref).to_dict(orient="records"),
+        "periods": period_differences(results, ref).to_dict(orient="records"),
+    }
+
+
+def write_comparison(
+    results: Sequence[Result], reference: str | None, fmt: str, output: Path | None
+) -> str | None:
+    """Write the comparison as ``fmt``; return the text instead when no file is given."""
+    if fmt == "table":
+        text = render_comparison(results, reference)
+    elif fmt == "json":
+        text = to_json_text(comparison_payload(results, reference))
+    else:
+        frame = period_differences(results, reference_result(results, reference))
+        if fmt == "parquet":
+            if output is None:
+                raise TariffsimError(
+                    "Parquet is binary: give a file with --output",
+                    field="--format",
+                    hint="e.g. --output comparison.parquet",
+                )
+            write_atomic(output, lambda tmp: frame.to_parquet(tmp, index=False))
+            return None
+        text = csv_text(frame)
+    if output is None:
+        return text
+    write_text(output, text)
+    return None

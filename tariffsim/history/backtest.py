@@ -1,0 +1,247 @@
+"""Compare a history replay with published figures: the model behind ``tariffsim backtest``.
+
+A published-figures file (YAML, read with the same safe loader and line map
+as scenarios) lists dated, sourced observations: average tariffs on a day,
+duty assessed over a span or a US fiscal year, imports in a calendar year.
+:func:`compare` evaluates the same quantity on a simulated
+:class:`~tariffsim.model.results.Result` and reports each error. No file writing
+and no terminal rendering here (see :mod:`tariffsim.history.report`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from tariffsim.errors import TariffsimError, did_you_mean
+from tariffsim.model.aggregates import YearKind, average_tariff_on, average_tariff_series, year_of
+from tariffsim.model.results import Result
+from tariffsim.scenario import units
+from tariffsim.scenario.loading import read_document
+from tariffsim.scenario.schema import Source
+
+Kind = Literal["average_tariff", "cumulative_duty", "fiscal_year_duty", "calendar_year_imports"]
+
+COMPARISON_COLUMNS = [
+    "figure",
+    "kind",
+    "importer",
+    "exporter",
+    "when",
+    "unit",
+    "mode",
+    "published",
+    "simulated",
+    "error",
+    "relative_error",
+    "source",
+]
+
+
+class PublishedFigure(BaseModel):
+    """One published observation, with its value in base units (fraction or USD)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: Kind
+    importer: str
+    exporter: str
+    value: str = Field(description="As written: '12.0 %' or '22.11 billion USD'.")
+    amount: float = Field(description="The value in base units: a fraction [1] or USD.")
+    date: dt.date | None = Field(None, description="The day (average) or last day (cumulative).")
+    since: dt.date | None = Field(None, description="First day of a cumulative duty figure.")
+    year: int | None = Field(None, description="Calendar or US fiscal year of a yearly figure.")
+    tranches: list[str] = Field(default_factory=list, description="Scope; empty: all.")
+    source: str
+    note: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _parse_value(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or "value" not in data:
+            return data
+        if data.get("kind") not in typing.get_args(Kind):
+            return data  # the kind's own error is the one to show
+        parse = units.parse_rate if data.get("kind") == "average_tariff" else units.parse_money
+        try:
+            amount = parse(data["value"])
+        except TariffsimError as exc:
+            raise ValueError(exc.message) from None
+        return {**data, "value": str(data["value"]), "amount": amount}
+
+    @model_validator(mode="after")
+    def _has_its_dates(self) -> PublishedFigure:
+        needs = {
+            "average_tariff": ("date",),
+            "cumulative_duty": ("since", "date"),
+            "fiscal_year_duty": ("year",),
+            "calendar_year_imports": ("year",),
+        }[self.kind]
+        missing = [name for name in needs if getattr(self, name) is None]
+        if missing:
+            raise ValueError(f"a {self.kind} figure needs {' and '.join(missing)}")
+        return self
+
+
+class Published(BaseModel):
+    """A file of published figures."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: str
+    sources: dict[str, Source]
+    figures: dict[str, PublishedFigure] = Field(min_length=1)
+
+
+def load_published(path: str | Path) -> Published:
+    """Read and validate a published-figures file; errors name the file and line."""
+    from tariffsim.scenario.validation import validate_document
+
+    document = read_document(path)
+    published = validate_document(document, Published)
+    for fid, figure in published.figures.items():
+        if figure.source not in published.sources:
+            file, line = document.locate(("figures", fid, "source")) or (str(path), None)
+            raise TariffsimError(
+                f"unknown source '{figure.source}'",
+                file=file,
+                line=line,
+                field=f"figures.{fid}.source",
+                hint=did_you_mean(figure.source, published.sources),
+            )
+    return published
+
+
+def compare(results: list[Result], published: Published) -> pd.DataFrame:
+    """Published figures next to each simulated mode, with errors.
+
+    ``results`` are daily runs of one history scenario (static, and
+    behavioural if available); every mode present becomes its own rows.
+
+    Notes
+    -----
+    ``error = simulated − published`` in the figure's unit (percentage points
+    for average tariffs, USD otherwise); ``relative_error = error / published``.
+    Average tariffs use fixed base-year weights, as the published trackers do,
+    so they are the same in every mode.
+    """
+    rows = []
+    series = average_tariff_series(results[0].scenario)
+    for result in results:
+        for mode in result.periods["mode"].unique():
+            periods = result.periods[result.periods["mode"] == mode]
+            for fid, figure in published.figures.items():
+                simulated = _simulated(figure, periods, series, result)
+                error = simulated - figure.amount
+                rows.append(
+                    {
+                        "figure": fid,
+                        "kind": figure.kind,
+                        "importer": figure.importer,
+                        "exporter": figure.exporter,
+                        "when": _when(figure),
+                        "unit": "1" if figure.kind == "average_tariff" else "USD",
+                        "mode": mode,
+                        "published": figure.amount,
+                        "simulated": simulated,
+                        "error": error,
+                        "relative_error": error / figure.amount if figure.amount else 0.0,
+                        "source": published.sources[figure.source].title,
+                    }
+                )
+    return pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
+
+
+def _when(figure: PublishedFigure) -> str:
+    if figure.kind == "average_tariff":
+        return str(figure.date)
+    if figure.kind == "cumulative_duty":
+        return f"{figure.since} to {figure.date}"
+    if figure.kind == "fiscal_year_duty":
+        return f"FY{figure.year}"
+    return str(figure.year)
+
+
+def _simulated(
+    figure: PublishedFigure, periods: pd.DataFrame, series: pd.DataFrame, result: Result
+) -> float:
+    if figure.kind == "average_tariff":
+        assert figure.date is not None
+        return average_tariff_on(series, figure.importer, figure.exporter, figure.date)
+    rows = periods[
+        (periods["importer"] == figure.importer) & (periods["exporter"] == figure.exporter)
+    ]
+    if figure.tranches:
+        unknown = sorted(set(figure.tranches) - set(result.scenario.tranches))
+        if unknown:
+            raise TariffsimError(
+                f"published figure names tranche '{unknown[0]}', not in scenario "
+                f"'{result.scenario.name}'",
+                hint=did_you_mean(unknown[0], result.scenario.tranches),
+            )
+        rows = rows[rows["tranche"].isin(figure.tranches)]
+    horizon = result.scenario.horizon
+    if figure.kind == "cumulative_duty":
+        assert figure.since is not None and figure.date is not None
+        _inside(figure.since, figure.date, horizon.start, horizon.end, figure)
+        span = rows[(rows["period_start"] >= figure.since) & (rows["period_end"] <= figure.date)]
+        return float(span["additional_duty_usd"].sum())
+    kind: YearKind = "fiscal" if figure.kind == "fiscal_year_duty" else "calendar"
+    assert figure.year is not None
+    first = dt.date(figure.year - 1, 10, 1) if kind == "fiscal" else dt.date(figure.year, 1, 1)
+    last = dt.date(figure.year, 9, 30) if kind == "fiscal" else dt.date(figure.year, 12, 31)
+    _inside(first, last, horizon.start, horizon.end, figure)
+    in_year = rows[[year_of(d, kind) == figure.year for d in rows["period_start"]]]
+    column = "additional_duty_usd" if figure.kind == "fiscal_year_duty" else "imports_usd"
+    return float(in_year[column].sum())
+
+
+def _inside(
+    first: dt.date, last: dt.date, start: dt.date, end: dt.date, figure: PublishedFigure
+) -> None:
+    if first < start or last > end:
+        raise TariffsimError(
+            f"the {figure.kind} figure for {_when(figure)} lies outside the horizon "
+            f"{start} to {end}"
+        )
+
+
+@dataclass(frozen=True)
+class Backtest:
+    """A replay and its comparison.
+
+    Attributes
+    ----------
+    results : the daily runs (static first) of the history scenario.
+    published : the figures compared with.
+    comparison : :func:`compare`'s frame, one row per figure × mode.
+    """
+
+    results: list[Result]
+    published: Published
+    comparison: pd.DataFrame
+
+
+def run_backtest(
+    scenario_path: str | Path, published_path: str | Path, *, behavioural: bool = True
+) -> Backtest:
+    """Replay a history scenario day by day and compare it with published figures.
+
+    The steps: load the figures and the scenario; simulate with daily
+    periods (so spans and fiscal years are exact), static and, when the
+    scenario states ``assumptions:`` and ``behavioural`` is true, behavioural;
+    compare every mode.
+    """
+    from tariffsim.model.simulation import simulate
+    from tariffsim.scenario.validation import load_scenario
+
+    published = load_published(published_path)
+    scenario = load_scenario(scenario_path)
+    results = [simulate(scenario, "day", behavioural=behavioural)]
+    return Backtest(results=results, published=published, comparison=compare(results, published))

@@ -1,0 +1,161 @@
+"""Check and convert one chunk's ledger columns, once per distinct value.
+
+Text columns arrive dictionary-encoded (a dictionary of distinct values and
+one index per line), so HTS codes, countries and dates are checked and
+converted on the dictionary and mapped to lines by their indices. A problem
+is raised through ``fail(row, column, message, hint)`` with the row counted
+from the chunk's first line; :class:`tariffsim.ledger.reader.LedgerReader` turns it
+into an error naming the ledger row. No file reading here.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from tariffsim.errors import TariffsimError
+from tariffsim.model.timeline import FloatArray, IntArray
+from tariffsim.scenario import hts
+from tariffsim.scenario.countries import ISO_ALPHA2
+
+
+class Fail(Protocol):
+    """Builds the error for a row of the chunk (0-based), a ledger column, a message."""
+
+    def __call__(
+        self, row: int, column: str, message: str, hint: str | None = None
+    ) -> TariffsimError: ...
+
+
+_ISO = pa.array(sorted(ISO_ALPHA2))
+_TEXT_HINT = "store HTS codes as text: as numbers they lose their leading zeros"
+
+
+def _text(column: pa.Array, name: str, fail: Fail) -> tuple[pa.Array, IntArray]:
+    """Dictionary and per-line indices of a text column; an error on a missing value."""
+    if pa.types.is_dictionary(column.type):
+        encoded = column
+    elif pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        encoded = pc.dictionary_encode(column)
+    else:
+        value = column[0].as_py() if len(column) else None
+        hint = _TEXT_HINT if name == "hts_code" else None
+        raise fail(0, name, f"expected text, got {column.type} values like {value!r}", hint)
+    if encoded.null_count:
+        row = int(np.argmax(encoded.is_null().to_numpy(zero_copy_only=False)))
+        raise fail(row, name, "missing value")
+    dictionary = encoded.dictionary.cast(pa.string())
+    return dictionary, ints(encoded.indices)
+
+
+def _bad(
+    index: IntArray,
+    bad: np.ndarray[Any, Any],
+    dictionary: pa.Array,
+) -> tuple[int, str]:
+    """0-based row and text of the first line whose dictionary entry is bad."""
+    row = int(np.argmax(bad[index]))
+    return row, str(dictionary[int(index[row])].as_py())
+
+
+def hts_keys(column: pa.Array, fail: Fail) -> tuple[IntArray, IntArray]:
+    """HTS keys of the distinct codes (:func:`hts.code_keys`) and each line's index."""
+    dictionary, index = _text(column, "hts_code", fail)
+    digits = pc.replace_substring(pc.utf8_trim_whitespace(dictionary), ".", "")
+    length = pc.utf8_length(digits).to_numpy(zero_copy_only=False)
+    good = pc.match_substring_regex(digits, r"^[0-9]+$").to_numpy(zero_copy_only=False)
+    good &= (length >= 2) & (length <= hts.DIGITS) & (length % 2 == 0)
+    if not good.all():
+        row, text = _bad(index, ~good, dictionary)
+        raise fail(
+            row,
+            "hts_code",
+            f"expected an HTS code of 2, 4, 6, 8 or 10 digits (dots allowed), got {text!r}",
+            "an odd number of digits or a decimal point at the end means the code was "
+            "read as a number and lost a leading zero; store codes as text",
+        )
+    padded = pc.utf8_rpad(digits, width=hts.DIGITS, padding="0")
+    return padded.cast(pa.int64()).to_numpy(zero_copy_only=False), index
+
+
+def origins(column: pa.Array, fail: Fail) -> tuple[list[str], IntArray]:
+    """Distinct ISO alpha-2 codes of origin (upper case), and each line's index."""
+    dictionary, index = _text(column, "country_of_origin", fail)
+    codes = pc.utf8_upper(pc.utf8_trim_whitespace(dictionary))
+    good = pc.is_in(codes, value_set=_ISO).to_numpy(zero_copy_only=False)
+    if not good.all():
+        row, text = _bad(index, ~good, dictionary)
+        raise fail(
+            row,
+            "country_of_origin",
+            f"expected an ISO 3166 alpha-2 code like 'CN', got {text!r}",
+        )
+    return [str(c) for c in codes.to_pylist()], index
+
+
+def entry_days(column: pa.Array, fail: Fail) -> IntArray:
+    """Entry dates [day number] from a date, timestamp or ISO-text column."""
+    if pa.types.is_timestamp(column.type):
+        column = column.cast(pa.date32())
+    if pa.types.is_date32(column.type) or pa.types.is_date64(column.type):
+        if column.null_count:
+            row = int(np.argmax(column.is_null().to_numpy(zero_copy_only=False)))
+            raise fail(row, "entry_date", "missing value")
+        return ints(
+            column.cast(pa.date32())
+            .cast(pa.int32())
+            .to_numpy(zero_copy_only=False)
+            .astype(np.int64)
+        )
+    dictionary, index = _text(column, "entry_date", fail)
+    text = pc.utf8_trim_whitespace(dictionary)
+    parsed = pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True)
+    # strptime accepts 2019-02-30 (as 2 March) and 2019-2-3; only the exact ISO text round-trips
+    exact = pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), text)
+    parsed = pc.if_else(pc.fill_null(exact, False), parsed, None)
+    bad = parsed.is_null().to_numpy(zero_copy_only=False)
+    if bad.any():
+        row, text = _bad(index, bad, dictionary)
+        raise fail(row, "entry_date", f"expected a date like 2019-01-31, got {text!r}")
+    days = parsed.cast(pa.date32()).cast(pa.int32()).to_numpy(zero_copy_only=False)
+    return ints(days)[index]
+
+
+def customs_values(column: pa.Array, fail: Fail) -> FloatArray:
+    """Customs values [USD], finite and at least 0, from a numeric or text column."""
+    name = "customs_value_usd"
+    if pa.types.is_string(column.type) or pa.types.is_dictionary(column.type):
+        text = pc.utf8_trim_whitespace(column.cast(pa.string()))
+        number = r"^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$"
+        matched = pc.match_substring_regex(text, number)
+        ok = pc.fill_null(matched, True).to_numpy(zero_copy_only=False)
+        if not ok.all():
+            row = int(np.argmax(~ok))
+            got = text[row].as_py()
+            raise fail(row, name, f"expected a number in USD, got {got!r}")
+        column = text
+    elif not (
+        pa.types.is_floating(column.type)
+        or pa.types.is_integer(column.type)
+        or pa.types.is_decimal(column.type)
+    ):
+        raise fail(0, name, f"expected numbers, got {column.type} values")
+    values = column.cast(pa.float64())
+    missing = values.is_null().to_numpy(zero_copy_only=False)
+    if missing.any():
+        raise fail(int(np.argmax(missing)), name, "missing value")
+    out = values.to_numpy(zero_copy_only=False)
+    bad = ~np.isfinite(out) | (out < 0)
+    if bad.any():
+        row = int(np.argmax(bad))
+        raise fail(row, name, f"expected a finite value of at least 0 USD, got {out[row]!r}")
+    return np.asarray(out, dtype=np.float64)
+
+
+def ints(array: Any) -> IntArray:
+    """An Arrow (or numpy) array of integers as int64 numpy."""
+    values = array.to_numpy(zero_copy_only=False) if hasattr(array, "to_numpy") else array
+    return np.asarray(values, dtype=np.int64)

@@ -1,0 +1,337 @@
+"""Price every line of an import ledger under scenarios, streaming, and total it.
+
+The steps, per chunk of ledger lines (:class:`tariffsim.ledger.reader.LedgerReader`)
+and per scenario (:class:`tariffsim.ledger.coverage.Measures`):
+
+1. each line's *key* from its HTS code, origin and entry date (array gathers);
+2. per (period × key), the lines and their customs value (two ``bincount``s);
+3. per SKU and supplier, the duty of the lines (``bincount`` with weights);
+4. optionally, each line's rates and duties, handed to a sink that writes them.
+
+Duties then follow from the per-key sums: on key k every line pays the same
+rates, so Σ duty = Σ_k τ_k · M_k. Memory is bounded by one chunk plus the
+tallies (periods × keys, and one row per distinct SKU or supplier), never by
+the ledger's length. No file reading or writing here; no pandas until the
+final summary frame.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from tariffsim.ledger.coverage import Measures
+from tariffsim.ledger.reader import OPTIONAL, Chunk
+from tariffsim.model.timeline import FloatArray, IntArray, from_day_number
+from tariffsim.scenario.schema import Step
+
+SUMMARY_COLUMNS = [
+    "scenario",
+    "table",
+    "key",
+    "label",
+    "period_start",
+    "period_end",
+    "lines",
+    "imports_usd",
+    "base_duty_usd",
+    "additional_duty_usd",
+    "total_duty_usd",
+]
+LineSink = Callable[[str, Chunk, FloatArray, FloatArray, IntArray], None]
+"""Called with (scenario, chunk, base rate, additional rate, covering measure count) per line."""
+
+
+def period_ordinals(days: IntArray, step: Step) -> IntArray:
+    """Calendar-aligned period of each day [periods since the one holding 1970-01-01].
+
+    Weeks start on Monday (1970-01-01 was a Thursday, hence the shift by 3 days);
+    quarters start in January, April, July and October.
+    """
+    if step == "day":
+        return days
+    if step == "week":
+        return (days + 3) // 7
+    months = days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    return {"month": months, "quarter": months // 3, "year": months // 12}[step]
+
+
+def period_bounds(ordinal: int, step: Step) -> tuple[dt.date, dt.date]:
+    """First and last day of a period given by :func:`period_ordinals`."""
+    if step == "day":
+        day = from_day_number(ordinal)
+        return day, day
+    if step == "week":
+        start = from_day_number(ordinal * 7 - 3)
+        return start, start + dt.timedelta(days=6)
+    months = {"month": 1, "quarter": 3, "year": 12}[step]
+    first, after = ordinal * months, (ordinal + 1) * months
+    start = dt.date(1970 + first // 12, first % 12 + 1, 1)
+    end = dt.date(1970 + after // 12, after % 12 + 1, 1) - dt.timedelta(days=1)
+    return start, end
+
+
+@dataclass
+class _Days:
+    """The calendar days a chunk spans, so per-day work is done once per day, not per line.
+
+    ``calendar`` holds every day number from the chunk's first to its last entry date;
+    ``offset`` is each line's index into it.
+    """
+
+    calendar: IntArray
+    offset: IntArray
+    _periods: dict[str, tuple[int, IntArray]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, day: IntArray) -> _Days:
+        first = int(day.min())
+        return cls(np.arange(first, int(day.max()) + 1, dtype=np.int64), day - first)
+
+    def periods(self, step: Step) -> tuple[int, IntArray]:
+        """The first period's ordinal, and each calendar day's period counted from it."""
+        if step not in self._periods:
+            ordinal = period_ordinals(self.calendar, step)
+            self._periods[step] = (int(ordinal[0]), ordinal - ordinal[0])
+        return self._periods[step]
+
+
+@dataclass
+class _Tally:
+    """Running sums of one scenario."""
+
+    measures: Measures
+    step: Step
+    value: dict[int, FloatArray] = field(default_factory=dict)
+    lines: dict[int, IntArray] = field(default_factory=dict)
+    group_base: dict[str, FloatArray] = field(default_factory=dict)
+    group_additional: dict[str, FloatArray] = field(default_factory=dict)
+
+    def add(self, chunk: Chunk, combo: IntArray, days: _Days, sink: LineSink | None) -> None:
+        """Add a chunk's lines; ``combo`` is each line's (HTS code × origin) dictionary pair."""
+        m = self.measures
+        product = m.product_classes(chunk.hts_keys)
+        exporter = m.exporter_classes(chunk.origins)
+        table = (product[:, None] * m.n_exporter_classes + exporter[None, :]).ravel()
+        # Per calendar day of the chunk: its period row and date segment, folded into one code.
+        low, period_of_day = days.periods(self.step)
+        n_periods, n_keys, n_segments = (
+            int(period_of_day.max()) + 1,
+            m.n_keys,
+            m.change_days.size + 1,
+        )
+        segment_of_day = np.searchsorted(m.change_days, days.calendar, side="right")
+        day_code = period_of_day * n_keys + segment_of_day
+        bins = table[combo] * n_segments + day_code[days.offset]
+        value = np.bincount(bins, weights=chunk.value, minlength=n_periods * n_keys)
+        count = np.bincount(bins, minlength=n_periods * n_keys)
+        value, count = value.reshape(n_periods, n_keys), count.reshape(n_periods, n_keys)
+        for row in np.flatnonzero(count.any(axis=1)):
+            ordinal_row = low + int(row)
+            if ordinal_row in self.value:
+                self.value[ordinal_row] += value[row]
+                self.lines[ordinal_row] += count[row]
+            else:
+                self.value[ordinal_row] = value[row].copy()
+                self.lines[ordinal_row] = count[row].copy()
+        if chunk.groups or sink is not None:
+            key = bins % n_keys
+            base_rate = m.base_rate[key]
+            additional_rate = m.additional_rate[key]
+            for name, ids in chunk.groups.items():
+                _accumulate(self.group_base, name, ids, chunk.value * base_rate)
+                _accumulate(self.group_additional, name, ids, chunk.value * additional_rate)
+            if sink is not None:
+                n_covering = m.covers.sum(axis=1)[key]
+                sink(m.scenario.name, chunk, base_rate, additional_rate, n_covering)
+
+
+def _accumulate(
+    totals: dict[str, FloatArray], name: str, ids: IntArray, weights: FloatArray | None
+) -> None:
+    sums = np.bincount(ids, weights=weights)
+    old = totals.get(name, np.zeros(0))
+    if old.size < sums.size:
+        old = np.concatenate([old, np.zeros(sums.size - old.size)])
+    old[: sums.size] += sums
+    totals[name] = old
+
+
+@dataclass(frozen=True)
+class Exposure:
+    """The exposure of one ledger under several scenarios.
+
+    Attributes
+    ----------
+    summary : tidy frame, one row per scenario × table × key; ``table`` is one of
+        ``total``, ``uncovered`` (lines no measure covers), ``measure`` (duty
+        credited to each measure; ``imports_usd`` is the value of the lines it
+        covers, so overlapping measures count a line each), ``period``
+        (calendar-aligned, with ``period_start`` and ``period_end``), ``sku``
+        and ``supplier`` (when the ledger has those columns). ``lines`` [1];
+        ``imports_usd``, ``base_duty_usd``, ``additional_duty_usd``,
+        ``total_duty_usd`` [USD].
+    rows : number of ledger lines priced.
+    """
+
+    summary: pd.DataFrame
+    rows: int
+
+    def table(self, name: str, scenario: str | None = None) -> pd.DataFrame:
+        """The rows of one table (optionally of one scenario)."""
+        rows = self.summary[self.summary["table"] == name]
+        if scenario is not None:
+            rows = rows[rows["scenario"] == scenario]
+        return rows.reset_index(drop=True)
+
+
+def price_ledger(
+    measures: list[Measures],
+    chunks: Iterable[Chunk],
+    *,
+    group_names: dict[str, list[str]] | Callable[[], dict[str, list[str]]] | None = None,
+    sink: LineSink | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Exposure:
+    """Price every line of a ledger under each scenario and total the duties.
+
+    Parameters
+    ----------
+    measures : compiled scenarios (:func:`tariffsim.ledger.coverage.load_measures`).
+    chunks : the ledger's chunks (:class:`tariffsim.ledger.reader.LedgerReader`).
+    group_names : per optional column, the names of its ids (or a function
+        giving them once the chunks are read).
+    sink : receives each chunk's line rates, to write line-level output.
+    progress : called with the number of lines read after each chunk.
+    """
+    tallies = [_Tally(m, m.scenario.horizon.step) for m in measures]
+    group_value: dict[str, FloatArray] = {}
+    group_lines: dict[str, FloatArray] = {}
+    rows = 0
+    for chunk in chunks:
+        combo = chunk.hts_index * len(chunk.origins) + chunk.origin_index
+        days = _Days.of(chunk.day)
+        for name, ids in chunk.groups.items():
+            _accumulate(group_value, name, ids, chunk.value)
+            _accumulate(group_lines, name, ids, None)
+        for tally in tallies:
+            tally.add(chunk, combo, days, sink)
+        rows += chunk.size
+        if progress is not None:
+            progress(rows)
+    names = group_names() if callable(group_names) else (group_names or {})
+    frames = [_summary(t, group_value, group_lines, names) for t in tallies]
+    return Exposure(summary=pd.concat(frames, ignore_index=True)[SUMMARY_COLUMNS], rows=rows)
+
+
+def _summary(
+    tally: _Tally,
+    group_value: dict[str, FloatArray],
+    group_lines: dict[str, FloatArray],
+    names: dict[str, list[str]],
+) -> pd.DataFrame:
+    m = tally.measures
+    ordinals = sorted(tally.value)
+    value = np.array([tally.value[o] for o in ordinals]).reshape(len(ordinals), m.n_keys)
+    lines = np.array([tally.lines[o] for o in ordinals]).reshape(len(ordinals), m.n_keys)
+    key_value, key_lines = value.sum(axis=0), lines.sum(axis=0)
+    covers = m.covers.astype(np.float64)
+    base_credit = m.base_owner * m.base_rate[:, None]
+    uncovered = ~m.covered
+    bounds = [period_bounds(o, tally.step) for o in ordinals]
+    parts = [
+        _rows(
+            "total",
+            [""],
+            [m.scenario.title],
+            [key_lines.sum()],
+            [key_value.sum()],
+            [key_value @ m.base_rate],
+            [key_value @ m.additional_rate],
+        ),
+        _rows(
+            "uncovered",
+            [""],
+            ["lines no measure covers"],
+            [key_lines[uncovered].sum()],
+            [key_value[uncovered].sum()],
+            [0.0],
+            [0.0],
+        ),
+        _rows(
+            "measure",
+            m.ids,
+            m.labels,
+            key_lines @ covers,
+            key_value @ covers,
+            key_value @ base_credit,
+            key_value @ m.additional_share,
+        ),
+        _rows(
+            "period",
+            [s.isoformat() for s, _ in bounds],
+            [""] * len(bounds),
+            lines.sum(axis=1),
+            value.sum(axis=1),
+            value @ m.base_rate,
+            value @ m.additional_rate,
+        ),
+    ]
+    parts[-1]["period_start"] = [s for s, _ in bounds]
+    parts[-1]["period_end"] = [e for _, e in bounds]
+    for name in OPTIONAL:
+        if name not in group_value:
+            continue
+        labels = names.get(name, [str(i) for i in range(group_value[name].size)])
+        n = group_value[name].size
+        parts.append(
+            _rows(
+                name,
+                labels[:n],
+                [""] * n,
+                group_lines[name],
+                group_value[name],
+                _padded(tally.group_base.get(name), n),
+                _padded(tally.group_additional.get(name), n),
+            )
+        )
+    frame = pd.concat(parts, ignore_index=True)
+    frame.insert(0, "scenario", m.scenario.name)
+    return frame
+
+
+def _padded(values: FloatArray | None, n: int) -> FloatArray:
+    out = np.zeros(n)
+    if values is not None:
+        out[: values.size] = values
+    return out
+
+
+def _rows(
+    table: str,
+    keys: list[str],
+    labels: list[str],
+    lines: object,
+    imports: object,
+    base: object,
+    additional: object,
+) -> pd.DataFrame:
+    frame = pd.DataFrame(
+        {
+            "table": table,
+            "key": keys,
+            "label": labels,
+            "period_start": None,
+            "period_end": None,
+            "lines": np.rint(np.asarray(lines, dtype=np.float64)).astype(np.int64),
+            "imports_usd": np.asarray(imports, dtype=np.float64),
+            "base_duty_usd": np.asarray(base, dtype=np.float64),
+            "additional_duty_usd": np.asarray(additional, dtype=np.float64),
+        }
+    )
+    frame["total_duty_usd"] = frame["base_duty_usd"] + frame["additional_duty_usd"]
+    return frame

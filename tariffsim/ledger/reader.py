@@ -1,0 +1,318 @@
+"""Read an import ledger (Parquet or CSV) in chunks, checked, as arrays.
+
+A ledger has one row per entry line with the columns of :data:`REQUIRED` and,
+optionally, :data:`OPTIONAL`. The reader streams it with pyarrow in chunks of
+about ``chunk_rows`` lines, so memory is bounded by one chunk, whatever the
+ledger's size. Text columns are dictionary-encoded: HTS codes, countries and
+dates are checked and converted once per distinct value, not once per line.
+Every problem becomes one :class:`~tariffsim.errors.TariffsimError` naming the
+1-based data row (and, in a CSV, the file line). No pricing here
+(:mod:`tariffsim.ledger.coverage`, :mod:`tariffsim.ledger.pricing`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import queue
+import threading
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from tariffsim.errors import TariffsimError, did_you_mean
+from tariffsim.ledger import columns
+from tariffsim.model.timeline import FloatArray, IntArray
+
+REQUIRED = ("hts_code", "country_of_origin", "customs_value_usd", "entry_date")
+"""Columns every ledger has: HTS code (text), ISO alpha-2 origin, value [USD], date."""
+OPTIONAL = ("sku", "supplier")
+"""Columns a ledger may have; totals by each are reported when present."""
+
+CHUNK_ROWS = 1_000_000
+"""Default lines per chunk; about 100 MB of working arrays for three scenarios."""
+_CSV_BYTES_PER_ROW = 64
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One chunk of ledger lines as arrays, shape (n,) unless stated.
+
+    Attributes
+    ----------
+    first_row : 0-based index of the chunk's first line in the ledger.
+    hts_keys : HTS key of each distinct code in the chunk (:func:`hts.code_keys`).
+    hts_index : index into ``hts_keys`` of each line.
+    origins : distinct ISO codes of origin in the chunk.
+    origin_index : index into ``origins`` of each line.
+    day : entry date [day number, days since 1970-01-01].
+    value : customs value [USD].
+    groups : per optional column present, each line's id in :attr:`LedgerReader.names`.
+    """
+
+    first_row: int
+    hts_keys: IntArray
+    hts_index: IntArray
+    origins: list[str]
+    origin_index: IntArray
+    day: IntArray
+    value: FloatArray
+    groups: dict[str, IntArray]
+
+    @property
+    def size(self) -> int:
+        return int(self.value.size)
+
+
+class LedgerReader:
+    """Iterate over a ledger file's checked chunks.
+
+    Parameters
+    ----------
+    path : a ``.parquet`` or ``.csv`` file.
+    columns : ledger column name → the name in this file, for names that differ.
+    chunk_rows : lines per chunk (approximate for CSV).
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        columns: Mapping[str, str] | None = None,
+        chunk_rows: int = CHUNK_ROWS,
+    ) -> None:
+        self.path = Path(path)
+        self.is_csv = self.path.suffix.lower() == ".csv"
+        self.chunk_rows = chunk_rows
+        self.rows_read = 0
+        self.names: dict[str, pa.Array] = {}
+        if not self.path.is_file():
+            raise TariffsimError("ledger file not found", file=self.path)
+        if self.path.stat().st_size == 0:
+            raise TariffsimError("the ledger file is empty", file=self.path)
+        header = self._header()
+        mapping = {**{c: c for c in (*REQUIRED, *OPTIONAL)}, **dict(columns or {})}
+        for name in mapping:
+            if name not in (*REQUIRED, *OPTIONAL):
+                raise TariffsimError(
+                    f"unknown ledger column '{name}'",
+                    field="--column",
+                    hint=did_you_mean(name, (*REQUIRED, *OPTIONAL)),
+                )
+        for name in REQUIRED:
+            if mapping[name] not in header:
+                raise TariffsimError(
+                    f"missing column '{mapping[name]}'",
+                    file=self.path,
+                    line=1 if self.is_csv else None,
+                    hint=did_you_mean(mapping[name], header)
+                    or f"found {', '.join(header) or 'no columns'}; map names with "
+                    f"--column {name}=YOUR_NAME",
+                )
+        self.columns = {n: mapping[n] for n in (*REQUIRED, *OPTIONAL) if mapping[n] in header}
+        self.total_rows = None if self.is_csv else self._parquet().metadata.num_rows
+
+    def _parquet(self) -> Any:
+        import pyarrow.parquet as pq
+
+        try:
+            return pq.ParquetFile(self.path)
+        except (pa.ArrowException, OSError) as exc:
+            raise TariffsimError(f"not a readable Parquet file ({exc})", file=self.path) from None
+
+    def _header(self) -> list[str]:
+        if not self.is_csv:
+            return list(self._parquet().schema_arrow.names)
+        with open(self.path, newline="", encoding="utf-8-sig") as stream:
+            first = next(csv.reader(stream), [])
+        return [c.strip() for c in first]
+
+    def __iter__(self) -> Iterator[Chunk]:
+        """The chunks in order; the next one is read in a background thread meanwhile."""
+        return _prefetched(self._chunks())
+
+    def _chunks(self) -> Iterator[Chunk]:
+        empty = True
+        for batch in self._batches():
+            if batch.num_rows == 0:
+                continue
+            empty = False
+            chunk = self._chunk(batch)
+            self.rows_read += chunk.size
+            yield chunk
+        if empty:
+            raise TariffsimError("the ledger has no lines", file=self.path)
+
+    def _batches(self) -> Iterator[pa.RecordBatch]:
+        names = list(self.columns.values())
+        if not self.is_csv:
+            text = [
+                n for n in names if pa.types.is_string(self._parquet().schema_arrow.field(n).type)
+            ]
+            source = self._parquet()
+            reader = source.iter_batches(batch_size=self.chunk_rows, columns=names)
+            if text:
+                import pyarrow.parquet as pq
+
+                source = pq.ParquetFile(self.path, read_dictionary=text)
+                reader = source.iter_batches(batch_size=self.chunk_rows, columns=names)
+            yield from reader
+            return
+        from pyarrow import csv as pacsv
+
+        text_type = pa.dictionary(pa.int32(), pa.string())
+        types = {n: text_type for n in names}
+        types[self.columns["customs_value_usd"]] = pa.string()
+        try:
+            reader = pacsv.open_csv(
+                self.path,
+                read_options=pacsv.ReadOptions(block_size=self.chunk_rows * _CSV_BYTES_PER_ROW),
+                convert_options=pacsv.ConvertOptions(
+                    include_columns=names, column_types=types, strings_can_be_null=True
+                ),
+            )
+            yield from reader
+        except pa.ArrowInvalid as exc:
+            raise self._csv_problem(exc) from None
+
+    def _csv_problem(self, exc: Exception) -> TariffsimError:
+        """Locate a row pyarrow cannot parse (it does not say which), scanning in Python."""
+        with open(self.path, newline="", encoding="utf-8-sig") as stream:
+            rows = csv.reader(stream)
+            width = len(next(rows, []))
+            for number, row in enumerate(rows, start=1):
+                if len(row) != width:
+                    return TariffsimError(
+                        f"expected {width} fields, got {len(row)}",
+                        file=self.path,
+                        line=rows.line_num,
+                        field=f"row {number}",
+                        hint="quote values that contain commas",
+                    )
+        return TariffsimError(f"cannot read the CSV ({exc})", file=self.path)
+
+    def _fail(self, row: int, column: str, message: str, hint: str | None = None) -> TariffsimError:
+        """An error at 0-based ledger row ``row``."""
+        return TariffsimError(
+            message,
+            file=self.path,
+            line=row + 2 if self.is_csv else None,
+            field=f"row {row + 1}: {self.columns[column]}",
+            hint=hint,
+        )
+
+    def _chunk(self, batch: pa.RecordBatch) -> Chunk:
+        first = self.rows_read
+
+        def fail(row: int, column: str, message: str, hint: str | None = None) -> TariffsimError:
+            return self._fail(first + row, column, message, hint)
+
+        codes, code_index = columns.hts_keys(batch.column(self.columns["hts_code"]), fail)
+        origins, origin_index = columns.origins(
+            batch.column(self.columns["country_of_origin"]), fail
+        )
+        groups = {
+            name: self._group_ids(name, batch.column(self.columns[name]))
+            for name in OPTIONAL
+            if name in self.columns
+        }
+        return Chunk(
+            first_row=first,
+            hts_keys=codes,
+            hts_index=code_index,
+            origins=origins,
+            origin_index=origin_index,
+            day=columns.entry_days(batch.column(self.columns["entry_date"]), fail),
+            value=columns.customs_values(batch.column(self.columns["customs_value_usd"]), fail),
+            groups=groups,
+        )
+
+    def _group_ids(self, name: str, column: pa.Array) -> IntArray:
+        """Ids of an optional text column's values, stable across chunks (missing → '')."""
+        if not pa.types.is_dictionary(column.type):
+            column = pc.dictionary_encode(column.cast(pa.string()))
+        dictionary = column.dictionary.cast(pa.string())
+        known = self.names.get(name, pa.array([], pa.string()))
+        where = pc.index_in(dictionary, value_set=known).to_numpy(zero_copy_only=False)
+        new = np.isnan(where) if where.dtype.kind == "f" else np.zeros(where.size, dtype=np.bool_)
+        if new.any():
+            fresh = dictionary.filter(pa.array(new))
+            where = np.where(new, known.__len__() + np.cumsum(new) - 1, np.nan_to_num(where))
+            known = pa.concat_arrays([known, fresh])
+        ids = np.asarray(where, dtype=np.int64)
+        indices = column.indices
+        if indices.null_count:
+            blank = pc.index_in(pa.array([""]), value_set=known)[0].as_py()
+            if blank is None:
+                blank = len(known)
+                known = pa.concat_arrays([known, pa.array([""])])
+            ids = np.append(ids, blank)
+            indices = indices.fill_null(len(ids) - 1)
+        self.names[name] = known
+        return ids[columns.ints(indices)]
+
+    def group_names(self) -> dict[str, list[str]]:
+        """Per optional column read, the value of each id of :attr:`Chunk.groups`."""
+        return {name: [str(v) for v in names.to_pylist()] for name, names in self.names.items()}
+
+
+def _prefetched(items: Iterator[Chunk]) -> Iterator[Chunk]:
+    """Yield from ``items`` while a worker thread reads one item ahead.
+
+    pyarrow decodes and numpy computes with the GIL released, so reading the
+    next chunk overlaps pricing this one. Errors are re-raised in the caller's
+    thread; stopping early stops the worker.
+    """
+    slot: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def work() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        slot.put(("item", item), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            slot.put(("end", None))
+        except BaseException as exc:  # handed over to the consuming thread, never lost
+            slot.put(("error", exc))
+
+    worker = threading.Thread(target=work, name="ledger-reader", daemon=True)
+    worker.start()
+    try:
+        while True:
+            kind, payload = slot.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise payload
+            yield payload
+    finally:
+        stop.set()
+        while worker.is_alive():
+            with contextlib.suppress(queue.Empty):
+                slot.get_nowait()
+            worker.join(timeout=0.05)
+
+
+def parse_column_map(pairs: list[str]) -> dict[str, str]:
+    """``['hts_code=HTS10', ...]`` → ``{'hts_code': 'HTS10'}``, from ``--column`` options."""
+    mapping: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, theirs = pair.partition("=")
+        if not sep or not name.strip() or not theirs.strip():
+            raise TariffsimError(
+                f"expected NAME=YOUR_COLUMN, got {pair!r}",
+                field="--column",
+                hint=f"NAME is one of: {', '.join((*REQUIRED, *OPTIONAL))}",
+            )
+        mapping[name.strip()] = theirs.strip()
+    return mapping

@@ -1,0 +1,79 @@
+"""Results as CSV, JSON and Parquet: the machine-readable outputs of ``run``.
+
+Frames are rendered here; the files are written by :mod:`tariffsim.outputs.files`.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tariffsim.errors import TariffsimError
+from tariffsim.outputs.files import to_json_text, write_atomic, write_text
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from tariffsim.model.results import Result
+
+FORMATS = ("table", "csv", "json", "parquet")
+
+
+def periods_frame(results: Sequence[Result]) -> pd.DataFrame:
+    """All scenarios' per-tranche × per-period rows in one tidy frame."""
+    import pandas as pd
+
+    return pd.concat([r.periods for r in results], ignore_index=True)
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, float_format="%.6f", lineterminator="\n")
+    return buffer.getvalue()
+
+
+def json_payload(results: Sequence[Result]) -> list[dict[str, Any]]:
+    """One record per scenario: metadata, totals, tranches, periods, importers, events."""
+    payload = []
+    for r in results:
+        s = r.scenario
+        payload.append(
+            {
+                "scenario": s.name,
+                "title": s.title,
+                "as_of": s.as_of.isoformat(),
+                "mode": r.mode,
+                "step": r.step,
+                "horizon": {"start": s.horizon.start.isoformat(), "end": s.horizon.end.isoformat()},
+                "units": {"money": "USD", "flow": "USD/year", "rate": "fraction"},
+                "totals": r.totals(),
+                **r.extra,
+                "tranches": r.tranches.to_dict(orient="records"),
+                "periods": r.periods.to_dict(orient="records"),
+                "importers": r.importers.to_dict(orient="records"),
+                "events": r.events.to_dict(orient="records"),
+                "sources": {k: v.model_dump(mode="json") for k, v in s.sources.items()},
+            }
+        )
+    return payload
+
+
+def write_results(results: Sequence[Result], fmt: str, output: Path | None) -> str | None:
+    """Write ``results`` as ``fmt`` to ``output``; return the text instead when no file is given."""
+    if fmt == "parquet":
+        if output is None:
+            raise TariffsimError(
+                "Parquet is binary: give a file with --output",
+                field="--format",
+                hint="e.g. --output results.parquet",
+            )
+        frame = periods_frame(results)
+        write_atomic(output, lambda tmp: frame.to_parquet(tmp, index=False))
+        return None
+    text = csv_text(periods_frame(results)) if fmt == "csv" else to_json_text(json_payload(results))
+    if output is None:
+        return text
+    write_text(output, text)
+    return None

@@ -1,0 +1,233 @@
+"""The terminal summary of ``tariffsim run``: plain, aligned text.
+
+Money is shown in $B with the unit in the header; rates in %. The text is
+deterministic (golden-file tested). No arithmetic beyond unit scaling here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from tariffsim.scenario.units import format_rate
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from tariffsim.model.results import Result
+    from tariffsim.scenario.assumptions import Assumptions
+
+_ADVERB = {
+    "day": "daily",
+    "week": "weekly",
+    "month": "monthly",
+    "quarter": "quarterly",
+    "year": "yearly",
+}
+
+MAX_PERIOD_ROWS = 24
+"""Longest per-period table printed; longer ones show the first and last rows."""
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: set[int]) -> list[str]:
+    """Rows as aligned text columns; columns in ``right`` are right-aligned."""
+    widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows, strict=True)]
+
+    def line(cells: Sequence[str]) -> str:
+        parts = [
+            str(c).rjust(w) if i in right else str(c).ljust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ]
+        return "  ".join(parts).rstrip()
+
+    return [line(headers), line(["-" * w for w in widths]), *[line(r) for r in rows]]
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A frame's rows as plain dicts (typed loosely: cells are Any)."""
+    return [{str(k): v for k, v in row.items()} for row in frame.to_dict(orient="records")]
+
+
+def billions(value: float) -> str:
+    return f"{value / 1e9:,.2f}"
+
+
+def render_summary(result: Result) -> str:
+    """The readable summary of one scenario run."""
+    s = result.scenario
+    h = s.horizon
+    lines = [
+        f"{s.name}: {s.title}",
+        f"  horizon {h.start} to {h.end} (inclusive), {_ADVERB[result.step]} periods;"
+        f" facts as of {s.as_of}",
+        *_mode_lines(result),
+        "",
+    ]
+    if result.mode == "behavioural":
+        lines += ["Static and behavioural totals over the horizon, $B", *_side_by_side(result), ""]
+    lines += [
+        f"Duty by tranche over the horizon ({result.mode}), $B"
+        " (run-rate: $B/year at the horizon's end)"
+    ]
+    lines += _tranche_table(result)
+    lines += ["", f"Duty by period, all tranches ({result.mode}), $B"]
+    lines += _period_table(result)
+    lines += ["", "Rate timeline (additional ad valorem rates)"]
+    lines += _event_table(result)
+    lines += ["", "Sources"]
+    for sid, src in s.sources.items():
+        when = f", {src.date}" if src.date else ""
+        url = f" <{src.url}>" if src.url else ""
+        lines.append(f"  [{sid}] {src.title}{when}{url}")
+    return "\n".join(lines) + "\n"
+
+
+def _mode_lines(result: Result) -> list[str]:
+    """Which mode ran and, for a behavioural run, the assumptions it ran with."""
+    s = result.scenario
+    if result.mode == "static":
+        why = "imports do not respond to tariffs"
+        if s.assumptions or any(t.assumptions for t in s.tranches.values()):
+            why += "; the scenario's assumptions were switched off with --static"
+        return [f"  mode: static ({why})"]
+    lines = ["  mode: behavioural (imports respond to tariffs; --static switches this off)"]
+    if s.assumptions:
+        lines += ["  assumptions:", *[f"    {x}" for x in describe_assumptions(s.assumptions)]]
+    for tid, t in s.tranches.items():
+        if t.assumptions:
+            lines.append(f"  {tid} overrides: " + "; ".join(describe_assumptions(t.assumptions)))
+    return lines
+
+
+def describe_assumptions(a: Assumptions) -> list[str]:
+    """Assumptions as short phrases, values as written, source ids in brackets."""
+
+    def cite(ref: str | None) -> str:
+        return f" [{ref}]" if ref else ""
+
+    parts = []
+    if a.reference_date:
+        r = a.reference_date
+        parts.append(f"import values as of {r.value} (τ_0 = rate then){cite(r.source)}")
+    if a.elasticity:
+        parts.append(f"elasticity {a.elasticity.text}{cite(a.elasticity.source)}")
+    if a.pass_through:
+        parts.append(f"pass-through {a.pass_through.text}{cite(a.pass_through.source)}")
+    if a.half_life:
+        parts.append(f"half-life {a.half_life.text}{cite(a.half_life.source)}")
+    if a.front_loading:
+        f = a.front_loading
+        parts.append(f"front-loading {f.share.text} over {f.window.text}{cite(f.share.source)}")
+    if a.diversion:
+        d = a.diversion
+        parts.append(f"diversion {d.share.text} of lost imports to {d.to}{cite(d.share.source)}")
+    if a.seasonality:
+        parts.append(f"monthly profile{cite(a.seasonality.source)}")
+    return parts
+
+
+_MEASURES = {
+    "imports_usd": "imports",
+    "additional_duty_usd": "additional duty",
+    "total_duty_usd": "total duty",
+    "run_rate_additional_usd": "run-rate add. ($B/year)",
+    "consumer_cost_usd": "consumer cost (ρ × duty)",
+    "deadweight_loss_usd": "deadweight loss",
+    "diverted_usd": "diverted to other exporters",
+}
+
+
+def _side_by_side(result: Result) -> list[str]:
+    frame = result.side_by_side()
+    rows = [
+        [_MEASURES[m], billions(r["static"]), billions(r["behavioural"]), billions(r["difference"])]
+        for m, r in zip(frame.index, records(frame), strict=True)
+    ]
+    moved = result.extra.get("frontloaded_moved_usd", 0.0)
+    rows.append(["front-loaded (bought early)", "-", billions(moved), ""])
+    headers = ["measure", "static", "behavioural", "difference"]
+    return ["  " + x for x in table(headers, rows, right={1, 2, 3})]
+
+
+def _tranche_table(result: Result) -> list[str]:
+    t = result.tranches[result.tranches["mode"] == result.mode]
+    rows = [
+        [
+            r["tranche"],
+            r["label"],
+            f"{r['importer']}←{r['exporter']}",
+            billions(r["imports_usd"]),
+            billions(r["additional_duty_usd"]),
+            billions(r["base_duty_usd"]),
+            billions(r["total_duty_usd"]),
+            billions(r["run_rate_additional_usd"]),
+        ]
+        for r in records(t)
+    ]
+    totals = result.totals()
+    rows.append(
+        [
+            "total",
+            "",
+            "",
+            billions(totals["imports_usd"]),
+            billions(totals["additional_duty_usd"]),
+            billions(totals["base_duty_usd"]),
+            billions(totals["total_duty_usd"]),
+            billions(totals["run_rate_additional_usd"]),
+        ]
+    )
+    headers = [
+        "tranche",
+        "label",
+        "flow",
+        "imports",
+        "additional",
+        "base (MFN)",
+        "total",
+        "run-rate add.",
+    ]
+    return ["  " + x for x in table(headers, rows, right={3, 4, 5, 6, 7})]
+
+
+def _period_table(result: Result) -> list[str]:
+    keys = ["period_start", "period_end"]
+    sums = (
+        result.periods_of()
+        .groupby(keys, sort=True)[["imports_usd", "additional_duty_usd", "total_duty_usd"]]
+        .sum()
+        .reset_index()
+    )
+    rows = [
+        [
+            str(r["period_start"]),
+            str(r["period_end"]),
+            billions(r["imports_usd"]),
+            billions(r["additional_duty_usd"]),
+            billions(r["total_duty_usd"]),
+            format_rate(r["additional_duty_usd"] / r["imports_usd"]) if r["imports_usd"] else "-",
+        ]
+        for r in records(sums)
+    ]
+    if len(rows) > MAX_PERIOD_ROWS:
+        half = MAX_PERIOD_ROWS // 2
+        rows = [*rows[:half], ["...", "", "", "", "", ""], *rows[-half:]]
+    headers = ["from", "to", "imports", "additional", "total", "eff. add. rate"]
+    return ["  " + x for x in table(headers, rows, right={2, 3, 4, 5})]
+
+
+def _event_table(result: Result) -> list[str]:
+    events = result.events
+    if events.empty:
+        return ["  (no dated steps)"]
+    rows = [
+        [
+            str(e["date"]),
+            e["tranche"],
+            f"{format_rate(e['from_rate'])} → {format_rate(e['to_rate'])}",
+            e["status"] + ("" if e["applies"] else " (not applied)"),
+            f"[{e['source']}]" if e["source"] else "",
+        ]
+        for e in records(events)
+    ]
+    return ["  " + x for x in table(["date", "tranche", "change", "status", "source"], rows, set())]

@@ -1,0 +1,172 @@
+"""Read a scenario file and the files it ``extends``, merged, with each key's line.
+
+Each file is read by :mod:`tariffsim.scenario.yamlfile` (safe YAML, plain data, line
+map); this module follows ``extends`` — inside the scenario's folder tree, no
+cycles, a bounded chain — and deep-merges child over parent, keeping the line
+map pointing at the winning values. No validation of meaning here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tariffsim.errors import TariffsimError, shown
+from tariffsim.scenario.yamlfile import MAX_FILE_BYTES as MAX_FILE_BYTES
+from tariffsim.scenario.yamlfile import Location, Path_, sibling_hint
+from tariffsim.scenario.yamlfile import parse_file as parse_file
+
+MAX_EXTENDS_DEPTH = 16
+"""Longest chain of ``extends`` parents."""
+
+
+@dataclass
+class Document:
+    """A scenario file's data after ``extends`` is resolved.
+
+    Attributes
+    ----------
+    data : the merged plain data.
+    lines : key path → (file, 1-based line) of the value that won the merge.
+    files : every file read, the top file first.
+    """
+
+    data: dict[str, Any]
+    lines: dict[Path_, Location] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+
+    def locate(self, path: Path_) -> Location | None:
+        """The place of the longest known prefix of ``path``."""
+        for end in range(len(path), 0, -1):
+            place = self.lines.get(tuple(path[:end]))
+            if place is not None:
+                return place
+        return None
+
+
+def read_document(path: str | Path) -> Document:
+    """Read ``path`` and the files it ``extends``, merged, with line map."""
+    top = Path(path)
+    return _read_with_parents(top, stack=[], root=_resolved(top).parent)
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError) as exc:
+        raise TariffsimError(f"cannot resolve path: {exc}", file=path) from None
+
+
+def _read_with_parents(path: Path, stack: list[Path], root: Path) -> Document:
+    real = _resolved(path)
+    data, lines = parse_file(path)
+    parent_ref = data.pop("extends", None)
+    if parent_ref is None:
+        return Document(data, lines, [str(path)])
+    file, line = place = lines.pop(("extends",))
+    parent = _parent_path(path, parent_ref, root, place)
+    chain = [*stack, real]
+    if _resolved(parent) in chain:
+        names = " → ".join(p.name for p in [*chain, _resolved(parent)])
+        raise TariffsimError(
+            f"'extends' forms a cycle: {names}", file=file, line=line, field="extends"
+        )
+    if len(chain) >= MAX_EXTENDS_DEPTH:
+        raise TariffsimError(
+            f"'extends' chain longer than {MAX_EXTENDS_DEPTH} files",
+            file=file,
+            line=line,
+            field="extends",
+        )
+    base = _read_with_parents(parent, chain, root)
+    base.data.pop("name", None)  # a name belongs to its own file; it is never inherited
+    merged = merge(base.data, data, base.lines, lines)
+    return Document(merged, base.lines, [str(path), *base.files])
+
+
+def _parent_path(path: Path, ref: object, root: Path, place: Location) -> Path:
+    file, line = place
+    if not isinstance(ref, str) or not ref.strip():
+        raise TariffsimError(
+            f"expected a file name like 'base.yaml', got {shown(ref)}",
+            file=file,
+            line=line,
+            field="extends",
+        )
+    parent = path.parent / ref
+    real = _resolved(parent)
+    if not real.is_relative_to(root):
+        raise TariffsimError(
+            f"'{ref}' lies outside the scenario's folder tree ({root.name}/)",
+            file=file,
+            line=line,
+            field="extends",
+            hint="keep the parent next to the scenario or below its folder",
+        )
+    if real.is_dir():
+        raise TariffsimError(
+            f"'{ref}' is a directory, expected a scenario file",
+            file=file,
+            line=line,
+            field="extends",
+        )
+    if not real.is_file():
+        raise TariffsimError(
+            f"parent scenario '{ref}' not found",
+            file=file,
+            line=line,
+            field="extends",
+            hint=sibling_hint(parent),
+        )
+    return parent
+
+
+def merge(
+    base: dict[str, Any],
+    over: dict[str, Any],
+    base_lines: dict[Path_, Location],
+    over_lines: dict[Path_, Location],
+) -> dict[str, Any]:
+    """Deep-merge ``over`` onto ``base`` in place and return ``base``.
+
+    Mappings merge key by key (so schedules merge by date); any other value
+    replaces the inherited one; ``null`` removes the inherited key. The line
+    map ``base_lines`` is updated to point at the winning values.
+
+    Notes
+    -----
+    The line map is rebuilt in one pass rather than edited per key, which
+    would cost (keys × lines) on a large file: a path keeps its parent's line
+    if it still exists in the merged data, and the child's line wins wherever
+    the child has one. Lines are recorded only for mapping keys, so a path
+    under a replaced value that still exists is always one the child wrote.
+    """
+    _merge_data(base, over)
+    kept = {p: loc for p, loc in base_lines.items() if p not in over_lines and _exists(base, p)}
+    base_lines.clear()
+    base_lines.update(kept)
+    base_lines.update({p: loc for p, loc in over_lines.items() if _exists(base, p)})
+    return base
+
+
+def _merge_data(base: dict[str, Any], over: dict[str, Any]) -> None:
+    for key, value in over.items():
+        if value is None:
+            base.pop(key, None)
+        elif isinstance(value, dict) and isinstance(base.get(key), dict):
+            _merge_data(base[key], value)
+        else:
+            base[key] = value
+
+
+def _exists(data: Any, path: Path_) -> bool:
+    """Whether ``path`` names a mapping key in ``data``."""
+    for part in path:
+        if isinstance(data, dict) and part in data:
+            data = data[part]
+        elif isinstance(data, list) and part.isdigit() and int(part) < len(data):
+            data = data[int(part)]
+        else:
+            return False
+    return True
