@@ -23,7 +23,7 @@ _EXPORTS = {
     "compare": "tariffsim.comparison.compute",
     "plot_comparison": "tariffsim.comparison.chart",
     "plot_chart": "tariffsim.comparison.chart",
-    "save_figure": "tariffsim.run.chart",
+    "save_figure": "tariffsim.outputs.files",
     "load_measures": "tariffsim.ledger.coverage",
     "LedgerReader": "tariffsim.ledger.reader",
     "price_ledger": "tariffsim.ledger.pricing",
@@ -51,8 +51,8 @@ if TYPE_CHECKING:  # re-exported names, for type checkers and editors
     from tariffsim.model.aggregates import yearly_totals as yearly_totals
     from tariffsim.model.results import Result as Result
     from tariffsim.model.simulation import simulate as simulate
+    from tariffsim.outputs.files import save_figure as save_figure
     from tariffsim.run.chart import plot_tranche_duty as plot_tranche_duty
-    from tariffsim.run.chart import save_figure as save_figure
     from tariffsim.scenario.schema import Scenario as Scenario
     from tariffsim.scenario.validation import load_scenario as load_scenario
     from tariffsim.uncertainty.chart import plot_sweep as plot_sweep

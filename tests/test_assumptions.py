@@ -10,7 +10,8 @@ from typer.testing import CliRunner
 
 from tariffsim.cli import app
 from tariffsim.errors import TariffsimError
-from tariffsim.scenario.assumptions import Assumptions, tranche_assumptions
+from tariffsim.scenario.assumptions import Assumptions
+from tariffsim.scenario.schema import tranche_assumptions
 from tariffsim.scenario.validation import load_scenario
 
 GOOD = """\

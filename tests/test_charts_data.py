@@ -11,14 +11,11 @@ from tariffsim.comparison.chart_data import (
     cumulative_duty_data,
     duty_per_period_data,
     effective_rate_data,
-    event_marks,
-    short_label,
-    sources_line,
-    step_points,
     totals_data,
 )
 from tariffsim.comparison.compute import as_results
 from tariffsim.model.results import Result
+from tariffsim.outputs.text import event_marks, short_label, sources_line, step_points
 from tariffsim.scenario.validation import load_scenario
 from tests.conftest import SCENARIOS
 from tests.synthetic import static_only, with_behavioural

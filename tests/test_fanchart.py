@@ -8,8 +8,8 @@ import numpy as np
 from matplotlib.colors import to_hex
 from numpy.testing import assert_allclose
 
+from tariffsim.outputs.files import save_figure
 from tariffsim.outputs.style import FOOTER_POINTS
-from tariffsim.run.chart import save_figure
 from tariffsim.uncertainty.chart import BINS, fan_data, plot_sweep, totals_histogram
 from tariffsim.uncertainty.outlook import load_outlook
 from tariffsim.uncertainty.stats import summarise

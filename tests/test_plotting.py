@@ -14,7 +14,8 @@ from numpy.testing import assert_allclose
 from tariffsim.errors import TariffsimError
 from tariffsim.model.results import Result
 from tariffsim.model.simulation import simulate
-from tariffsim.run.chart import plot_tranche_duty, save_figure, tranche_duty_data
+from tariffsim.outputs.files import save_figure
+from tariffsim.run.chart import plot_tranche_duty, tranche_duty_data
 from tariffsim.scenario.validation import load_scenario
 from tests.conftest import SCENARIOS
 from tests.synthetic import static_only

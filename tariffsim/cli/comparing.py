@@ -50,7 +50,6 @@ def compare(
     ] = ChartFormat.png,
 ) -> None:
     """Compare tariff paths: totals and differences to a reference, per period and tranche."""
-    from tariffsim.comparison.chart import check_plot_dir
     from tariffsim.comparison.compute import (
         align,
         check_comparable,
@@ -58,7 +57,7 @@ def compare(
         simulate_aligned,
     )
     from tariffsim.comparison.report import write_comparison
-    from tariffsim.outputs.files import CHART_SUFFIXES, check_target, output_format
+    from tariffsim.outputs.files import CHART_SUFFIXES, check_plot_dir, check_target, output_format
     from tariffsim.scenario.validation import load_scenario
 
     check_target(output, "--output", files)

@@ -48,7 +48,7 @@ def backtest(
     from tariffsim.history.report import render_backtest, render_years
     from tariffsim.model.aggregates import average_tariff_series, yearly_totals
     from tariffsim.outputs.files import CHART_SUFFIXES, check_target, write_text
-    from tariffsim.run.export import csv_text
+    from tariffsim.outputs.text import csv_text
 
     figures = published or scenario.parent / "published.yaml"
     check_target(output, "--output", [scenario, figures])
@@ -66,7 +66,7 @@ def backtest(
         typer.echo(f"average-tariff series written to {series}", err=True)
     if plot is not None:
         from tariffsim.history.chart import plot_backtest
-        from tariffsim.run.chart import save_figure
+        from tariffsim.outputs.files import save_figure
 
         save_figure(plot_backtest(replay), plot)
         typer.echo(f"chart written to {plot}", err=True)

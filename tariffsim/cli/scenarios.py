@@ -76,7 +76,8 @@ def run(
         if text_out is not None:
             typer.echo(text_out, nl=False)
     if plot is not None:
-        from tariffsim.run.chart import plot_tranche_duty, save_figure
+        from tariffsim.outputs.files import save_figure
+        from tariffsim.run.chart import plot_tranche_duty
 
         (result,) = results
         save_figure(plot_tranche_duty(result), plot)

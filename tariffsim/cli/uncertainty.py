@@ -151,7 +151,7 @@ def _sweep_and_render(
     if text is not None:
         typer.echo(text, nl=False)
     if plot is not None:
-        from tariffsim.run.chart import save_figure
+        from tariffsim.outputs.files import save_figure
         from tariffsim.uncertainty.chart import plot_sweep
 
         save_figure(plot_sweep(result, summary), plot)

@@ -5,7 +5,7 @@
 4. totals with the difference to the reference. :func:`plot_comparison` puts
 all four on one figure; :func:`comparison_figures` gives one figure per chart.
 The data come from :mod:`tariffsim.comparison.chart_data`; nothing is computed here
-beyond scaling to $B and %. No file I/O (see :func:`tariffsim.run.chart.save_figure`).
+beyond scaling to $B and %. No file I/O (see :func:`tariffsim.outputs.files.save_figure`).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from tariffsim.comparison import chart_data as data
 from tariffsim.comparison.compute import check_comparable, reference_result
-from tariffsim.errors import TariffsimError
-from tariffsim.outputs import style
+from tariffsim.outputs import style, text
+from tariffsim.outputs.files import check_plot_dir
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -71,14 +71,14 @@ def draw_duty_per_period(ax: Axes, results: Sequence[Result], reference: str | N
     top = 0.0
     for scenario, mode in _series(results):
         rows = frame[(frame["scenario"] == scenario) & (frame["mode"] == mode)]
-        x: Any = data.step_points(list(rows["period_start"]), list(rows["period_end"]))
+        x: Any = text.step_points(list(rows["period_start"]), list(rows["period_end"]))
         values = list(rows["additional_duty_usd"] / BILLION)
         ax.step(x, [*values, values[-1]], where="post", **_line_style(results, scenario, mode))
         top = max(top, *values)
     ax.set_title(TITLES["duty-per-period"])
     style.money_axis(ax, f"Additional duty per {results[0].step} ($B)")
     style.date_axis(ax)
-    marks = data.event_marks(results)
+    marks = text.event_marks(results)
     style.mark_events(ax, list(zip(marks["date"], marks["text"], strict=True)), top)
 
 
@@ -107,7 +107,7 @@ def draw_effective_rate(ax: Axes, results: Sequence[Result], reference: str | No
     frame = data.effective_rate_data(results)
     for scenario, mode in _series(results):
         rows = frame[(frame["scenario"] == scenario) & (frame["mode"] == mode)]
-        x: Any = data.step_points(list(rows["period_start"]), list(rows["period_end"]))
+        x: Any = text.step_points(list(rows["period_start"]), list(rows["period_end"]))
         values = list(rows["effective_additional_rate"] * 100)
         ax.step(x, [*values, values[-1]], where="post", **_line_style(results, scenario, mode))
     ax.set_title(TITLES["effective-rate"])
@@ -208,7 +208,7 @@ def _footer(results: Sequence[Result], name: str | None = None) -> str:
                 "behavioural": "dashed lines, hatched bars",
             }
         note = "; ".join(f"{looks[m]}: {m} ({MODE_MEANING[m]})" for m in MODE_MEANING if m in modes)
-    return f"tariffsim · {note}. {data.sources_line(results)}"
+    return f"tariffsim · {note}. {text.sources_line(results)}"
 
 
 def _legend(results: Sequence[Result]) -> tuple[list[Any], list[str]]:
@@ -276,22 +276,6 @@ def comparison_figures(
     return {name: plot_chart(name, results, reference) for name in DRAWERS}
 
 
-def check_plot_dir(plot_dir: Path | None) -> None:
-    """Refuse a ``--plot-dir`` that can't be made: its parent must exist, and it must
-    not be a file. Called before any work, so a bad folder leaves nothing behind."""
-    if plot_dir is None:
-        return
-    if not plot_dir.parent.is_dir():
-        raise TariffsimError(
-            f"folder '{plot_dir.parent}' does not exist",
-            file=plot_dir,
-            field="--plot-dir",
-            hint="create it first or choose another folder",
-        )
-    if plot_dir.exists() and not plot_dir.is_dir():
-        raise TariffsimError("is a file, expected a folder", file=plot_dir, field="--plot-dir")
-
-
 def write_charts(
     results: Sequence[Result],
     reference: str | None,
@@ -304,7 +288,7 @@ def write_charts(
     Every figure is drawn before any file is written, and each file is
     written atomically; ``plot_dir`` is created if its parent exists.
     """
-    from tariffsim.run.chart import chart_format, save_figure
+    from tariffsim.outputs.files import chart_format, save_figure
 
     figures: dict[Path, Figure] = {}
     if plot is not None:

@@ -16,7 +16,6 @@ import pandas as pd
 
 from tariffsim.comparison.compute import reference_result, totals_frame
 from tariffsim.model import engine
-from tariffsim.scenario.units import format_rate
 
 if TYPE_CHECKING:
     from tariffsim.model.results import Result
@@ -104,57 +103,3 @@ def totals_data(results: Sequence[Result], reference: str | None = None) -> pd.D
         "additional_duty_relative_difference",
     ]
     return frame[columns]
-
-
-def event_marks(results: Sequence[Result]) -> pd.DataFrame:
-    """Dated rate changes inside the compared range, labelled once for all scenarios.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``date``, ``text`` (e.g. ``"List 3 → 25 %"``, followed by the scenarios it
-        applies in when not all of them), ``scenarios`` (tuple of names), in date order.
-    """
-    start = max(r.scenario.horizon.start for r in results)
-    end = min(r.scenario.horizon.end for r in results)
-    seen: dict[tuple[dt.date, str], list[str]] = {}
-    for r in results:
-        events = r.events[r.events["applies"]]
-        for e in events.itertuples():
-            if start <= e.date <= end and e.from_rate != e.to_rate:
-                text = f"{short_label(e.label)} → {format_rate(e.to_rate)}"
-                seen.setdefault((e.date, text), []).append(r.name)
-    rows = []
-    for (day, text), names in sorted(seen.items(), key=lambda item: item[0]):
-        every = len(names) == len(results)
-        rows.append(
-            {
-                "date": day,
-                "text": text if every else f"{text} ({', '.join(names)})",
-                "scenarios": tuple(names),
-            }
-        )
-    return pd.DataFrame(rows, columns=["date", "text", "scenarios"])
-
-
-def short_label(label: str) -> str:
-    """A tranche label without its parenthesised detail: ``"List 3 ($200B)"`` → ``"List 3"``."""
-    return label.split(" (")[0]
-
-
-def sources_line(results: Sequence[Result]) -> str:
-    """The sources of all compared scenarios, once each, titles shortened at the first colon."""
-    titles: list[str] = []
-    for r in results:
-        for source in r.scenario.sources.values():
-            title = source.title.split(": ")[0]
-            title = title if len(title) <= 48 else title[:47] + "…"
-            year = f" ({source.date.year})" if source.date else ""
-            if title + year not in titles:
-                titles.append(title + year)
-    return "Sources: " + "; ".join(titles) + "."
-
-
-def step_points(starts: Sequence[dt.date], ends: Sequence[dt.date]) -> list[dt.date]:
-    """x positions for a post-step line: each period's start, then the day after the last end."""
-    return [*starts, ends[-1] + _ONE_DAY] if len(ends) else []

@@ -16,13 +16,10 @@ from typing import TYPE_CHECKING, Any
 from tariffsim.comparison.compute import period_differences, reference_result, totals_frame
 from tariffsim.errors import TariffsimError
 from tariffsim.outputs.files import to_json_text, write_atomic, write_text
-from tariffsim.run.export import csv_text
-from tariffsim.run.report import billions, records, table
+from tariffsim.outputs.text import PERIOD_ADVERB, billions, csv_text, records, table
 
 if TYPE_CHECKING:
     from tariffsim.model.results import Result
-
-_ADVERB = {"day": "daily", "week": "weekly", "month": "monthly", "quarter": "quarterly"}
 
 
 def signed_billions(value: float) -> str:
@@ -44,7 +41,7 @@ def render_comparison(results: Sequence[Result], reference: str | None = None) -
     ref = reference_result(results, reference)
     frame = totals_frame(results, ref)
     h = ref.scenario.horizon
-    step = _ADVERB.get(ref.step, "yearly")
+    step = PERIOD_ADVERB.get(ref.step, "yearly")
     lines = [
         f"Compared over {h.start} to {h.end} (inclusive), {step} periods; reference: {ref.name}",
         "",

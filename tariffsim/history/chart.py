@@ -1,7 +1,7 @@
 """The backtest chart: simulated average tariffs and duty against published points.
 
 Prepare the data (pure, testable) → draw (returns a Figure); saving goes
-through :func:`tariffsim.run.chart.save_figure` (atomic). Rates in %, money
+through :func:`tariffsim.outputs.files.save_figure` (atomic). Rates in %, money
 in $B. No file I/O here.
 """
 
@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from tariffsim.model.aggregates import average_tariff_series
-from tariffsim.outputs.style import date_axis
-from tariffsim.run.chart import PALETTE
+from tariffsim.outputs.style import PALETTE, date_axis
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

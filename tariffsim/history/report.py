@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tariffsim.run.report import table
+from tariffsim.outputs.text import table
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -26,8 +26,8 @@ from tariffsim.model.timeline import (
     day_number,
     step_function,
 )
-from tariffsim.scenario.assumptions import Assumptions, tranche_assumptions
-from tariffsim.scenario.schema import Scenario, Step
+from tariffsim.scenario.assumptions import Assumptions
+from tariffsim.scenario.schema import Scenario, Step, tranche_assumptions
 
 MAX_ROWS = 5_000_000
 """Most tranche × period rows in one run (about 1.5 GB of result frames)."""

@@ -14,9 +14,12 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tariffsim.errors import TariffsimError
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 CHART_SUFFIXES = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 """Chart file extension → matplotlib format."""
@@ -179,3 +182,52 @@ def _clean(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_clean(v) for v in value]
     return value
+
+
+DPI = 150
+"""Resolution of PNG files [dots per inch]."""
+
+
+def chart_format(path: str | Path) -> str:
+    """The file format of a chart path, from its extension; refuse unknown ones."""
+    target = Path(path)
+    fmt = CHART_SUFFIXES.get(target.suffix.lower())
+    if fmt is None:
+        raise TariffsimError(
+            f"unknown chart format '{target.suffix or '(none)'}'",
+            file=target,
+            field="--plot",
+            hint="use a file name ending in .png, .svg or .pdf",
+        )
+    return fmt
+
+
+def save_figure(fig: Figure, path: str | Path) -> Path:
+    """Save a figure as PNG, SVG or PDF (by extension), atomically: whole or not at all."""
+    target = Path(path)
+    fmt = chart_format(target)
+    # metadata without dates keeps the files byte-stable between runs
+    metadata = {
+        "png": {"Software": "tariffsim"},
+        "svg": {"Date": None},
+        "pdf": {"CreationDate": None},
+    }
+    return write_atomic(
+        target, lambda tmp: fig.savefig(tmp, format=fmt, dpi=DPI, metadata=metadata[fmt])
+    )
+
+
+def check_plot_dir(plot_dir: Path | None) -> None:
+    """Refuse a ``--plot-dir`` that can't be made: its parent must exist, and it must
+    not be a file. Called before any work, so a bad folder leaves nothing behind."""
+    if plot_dir is None:
+        return
+    if not plot_dir.parent.is_dir():
+        raise TariffsimError(
+            f"folder '{plot_dir.parent}' does not exist",
+            file=plot_dir,
+            field="--plot-dir",
+            hint="create it first or choose another folder",
+        )
+    if plot_dir.exists() and not plot_dir.is_dir():
+        raise TariffsimError("is a file, expected a folder", file=plot_dir, field="--plot-dir")

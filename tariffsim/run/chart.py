@@ -10,13 +10,10 @@ comparison charts live in :mod:`tariffsim.comparison.chart`.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tariffsim.comparison.chart_data import event_marks, sources_line
-from tariffsim.errors import TariffsimError
 from tariffsim.outputs import style
-from tariffsim.outputs.files import CHART_SUFFIXES, write_atomic
+from tariffsim.outputs.text import event_marks, sources_line
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -27,10 +24,6 @@ if TYPE_CHECKING:
 PALETTE = style.PALETTE
 """Okabe & Ito (2008) colours, distinguishable with the common colour-vision deficiencies."""
 
-CHART_FORMATS = CHART_SUFFIXES
-
-DPI = 150
-"""Resolution of PNG files [dots per inch]."""
 
 BAR_WIDTH = 0.8
 """Width of a period's bar, and of its static-total mark [periods]."""
@@ -136,32 +129,3 @@ def _position(day: dt.date, periods: list[dt.date], rows: pd.DataFrame) -> float
     end = rows.loc[rows["period_start"] == periods[index], "period_end"].iloc[0]
     share = (day - periods[index]).days / ((end - periods[index]).days + 1)
     return float(index - 0.5 + share)
-
-
-def chart_format(path: str | Path) -> str:
-    """The file format of a chart path, from its extension; refuse unknown ones."""
-    target = Path(path)
-    fmt = CHART_FORMATS.get(target.suffix.lower())
-    if fmt is None:
-        raise TariffsimError(
-            f"unknown chart format '{target.suffix or '(none)'}'",
-            file=target,
-            field="--plot",
-            hint="use a file name ending in .png, .svg or .pdf",
-        )
-    return fmt
-
-
-def save_figure(fig: Figure, path: str | Path) -> Path:
-    """Save a figure as PNG, SVG or PDF (by extension), atomically: whole or not at all."""
-    target = Path(path)
-    fmt = chart_format(target)
-    # metadata without dates keeps the files byte-stable between runs
-    metadata = {
-        "png": {"Software": "tariffsim"},
-        "svg": {"Date": None},
-        "pdf": {"CreationDate": None},
-    }
-    return write_atomic(
-        target, lambda tmp: fig.savefig(tmp, format=fmt, dpi=DPI, metadata=metadata[fmt])
-    )

@@ -5,13 +5,13 @@ Frames are rendered here; the files are written by :mod:`tariffsim.outputs.files
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tariffsim.errors import TariffsimError
 from tariffsim.outputs.files import to_json_text, write_atomic, write_text
+from tariffsim.outputs.text import csv_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -26,12 +26,6 @@ def periods_frame(results: Sequence[Result]) -> pd.DataFrame:
     import pandas as pd
 
     return pd.concat([r.periods for r in results], ignore_index=True)
-
-
-def csv_text(frame: pd.DataFrame) -> str:
-    buffer = io.StringIO()
-    frame.to_csv(buffer, index=False, float_format="%.6f", lineterminator="\n")
-    return buffer.getvalue()
 
 
 def json_payload(results: Sequence[Result]) -> list[dict[str, Any]]:

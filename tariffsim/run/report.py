@@ -6,50 +6,18 @@ deterministic (golden-file tested). No arithmetic beyond unit scaling here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from tariffsim.outputs.text import PERIOD_ADVERB, billions, records, table
 from tariffsim.scenario.units import format_rate
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from tariffsim.model.results import Result
     from tariffsim.scenario.assumptions import Assumptions
 
-_ADVERB = {
-    "day": "daily",
-    "week": "weekly",
-    "month": "monthly",
-    "quarter": "quarterly",
-    "year": "yearly",
-}
 
 MAX_PERIOD_ROWS = 24
 """Longest per-period table printed; longer ones show the first and last rows."""
-
-
-def table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: set[int]) -> list[str]:
-    """Rows as aligned text columns; columns in ``right`` are right-aligned."""
-    widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows, strict=True)]
-
-    def line(cells: Sequence[str]) -> str:
-        parts = [
-            str(c).rjust(w) if i in right else str(c).ljust(w)
-            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        ]
-        return "  ".join(parts).rstrip()
-
-    return [line(headers), line(["-" * w for w in widths]), *[line(r) for r in rows]]
-
-
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """A frame's rows as plain dicts (typed loosely: cells are Any)."""
-    return [{str(k): v for k, v in row.items()} for row in frame.to_dict(orient="records")]
-
-
-def billions(value: float) -> str:
-    return f"{value / 1e9:,.2f}"
 
 
 def render_summary(result: Result) -> str:
@@ -58,7 +26,7 @@ def render_summary(result: Result) -> str:
     h = s.horizon
     lines = [
         f"{s.name}: {s.title}",
-        f"  horizon {h.start} to {h.end} (inclusive), {_ADVERB[result.step]} periods;"
+        f"  horizon {h.start} to {h.end} (inclusive), {PERIOD_ADVERB[result.step]} periods;"
         f" facts as of {s.as_of}",
         *_mode_lines(result),
         "",

@@ -15,18 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
-from tariffsim.errors import TariffsimError
 from tariffsim.scenario import units
 from tariffsim.scenario.countries import parse_country
 from tariffsim.scenario.quantities import Frozen, IsoDate, Rate, Sourced, as_value_error, written_as
-
-if TYPE_CHECKING:
-    from tariffsim.scenario.loading import Document
-    from tariffsim.scenario.schema import Scenario
 
 MAX_WEIGHT = 1e15
 """Largest monthly seasonality weight accepted [1]; weights are relative."""
@@ -207,65 +202,3 @@ class Assumptions(Frozen):
                 if step.source:
                     refs.append((("diversion", "schedule", day.isoformat(), "source"), step.source))
         return refs
-
-
-REQUIRED = ("reference_date", "elasticity", "pass_through")
-"""Assumptions every tranche needs (from its own block or the scenario's) to respond."""
-
-
-def tranche_assumptions(scenario: Scenario) -> dict[str, Assumptions] | None:
-    """Each tranche's effective assumptions, or None when the scenario states none at all."""
-    blocks = {tid: t.assumptions for tid, t in scenario.tranches.items()}
-    if scenario.assumptions is None and all(b is None for b in blocks.values()):
-        return None
-    empty = Assumptions.model_validate({})
-    return {tid: (b or empty).over(scenario.assumptions) for tid, b in blocks.items()}
-
-
-def check_assumptions(scenario: Scenario, document: Document) -> None:
-    """Checks that need the whole scenario: every tranche has what it needs to respond,
-    the reference date is not after the horizon's start, diversion goes to a third country.
-
-    Raises
-    ------
-    TariffsimError
-        located at the offending key.
-    """
-    effective = tranche_assumptions(scenario)
-    if effective is None:
-        return
-
-    def fail(path: tuple[str, ...], message: str, hint: str | None = None) -> TariffsimError:
-        file, line = document.locate(path) or (document.files[0], None)
-        return TariffsimError(message, file=file, line=line, field=".".join(path), hint=hint)
-
-    def where(tid: str, name: str) -> tuple[str, ...]:
-        own = scenario.tranches[tid].assumptions
-        if own is not None and name in own.model_fields_set:
-            return ("tranches", tid, "assumptions", name)
-        return ("assumptions", name)
-
-    for tid, a in effective.items():
-        for name in REQUIRED:
-            if getattr(a, name) is None:
-                raise fail(
-                    ("tranches", tid),
-                    f"no '{name}' assumption for this tranche",
-                    hint="set it under the scenario's 'assumptions:' or the tranche's",
-                )
-        assert a.reference_date is not None  # checked just above
-        if a.reference_date.value > scenario.horizon.start:
-            raise fail(
-                where(tid, "reference_date"),
-                f"reference date {a.reference_date.value} is after the horizon's start "
-                f"{scenario.horizon.start}",
-                hint="the response is traced forward from the reference date",
-            )
-        tranche = scenario.tranches[tid]
-        if a.diversion and a.diversion.to in (tranche.exporter, tranche.importer):
-            raise fail(
-                (*where(tid, "diversion"), "to"),
-                f"diversion from tranche '{tid}' goes to '{a.diversion.to}', "
-                "which is its own importer or exporter",
-                hint="name a third country, e.g. 'VN'",
-            )

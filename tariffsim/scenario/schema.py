@@ -392,3 +392,12 @@ class Scenario(Frozen):
             if d.source != JUDGEMENT:
                 refs.append((("uncertainty", name, "source"), d.source))
         return refs
+
+
+def tranche_assumptions(scenario: Scenario) -> dict[str, Assumptions] | None:
+    """Each tranche's effective assumptions, or None when the scenario states none at all."""
+    blocks = {tid: t.assumptions for tid, t in scenario.tranches.items()}
+    if scenario.assumptions is None and all(b is None for b in blocks.values()):
+        return None
+    empty = Assumptions.model_validate({})
+    return {tid: (b or empty).over(scenario.assumptions) for tid, b in blocks.items()}

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from tariffsim.errors import TariffsimError, did_you_mean, shown
-from tariffsim.scenario.assumptions import check_assumptions
+from tariffsim.scenario.checks import check_assumptions, check_source_refs
 from tariffsim.scenario.loading import Document, read_document
 from tariffsim.scenario.schema import Scenario
 
@@ -82,7 +82,7 @@ def validate_document(document: Document, model: type[M]) -> M:
     except ValidationError as exc:
         raise _located_error(exc, document, model) from None
     if isinstance(result, Scenario):
-        _check_source_refs(result, document)
+        check_source_refs(result, document)
         check_assumptions(result, document)
     return result
 
@@ -175,20 +175,6 @@ def _model_of(annotation: Any) -> Any:
     if typing.get_origin(annotation) is dict:
         return annotation
     return annotation
-
-
-def _check_source_refs(scenario: Scenario, document: Document) -> None:
-    for path, ref in scenario.source_refs():
-        if ref not in scenario.sources:
-            file, line = document.locate(path) or (document.files[0], None)
-            raise TariffsimError(
-                f"unknown source '{ref}'",
-                file=file,
-                line=line,
-                field=".".join(path),
-                hint=did_you_mean(ref, scenario.sources)
-                or "add it under 'sources:' with a title, date and url",
-            )
 
 
 def scenario_json_schema() -> str:

@@ -1,7 +1,7 @@
 """Charts of a sweep: a fan chart over time and the distribution of totals per branch.
 
 Prepare the data (pure, testable) → draw (returns a Figure) → save atomically
-with :func:`tariffsim.run.chart.save_figure`. Money axes are in $B; fonts, footer
+with :func:`tariffsim.outputs.files.save_figure`. Money axes are in $B; fonts, footer
 and branch colours come from :mod:`tariffsim.outputs.style`, so a branch has the
 colour its scenario has in ``compare``. matplotlib is imported on first use; no
 statistics are computed here beyond binning.

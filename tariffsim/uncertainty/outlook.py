@@ -23,10 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from tariffsim.errors import TariffsimError, did_you_mean
-from tariffsim.scenario.assumptions import tranche_assumptions
 from tariffsim.scenario.distributions import JUDGEMENT
 from tariffsim.scenario.loading import Document, parse_file, read_document
-from tariffsim.scenario.schema import Scenario
+from tariffsim.scenario.schema import Scenario, tranche_assumptions
 from tariffsim.scenario.validation import load_scenario, validate_document
 from tariffsim.uncertainty.outlook_model import Branch, OutlookSpec, UncertainStep
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from tariffsim.errors import TariffsimError
 from tariffsim.outputs.files import to_json_text, write_atomic, write_text
-from tariffsim.run.report import _ADVERB, billions, records, table
+from tariffsim.outputs.text import PERIOD_ADVERB, billions, records, table
 from tariffsim.scenario.units import format_rate, format_usd
 from tariffsim.uncertainty.stats import ALL, PERCENTILE_COLUMNS, PERCENTILES
 
@@ -86,7 +86,7 @@ def render_sweep(result: SweepResult, summary: SweepSummary) -> str:
     spec, grid = result.outlook.spec, result.plan.grid
     lines = [
         f"{result.outlook.path.stem}: {spec.title}",
-        f"  {result.samples:,} draws, seed {result.seed}; {_ADVERB[result.step]} periods "
+        f"  {result.samples:,} draws, seed {result.seed}; {PERIOD_ADVERB[result.step]} periods "
         f"{grid.period_start[0]} to {grid.period_end[-1]}; {_mode_text(result)}",
         f"  measure: {_MEASURE_TEXT[summary.measure]}",
         "",

@@ -26,8 +26,8 @@ from tariffsim.model.timeline import (
     day_number,
     from_day_number,
 )
-from tariffsim.scenario.assumptions import tranche_assumptions
 from tariffsim.scenario.distributions import Assumption
+from tariffsim.scenario.schema import tranche_assumptions
 from tariffsim.uncertainty.outlook import Outlook
 
 NEVER = np.iinfo(np.int64).max

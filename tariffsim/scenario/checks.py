@@ -1,0 +1,79 @@
+"""Checks that need a whole validated scenario and its document, each located at its key.
+
+Pydantic validates each block alone; these run after it, when every tranche, source and
+assumption is known: every source id cited exists, every tranche has the assumptions it needs
+to respond, a reference date precedes the horizon, diversion goes to a third country.
+"""
+
+from __future__ import annotations
+
+from tariffsim.errors import TariffsimError, did_you_mean
+from tariffsim.scenario.loading import Document
+from tariffsim.scenario.schema import Scenario, tranche_assumptions
+
+REQUIRED = ("reference_date", "elasticity", "pass_through")
+"""Assumptions every tranche needs (from its own block or the scenario's) to respond."""
+
+
+def check_source_refs(scenario: Scenario, document: Document) -> None:
+    """Every source id the scenario cites is declared under ``sources:``."""
+    for path, ref in scenario.source_refs():
+        if ref not in scenario.sources:
+            file, line = document.locate(path) or (document.files[0], None)
+            raise TariffsimError(
+                f"unknown source '{ref}'",
+                file=file,
+                line=line,
+                field=".".join(path),
+                hint=did_you_mean(ref, scenario.sources)
+                or "add it under 'sources:' with a title, date and url",
+            )
+
+
+def check_assumptions(scenario: Scenario, document: Document) -> None:
+    """Checks that need the whole scenario: every tranche has what it needs to respond,
+    the reference date is not after the horizon's start, diversion goes to a third country.
+
+    Raises
+    ------
+    TariffsimError
+        located at the offending key.
+    """
+    effective = tranche_assumptions(scenario)
+    if effective is None:
+        return
+
+    def fail(path: tuple[str, ...], message: str, hint: str | None = None) -> TariffsimError:
+        file, line = document.locate(path) or (document.files[0], None)
+        return TariffsimError(message, file=file, line=line, field=".".join(path), hint=hint)
+
+    def where(tid: str, name: str) -> tuple[str, ...]:
+        own = scenario.tranches[tid].assumptions
+        if own is not None and name in own.model_fields_set:
+            return ("tranches", tid, "assumptions", name)
+        return ("assumptions", name)
+
+    for tid, a in effective.items():
+        for name in REQUIRED:
+            if getattr(a, name) is None:
+                raise fail(
+                    ("tranches", tid),
+                    f"no '{name}' assumption for this tranche",
+                    hint="set it under the scenario's 'assumptions:' or the tranche's",
+                )
+        assert a.reference_date is not None  # checked just above
+        if a.reference_date.value > scenario.horizon.start:
+            raise fail(
+                where(tid, "reference_date"),
+                f"reference date {a.reference_date.value} is after the horizon's start "
+                f"{scenario.horizon.start}",
+                hint="the response is traced forward from the reference date",
+            )
+        tranche = scenario.tranches[tid]
+        if a.diversion and a.diversion.to in (tranche.exporter, tranche.importer):
+            raise fail(
+                (*where(tid, "diversion"), "to"),
+                f"diversion from tranche '{tid}' goes to '{a.diversion.to}', "
+                "which is its own importer or exporter",
+                hint="name a third country, e.g. 'VN'",
+            )
