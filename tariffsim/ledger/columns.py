@@ -16,8 +16,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from tariffsim._types import FloatArray, IntArray
 from tariffsim.errors import TariffsimError
-from tariffsim.model.timeline import FloatArray, IntArray
 from tariffsim.scenario import hts
 from tariffsim.scenario.countries import ISO_ALPHA2
 

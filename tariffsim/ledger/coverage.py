@@ -30,14 +30,14 @@ from pathlib import Path
 
 import numpy as np
 
+from tariffsim._types import BoolArray, FloatArray, IntArray
 from tariffsim.errors import TariffsimError, did_you_mean
-from tariffsim.model.timeline import FloatArray, IntArray, day_number, step_function
+from tariffsim.model.timeline import day_number, step_function
 from tariffsim.scenario import hts
 from tariffsim.scenario.loading import read_document
 from tariffsim.scenario.schema import Scenario, Tranche
 from tariffsim.scenario.validation import validate_document
 
-BoolArray = hts.BoolArray
 MEMBERSHIP_COLUMNS = ("hts_code", "measure")
 MAX_MEMBERSHIP_BYTES = 50_000_000
 """Largest membership file read [bytes]; a full set of Section 301 annexes is ~1 MB."""

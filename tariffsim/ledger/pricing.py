@@ -24,9 +24,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from tariffsim._types import FloatArray, IntArray
 from tariffsim.ledger.coverage import Measures
 from tariffsim.ledger.reader import OPTIONAL, Chunk
-from tariffsim.model.timeline import FloatArray, IntArray, from_day_number
+from tariffsim.model.timeline import from_day_number
 from tariffsim.scenario.schema import Step
 
 SUMMARY_COLUMNS = [

@@ -25,9 +25,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from tariffsim._types import FloatArray, IntArray
 from tariffsim.errors import TariffsimError, did_you_mean
 from tariffsim.ledger import columns
-from tariffsim.model.timeline import FloatArray, IntArray
 
 REQUIRED = ("hts_code", "country_of_origin", "customs_value_usd", "entry_date")
 """Columns every ledger has: HTS code (text), ISO alpha-2 origin, value [USD], date."""

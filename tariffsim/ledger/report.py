@@ -18,10 +18,10 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from tariffsim._types import FloatArray, IntArray
 from tariffsim.errors import TariffsimError
 from tariffsim.ledger.pricing import Exposure
 from tariffsim.ledger.reader import Chunk
-from tariffsim.model.timeline import FloatArray, IntArray
 from tariffsim.outputs.files import write_atomic
 
 LINE_SCHEMA = pa.schema(

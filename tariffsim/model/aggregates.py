@@ -16,17 +16,11 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from tariffsim._types import FloatArray, IntArray
 from tariffsim.errors import TariffsimError
 from tariffsim.model import engine
 from tariffsim.model.results import Result
-from tariffsim.model.timeline import (
-    FloatArray,
-    IntArray,
-    build_grid,
-    day_number,
-    from_day_number,
-    step_function,
-)
+from tariffsim.model.timeline import build_grid, day_number, from_day_number, step_function
 from tariffsim.scenario.schema import Scenario, Tranche
 
 YearKind = Literal["calendar", "fiscal"]

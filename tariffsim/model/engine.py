@@ -10,10 +10,8 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-import numpy.typing as npt
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
+from tariffsim._types import FloatArray, IntArray
 
 
 def accrued_imports(annual_flow: FloatArray, year_fraction: FloatArray) -> FloatArray:

@@ -17,17 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tariffsim._types import BoolArray, FloatArray, IntArray
 from tariffsim.model import behaviour
-from tariffsim.model.behaviour import BoolArray
-from tariffsim.model.timeline import (
-    FloatArray,
-    Grid,
-    IntArray,
-    build_grid,
-    day_number,
-    from_day_number,
-    step_function,
-)
+from tariffsim.model.timeline import Grid, build_grid, day_number, from_day_number, step_function
 from tariffsim.scenario.assumptions import LAG_FREE, Assumptions
 from tariffsim.scenario.schema import Scenario, Tranche
 

@@ -19,7 +19,8 @@ from tariffsim.model import engine
 from tariffsim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
-    from tariffsim.model.timeline import FloatArray, Grid
+    from tariffsim._types import FloatArray
+    from tariffsim.model.timeline import Grid
 
 _ONE_DAY = dt.timedelta(days=1)
 

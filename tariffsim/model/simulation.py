@@ -15,17 +15,11 @@ from typing import Any
 
 import numpy as np
 
+from tariffsim._types import FloatArray, IntArray
 from tariffsim.errors import TariffsimError
 from tariffsim.model import behaviour, engine, response
 from tariffsim.model.results import Result, Rows, build_result, stack_modes
-from tariffsim.model.timeline import (
-    FloatArray,
-    Grid,
-    IntArray,
-    build_grid,
-    day_number,
-    step_function,
-)
+from tariffsim.model.timeline import Grid, build_grid, day_number, step_function
 from tariffsim.scenario.assumptions import Assumptions
 from tariffsim.scenario.schema import Scenario, Step, tranche_assumptions
 

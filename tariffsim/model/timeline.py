@@ -19,10 +19,8 @@ from itertools import chain
 import numpy as np
 import numpy.typing as npt
 
+from tariffsim._types import FloatArray, IntArray
 from tariffsim.scenario.schema import Step
-
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
 
 _EPOCH = dt.date(1970, 1, 1)
 

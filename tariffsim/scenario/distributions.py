@@ -22,16 +22,13 @@ import math
 from typing import Annotated, Any, Literal
 
 import numpy as np
-import numpy.typing as npt
 from pydantic import Field, WithJsonSchema, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
+from tariffsim._types import FloatArray, IntArray
 from tariffsim.errors import TariffsimError
 from tariffsim.scenario import units
 from tariffsim.scenario.quantities import Frozen, as_value_error
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 
 Family = Literal["normal", "lognormal", "triangular", "uniform"]
 

@@ -21,7 +21,8 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
+
+from tariffsim._types import BoolArray, IntArray
 
 DIGITS = 10
 """Digits of a full (statistical) HTS-10 code."""
@@ -34,9 +35,6 @@ QUOTE_HINT = (
     "and drop leading zeros"
 )
 _CODE = re.compile(r"[0-9]+(\.[0-9]+)*$")
-
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 
 def normalise_prefix(value: Any) -> str:

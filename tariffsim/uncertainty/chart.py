@@ -20,7 +20,7 @@ from tariffsim.uncertainty.stats import ALL, PERCENTILE_COLUMNS
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from tariffsim.model.timeline import FloatArray
+    from tariffsim._types import FloatArray
     from tariffsim.uncertainty.stats import SweepSummary
     from tariffsim.uncertainty.sweep import SweepResult
 

@@ -17,15 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tariffsim._types import FloatArray, IntArray
 from tariffsim.model import behaviour, engine, response
-from tariffsim.model.timeline import (
-    FloatArray,
-    Grid,
-    IntArray,
-    build_grid,
-    day_number,
-    from_day_number,
-)
+from tariffsim.model.timeline import Grid, build_grid, day_number, from_day_number
 from tariffsim.scenario.distributions import Assumption
 from tariffsim.scenario.schema import tranche_assumptions
 from tariffsim.uncertainty.outlook import Outlook

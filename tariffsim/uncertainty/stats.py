@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
-    from tariffsim.model.timeline import FloatArray
+    from tariffsim._types import FloatArray
     from tariffsim.uncertainty.sweep import SweepResult
 
 PERCENTILES = (5, 25, 50, 75, 95)

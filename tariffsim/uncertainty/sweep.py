@@ -19,8 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tariffsim._types import FloatArray, IntArray
 from tariffsim.model import engine
-from tariffsim.model.timeline import FloatArray, Grid, IntArray, build_grid, day_number
+from tariffsim.model.timeline import Grid, build_grid, day_number
 from tariffsim.scenario import distributions
 from tariffsim.scenario.schema import Step
 from tariffsim.uncertainty import response as sweep_response
