@@ -12,12 +12,8 @@ from numpy.testing import assert_allclose, assert_array_equal
 from pydantic import ValidationError
 
 from tariffsim.errors import TariffsimError
-from tariffsim.scenario.distributions import (
-    Distribution,
-    allocate_draws,
-    draw_categories,
-    draw_weights,
-)
+from tariffsim.scenario.distributions import Distribution
+from tariffsim.uncertainty.draws import allocate_draws, draw_categories, draw_weights
 from tariffsim.uncertainty.outlook import load_outlook
 from tests.outlooks import ONE_BRANCH, outlook_folder
 

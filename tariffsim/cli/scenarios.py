@@ -38,9 +38,8 @@ def run(
     ``uncertainty:`` distributions are drawn N times (a sweep of one branch).
     """
     from tariffsim.model.simulation import simulate
-    from tariffsim.outputs.files import CHART_SUFFIXES, check_target, output_format, write_text
+    from tariffsim.outputs.files import CHART_SUFFIXES, check_target, output_format
     from tariffsim.run.export import write_results
-    from tariffsim.run.report import render_summary
     from tariffsim.scenario.validation import load_scenario
 
     check_target(output, "--output", files)
@@ -65,16 +64,9 @@ def run(
             )
         except TariffsimError as exc:
             raise exc.located(file=f) from None
-    if fmt_name == "table":
-        text = "\n".join(render_summary(r) for r in results)
-        if output is None:
-            typer.echo(text, nl=False)
-        else:
-            write_text(output, text)
-    else:
-        text_out = write_results(results, fmt_name, output)
-        if text_out is not None:
-            typer.echo(text_out, nl=False)
+    text_out = write_results(results, fmt_name, output)
+    if text_out is not None:
+        typer.echo(text_out, nl=False)
     if plot is not None:
         from tariffsim.outputs.files import save_figure
         from tariffsim.run.chart import plot_tranche_duty

@@ -14,9 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tariffsim.comparison.compute import period_differences, reference_result, totals_frame
-from tariffsim.errors import TariffsimError
-from tariffsim.outputs.files import to_json_text, write_atomic, write_text
-from tariffsim.outputs.text import PERIOD_ADVERB, billions, csv_text, records, table
+from tariffsim.outputs.emit import emit
+from tariffsim.outputs.text import PERIOD_ADVERB, billions, records, table
 
 if TYPE_CHECKING:
     from tariffsim.model.results import Result
@@ -101,23 +100,11 @@ def write_comparison(
     results: Sequence[Result], reference: str | None, fmt: str, output: Path | None
 ) -> str | None:
     """Write the comparison as ``fmt``; return the text instead when no file is given."""
-    if fmt == "table":
-        text = render_comparison(results, reference)
-    elif fmt == "json":
-        text = to_json_text(comparison_payload(results, reference))
-    else:
-        frame = period_differences(results, reference_result(results, reference))
-        if fmt == "parquet":
-            if output is None:
-                raise TariffsimError(
-                    "Parquet is binary: give a file with --output",
-                    field="--format",
-                    hint="e.g. --output comparison.parquet",
-                )
-            write_atomic(output, lambda tmp: frame.to_parquet(tmp, index=False))
-            return None
-        text = csv_text(frame)
-    if output is None:
-        return text
-    write_text(output, text)
-    return None
+    return emit(
+        fmt,
+        output,
+        table=lambda: render_comparison(results, reference),
+        frame=lambda: period_differences(results, reference_result(results, reference)),
+        payload=lambda: comparison_payload(results, reference),
+        example="comparison.parquet",
+    )

@@ -9,16 +9,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tariffsim.errors import TariffsimError
-from tariffsim.outputs.files import to_json_text, write_atomic, write_text
-from tariffsim.outputs.text import csv_text
+from tariffsim.outputs.emit import emit
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from tariffsim.model.results import Result
-
-FORMATS = ("table", "csv", "json", "parquet")
 
 
 def periods_frame(results: Sequence[Result]) -> pd.DataFrame:
@@ -56,18 +52,12 @@ def json_payload(results: Sequence[Result]) -> list[dict[str, Any]]:
 
 def write_results(results: Sequence[Result], fmt: str, output: Path | None) -> str | None:
     """Write ``results`` as ``fmt`` to ``output``; return the text instead when no file is given."""
-    if fmt == "parquet":
-        if output is None:
-            raise TariffsimError(
-                "Parquet is binary: give a file with --output",
-                field="--format",
-                hint="e.g. --output results.parquet",
-            )
-        frame = periods_frame(results)
-        write_atomic(output, lambda tmp: frame.to_parquet(tmp, index=False))
-        return None
-    text = csv_text(periods_frame(results)) if fmt == "csv" else to_json_text(json_payload(results))
-    if output is None:
-        return text
-    write_text(output, text)
-    return None
+    from tariffsim.run.report import render_summary
+
+    return emit(
+        fmt,
+        output,
+        table=lambda: "\n".join(render_summary(r) for r in results),
+        frame=lambda: periods_frame(results),
+        payload=lambda: json_payload(results),
+    )

@@ -25,7 +25,7 @@ import numpy as np
 from pydantic import Field, WithJsonSchema, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from tariffsim._types import FloatArray, IntArray
+from tariffsim._types import FloatArray
 from tariffsim.errors import TariffsimError
 from tariffsim.scenario import units
 from tariffsim.scenario.quantities import Frozen, as_value_error
@@ -243,57 +243,3 @@ def _truncated_normal(
         out[filled : filled + kept.size] = kept
         filled += kept.size
     return out
-
-
-def allocate_draws(probability: FloatArray, samples: int) -> IntArray:
-    """Draws per branch, in proportion to the branch probabilities [count], shape (B,).
-
-    Notes
-    -----
-    Stratified allocation: branch b gets ``floor(p_b·N)`` draws and the
-    remaining draws go to the largest remainders (Hamilton's method), so the
-    counts sum to N and differ from ``p_b·N`` by less than one. A branch with
-    ``p_b > 0`` gets at least one draw (taken from the largest branch), so its
-    conditional mean is always estimated. Each draw of branch b then carries
-    the weight ``p_b / n_b`` (:func:`draw_weights`), which makes weighted
-    statistics exact mixtures of the branches whatever the rounding.
-    """
-    positive = probability > 0
-    if samples < int(positive.sum()):
-        raise TariffsimError(
-            f"{samples} samples cannot cover {int(positive.sum())} branches",
-            field="--samples",
-            hint="give at least one sample per branch",
-        )
-    ideal = probability * samples
-    counts = np.floor(ideal).astype(np.int64)
-    spare = samples - int(counts.sum())
-    order = np.argsort(-(ideal - counts), kind="stable")
-    counts[order[:spare]] += 1
-    for b in np.flatnonzero(positive & (counts == 0)):
-        counts[int(np.argmax(counts))] -= 1
-        counts[b] = 1
-    return counts
-
-
-def draw_weights(probability: FloatArray, counts: IntArray) -> FloatArray:
-    """Weight of each draw, ``p_b / n_b`` for a draw of branch b [1], shape (N,).
-
-    Draws are ordered by branch: the first ``n_0`` belong to branch 0, and so on.
-    """
-    per_branch = np.divide(probability, counts, out=np.zeros_like(probability), where=counts > 0)
-    return np.repeat(per_branch, counts)
-
-
-def draw_categories(rng: np.random.Generator, probability: FloatArray, size: int) -> IntArray:
-    """Indices drawn from a categorical distribution, shape (size,).
-
-    Notes
-    -----
-    Inverse CDF: with ``u ~ U[0, 1)`` the category is the first k with
-    ``u < Σ_{j≤k} p_j / Σ_j p_j``. A category of probability 0 is never drawn.
-    """
-    cdf = np.cumsum(probability)
-    cdf /= cdf[-1]
-    index = np.searchsorted(cdf, rng.random(size), side="right")
-    return np.minimum(index, probability.size - 1).astype(np.int64)

@@ -7,14 +7,12 @@ numbers come from :class:`tariffsim.uncertainty.stats.SweepSummary`.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from tariffsim.errors import TariffsimError
-from tariffsim.outputs.files import to_json_text, write_atomic, write_text
+from tariffsim.outputs.emit import emit
 from tariffsim.outputs.text import PERIOD_ADVERB, billions, records, table
 from tariffsim.scenario.units import format_rate, format_usd
 from tariffsim.uncertainty.stats import ALL, PERCENTILE_COLUMNS, PERCENTILES
@@ -192,27 +190,11 @@ def write_sweep(
     result: SweepResult, summary: SweepSummary, fmt: str, output: Path | None
 ) -> str | None:
     """Write the sweep as ``fmt``; return the text instead when no file is given."""
-    if fmt == "parquet":
-        if output is None:
-            raise TariffsimError(
-                "Parquet is binary: give a file with --output",
-                field="--format",
-                hint="e.g. --output sweep.parquet",
-            )
-        frame = sweep_frame(result, summary)
-        write_atomic(output, lambda tmp: frame.to_parquet(tmp, index=False))
-        return None
-    if fmt == "table":
-        text = render_sweep(result, summary)
-    elif fmt == "csv":
-        buffer = io.StringIO()
-        sweep_frame(result, summary).to_csv(
-            buffer, index=False, float_format="%.6f", lineterminator="\n"
-        )
-        text = buffer.getvalue()
-    else:
-        text = to_json_text(sweep_payload(result, summary))
-    if output is None:
-        return text
-    write_text(output, text)
-    return None
+    return emit(
+        fmt,
+        output,
+        table=lambda: render_sweep(result, summary),
+        frame=lambda: sweep_frame(result, summary),
+        payload=lambda: sweep_payload(result, summary),
+        example="sweep.parquet",
+    )

@@ -1,7 +1,7 @@
 """Statistics of a sweep: means, the expected value across branches, percentiles, exceedance.
 
 Every statistic is weighted by the draws' weights ``p_b / n_b`` (see
-:func:`tariffsim.scenario.distributions.allocate_draws`), so the whole-outlook numbers are
+:func:`tariffsim.uncertainty.draws.allocate_draws`), so the whole-outlook numbers are
 exact mixtures of the branches. Frames follow ``docs/nomenclature.md``: money
 columns end in ``_usd`` [USD]. No drawing and no I/O here.
 """

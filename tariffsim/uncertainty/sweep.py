@@ -22,8 +22,8 @@ import numpy as np
 from tariffsim._types import FloatArray, IntArray
 from tariffsim.model import engine
 from tariffsim.model.timeline import Grid, build_grid, day_number
-from tariffsim.scenario import distributions
 from tariffsim.scenario.schema import Step
+from tariffsim.uncertainty import draws
 from tariffsim.uncertainty import response as sweep_response
 from tariffsim.uncertainty.outlook import Outlook
 from tariffsim.uncertainty.response import ASSUMPTIONS, NEVER, BehaviourPlan
@@ -206,15 +206,15 @@ def draw(plan: SweepPlan, outlook: Outlook, samples: int, seed: int) -> Draws:
     half-life), so a seed gives the same numbers on every machine numpy supports.
     """
     rng = np.random.default_rng(seed)
-    counts = distributions.allocate_draws(plan.probability, samples)
+    counts = draws.allocate_draws(plan.probability, samples)
     outcome = np.empty((plan.outcome_day.shape[0], samples), dtype=np.int64)
     for u, probability in enumerate(plan.outcome_probability):  # one row per uncertain step
-        outcome[u] = distributions.draw_categories(rng, probability, samples)
+        outcome[u] = draws.draw_categories(rng, probability, samples)
     branch = np.repeat(np.arange(plan.probability.size, dtype=np.int64), counts)
     parameters = draw_assumptions(outlook, rng, branch) if plan.behavioural else {}
     return Draws(
         branch=branch,
-        weight=distributions.draw_weights(plan.probability, counts),
+        weight=draws.draw_weights(plan.probability, counts),
         outcome=outcome,
         parameters=parameters,
     )

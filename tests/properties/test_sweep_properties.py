@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
-from tariffsim.scenario.distributions import allocate_draws, draw_weights
+from tariffsim.uncertainty.draws import allocate_draws, draw_weights
 from tariffsim.uncertainty.stats import exceedance, weighted_percentiles
 
 probabilities = (
