@@ -1,0 +1,6 @@
+"""The ``backtest`` wing: a history replay against published figures.
+
+- ``backtest``: the replay and its errors against each published figure;
+- ``report``: the terminal table;
+- ``chart``: simulated against published.
+"""

@@ -1,0 +1,8 @@
+"""The ``exposure`` wing: an importer's own ledger priced line by line.
+
+- ``reader``, ``columns``: a ledger read in checked chunks, as arrays;
+- ``coverage``: membership files and which measures cover a line on a date;
+- ``pricing``: every line priced under each scenario, streaming, and totalled;
+- ``report``: line files, the summary, a text table, progress;
+- ``synth``: synthetic ledgers for trying and testing.
+"""

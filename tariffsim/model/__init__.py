@@ -1,0 +1,14 @@
+"""Dated facts → arrays → pure kernels → results: the computing layer (imports ``scenario``).
+
+Modules, in pipeline order:
+
+- ``timeline``: periods, slices and rate step functions;
+- ``engine``, ``behaviour``: pure float-array kernels of duty and of the import response;
+- ``response``: the behavioural run, assumptions → per-row arrays → kernels;
+- ``simulation``: a scenario → arrays → kernels → results (``simulate``);
+- ``results``: the result container and its tidy frames;
+- ``aggregates``: average-tariff step series and yearly totals.
+
+The tariff stack (measures by authority × products × origins × dates, with precedence) belongs
+here, shared by aggregate flows (``simulation``) and ledger lines (``tariffsim.ledger``).
+"""

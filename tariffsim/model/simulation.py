@@ -129,9 +129,9 @@ def simulate(scenario: Scenario, step: Step | None = None, *, behavioural: bool 
     inputs = scenario_arrays(scenario, step, assumptions)
     grid = inputs.grid
     step = step or scenario.horizon.step
-    p = response.parameters(scenario, assumptions) if assumptions else None
-    if p is None:
+    if not assumptions:
         return _static_result(scenario, step, inputs)
+    p = response.parameters(scenario, assumptions)
     imports = engine.accrued_imports(inputs.annual_flow, inputs.accrual_fraction)
     static = _duty_result(
         scenario,
@@ -142,9 +142,9 @@ def simulate(scenario: Scenario, step: Step | None = None, *, behavioural: bool 
         base_rate=inputs.base_rate,
         run_rate_flow=inputs.annual_flow,
         rate_at_end=inputs.additional_rate_at_end,
-        pass_through=p.pass_through if p else None,
+        pass_through=p.pass_through,
     )
-    if p is None or assumptions is None or not behavioural:
+    if not behavioural:
         return static
     total_rate = inputs.base_rate[:, None] + inputs.additional_rate
     r = response.respond(

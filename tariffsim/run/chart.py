@@ -1,4 +1,4 @@
-"""The chart of one scenario run, and the one way charts are saved.
+"""The chart of one scenario run: duty by tranche and period, with the dated rate changes.
 
 Three steps kept apart: prepare the data (:func:`tranche_duty_data`, pure),
 draw (:func:`plot_tranche_duty`, returns a Figure), save

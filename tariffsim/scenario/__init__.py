@@ -1,0 +1,13 @@
+"""Scenario files → validated, frozen models: the bottom layer, importing only the base.
+
+Modules, in pipeline order:
+
+- ``yamlfile``: one YAML file read safely, with the line of every key;
+- ``loading``: a file and the files it ``extends``, merged;
+- ``units``, ``quantities``: pint at the edge; dated and sourced numbers;
+- ``countries``, ``hts``: country and HTS product codes;
+- ``distributions``, ``assumptions``: behavioural assumptions and their distributions;
+- ``schema``: the validated scenario model;
+- ``checks``: checks that need the whole scenario, each located at its key;
+- ``validation``: ``load_scenario``, every error mapped to its file and line.
+"""

@@ -1,4 +1,4 @@
-"""Random draws of the sweep: branches, outcomes, and distributions of assumptions.
+"""Distributions of assumptions: their file model, checks and value draws.
 
 Branch allocation, categorical outcomes, and the four families of
 distribution an assumption may carry, drawn with one seeded

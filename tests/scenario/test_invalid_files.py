@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from tariffsim.cli import app
 from tariffsim.scenario.yamlfile import MAX_FILE_BYTES
 
-INVALID = Path(__file__).resolve().parent / "data" / "invalid"
+INVALID = Path(__file__).resolve().parents[1] / "data" / "invalid"
 
 
 class Case(NamedTuple):

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from tariffsim.cli import app
 from tests.conftest import ROOT, SCENARIOS, assert_matches_golden
 
-GOLDEN = Path(__file__).parent / "golden" / "backtest.txt"
+GOLDEN = Path(__file__).parents[1] / "golden" / "backtest.txt"
 HISTORY = SCENARIOS / "history" / "us-china-2018-2020.yaml"
 runner = CliRunner()
 

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from tariffsim.cli import app
 from tests.conftest import ROOT, SCENARIOS, assert_matches_golden
 
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = Path(__file__).parents[1] / "golden"
 runner = CliRunner()
 
 
