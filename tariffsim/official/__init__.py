@@ -14,7 +14,11 @@ file of the wrong layout, a truncated file or a wrong encoding with one located
 - :mod:`~tariffsim.official.hts_export` — a USITC HTS export of one revision → MFN by line and
   chapter 99 headings with their rates;
 - :mod:`~tariffsim.official.census` — Census imports by HTS-10 × country × period → a ledger,
-  or product weights for flows.
+  or product weights for flows;
+- :mod:`~tariffsim.official.mfn` — MFN by line from whichever of the two MFN layouts it is given;
+- :mod:`~tariffsim.official.export` — the readers' frames as tariffsim's own tidy files
+  (membership, MFN, chapter 99, ledger), written whole or not at all;
+- :mod:`~tariffsim.official.report` — the counts ``tariffsim data`` prints about what it wrote.
 
-Readers return pandas DataFrames and write nothing; writing tidy files is the caller's job.
+Readers return pandas DataFrames and write nothing; only ``export`` writes.
 """

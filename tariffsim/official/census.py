@@ -22,6 +22,7 @@ import pandas as pd
 
 from tariffsim.errors import TariffsimError
 from tariffsim.official.tables import TextTable, read_text_table
+from tariffsim.scenario.countries import parse_country
 
 LAYOUT = "Census import data by HTS-10"
 
@@ -147,7 +148,7 @@ def _periods(table: TextTable, found: dict[str, str], period: str | None) -> pd.
     else:
         raise table.error(
             "no period: the file has no 'time' or 'YEAR' column",
-            hint="pass the period the file covers, e.g. period='2024'",
+            hint="pass the period the file covers, e.g. --period 2024",
         )
     bad = ~periods.str.fullmatch(r"\d{4}(?:-(?:0[1-9]|1[0-2]))?")
     if bad.any():
@@ -171,9 +172,9 @@ def _countries(
         if country is None:
             raise table.error(
                 "no country: the file has no 'CTY_CODE' column",
-                hint="pass the country of origin, e.g. country_of_origin='CN'",
+                hint="pass the country of origin, e.g. --country CN",
             )
-        return country, ""
+        return _iso(country, "--country"), ""
     names = {**CENSUS_COUNTRIES, **(extra or {})}
     codes = table.rows[found["country"]].str.strip()
     iso = codes.map(names)
@@ -183,9 +184,31 @@ def _countries(
             f"unknown Census country code {codes.iloc[row]!r}",
             row=row,
             field=found["country"],
-            hint="pass census_countries={'CODE': 'XX'} with its ISO alpha-2 code",
+            hint="name its ISO alpha-2 code with --census-country CODE=XX",
         )
     return iso.to_numpy(dtype=object), codes.to_numpy(dtype=object)
+
+
+def _iso(value: str, field: str) -> str:
+    try:
+        return parse_country(value)
+    except ValueError as exc:
+        raise TariffsimError(str(exc), field=field) from None
+
+
+def parse_country_pairs(pairs: list[str]) -> dict[str, str]:
+    """``['5570=MY']`` → ``{'5570': 'MY'}``, from ``--census-country`` options."""
+    found: dict[str, str] = {}
+    for pair in pairs:
+        code, sep, iso = pair.partition("=")
+        if not sep or not code.strip().isdigit():
+            raise TariffsimError(
+                f"expected CENSUS_CODE=ISO, got {pair!r}",
+                field="--census-country",
+                hint="e.g. 5570=MY: Census Schedule C code, then the ISO alpha-2 code",
+            )
+        found[code.strip()] = _iso(iso, "--census-country")
+    return found
 
 
 def product_weights(ledger: pd.DataFrame, *, digits: int = 8) -> pd.DataFrame:

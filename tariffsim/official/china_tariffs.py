@@ -165,7 +165,7 @@ def edition_of(table: TextTable) -> str:
     raise TariffsimError(
         "the HTS edition of this table is not stated in the file or its name",
         file=table.path,
-        hint="pass the edition, e.g. edition='2020 Basic'",
+        hint="pass the edition, e.g. --edition '2020 Basic'",
     )
 
 

@@ -149,7 +149,7 @@ def _edition(table: TextTable) -> str:
         raise TariffsimError(
             "the HTS revision of this export is not stated in its name",
             file=table.path,
-            hint="pass the edition, e.g. edition='2025 Revision 10'",
+            hint="pass the edition, e.g. --edition '2025 Revision 10'",
         )
     if match.group(3):
         return f"{match.group(1)} Basic"

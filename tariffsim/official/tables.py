@@ -33,12 +33,12 @@ UTF8_HINT = "save the file as UTF-8, e.g. `iconv -f latin1 -t utf-8 FILE > FILE.
 
 # One characteristic column per official layout, to tell the user which reader a file is for.
 _LAYOUT_MARKS = {
-    "mfn_text_rate": "the USITC annual tariff database (tariff_database.read_tariff_database)",
-    "general rate of duty": "a USITC HTS export (hts_export.read_hts_export)",
-    "i_commodity": "Census trade data (census.read_census_imports)",
-    "calculated_duty_usd": "Census trade data (census.read_census_imports)",
-    "chapter99": "the USITC China Tariffs table (china_tariffs.read_china_tariffs)",
-    "ch99_code": "the USITC China Tariffs table (china_tariffs.read_china_tariffs)",
+    "mfn_text_rate": "the USITC annual tariff database (tariffsim data mfn)",
+    "general rate of duty": "a USITC HTS export (tariffsim data mfn, data chapter99)",
+    "i_commodity": "Census trade data (tariffsim data census)",
+    "calculated_duty_usd": "Census trade data (tariffsim data census)",
+    "chapter99": "the USITC China Tariffs table (tariffsim data china-tariffs)",
+    "ch99_code": "the USITC China Tariffs table (tariffsim data china-tariffs)",
 }
 
 

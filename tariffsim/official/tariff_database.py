@@ -151,7 +151,7 @@ def _edition(table: TextTable) -> str:
     raise TariffsimError(
         "the tariff year of this database is not stated in the file or its name",
         file=table.path,
-        hint="pass the edition, e.g. edition='2017'",
+        hint="pass the edition, e.g. --edition '2017'",
     )
 
 

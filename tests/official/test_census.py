@@ -48,7 +48,7 @@ def test_api_csv_with_an_unknown_country_is_refused_at_its_line(tmp_path: Path) 
 def test_a_file_without_period_asks_for_one(tmp_path: Path) -> None:
     path = tmp_path / "imports.csv"
     path.write_text("hts10,imports_usd\n0101300000,5\n")
-    with pytest.raises(TariffsimError, match="period='2024'"):
+    with pytest.raises(TariffsimError, match="--period 2024"):
         read_census_imports(path, country_of_origin="CN")
 
 

@@ -104,5 +104,5 @@ def test_a_csv_code_that_lost_its_leading_zero_is_refused_at_its_line(tmp_path: 
 def test_a_table_without_a_stated_edition_asks_for_one(tmp_path: Path) -> None:
     path = tmp_path / "lists.csv"
     path.write_text("hts8,list,ch99_code\n01012100,4A,9903.88.15\n")
-    with pytest.raises(TariffsimError, match="edition='2020 Basic'"):
+    with pytest.raises(TariffsimError, match="--edition '2020 Basic'"):
         read_china_tariffs(path)
