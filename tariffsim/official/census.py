@@ -97,7 +97,7 @@ def read_census_imports(
             field=found["hts_code"],
             hint="store codes as text: as numbers they lose leading zeros",
         )
-    periods = _periods(table, found, period)
+    periods = _year_to_date(table, found, _periods(table, found, period))
     countries, census_codes = _countries(table, found, country_of_origin, census_countries)
     ledger = pd.DataFrame(
         {
@@ -159,6 +159,27 @@ def _periods(table: TextTable, found: dict[str, str], period: str | None) -> pd.
             field=column,
         )
     return periods.reset_index(drop=True)
+
+
+def _year_to_date(table: TextTable, found: dict[str, str], periods: pd.Series) -> pd.Series:
+    """Periods of year-to-date values (``*_VAL_YR``): a December answer is the whole year.
+
+    The API's ``_YR`` variables at ``time=2024-12`` are the year's imports; at another month
+    they are the year so far, which no entry date can stand for, so they are refused.
+    """
+    if not found["value"].upper().endswith("_YR"):
+        return periods
+    month = periods.str[5:]
+    partial = (month != "") & (month != "12")
+    if partial.any():
+        row = int(partial.to_numpy().argmax())
+        raise table.error(
+            f"{found['value']} at {periods.iloc[row]!r} is the year to date, not one period",
+            row=row,
+            field=found.get("time", found.get("year", "period")),
+            hint="ask the API for the _MO variables by month, or for _YR at time=YYYY-12",
+        )
+    return periods.str[:4]
 
 
 def _countries(

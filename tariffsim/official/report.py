@@ -22,8 +22,8 @@ def membership_report(table: pd.DataFrame, path: Path) -> str:
     )
     out = [f"wrote {len(table):,} membership lines (HTS edition {edition}) to {path}"]
     for (measure, heading), row in counts.iterrows():
-        extra = f" + {int(row['hts10']):,} HTS-10" if row["hts10"] else ""
-        out.append(f"  {measure:<12} {heading}  {int(row['hts8']):>6,} HTS-8{extra}")
+        parts = [f"{int(row[d]):,} HTS-{d[3:]}" for d in ("hts8", "hts10") if row[d]]
+        out.append(f"  {measure:<12} {heading}  {' + '.join(parts)}")
     return "\n".join(out) + "\n"
 
 

@@ -62,3 +62,21 @@ def test_2024_china_imports_total_and_weights() -> None:
     weights = product_weights(ledger, digits=8)
     assert weights["weight"].sum() == pytest.approx(1.0, abs=1e-12)
     assert weights["hts_code"].str.len().eq(8).all()
+
+
+def test_year_to_date_values_of_december_are_the_year_and_others_are_refused(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "answer.json"
+    header = '[["I_COMMODITY","CTY_CODE","CON_VAL_YR","time"],\n'
+    path.write_text(header + '["0101300000","5700","1200","2024-12"]]\n')
+    ledger = read_census_imports(path)
+    assert ledger["period"].tolist() == ["2024"]
+    assert str(ledger["entry_date"].iloc[0].date()) == "2024-01-01"
+    path.write_text(
+        header + '["0101300000","5700","1200","2024-12"],\n["0101300000","5700","300","2024-03"]]\n'
+    )
+    with pytest.raises(TariffsimError) as caught:
+        read_census_imports(path)
+    message = caught.value.render()
+    assert message.startswith(f"{path}:3: time: CON_VAL_YR at '2024-03' is the year to date")

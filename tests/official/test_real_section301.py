@@ -46,22 +46,36 @@ def independent_section301(imports: pd.DataFrame, table: pd.DataFrame) -> tuple[
     assert table["rate"].notna().all()
     by8 = table[table["hts"].str.len() == 8].groupby("hts")["rate"].max()
     by10 = table[table["hts"].str.len() == 10].groupby("hts")["rate"].max()
-    rates = pd.concat(
-        [imports["hts10"].str[:8].map(by8), imports["hts10"].map(by10)], axis=1
-    ).max(axis=1)
+    rates = pd.concat([imports["hts10"].str[:8].map(by8), imports["hts10"].map(by10)], axis=1).max(
+        axis=1
+    )
     value = imports["imports_usd"].astype(float)
     return float((value * rates.fillna(0.0)).sum()), float(value[rates.isna()].sum())
+
+
+def mfn_ad_valorem_duty(ledger_file: Path, mfn_file: Path) -> float:
+    """MFN duty [USD] of the ad valorem rates by HTS-8, as docs/real-data.md computes it."""
+    ledger = pd.read_parquet(ledger_file)
+    mfn = pd.read_csv(mfn_file, dtype={"hts_code": str}, keep_default_na=False)
+    lines = ledger.assign(hts8=ledger["hts_code"].str[:8]).merge(
+        mfn.rename(columns={"hts_code": "hts8"}), on="hts8", how="left"
+    )
+    ad_valorem = pd.to_numeric(lines["ad_valorem"]).fillna(0.0)
+    return float((lines["customs_value_usd"] * ad_valorem).sum())
 
 
 @pytest.fixture(scope="module")
 def priced(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     imports_file = shared_file("china_imports_2024_hs10.csv")
     table_file = shared_file("section301_usitc_2020-01-01.csv")
+    mfn_file = shared_file("mfn_2017_hts8.csv")
     folder = tmp_path_factory.mktemp("real")
     ledger, lists, summary = folder / "ledger.parquet", folder / "m.csv", folder / "s.csv"
+    mfn = folder / "mfn2017.csv"
     steps = [
         ["data", "census", imports_file, "--period", "2024", "--country", "CN", "-o", ledger],
         ["data", "china-tariffs", table_file, "-o", lists],
+        ["data", "mfn", mfn_file, "-o", mfn],
         ["exposure", SCENARIOS / "section301-2024.yaml", "--ledger", ledger],
     ]
     steps[-1] += ["--memberships", lists, "-o", summary]
@@ -72,6 +86,7 @@ def priced(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         errors.append(result.stderr)
     return {
         "summary": pd.read_csv(summary),
+        "mfn_duty": mfn_ad_valorem_duty(ledger, mfn),
         "imports": read_raw(imports_file),
         "table": read_raw(table_file),
         "stderr": errors,
@@ -104,5 +119,14 @@ def test_the_numbers_in_the_docs_are_the_measured_ones(priced: dict[str, object]
     total = summary[summary["table"] == "total"].iloc[0]
     missing = summary[summary["table"] == "uncovered"].iloc[0]
     docs = (ROOT / "docs" / "real-data.md").read_text(encoding="utf-8")
-    for amount in (total["additional_duty_usd"], missing["imports_usd"], total["imports_usd"]):
+    mfn = priced["mfn_duty"]
+    assert isinstance(mfn, float)
+    amounts = (total["additional_duty_usd"], missing["imports_usd"], total["imports_usd"], mfn)
+    for amount in amounts:
+        assert f"${amount:,.0f}" in docs
+    imports = priced["imports"]
+    assert isinstance(imports, pd.DataFrame)
+    census = imports["calculated_duty_usd"].astype(float).sum()
+    ours = total["additional_duty_usd"] + mfn
+    for amount in (census, ours, ours - census):
         assert f"${amount:,.0f}" in docs
