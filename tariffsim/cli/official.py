@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from tariffsim.cli.shell import app, user_errors
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 data_app = typer.Typer(
     name="data",
@@ -41,6 +45,14 @@ def _checked(output: Path, source: Path) -> None:
     check_target(output, "--output", [source], TABLE_SUFFIXES)
 
 
+def _written(table: pd.DataFrame, output: Path, report: Callable[[], str]) -> None:
+    """Write the tidy table, then say what was written on stderr."""
+    from tariffsim.official.export import write_table
+
+    write_table(table, output)
+    typer.echo(report(), err=True, nl=False)
+
+
 @data_app.command("china-tariffs")
 @user_errors
 def china_tariffs(
@@ -54,13 +66,12 @@ def china_tariffs(
 ) -> None:
     """USITC China Tariffs table (.csv or .xlsx) → membership file for exposure --memberships."""
     from tariffsim.official.china_tariffs import read_china_tariffs
-    from tariffsim.official.export import membership_table, write_table
+    from tariffsim.official.export import membership_table
     from tariffsim.official.report import membership_report
 
     _checked(output, source)
     table = membership_table(read_china_tariffs(source, edition=edition), lists or ())
-    write_table(table, output)
-    typer.echo(membership_report(table, output), err=True, nl=False)
+    _written(table, output, lambda: membership_report(table, output))
 
 
 @data_app.command("mfn")
@@ -80,15 +91,14 @@ def mfn(
 ) -> None:
     """USITC annual tariff database or HTS export (.csv/.json) → MFN rate by HTS line."""
     from tariffsim.ledger.synth import parse_day
-    from tariffsim.official.export import mfn_table, write_table
+    from tariffsim.official.export import mfn_table
     from tariffsim.official.mfn import read_mfn
     from tariffsim.official.report import rates_report
 
     _checked(output, source)
     day = None if in_effect_on is None else parse_day(in_effect_on, "--in-effect-on")
     table = mfn_table(read_mfn(source, edition=edition, in_effect_on=day))
-    write_table(table, output)
-    typer.echo(rates_report(table, output, "MFN lines"), err=True, nl=False)
+    _written(table, output, lambda: rates_report(table, output, "MFN lines"))
 
 
 @data_app.command("chapter99")
@@ -99,14 +109,13 @@ def chapter99(
     edition: EditionOption = None,
 ) -> None:
     """USITC HTS export (.csv/.json) → chapter 99 headings with their additional rates."""
-    from tariffsim.official.export import chapter99_table, write_table
+    from tariffsim.official.export import chapter99_table
     from tariffsim.official.hts_export import read_hts_export
     from tariffsim.official.report import rates_report
 
     _checked(output, source)
     table = chapter99_table(read_hts_export(source, edition=edition).chapter99)
-    write_table(table, output)
-    typer.echo(rates_report(table, output, "chapter 99 headings"), err=True, nl=False)
+    _written(table, output, lambda: rates_report(table, output, "chapter 99 headings"))
 
 
 @data_app.command("census")
@@ -135,7 +144,7 @@ def census(
 ) -> None:
     """Census imports by HTS-10 (API JSON/CSV) → a ledger for exposure --ledger."""
     from tariffsim.official.census import parse_country_pairs, read_census_imports
-    from tariffsim.official.export import ledger_table, write_table
+    from tariffsim.official.export import ledger_table
     from tariffsim.official.report import ledger_report
 
     _checked(output, source)
@@ -146,5 +155,4 @@ def census(
         census_countries=parse_country_pairs(census_country or []),
     )
     table = ledger_table(ledger)
-    write_table(table, output)
-    typer.echo(ledger_report(table, output), err=True, nl=False)
+    _written(table, output, lambda: ledger_report(table, output))

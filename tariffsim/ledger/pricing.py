@@ -119,7 +119,7 @@ class _Pairs:
         return cls(
             chapter=chapter,
             lines=np.bincount(combo, minlength=n).astype(np.float64),
-            value=np.bincount(combo, weights=chunk.value, minlength=n),
+            value=np.bincount(combo, weights=chunk.value, minlength=n).astype(np.float64),
         )
 
 

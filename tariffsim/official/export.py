@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from tariffsim.errors import TariffsimError
-from tariffsim.outputs.files import write_atomic
+from tariffsim.outputs.files import check_target, write_atomic
 
 TABLE_SUFFIXES = {".csv": "csv", ".parquet": "parquet"}
 """Output file extension → format of the tidy files."""
@@ -114,14 +114,7 @@ def write_table(frame: pd.DataFrame, path: Path) -> Path:
 
     Codes stay text in both: a Parquet string column, a CSV cell that keeps its leading zeros.
     """
-    fmt = TABLE_SUFFIXES.get(path.suffix.lower())
-    if fmt is None:
-        raise TariffsimError(
-            f"unknown file type '{path.suffix or '(none)'}'",
-            file=path,
-            field="--output",
-            hint=f"use a file name ending in {', '.join(TABLE_SUFFIXES)}",
-        )
+    fmt = check_target(path, "--output", (), TABLE_SUFFIXES)
     if fmt == "csv":
         # Full precision: a rate of 0.068 or a value of 17300.0 round-trips exactly.
         return write_atomic(path, lambda tmp: frame.to_csv(tmp, index=False, lineterminator="\n"))

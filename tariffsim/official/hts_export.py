@@ -16,7 +16,6 @@ revision's name. Pure: returns frames, writes nothing.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +25,7 @@ import pandas as pd
 
 from tariffsim.errors import TariffsimError
 from tariffsim.official.ratetext import parse_rate_texts
-from tariffsim.official.tables import TextTable, make_table, read_csv_table, read_utf8
+from tariffsim.official.tables import TextTable, make_table, read_csv_table, read_json
 
 LAYOUT = "a USITC HTS export"
 
@@ -115,13 +114,7 @@ def _priced(lines: pd.DataFrame, key: str, source: str, edition: str) -> pd.Data
 
 def _read_json(path: Path) -> TextTable:
     """The JSON export, a list of objects, as a table with the CSV export's fields."""
-    text = read_utf8(path)
-    try:
-        data: Any = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise TariffsimError(
-            f"unreadable JSON ({exc.msg})", file=path, line=exc.lineno, hint="truncated file?"
-        ) from None
+    data: Any = read_json(path)
     if not (isinstance(data, list) and all(isinstance(item, dict) for item in data)):
         raise TariffsimError(
             f"not {LAYOUT}: expected a JSON list of objects with 'htsno' and 'general'",

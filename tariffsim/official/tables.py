@@ -190,16 +190,20 @@ def read_csv_table(path: str | Path) -> TextTable:
     return make_table(path, header, skip + 1, records, numbers, comments, "csv")
 
 
-def read_json_table(path: str | Path) -> TextTable:
-    """Read a JSON array of arrays whose first array is the header (the Census API's answer)."""
-    path = Path(path)
-    text = read_utf8(path)
+def read_json(path: Path) -> Any:
+    """A UTF-8 JSON file's value; broken JSON is refused at the parser's line."""
     try:
-        data: Any = json.loads(text)
+        return json.loads(read_utf8(path))
     except json.JSONDecodeError as exc:
         raise TariffsimError(
             f"unreadable JSON ({exc.msg})", file=path, line=exc.lineno, hint="truncated file?"
         ) from None
+
+
+def read_json_table(path: str | Path) -> TextTable:
+    """Read a JSON array of arrays whose first array is the header (the Census API's answer)."""
+    path = Path(path)
+    data = read_json(path)
     if not (isinstance(data, list) and data and all(isinstance(r, list) for r in data)):
         raise TariffsimError(
             "not a JSON array of arrays with a header array first",
