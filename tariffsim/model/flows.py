@@ -244,11 +244,13 @@ def _row(scenario: Scenario, fid: str, fs: FlowStack) -> Tranche:
     schedule: dict[dt.date, ScheduleStep] = {}
     previous = additional[0]
     for s in range(1, len(fs.days)):
-        if additional[s] != previous or s == 1:
-            schedule[fs.days[s]] = ScheduleStep(
+        if additional[s] != previous:
+            # built, not parsed: a stacked rate above 100 % is a number, not a typo
+            schedule[fs.days[s]] = ScheduleStep.model_construct(
                 rate=float(additional[s]),
                 text=_percent(float(additional[s])),
                 announced=_announced(fs, fs.days[s]),
+                source=_source(fs, s),
             )
         previous = additional[s]
     base_rate = float(base[inside[0]]) if inside else 0.0
@@ -257,7 +259,7 @@ def _row(scenario: Scenario, fid: str, fs: FlowStack) -> Tranche:
         importer=flow.importer,
         exporter=flow.exporter.text(),
         imports=flow.imports,
-        base_rate=Rate(value=base_rate, text=_percent(base_rate)),
+        base_rate=Rate.model_construct(value=base_rate, text=_percent(base_rate)),
         schedule=schedule,
         exclusions=[],
         source=flow.source,
@@ -277,6 +279,20 @@ def _announced(fs: FlowStack, day: dt.date) -> dt.date | None:
         if start == day and step.announced is not None
     ]
     return min(found) if found else None
+
+
+def _source(fs: FlowStack, segment: int) -> str | None:
+    """The source of the first measure whose paid part changes on the segment's first day."""
+    before, now = fs.stacked.component[segment - 1], fs.stacked.component[segment]
+    for m in np.flatnonzero(before != now):
+        column = fs.columns.columns[int(m)]
+        step = column.step_on(fs.days[segment])
+        if step is None:
+            continue
+        own = [r.source for r in step.by_origin.values() if r.value == now[m] and r.source]
+        if own or step.source or column.source:
+            return (own or [step.source or column.source])[0]
+    return None
 
 
 def _percent(rate: float) -> str:

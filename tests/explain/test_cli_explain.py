@@ -26,7 +26,9 @@ def test_explain_prints_the_stack_with_the_rule_that_excluded(tmp_path: Path) ->
     rows = {line.split()[0]: line for line in out.splitlines() if line[:1].isalpha()}
     assert rows["steel232"].split()[1:6] == ["section232", "50", "%", "50", "%"]
     assert rows["fentanyl"].split()[2:6] == ["20", "%", "20", "%"]
-    assert "excluded: precedence 'metals': section232 excludes ieepa_reciprocal" in rows["reciprocal"]
+    assert (
+        "excluded: precedence 'metals': section232 excludes ieepa_reciprocal" in rows["reciprocal"]
+    )
     assert "additional rate 70 %, base (MFN) rate 0 %, total 70 %" in out
     assert "by authority: ieepa_fentanyl 20 %, section232 50 %" in out
 
