@@ -290,8 +290,9 @@ def _source(fs: FlowStack, segment: int) -> str | None:
         if step is None:
             continue
         own = [r.source for r in step.by_origin.values() if r.value == now[m] and r.source]
-        if own or step.source or column.source:
-            return (own or [step.source or column.source])[0]
+        found = own[0] if own else step.source or column.source
+        if found:
+            return found
     return None
 
 
