@@ -27,17 +27,18 @@ I/O here; no ledger reading (:mod:`tariffsim.ledger.reader`) and no aggregation
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from tariffsim._types import BoolArray, FloatArray, IntArray
 from tariffsim.errors import TariffsimError
+from tariffsim.ledger.editions import read_editions
 from tariffsim.model.coverage import Columns, columns_of, fill_rest, importers, product_cover
 from tariffsim.model.stack import Stacked, base_columns, largest_owner, stack
 from tariffsim.model.timeline import day_number
-from tariffsim.scenario.memberships import read_memberships, scenario_lists
+from tariffsim.scenario.memberships import list_names, memberships_path, read_memberships
 from tariffsim.scenario.schema import Scenario
 from tariffsim.scenario.validation import locate_error, read_scenario
 
@@ -71,6 +72,7 @@ class Measures:
         reasons a line pays what it pays.
     columns : the measures as compiled (:mod:`tariffsim.model.coverage`).
     other_class : the exporter class of countries no measure names.
+    hts_editions : the HTS editions its membership file states (``hts_edition`` column).
     """
 
     scenario: Scenario
@@ -91,6 +93,7 @@ class Measures:
     stacked: Stacked
     columns: Columns
     other_class: int = 0
+    hts_editions: tuple[str, ...] = ()
 
     @property
     def n_keys(self) -> int:
@@ -134,10 +137,13 @@ def load_measures(
     """
     scenario, document = read_scenario(path)
     try:
-        lists = scenario_lists(scenario, document, memberships)
-        return compile_measures(scenario, lists, importer)
+        target = memberships_path(scenario, document, memberships)
+        lists = {} if target is None else read_memberships(target, list_names(scenario))
+        measures = compile_measures(scenario, lists, importer)
     except TariffsimError as exc:
         raise locate_error(exc, document) from None
+    editions = tuple(read_editions(target)) if target is not None else ()
+    return replace(measures, hts_editions=editions)
 
 
 def compile_measures(

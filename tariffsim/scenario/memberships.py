@@ -80,18 +80,17 @@ def list_names(scenario: Scenario) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def scenario_lists(
+def memberships_path(
     scenario: Scenario, document: Document, override: str | Path | None = None
-) -> dict[str, list[str]]:
-    """The membership lists of a scenario: from ``override``, or the file it names.
+) -> Path | None:
+    """The membership file to read: ``override``, or the one the scenario names (or None).
 
     The file a scenario names is relative to the scenario file that names it.
-    A scenario that names none (and no override) has no lists.
     """
     if override is not None:
-        return read_memberships(Path(override), list_names(scenario))
+        return Path(override)
     if scenario.memberships is None:
-        return {}
+        return None
     file, line = document.locate(("memberships",)) or (document.files[0], None)
     target = Path(file).parent / scenario.memberships
     if not target.is_file():
@@ -102,4 +101,12 @@ def scenario_lists(
             field="memberships",
             hint="the path is relative to the scenario file that names it",
         )
-    return read_memberships(target, list_names(scenario))
+    return target
+
+
+def scenario_lists(
+    scenario: Scenario, document: Document, override: str | Path | None = None
+) -> dict[str, list[str]]:
+    """The membership lists of a scenario (see :func:`memberships_path`); none without a file."""
+    target = memberships_path(scenario, document, override)
+    return {} if target is None else read_memberships(target, list_names(scenario))
