@@ -29,11 +29,13 @@ from tariffsim.model.coverage import (
     product_prefixes,
 )
 from tariffsim.model.stack import BASE_AUTHORITY, Stacked, stack
+from tariffsim.model.weighted import split_weighted
 from tariffsim.scenario.groups import Groups, OriginSet, OriginSpec
 from tariffsim.scenario.memberships import scenario_lists
 from tariffsim.scenario.quantities import Rate
 from tariffsim.scenario.schema import Scenario, ScheduleStep, Tranche
 from tariffsim.scenario.validation import locate_error, read_scenario
+from tariffsim.scenario.weights import scenario_weights
 
 _DAY = dt.timedelta(days=1)
 
@@ -78,7 +80,8 @@ def load_scenario(path: str | Path) -> Scenario:
     scenario, document = read_scenario(path)
     try:
         lists = scenario_lists(scenario, document) if _names_lists(scenario) else {}
-        return as_rows(scenario, lists)
+        weighted = split_weighted(scenario, lists, scenario_weights(scenario, document))
+        return as_rows(weighted, lists)
     except TariffsimError as exc:
         raise locate_error(exc, document) from None
 

@@ -183,6 +183,12 @@ class ImportFlow(Frozen):
         default_factory=lambda: ProductSet(include=None),
         description="The products the flow carries; 'all' by default.",
     )
+    weights: str | None = Field(
+        None,
+        min_length=1,
+        description="CSV file (hts_code, weight) splitting the flow's value by HTS line, "
+        "relative to this file: each measure then applies to the lines it covers.",
+    )
     assumptions: Assumptions | None = Field(
         None, description="Overrides of the scenario's behavioural assumptions for this flow."
     )

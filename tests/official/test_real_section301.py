@@ -7,6 +7,7 @@ computation on the raw files: the highest list rate per HTS-8 (or HTS-10) line Ã
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -53,6 +54,33 @@ def independent_section301(imports: pd.DataFrame, table: pd.DataFrame) -> tuple[
     return float((value * rates.fillna(0.0)).sum()), float(value[rates.isna()].sum())
 
 
+FLOWS_SCENARIO = """\
+title: 2024 imports from China, one flow split by HTS-10 weights, under the Section 301 lists
+as_of: 2024-01-01
+horizon: {start: 2024-01-01, end: 2024-12-31, step: year}
+memberships: m.csv
+stacking: {section301: max}
+measures:
+  list1: {authority: section301, importer: US, origins: CN, products: [list1],
+          schedule: {2018-07-06: 25 %}}
+  list2: {authority: section301, importer: US, origins: CN, products: [list2],
+          schedule: {2018-08-23: 25 %}}
+  list3: {authority: section301, importer: US, origins: CN, products: [list3],
+          schedule: {2019-05-10: 25 %}}
+  list4a: {authority: section301, importer: US, origins: CN, products: [list4a],
+           schedule: {2020-02-14: 7.5 %}}
+  list4b: {authority: section301, importer: US, origins: CN, products: [list4b],
+           schedule: {2019-12-15: {rate: 15 %, status: suspended}}}
+flows:
+  china:
+    importer: US
+    exporter: CN
+    imports: 429425828419 USD/year
+    weights: weights.csv
+"""
+"""The same lists and rates as measures, and the 2024 imports as one flow with line weights."""
+
+
 def mfn_ad_valorem_duty(ledger_file: Path, mfn_file: Path) -> float:
     """MFN duty [USD] of the ad valorem rates by HTS-8, as docs/real-data.md computes it."""
     ledger = pd.read_parquet(ledger_file)
@@ -74,6 +102,8 @@ def priced(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     ledger, lists, summary = folder / "ledger.parquet", folder / "m.csv", folder / "s.csv"
     mfn, lines = folder / "mfn2017.csv", folder / "lines.parquet"
     lists_2026, summary_2026 = folder / "m2026.csv", folder / "s2026.csv"
+    weights, flows, run_json = folder / "weights.csv", folder / "flows.yaml", folder / "run.json"
+    flows.write_text(FLOWS_SCENARIO, encoding="utf-8")
     exposure = ["exposure", SCENARIOS / "section301-2024.yaml", "--ledger", ledger]
     steps = [
         ["data", "census", imports_file, "--period", "2024", "--country", "CN", "-o", ledger],
@@ -83,6 +113,8 @@ def priced(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         ["data", "china-tariffs", table_2026, "-o", lists_2026]
         + [arg for name in ("1", "2", "3", "4A", "4B") for arg in ("--list", name)],
         [*exposure, "--memberships", lists_2026, "-o", summary_2026],
+        ["data", "weights", imports_file, "--period", "2024", "--country", "CN", "-o", weights],
+        ["run", flows, "-o", run_json],
     ]
     errors = []
     for args in steps:
@@ -92,6 +124,7 @@ def priced(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     return {
         "summary": pd.read_csv(summary),
         "summary_2026": pd.read_csv(summary_2026),
+        "run": json.loads(run_json.read_text(encoding="utf-8"))[0],
         "mfn_duty": mfn_ad_valorem_duty(ledger, mfn),
         "ledger": pd.read_parquet(ledger),
         "lines": pd.read_parquet(lines),
@@ -193,3 +226,21 @@ def test_the_gaps_to_census_stated_in_the_docs(priced: dict[str, object]) -> Non
     }
     missing = {name: text for name, text in stated.items() if text not in docs}
     assert missing == {}
+
+
+def test_run_on_a_flow_with_line_weights_equals_the_ledgers_duty(
+    priced: dict[str, object],
+) -> None:
+    """Issue item 3: ``run`` prices the weighted flow line by line, as ``exposure`` does."""
+    summary, run = priced["summary"], priced["run"]
+    assert isinstance(summary, pd.DataFrame) and isinstance(run, dict)
+    total = summary[summary["table"] == "total"].iloc[0]
+    assert abs(run["totals"]["additional_duty_usd"] - total["additional_duty_usd"]) < 1.0
+    assert abs(run["totals"]["imports_usd"] - total["imports_usd"]) < 1.0
+    parts = {row["tranche"]: row for row in run["tranches"]}
+    measures = summary[summary["table"] == "measure"].set_index("key")
+    for measure in ("list1", "list2", "list3", "list4a"):
+        part = parts[f"china[{measure}]"]
+        assert abs(part["imports_usd"] - measures.loc[measure, "imports_usd"]) < 1.0
+    missing = summary[summary["table"] == "uncovered"].iloc[0]
+    assert abs(parts["china[none]"]["imports_usd"] - missing["imports_usd"]) < 1.0
