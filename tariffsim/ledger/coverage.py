@@ -32,6 +32,7 @@ import numpy as np
 
 from tariffsim._types import BoolArray, FloatArray, IntArray
 from tariffsim.errors import TariffsimError, did_you_mean
+from tariffsim.model import measure_rates
 from tariffsim.model.timeline import day_number, step_function
 from tariffsim.scenario import hts
 from tariffsim.scenario.loading import read_document
@@ -220,7 +221,7 @@ def compile_measures(
     combo = product_sets[:, None, :] & exporter_sets[None, :, :]
     combo = combo.reshape(-1, len(ids))
 
-    steps = [t.applied_steps() for t in tranches.values()]
+    steps = [measure_rates.flow_steps(t) for t in tranches.values()]
     step_days = [[day_number(d) for d, _ in s] for s in steps]
     change_days = np.array(sorted({d for days in step_days for d in days}), dtype=np.int64)
     # A representative day of each date segment: before the first change, then each change day.

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from tariffsim.model import engine
+from tariffsim.model import engine, measure_rates
 from tariffsim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
@@ -290,7 +290,7 @@ def schedule_events(scenario: Scenario) -> pd.DataFrame:
     rows = []
     for tid, tranche in scenario.tranches.items():
         for day, step in sorted(tranche.schedule.items()):
-            before = tranche.rate_on(day - _ONE_DAY)
+            before = measure_rates.flow_rate_on(tranche, day - _ONE_DAY)
             source_id = step.source or tranche.source
             source = scenario.sources.get(source_id or "")
             rows.append(
@@ -299,7 +299,7 @@ def schedule_events(scenario: Scenario) -> pd.DataFrame:
                     "tranche": tid,
                     "label": tranche.label,
                     "from_rate": before,
-                    "to_rate": step.rate,
+                    "to_rate": measure_rates.step_rate(tranche, step),
                     "status": step.status.value,
                     "applies": step.status.applies,
                     "announced": step.announced,

@@ -17,7 +17,7 @@ import numpy as np
 
 from tariffsim._types import FloatArray, IntArray
 from tariffsim.errors import TariffsimError
-from tariffsim.model import behaviour, engine, response
+from tariffsim.model import behaviour, engine, measure_rates, response
 from tariffsim.model.results import Result, Rows, build_result, stack_modes
 from tariffsim.model.timeline import Grid, build_grid, day_number, step_function
 from tariffsim.scenario.assumptions import Assumptions
@@ -64,7 +64,7 @@ def scenario_arrays(
     (front-loading windows, diversion rate changes, month starts for seasonality).
     """
     tranches = list(scenario.tranches.values())
-    steps = [t.applied_steps() for t in tranches]
+    steps = [measure_rates.flow_steps(t) for t in tranches]
     # exclusions scale the additional rate by the share still paying it (1 outside them)
     kept = [t.exclusion_steps() for t in tranches]
     horizon = scenario.horizon

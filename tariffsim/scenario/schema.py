@@ -16,16 +16,21 @@ from typing import Any, Literal
 from pydantic import (
     ConfigDict,
     Field,
+    ModelWrapValidatorHandler,
     ValidationInfo,
     field_validator,
     model_validator,
 )
 
+from tariffsim.errors import TariffsimError
 from tariffsim.scenario import hts, units
 from tariffsim.scenario.assumptions import Assumptions
 from tariffsim.scenario.countries import parse_country
 from tariffsim.scenario.distributions import JUDGEMENT, Assumption, Distribution, name_distributions
+from tariffsim.scenario.duty_rates import DutyRate, parse_duty_rate, parse_quantity_flow
+from tariffsim.scenario.forms import ExchangeRate, MeasureForms, parse_currencies, share_value
 from tariffsim.scenario.quantities import (
+    MAX_RATE,
     Flow,
     Frozen,
     IsoDate,
@@ -133,35 +138,127 @@ class ScheduleStep(Frozen):
 
     With ``in_transit``, the date keyed in the schedule is the legal
     effective date and the rate by entry date changes on
-    :meth:`InTransit.switch_date` instead.
+    :meth:`InTransit.switch_date` instead. The rate may have a specific part
+    (``2.4 % + 5 USD/kg``); a step may instead set an all-in floor, and may cap the
+    rate all in. Several steps on one date are written as a list, the last in force.
     """
 
     model_config = ConfigDict(json_schema_extra=written_as("rate", "25 %"))
 
     rate: float = Field(description="Additional ad valorem rate from this date [fraction].")
     text: str = Field(description="The rate as written in the file.")
+    specific: float = Field(0.0, description="Specific part of the rate [USD per 'unit'].")
+    unit: Literal["kg", "item", "liter"] | None = Field(
+        None, description="The unit of the specific part."
+    )
+    all_in_floor: float | None = Field(
+        None,
+        description="Instead of a rate: the duty all in, MFN included, is at least this; the "
+        "additional rate is max(0, floor − MFN) [fraction].",
+    )
+    all_in_cap: float | None = Field(
+        None, description="MFN plus this measure's rate is at most this [fraction]."
+    )
     status: StepStatus = StepStatus.IN_FORCE
     announced: IsoDate | None = Field(None, description="When the step was made public.")
     in_transit: InTransit | None = None
     source: str | None = None
     note: str | None = None
+    superseded: list[ScheduleStep] = Field(
+        default_factory=list,
+        description="Steps written earlier in a list for the same date, replaced by this one.",
+    )
 
     @model_validator(mode="before")
     @classmethod
     def _from_scalar(cls, data: Any) -> Any:
-        if not isinstance(data, dict):
-            data = {"rate": data}
-        if "rate" in data and "text" not in data:
-            data = {**data, "text": str(data["rate"])}
-        return data
+        if not isinstance(data, list):
+            return _step_mapping(data)
+        if not data:
+            raise ValueError("expected at least one step in the list")
+        *earlier, last = data
+        return {**_step_mapping(last), "superseded": earlier}
 
     @field_validator("rate", mode="before")
     @classmethod
     def _parse(cls, value: Any) -> float:
-        return rate_value(value)
+        return duty_rate_value(value).ad_valorem
+
+    @field_validator("all_in_floor", "all_in_cap", mode="before")
+    @classmethod
+    def _all_in(cls, value: Any, info: ValidationInfo) -> float | None:
+        what = "a floor" if info.field_name == "all_in_floor" else "a cap"
+        return None if value is None else share_value(value, what)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _specific_part(cls, data: Any, handler: ModelWrapValidatorHandler[ScheduleStep]) -> Any:
+        step = handler(data)
+        # parsed again here, inside the scenario's exchange rates, for the specific part
+        written = duty_rate_value(step.text)
+        if step.all_in_floor is not None and (step.rate or written.is_specific):
+            raise ValueError("a step sets either a rate or an all-in floor, not both")
+        return step.model_copy(update={"specific": written.specific, "unit": written.unit})
+
+    @property
+    def is_specific(self) -> bool:
+        return self.unit is not None
 
 
-class Tranche(Frozen):
+def _step_mapping(data: Any) -> dict[str, Any]:
+    """A step written as a rate alone, or as a mapping, as a mapping with its text."""
+    if not isinstance(data, dict):
+        data = {"rate": data}
+    if "rate" not in data and data.get("all_in_floor") is not None:
+        data = {**data, "rate": "0 %"}
+    if "rate" in data and "text" not in data:
+        data = {**data, "text": str(data["rate"])}
+    return dict(data)
+
+
+def duty_rate_value(value: Any) -> DutyRate:
+    """An ad valorem, specific or compound rate, its ad valorem part at most :data:`MAX_RATE`."""
+    if isinstance(value, str) and "/" in value:
+        try:
+            rate = parse_duty_rate(value)
+        except TariffsimError as exc:
+            raise ValueError(exc.message + (f" ({exc.hint})" if exc.hint else "")) from None
+    else:
+        rate = DutyRate(ad_valorem=rate_value(value))
+    if rate.ad_valorem > MAX_RATE:
+        raise ValueError(f"expected a rate of at most {MAX_RATE * 100:,.0f} %, got {value!r}")
+    return rate
+
+
+class QuantityFlow(Frozen):
+    """A physical flow of goods per year, the quantity behind an import value.
+
+    Written ``'50 million kg/year'`` or ``{value: '50 million kg/year', source: id}``.
+    """
+
+    model_config = ConfigDict(json_schema_extra=written_as("value", "50 million kg/year"))
+
+    value: float = Field(description="Quantity per year [unit/year].")
+    unit: Literal["kg", "item", "liter"]
+    text: str
+    source: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _parse(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            data = {"value": data}
+        if "value" in data and "unit" not in data:
+            try:
+                amount, unit = parse_quantity_flow(data["value"])
+            except TariffsimError as exc:
+                raise ValueError(exc.message + (f" ({exc.hint})" if exc.hint else "")) from None
+            data = {**data, "value": amount, "unit": unit, "text": str(data["value"])}
+        return data
+
+
+class Tranche(MeasureForms):
     """A flow of imports from one exporter into one importer, with its rates over time."""
 
     label: str = Field(min_length=1)
@@ -173,6 +270,11 @@ class Tranche(Frozen):
         description="MFN (base) ad valorem rate, constant over the horizon [fraction].",
     )
     schedule: dict[IsoDate, ScheduleStep] = Field(default_factory=dict)
+    quantity: QuantityFlow | None = Field(
+        None,
+        description="The quantity behind 'imports' (needed by specific rates), e.g. "
+        "'50 million kg/year'.",
+    )
     exclusions: list[Exclusion] = Field(default_factory=list)
     source: str | None = Field(None, description="Default source for the tranche's numbers.")
     note: str | None = None
@@ -237,18 +339,31 @@ class Tranche(Frozen):
                 raise ValueError(f"exclusions in force on {exclusion.start} add up to over 100 %")
         return self
 
-    def applied_steps(self) -> list[tuple[dt.date, float]]:
-        """(entry date, additional rate) of the steps that apply, in date order.
+    def applied_entries(self) -> list[tuple[dt.date, ScheduleStep | None]]:
+        """(entry date, step) of the steps that apply, in date order; None where it ends.
 
         A step with an in-transit grace takes effect, by entry date, on its
-        :meth:`InTransit.switch_date`.
+        :meth:`InTransit.switch_date`. A measure that expires or is invalidated stops
+        applying on that day (duty accrues to the day before): steps from then on are
+        dropped and an entry ``(end, None)`` closes the list.
         """
-        steps = sorted(self.schedule.items())
-        return [
-            (step.in_transit.switch_date() if step.in_transit else day, step.rate)
-            for day, step in steps
+        applied: list[tuple[dt.date, ScheduleStep | None]] = [
+            (step.in_transit.switch_date() if step.in_transit else day, step)
+            for day, step in sorted(self.schedule.items())
             if step.status.applies
         ]
+        end = self.end_date()
+        if end is None:
+            return applied
+        return [(day, step) for day, step in applied if day < end] + [(end, None)]
+
+    def applied_steps(self) -> list[tuple[dt.date, float]]:
+        """(entry date, additional ad valorem rate) of :meth:`applied_entries`, 0 at the end.
+
+        The written ad valorem part only: the rate a flow pays under floors, caps,
+        value shares and specific parts is :func:`tariffsim.model.measure_rates.flow_steps`.
+        """
+        return [(day, step.rate if step else 0.0) for day, step in self.applied_entries()]
 
     def planned_steps(self) -> list[tuple[dt.date, float]]:
         """(date, additional rate) of every step, whatever its status, with no grace.
@@ -338,6 +453,38 @@ class Scenario(Frozen):
         default_factory=dict,
         description="Distributions of assumptions, drawn by `run --samples` and `sweep`.",
     )
+    currencies: dict[str, ExchangeRate] = Field(
+        default_factory=dict,
+        description="Exchange rates of the currencies the file writes money in, each "
+        "sourced and dated: 'EUR: {value: 1.17 USD/EUR, date: 2025-07-31, source: ecb}'.",
+    )
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _with_exchange_rates(cls, data: Any, handler: ModelWrapValidatorHandler[Scenario]) -> Any:
+        rates = parse_currencies(data.get("currencies")) if isinstance(data, dict) else {}
+        with units.exchange_rates(rates):
+            return handler(data)
+
+    @field_validator("currencies", mode="before")
+    @classmethod
+    def _known_currencies(cls, block: Any) -> Any:
+        if isinstance(block, dict):
+            for code in block:
+                if code not in units.CURRENCIES[1:]:
+                    raise ValueError(
+                        f"unknown currency {code!r}; tariffsim knows "
+                        f"{', '.join(units.CURRENCIES[1:])} (USD needs no rate)"
+                    )
+        return block
+
+    @field_validator("currencies")
+    @classmethod
+    def _rate_of_its_key(cls, block: dict[str, ExchangeRate]) -> dict[str, ExchangeRate]:
+        for code, fx in block.items():
+            if fx.currency != code:
+                raise ValueError(f"the rate under {code} is written in {fx.currency}")
+        return block
 
     @field_validator("stacking")
     @classmethod
@@ -386,6 +533,12 @@ class Scenario(Frozen):
                 refs += [
                     ((*base, "assumptions", *p), r) for p, r in tranche.assumptions.source_refs()
                 ]
+            for name in ("quantity", "refund"):
+                block = getattr(tranche, name)
+                if block is not None and block.source:
+                    refs.append(((*base, name, "source"), block.source))
+        for code, fx in self.currencies.items():
+            refs.append((("currencies", code, "source"), fx.source))
         if self.assumptions:
             refs += [(("assumptions", *p), r) for p, r in self.assumptions.source_refs()]
         for name, d in self.uncertainty.items():
