@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from tariffsim.errors import TariffsimError, did_you_mean, shown
-from tariffsim.scenario.checks import check_assumptions, check_source_refs
+from tariffsim.scenario.checks import check_assumptions, check_forms, check_source_refs
 from tariffsim.scenario.loading import Document, read_document
 from tariffsim.scenario.schema import Scenario
 
@@ -84,6 +84,7 @@ def validate_document(document: Document, model: type[M]) -> M:
     if isinstance(result, Scenario):
         check_source_refs(result, document)
         check_assumptions(result, document)
+        check_forms(result, document)
     return result
 
 
