@@ -13,13 +13,21 @@ Rates with a specific part, floors and caps live on the schedule step
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from tariffsim.errors import TariffsimError, shown
 from tariffsim.scenario import units
-from tariffsim.scenario.quantities import Frozen, IsoDate, as_value_error, written_as
+from tariffsim.scenario.quantities import (
+    Frozen,
+    IsoDate,
+    OptionalShare,
+    WrittenShare,
+    as_value_error,
+    written_as,
+)
 
 
 def share_value(value: Any, what: str) -> float:
@@ -42,7 +50,7 @@ class ExchangeRate(Frozen):
     model_config = ConfigDict(json_schema_extra=written_as("value", "1.17 USD/EUR"))
 
     value: float = Field(description="USD per unit of the currency [USD/unit].")
-    currency: str = Field(description="The currency the rate is of, read from its text.")
+    currency: SkipJsonSchema[str] = Field(description="The currency the rate is of, from its text.")
     text: str = Field(description="The rate as written in the file.")
     date: IsoDate = Field(description="The day the rate was observed.")
     source: str = Field(min_length=1, description="Source id of the rate (required).")
@@ -87,7 +95,9 @@ class Payment(Frozen):
     """One payment of refunds: a share of the amount claimed, on a date."""
 
     date: IsoDate
-    share: float = Field(1.0, description="Share of the claimed amount paid [fraction].")
+    share: Annotated[float, WrittenShare] = Field(
+        1.0, description="Share of the claimed amount paid [fraction]."
+    )
 
     @field_validator("share", mode="before")
     @classmethod
@@ -110,8 +120,12 @@ class Refund(Frozen):
         description="When refunds are paid: a date (all at once) or a list of "
         "{date, share} whose shares add up to at most 100 %.",
     )
-    claim_share: float = Field(1.0, description="Share of importers' refunds claimed [fraction].")
-    interest: float = Field(0.0, description="Annual interest rate on refunds [fraction/year].")
+    claim_share: Annotated[float, WrittenShare] = Field(
+        1.0, description="Share of importers' refunds claimed [fraction]."
+    )
+    interest: Annotated[float, WrittenShare] = Field(
+        0.0, description="Annual interest rate on refunds [fraction/year]."
+    )
     interest_rule: Literal["simple", "daily_compound"] = "simple"
     source: str | None = None
     note: str | None = None
@@ -154,12 +168,12 @@ class MeasureForms(Frozen):
         "invalid; unlike 'expires', the duty it collected may be owed back ('refund').",
     )
     refund: Refund | None = None
-    value_share: float | None = Field(
+    value_share: Annotated[float | None, OptionalShare] = Field(
         None,
         description="The share of the customs value the rate applies to (the copper "
         "content of a copper article) [fraction]; a ledger's 'metal_share' column overrides it.",
     )
-    min_share: float | None = Field(
+    min_share: Annotated[float | None, OptionalShare] = Field(
         None,
         description="A gate: lines whose share is at least this pay on the full value [fraction].",
     )

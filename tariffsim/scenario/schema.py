@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     ConfigDict,
@@ -21,6 +21,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import SkipJsonSchema
 
 from tariffsim.errors import TariffsimError
 from tariffsim.scenario import hts, units
@@ -34,6 +35,7 @@ from tariffsim.scenario.quantities import (
     Flow,
     Frozen,
     IsoDate,
+    OptionalShare,
     Rate,
     as_value_error,
     rate_value,
@@ -143,20 +145,24 @@ class ScheduleStep(Frozen):
     rate all in. Several steps on one date are written as a list, the last in force.
     """
 
-    model_config = ConfigDict(json_schema_extra=written_as("rate", "25 %"))
+    model_config = ConfigDict(
+        json_schema_extra=written_as("rate", "2.4 % + 5 USD/kg", required=False)
+    )
 
     rate: float = Field(description="Additional ad valorem rate from this date [fraction].")
     text: str = Field(description="The rate as written in the file.")
-    specific: float = Field(0.0, description="Specific part of the rate [USD per 'unit'].")
-    unit: Literal["kg", "item", "liter"] | None = Field(
+    specific: SkipJsonSchema[float] = Field(
+        0.0, description="Specific part of the rate [USD per 'unit']."
+    )
+    unit: SkipJsonSchema[Literal["kg", "item", "liter"] | None] = Field(
         None, description="The unit of the specific part."
     )
-    all_in_floor: float | None = Field(
+    all_in_floor: Annotated[float | None, OptionalShare] = Field(
         None,
         description="Instead of a rate: the duty all in, MFN included, is at least this; the "
         "additional rate is max(0, floor − MFN) [fraction].",
     )
-    all_in_cap: float | None = Field(
+    all_in_cap: Annotated[float | None, OptionalShare] = Field(
         None, description="MFN plus this measure's rate is at most this [fraction]."
     )
     status: StepStatus = StepStatus.IN_FORCE
@@ -164,7 +170,7 @@ class ScheduleStep(Frozen):
     in_transit: InTransit | None = None
     source: str | None = None
     note: str | None = None
-    superseded: list[ScheduleStep] = Field(
+    superseded: SkipJsonSchema[list[ScheduleStep]] = Field(
         default_factory=list,
         description="Steps written earlier in a list for the same date, replaced by this one.",
     )
@@ -239,7 +245,7 @@ class QuantityFlow(Frozen):
     model_config = ConfigDict(json_schema_extra=written_as("value", "50 million kg/year"))
 
     value: float = Field(description="Quantity per year [unit/year].")
-    unit: Literal["kg", "item", "liter"]
+    unit: SkipJsonSchema[Literal["kg", "item", "liter"]]
     text: str
     source: str | None = None
     note: str | None = None
