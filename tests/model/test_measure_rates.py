@@ -21,7 +21,9 @@ M = 1e6
 @pytest.fixture(scope="module")
 def duty() -> dict[str, float]:
     result = simulate(load_scenario(FORMS / "forms.yaml"))
-    return dict(zip(result.tranches["tranche"], result.tranches["additional_duty_usd"], strict=True))
+    return dict(
+        zip(result.tranches["tranche"], result.tranches["additional_duty_usd"], strict=True)
+    )
 
 
 @pytest.mark.parametrize(

@@ -47,7 +47,11 @@ def test_a_rate_in_euros_at_the_stated_exchange_rate() -> None:
 
 @pytest.mark.parametrize(
     ("code", "text", "usd"),
-    [("EUR", "1.17 USD/EUR", 1.17), ("CNY", "7.2 CNY/USD", 1 / 7.2), ("JPY", "0.0068 USD/JPY", 0.0068)],
+    [
+        ("EUR", "1.17 USD/EUR", 1.17),
+        ("CNY", "7.2 CNY/USD", 1 / 7.2),
+        ("JPY", "0.0068 USD/JPY", 0.0068),
+    ],
 )
 def test_exchange_rates_either_way_round(code: str, text: str, usd: float) -> None:
     assert_allclose(units.parse_exchange_rate(code, text), usd)
