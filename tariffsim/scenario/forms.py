@@ -20,6 +20,7 @@ from pydantic.json_schema import SkipJsonSchema
 
 from tariffsim.errors import TariffsimError, shown
 from tariffsim.scenario import units
+from tariffsim.scenario.duty_rates import parse_quantity_flow
 from tariffsim.scenario.quantities import (
     Frozen,
     IsoDate,
@@ -152,6 +153,34 @@ class Refund(Frozen):
         if sum(p.share for p in self.paid) > 1 + 1e-12:
             raise ValueError("the shares of the refund payments add up to over 100 %")
         return self
+
+
+class QuantityFlow(Frozen):
+    """A physical flow of goods per year, the quantity behind an import value.
+
+    Written ``'50 million kg/year'`` or ``{value: '50 million kg/year', source: id}``.
+    """
+
+    model_config = ConfigDict(json_schema_extra=written_as("value", "50 million kg/year"))
+
+    value: float = Field(description="Quantity per year [unit/year].")
+    unit: SkipJsonSchema[Literal["kg", "item", "liter"]]
+    text: str
+    source: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _parse(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            data = {"value": data}
+        if "value" in data and "unit" not in data:
+            try:
+                amount, unit = parse_quantity_flow(data["value"])
+            except TariffsimError as exc:
+                raise ValueError(exc.message + (f" ({exc.hint})" if exc.hint else "")) from None
+            data = {**data, "value": amount, "unit": unit, "text": str(data["value"])}
+        return data
 
 
 class MeasureForms(Frozen):

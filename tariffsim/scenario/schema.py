@@ -9,38 +9,52 @@ I/O; mapping errors back to file lines happens in :mod:`tariffsim.scenario.valid
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import (
-    ConfigDict,
     Field,
     ModelWrapValidatorHandler,
     ValidationInfo,
     field_validator,
     model_validator,
 )
-from pydantic.json_schema import SkipJsonSchema
 
-from tariffsim.errors import TariffsimError
 from tariffsim.scenario import hts, units
 from tariffsim.scenario.assumptions import Assumptions
 from tariffsim.scenario.countries import parse_country
 from tariffsim.scenario.distributions import JUDGEMENT, Assumption, Distribution, name_distributions
-from tariffsim.scenario.duty_rates import DutyRate, parse_duty_rate, parse_quantity_flow
-from tariffsim.scenario.forms import ExchangeRate, MeasureForms, parse_currencies, share_value
+from tariffsim.scenario.forms import ExchangeRate, MeasureForms, QuantityFlow, parse_currencies
+from tariffsim.scenario.measures import ImportFlow, Measure, Precedence, group_members
 from tariffsim.scenario.quantities import (
-    MAX_RATE,
     Flow,
     Frozen,
     IsoDate,
-    OptionalShare,
     Rate,
     as_value_error,
-    rate_value,
-    written_as,
 )
+from tariffsim.scenario.steps import (
+    InTransit,
+    Schedule,
+    ScheduleStep,
+    Source,
+    StepStatus,
+    applied_steps,
+    check_grace,
+)
+
+__all__ = [
+    "Exclusion",
+    "Horizon",
+    "InTransit",
+    "Scenario",
+    "ScheduleStep",
+    "Source",
+    "Stacking",
+    "Step",
+    "StepStatus",
+    "Tranche",
+    "tranche_assumptions",
+]
 
 Step = Literal["day", "week", "month", "quarter", "year"]
 Stacking = Literal["add", "max"]
@@ -48,73 +62,16 @@ ProductScope = Literal["all", "rest"]
 """A measure's catch-all product scope, written instead of a list of prefixes."""
 PRODUCT_SCOPES = ("all", "rest")
 
-
-class Source(Frozen):
-    """Where a number comes from."""
-
-    title: str = Field(min_length=1)
-    publisher: str | None = None
-    date: IsoDate | None = None
-    url: str | None = None
-    note: str | None = Field(None, description="A short paraphrase of the fact taken from it.")
-
-
 _DAY = dt.timedelta(days=1)
-
-
-class StepStatus(StrEnum):
-    """Whether a dated step applies. Only ``in_force`` and ``scheduled`` steps apply."""
-
-    IN_FORCE = "in_force"
-    SCHEDULED = "scheduled"
-    SUSPENDED = "suspended"
-    CANCELLED = "cancelled"
-
-    @property
-    def applies(self) -> bool:
-        return self in (StepStatus.IN_FORCE, StepStatus.SCHEDULED)
-
-
-class InTransit(Frozen):
-    """Grace for goods already on their way when a step takes effect.
-
-    Goods shipped before ``shipped_before`` keep the old rate if they are
-    entered by ``entered_by``. With every shipment taking ``shipping_lag``
-    days from export to entry, the rate by entry date switches on
-    ``min(shipped_before + shipping_lag, entered_by + 1 day)``.
-    """
-
-    shipped_before: IsoDate = Field(description="Goods exported before this date keep the old rate")
-    entered_by: IsoDate = Field(description="if they are entered on or before this date.")
-    shipping_lag: int = Field(description="Days from export to entry [d], written '30 days'.")
-    source: str | None = None
-    note: str | None = None
-
-    @field_validator("shipping_lag", mode="before")
-    @classmethod
-    def _parse_lag(cls, value: Any) -> int:
-        return round(as_value_error(units.parse_whole_days, value))
-
-    @model_validator(mode="after")
-    def _ordered(self) -> InTransit:
-        if self.entered_by < self.shipped_before:
-            raise ValueError(
-                f"entered_by {self.entered_by} is before shipped_before {self.shipped_before}"
-            )
-        return self
-
-    def switch_date(self) -> dt.date:
-        """First entry date that pays the new rate."""
-        return min(
-            self.shipped_before + dt.timedelta(days=self.shipping_lag),
-            self.entered_by + dt.timedelta(days=1),
-        )
 
 
 class Exclusion(Frozen):
     """A share of a tranche excluded from its additional rate from ``start`` to ``end``."""
 
-    share: float = Field(description="Share of the tranche's imports excluded [fraction].")
+    share: float = Field(
+        description="Share of the tranche's imports excluded [fraction], written '40 %'.",
+        json_schema_extra={"type": ["string", "number"], "examples": ["40 %"]},
+    )
     start: IsoDate
     end: IsoDate = Field(description="Last day of the exclusion (inclusive).")
     source: str | None = None
@@ -132,135 +89,6 @@ class Exclusion(Frozen):
         return self
 
 
-class ScheduleStep(Frozen):
-    """The additional rate from a date on (a step function; nothing before the first date).
-
-    With ``in_transit``, the date keyed in the schedule is the legal
-    effective date and the rate by entry date changes on
-    :meth:`InTransit.switch_date` instead. The rate may have a specific part
-    (``2.4 % + 5 USD/kg``); a step may instead set an all-in floor, and may cap the
-    rate all in. Several steps on one date are written as a list, the last in force.
-    """
-
-    model_config = ConfigDict(
-        json_schema_extra=written_as("rate", "2.4 % + 5 USD/kg", required=False)
-    )
-
-    rate: float = Field(description="Additional ad valorem rate from this date [fraction].")
-    text: str = Field(description="The rate as written in the file.")
-    specific: SkipJsonSchema[float] = Field(
-        0.0, description="Specific part of the rate [USD per 'unit']."
-    )
-    unit: SkipJsonSchema[Literal["kg", "item", "liter"] | None] = Field(
-        None, description="The unit of the specific part."
-    )
-    all_in_floor: Annotated[float | None, OptionalShare] = Field(
-        None,
-        description="Instead of a rate: the duty all in, MFN included, is at least this; the "
-        "additional rate is max(0, floor − MFN) [fraction].",
-    )
-    all_in_cap: Annotated[float | None, OptionalShare] = Field(
-        None, description="MFN plus this measure's rate is at most this [fraction]."
-    )
-    status: StepStatus = StepStatus.IN_FORCE
-    announced: IsoDate | None = Field(None, description="When the step was made public.")
-    in_transit: InTransit | None = None
-    source: str | None = None
-    note: str | None = None
-    superseded: SkipJsonSchema[list[ScheduleStep]] = Field(
-        default_factory=list,
-        description="Steps written earlier in a list for the same date, replaced by this one.",
-    )
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_scalar(cls, data: Any) -> Any:
-        if not isinstance(data, list):
-            return _step_mapping(data)
-        if not data:
-            raise ValueError("expected at least one step in the list")
-        *earlier, last = data
-        return {**_step_mapping(last), "superseded": earlier}
-
-    @field_validator("rate", mode="before")
-    @classmethod
-    def _parse(cls, value: Any) -> float:
-        return duty_rate_value(value).ad_valorem
-
-    @field_validator("all_in_floor", "all_in_cap", mode="before")
-    @classmethod
-    def _all_in(cls, value: Any, info: ValidationInfo) -> float | None:
-        what = "a floor" if info.field_name == "all_in_floor" else "a cap"
-        return None if value is None else share_value(value, what)
-
-    @model_validator(mode="wrap")
-    @classmethod
-    def _specific_part(cls, data: Any, handler: ModelWrapValidatorHandler[ScheduleStep]) -> Any:
-        step = handler(data)
-        # parsed again here, inside the scenario's exchange rates, for the specific part
-        written = duty_rate_value(step.text)
-        if step.all_in_floor is not None and (step.rate or written.is_specific):
-            raise ValueError("a step sets either a rate or an all-in floor, not both")
-        return step.model_copy(update={"specific": written.specific, "unit": written.unit})
-
-    @property
-    def is_specific(self) -> bool:
-        return self.unit is not None
-
-
-def _step_mapping(data: Any) -> dict[str, Any]:
-    """A step written as a rate alone, or as a mapping, as a mapping with its text."""
-    if not isinstance(data, dict):
-        data = {"rate": data}
-    if "rate" not in data and data.get("all_in_floor") is not None:
-        data = {**data, "rate": "0 %"}
-    if "rate" in data and "text" not in data:
-        data = {**data, "text": str(data["rate"])}
-    return dict(data)
-
-
-def duty_rate_value(value: Any) -> DutyRate:
-    """An ad valorem, specific or compound rate, its ad valorem part at most :data:`MAX_RATE`."""
-    if isinstance(value, str) and "/" in value:
-        try:
-            rate = parse_duty_rate(value)
-        except TariffsimError as exc:
-            raise ValueError(exc.message + (f" ({exc.hint})" if exc.hint else "")) from None
-    else:
-        rate = DutyRate(ad_valorem=rate_value(value))
-    if rate.ad_valorem > MAX_RATE:
-        raise ValueError(f"expected a rate of at most {MAX_RATE * 100:,.0f} %, got {value!r}")
-    return rate
-
-
-class QuantityFlow(Frozen):
-    """A physical flow of goods per year, the quantity behind an import value.
-
-    Written ``'50 million kg/year'`` or ``{value: '50 million kg/year', source: id}``.
-    """
-
-    model_config = ConfigDict(json_schema_extra=written_as("value", "50 million kg/year"))
-
-    value: float = Field(description="Quantity per year [unit/year].")
-    unit: SkipJsonSchema[Literal["kg", "item", "liter"]]
-    text: str
-    source: str | None = None
-    note: str | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _parse(cls, data: Any) -> Any:
-        if not isinstance(data, dict):
-            data = {"value": data}
-        if "value" in data and "unit" not in data:
-            try:
-                amount, unit = parse_quantity_flow(data["value"])
-            except TariffsimError as exc:
-                raise ValueError(exc.message + (f" ({exc.hint})" if exc.hint else "")) from None
-            data = {**data, "value": amount, "unit": unit, "text": str(data["value"])}
-        return data
-
-
 class Tranche(MeasureForms):
     """A flow of imports from one exporter into one importer, with its rates over time."""
 
@@ -272,7 +100,7 @@ class Tranche(MeasureForms):
         default_factory=lambda: Rate(value=0.0, text="0 %"),
         description="MFN (base) ad valorem rate, constant over the horizon [fraction].",
     )
-    schedule: dict[IsoDate, ScheduleStep] = Field(default_factory=dict)
+    schedule: Schedule = Field(default_factory=dict)
     quantity: QuantityFlow | None = Field(
         None,
         description="The quantity behind 'imports' (needed by specific rates), e.g. "
@@ -330,11 +158,12 @@ class Tranche(MeasureForms):
 
     @model_validator(mode="after")
     def _grace_and_exclusions_fit(self) -> Tranche:
-        steps = self.applied_steps()
-        for (day, _), (later, _) in itertools.pairwise(steps):
-            if later <= day:
+        check_grace(self.schedule)
+        for day, step in self.schedule.items():
+            if step.by_origin:
                 raise ValueError(
-                    f"an in-transit grace moves a step to {day}, not before the next step {later}"
+                    f"schedule.{day}: rates by origin belong to measures; a tranche has one "
+                    "exporter (write the tranche's own rate)"
                 )
         for exclusion in self.exclusions:
             active = [e for e in self.exclusions if e.start <= exclusion.start <= e.end]
@@ -342,31 +171,18 @@ class Tranche(MeasureForms):
                 raise ValueError(f"exclusions in force on {exclusion.start} add up to over 100 %")
         return self
 
-    def applied_entries(self) -> list[tuple[dt.date, ScheduleStep | None]]:
-        """(entry date, step) of the steps that apply, in date order; None where it ends.
-
-        A step with an in-transit grace takes effect, by entry date, on its
-        :meth:`InTransit.switch_date`. A measure that expires or is invalidated stops
-        applying on that day (duty accrues to the day before): steps from then on are
-        dropped and an entry ``(end, None)`` closes the list.
-        """
-        applied: list[tuple[dt.date, ScheduleStep | None]] = [
-            (step.in_transit.switch_date() if step.in_transit else day, step)
-            for day, step in sorted(self.schedule.items())
-            if step.status.applies
-        ]
-        end = self.end_date()
-        if end is None:
-            return applied
-        return [(day, step) for day, step in applied if day < end] + [(end, None)]
+    def applied_entries(self) -> list[tuple[dt.date, ScheduleStep]]:
+        """(entry date, step) of the steps that apply, in date order, ended on
+        :meth:`end_date` (see :func:`tariffsim.scenario.steps.applied_steps`)."""
+        return applied_steps(self.schedule, self.end_date())
 
     def applied_steps(self) -> list[tuple[dt.date, float]]:
-        """(entry date, additional ad valorem rate) of :meth:`applied_entries`, 0 at the end.
+        """(entry date, additional ad valorem rate) of :meth:`applied_entries`.
 
         The written ad valorem part only: the rate a flow pays under floors, caps,
         value shares and specific parts is :func:`tariffsim.model.measure_rates.flow_steps`.
         """
-        return [(day, step.rate if step else 0.0) for day, step in self.applied_entries()]
+        return [(day, step.rate) for day, step in self.applied_entries()]
 
     def planned_steps(self) -> list[tuple[dt.date, float]]:
         """(date, additional rate) of every step, whatever its status, with no grace.
@@ -438,7 +254,26 @@ class Scenario(Frozen):
     as_of: IsoDate = Field(description="The date the scenario's facts describe.")
     sources: dict[str, Source] = Field(default_factory=dict)
     horizon: Horizon
-    tranches: dict[str, Tranche] = Field(min_length=1)
+    tranches: dict[str, Tranche] = Field(
+        default_factory=dict,
+        description="Flows with their own rates (the shorthand for a flow and its measure).",
+    )
+    groups: dict[str, tuple[str, ...]] = Field(
+        default_factory=dict,
+        description="Country groups of yours, e.g. usmca: [CA, MX]; 'EU' is built in, by date.",
+    )
+    measures: dict[str, Measure] = Field(
+        default_factory=dict,
+        description="Duties by legal authority × origins × products × dates, stacked on flows "
+        "and ledger lines.",
+    )
+    flows: dict[str, ImportFlow] = Field(
+        default_factory=dict, description="Import values the measures apply to."
+    )
+    precedence: dict[str, Precedence] = Field(
+        default_factory=dict,
+        description="Rules across authorities, e.g. 'section232 excludes ieepa_reciprocal'.",
+    )
     assumptions: Assumptions | None = Field(
         None, description="Behavioural assumptions (elasticity, pass-through, lag, ...), sourced."
     )
@@ -494,14 +329,22 @@ class Scenario(Frozen):
     def _stacked_authorities_exist(
         cls, stacking: dict[str, Stacking], info: ValidationInfo
     ) -> dict[str, Stacking]:
-        if "tranches" not in info.data:
+        if "tranches" not in info.data or "measures" not in info.data:
             return stacking  # the tranches failed; their own error is the one to show
         used = {t.authority for t in info.data["tranches"].values() if t.authority}
+        used |= {m.authority for m in info.data["measures"].values()}
         for authority in stacking:
             if authority not in used:
                 hint = f" (used: {', '.join(sorted(used))})" if used else ""
-                raise ValueError(f"no tranche has authority '{authority}'{hint}")
+                raise ValueError(f"no tranche or measure has authority '{authority}'{hint}")
         return stacking
+
+    @field_validator("groups", mode="before")
+    @classmethod
+    def _group_members(cls, groups: Any) -> Any:
+        if not isinstance(groups, dict):
+            return groups
+        return {name: group_members(members) for name, members in groups.items()}
 
     @field_validator("uncertainty", mode="before")
     @classmethod
@@ -536,10 +379,8 @@ class Scenario(Frozen):
                 refs += [
                     ((*base, "assumptions", *p), r) for p, r in tranche.assumptions.source_refs()
                 ]
-            for name in ("quantity", "refund"):
-                block = getattr(tranche, name)
-                if block is not None and block.source:
-                    refs.append(((*base, name, "source"), block.source))
+            refs += _form_refs(base, tranche)
+        refs += _measure_refs(self)
         for code, fx in self.currencies.items():
             refs.append((("currencies", code, "source"), fx.source))
         if self.assumptions:
@@ -548,6 +389,49 @@ class Scenario(Frozen):
             if d.source != JUDGEMENT:
                 refs.append((("uncertainty", name, "source"), d.source))
         return refs
+
+
+def _measure_refs(scenario: Scenario) -> list[tuple[tuple[str, ...], str]]:
+    """(field path, source id) of every source cited by measures, flows and rules."""
+    refs: list[tuple[tuple[str, ...], str]] = []
+    for mid, measure in scenario.measures.items():
+        base = ("measures", mid)
+        if measure.source:
+            refs.append(((*base, "source"), measure.source))
+        refs += _form_refs(base, measure)
+        for day, step in measure.schedule.items():
+            at = (*base, "schedule", day.isoformat())
+            if step.source:
+                refs.append(((*at, "source"), step.source))
+            if step.in_transit and step.in_transit.source:
+                refs.append(((*at, "in_transit", "source"), step.in_transit.source))
+            for origin, rate in step.by_origin.items():
+                if rate.source:
+                    refs.append(((*at, "by_origin", origin, "source"), rate.source))
+    for fid, flow in scenario.flows.items():
+        base = ("flows", fid)
+        if flow.source:
+            refs.append(((*base, "source"), flow.source))
+        if flow.quantity is not None and flow.quantity.source:
+            refs.append(((*base, "quantity", "source"), flow.quantity.source))
+        if flow.imports.source:
+            refs.append(((*base, "imports", "source"), flow.imports.source))
+        if flow.assumptions:
+            refs += [((*base, "assumptions", *p), r) for p, r in flow.assumptions.source_refs()]
+    for rid, rule in scenario.precedence.items():
+        if rule.source:
+            refs.append((("precedence", rid, "source"), rule.source))
+    return refs
+
+
+def _form_refs(base: tuple[str, ...], measure: Any) -> list[tuple[tuple[str, ...], str]]:
+    """(field path, source id) of a tranche's or measure's quantity and refund."""
+    refs = []
+    for name in ("quantity", "refund"):
+        block = getattr(measure, name, None)
+        if block is not None and block.source:
+            refs.append(((*base, name, "source"), block.source))
+    return refs
 
 
 def tranche_assumptions(scenario: Scenario) -> dict[str, Assumptions] | None:
