@@ -61,10 +61,10 @@ def exposure(
     ] = False,
 ) -> None:
     """Duty of every line of your import ledger under each scenario, with totals."""
-    from tariffsim.ledger.coverage import Measures, load_measures
     from tariffsim._types import IntArray
-    from tariffsim.ledger.indices import SubheadingTally, render_indices
+    from tariffsim.ledger.coverage import Measures, load_measures
     from tariffsim.ledger.editions import edition_warnings
+    from tariffsim.ledger.indices import SubheadingTally, render_indices
     from tariffsim.ledger.reader import Chunk, LedgerReader, parse_column_map
     from tariffsim.ledger.report import (
         LineWriter,

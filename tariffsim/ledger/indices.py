@@ -73,9 +73,8 @@ class SubheadingTally:
         """
         found = []
         for name, parts in self._parts.items():
-            whole = pd.concat(parts).groupby(level=0).agg(
-                {"value": "sum", "weighted": "sum", "lines": "sum", "rates": "sum", "highest": "max"}
-            )
+            sums = {"value": "sum", "weighted": "sum", "lines": "sum", "rates": "sum"}
+            whole = pd.concat(parts).groupby(level=0).agg({**sums, "highest": "max"})
             total = float(whole["value"].sum())
             if total <= 0:
                 continue
