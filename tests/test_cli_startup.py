@@ -54,3 +54,17 @@ def test_the_probe_sees_heavy_imports() -> None:
     # The probe itself must be able to fail: validating a file does load pydantic and pint.
     loaded = loaded_modules(["validate", str(ROOT / "scenarios" / "escalate.yaml")])
     assert {"pydantic", "pint"} <= loaded
+
+
+@pytest.mark.parametrize("scenario", ["escalate.yaml", "hold.yaml"])
+def test_a_run_printed_as_a_table_imports_no_pandas(scenario: str) -> None:
+    # The table is read from the result's arrays; frames (and pandas, and pyarrow with
+    # pandas 3) are for CSV, JSON, Parquet and charts only.
+    loaded = loaded_modules(["run", str(ROOT / "scenarios" / scenario)])
+    assert "numpy" in loaded  # the probe ran the simulation
+    assert [m for m in ("pandas", "pyarrow", "matplotlib") if m in loaded] == []
+
+
+def test_the_table_probe_sees_pandas_when_a_frame_is_asked_for() -> None:
+    loaded = loaded_modules(["run", str(ROOT / "scenarios" / "hold.yaml"), "--format", "csv"])
+    assert "pandas" in loaded
