@@ -72,6 +72,7 @@ def exposure(
     writing ``--lines``, are read in one process.
     """
     from tariffsim.ledger.coverage import load_measures
+    from tariffsim.ledger.editions import edition_warnings
     from tariffsim.ledger.reader import LedgerReader, parse_column_map
     from tariffsim.ledger.report import (
         LineWriter,
@@ -114,6 +115,9 @@ def exposure(
 
         write_atomic(lines, render)
     finish(found[0].rows)
+    for m in measures:
+        for warning in edition_warnings(m.scenario.name, m.hts_editions, found[0].entries):
+            typer.echo(f"tariffsim: warning: {warning}", err=True)
     if output is None:
         typer.echo(render_exposure(found[0]), nl=False)
     else:

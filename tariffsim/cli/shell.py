@@ -30,6 +30,7 @@ COMMAND_ORDER = (
     "backtest",
     "exposure",
     "synth-ledger",
+    "data",
     "validate",
     "schema",
 )

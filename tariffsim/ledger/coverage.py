@@ -25,13 +25,14 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from tariffsim._types import BoolArray, FloatArray, IntArray
 from tariffsim.errors import TariffsimError, did_you_mean
+from tariffsim.ledger.editions import read_editions
 from tariffsim.model.timeline import day_number, step_function
 from tariffsim.scenario import hts
 from tariffsim.scenario.loading import read_document
@@ -63,6 +64,7 @@ class Measures:
     additional_share : measure m's part of ``additional_rate`` [fraction], (K, M).
     base_rate : base (MFN) rate on key k [fraction], shape (K,).
     base_owner : the measure whose base rate key k pays, one-hot, shape (K, M).
+    hts_editions : the HTS editions its membership file states (``hts_edition`` column).
     """
 
     scenario: Scenario
@@ -80,6 +82,7 @@ class Measures:
     additional_share: FloatArray
     base_rate: FloatArray
     base_owner: BoolArray
+    hts_editions: tuple[str, ...] = ()
 
     @property
     def n_keys(self) -> int:
@@ -123,8 +126,10 @@ def load_measures(
     document.data.setdefault("name", Path(path).stem)
     scenario = validate_document(document, Scenario)
     lists: dict[str, list[str]] = {}
+    target: Path | None = None
     if memberships is not None:
-        lists = read_memberships(Path(memberships), list(scenario.tranches))
+        target = Path(memberships)
+        lists = read_memberships(target, list(scenario.tranches))
     elif scenario.memberships is not None:
         file, line = document.locate(("memberships",)) or (str(path), None)
         target = Path(file).parent / scenario.memberships
@@ -138,10 +143,12 @@ def load_measures(
             )
         lists = read_memberships(target, list(scenario.tranches))
     try:
-        return compile_measures(scenario, lists, importer)
+        measures = compile_measures(scenario, lists, importer)
     except TariffsimError as exc:
         place = document.locate(tuple(exc.field.split("."))) if exc.field else None
         raise (exc.located(file=place[0], line=place[1]) if place else exc) from None
+    editions = tuple(read_editions(target)) if target is not None else ()
+    return replace(measures, hts_editions=editions)
 
 
 def read_memberships(path: Path, measure_ids: list[str]) -> dict[str, list[str]]:

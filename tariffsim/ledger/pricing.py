@@ -33,6 +33,7 @@ from tariffsim._types import FloatArray, IntArray
 from tariffsim.ledger.coverage import Measures
 from tariffsim.ledger.reader import OPTIONAL, Chunk
 from tariffsim.model.timeline import from_day_number
+from tariffsim.scenario import hts
 from tariffsim.scenario.schema import Step
 
 SUMMARY_COLUMNS = [
@@ -48,6 +49,8 @@ SUMMARY_COLUMNS = [
     "additional_duty_usd",
     "total_duty_usd",
 ]
+CHAPTERS = 100
+"""HTS chapters are the first two digits of a code: 01 to 99 (00 unused)."""
 LineSink = Callable[[str, Chunk, FloatArray, FloatArray, IntArray], None]
 """Called with (scenario, chunk, base rate, additional rate, covering measure count) per line."""
 
@@ -106,6 +109,25 @@ class _Days:
         return self._periods[step]
 
 
+@dataclass(frozen=True)
+class _Pairs:
+    """Per (HTS code × origin) pair of a chunk: its HTS chapter, lines and customs value [USD]."""
+
+    chapter: IntArray
+    lines: FloatArray
+    value: FloatArray
+
+    @classmethod
+    def of(cls, chunk: Chunk, combo: IntArray) -> _Pairs:
+        n = chunk.hts_keys.size * len(chunk.origins)
+        chapter = np.repeat(chunk.hts_keys // 10 ** (hts.DIGITS - 2), len(chunk.origins))
+        return cls(
+            chapter=chapter,
+            lines=np.bincount(combo, minlength=n).astype(np.float64),
+            value=np.bincount(combo, weights=chunk.value, minlength=n).astype(np.float64),
+        )
+
+
 @dataclass
 class ScenarioSums:
     """Running sums of one scenario over a part of the ledger.
@@ -116,12 +138,16 @@ class ScenarioSums:
         lines of each key.
     group_base, group_additional : optional column → per group id, base and additional
         duty [USD] of its lines.
+    chapter_value, chapter_lines : (:data:`CHAPTERS`,) customs value [USD] and lines no
+        measure covers, by HTS chapter.
     """
 
     value: dict[int, FloatArray] = field(default_factory=dict)
     lines: dict[int, IntArray] = field(default_factory=dict)
     group_base: dict[str, FloatArray] = field(default_factory=dict)
     group_additional: dict[str, FloatArray] = field(default_factory=dict)
+    chapter_value: FloatArray = field(default_factory=lambda: np.zeros(CHAPTERS))
+    chapter_lines: FloatArray = field(default_factory=lambda: np.zeros(CHAPTERS))
 
 
 @dataclass
@@ -134,6 +160,8 @@ class Sums:
     group_value, group_lines : optional column → per group id, customs value [USD] and lines.
     names : optional column → the name of each group id.
     rows : lines read.
+    first_day, last_day : earliest and latest entry date [day number] (meaningless
+        while ``rows`` is 0).
     """
 
     scenarios: list[ScenarioSums]
@@ -141,6 +169,8 @@ class Sums:
     group_lines: dict[str, FloatArray] = field(default_factory=dict)
     names: dict[str, list[str]] = field(default_factory=dict)
     rows: int = 0
+    first_day: int = int(np.iinfo(np.int64).max)
+    last_day: int = int(np.iinfo(np.int64).min)
 
 
 def _add_chunk(
@@ -149,6 +179,7 @@ def _add_chunk(
     sums: ScenarioSums,
     chunk: Chunk,
     combo: IntArray,
+    pairs: _Pairs,
     days: _Days,
     sink: LineSink | None,
 ) -> None:
@@ -166,6 +197,7 @@ def _add_chunk(
     segment_of_day = np.searchsorted(m.change_days, days.calendar, side="right")
     day_code = period_of_day * n_keys + segment_of_day
     bins = table[combo] * n_segments + day_code[days.offset]
+    _add_uncovered(m, sums, chunk, combo, table, bins, pairs)
     value = np.bincount(bins, weights=chunk.value, minlength=n_periods * n_keys)
     count = np.bincount(bins, minlength=n_periods * n_keys)
     value, count = value.reshape(n_periods, n_keys), count.reshape(n_periods, n_keys)
@@ -181,6 +213,33 @@ def _add_chunk(
         if sink is not None:
             n_covering = m.covers.sum(axis=1)[key]
             sink(m.scenario.name, chunk, base_rate, additional_rate, n_covering)
+
+
+def _add_uncovered(
+    m: Measures,
+    sums: ScenarioSums,
+    chunk: Chunk,
+    combo: IntArray,
+    table: IntArray,
+    bins: IntArray,
+    pairs: _Pairs,
+) -> None:
+    """Add the lines no measure covers to the tallies by HTS chapter.
+
+    When no (HTS code × origin) pair of the chunk changes coverage between date
+    segments, per-pair sums suffice; otherwise each line's key decides.
+    """
+    n_segments = m.change_days.size + 1
+    by_segment = m.covered[(table * n_segments)[:, None] + np.arange(n_segments)]
+    if (by_segment == by_segment[:, :1]).all():
+        uncovered = ~by_segment[:, 0]
+        chapter, lines, value = pairs.chapter, pairs.lines, pairs.value
+    else:
+        uncovered = ~m.covered[bins % m.n_keys]
+        chapter, lines, value = pairs.chapter[combo], np.ones(combo.size), chunk.value
+    chapter = chapter[uncovered]
+    sums.chapter_value += np.bincount(chapter, weights=value[uncovered], minlength=CHAPTERS)
+    sums.chapter_lines += np.bincount(chapter, weights=lines[uncovered], minlength=CHAPTERS)
 
 
 def _add_row(sums: ScenarioSums, ordinal: int, value: FloatArray, lines: IntArray) -> None:
@@ -210,7 +269,8 @@ class Exposure:
     Attributes
     ----------
     summary : tidy frame, one row per scenario × table × key; ``table`` is one of
-        ``total``, ``uncovered`` (lines no measure covers), ``measure`` (duty
+        ``total``, ``uncovered`` (lines no measure covers), ``uncovered_chapter``
+        (the same lines by HTS chapter, keyed ``01`` to ``99``), ``measure`` (duty
         credited to each measure; ``imports_usd`` is the value of the lines it
         covers, so overlapping measures count a line each), ``period``
         (calendar-aligned, with ``period_start`` and ``period_end``), ``sku``
@@ -218,10 +278,12 @@ class Exposure:
         ``imports_usd``, ``base_duty_usd``, ``additional_duty_usd``,
         ``total_duty_usd`` [USD].
     rows : number of ledger lines priced.
+    entries : first and last entry date of the ledger's lines (None for no lines).
     """
 
     summary: pd.DataFrame
     rows: int
+    entries: tuple[dt.date, dt.date] | None = None
 
     def table(self, name: str, scenario: str | None = None) -> pd.DataFrame:
         """The rows of one table (optionally of one scenario)."""
@@ -266,12 +328,15 @@ def tally_chunks(
     sums = Sums([ScenarioSums() for _ in measures])
     for chunk in chunks:
         combo = chunk.hts_index * len(chunk.origins) + chunk.origin_index
+        pairs = _Pairs.of(chunk, combo)
         days = _Days.of(chunk.day)
+        sums.first_day = min(sums.first_day, int(chunk.day.min()))
+        sums.last_day = max(sums.last_day, int(chunk.day.max()))
         for name, ids in chunk.groups.items():
             _accumulate(sums.group_value, name, ids, chunk.value)
             _accumulate(sums.group_lines, name, ids, None)
         for m, scenario in zip(measures, sums.scenarios, strict=True):
-            _add_chunk(m, m.scenario.horizon.step, scenario, chunk, combo, days, sink)
+            _add_chunk(m, m.scenario.horizon.step, scenario, chunk, combo, pairs, days, sink)
         sums.rows += chunk.size
         if progress is not None:
             progress(sums.rows)
@@ -311,6 +376,8 @@ def _merge_into(merged: Sums, part: Sums) -> None:
         _accumulate(merged.group_value, name, ids, part.group_value[name])
         _accumulate(merged.group_lines, name, ids, part.group_lines[name])
     for into, scenario in zip(merged.scenarios, part.scenarios, strict=True):
+        into.chapter_value += scenario.chapter_value
+        into.chapter_lines += scenario.chapter_lines
         for ordinal in scenario.value:
             _add_row(into, ordinal, scenario.value[ordinal], scenario.lines[ordinal])
         for name, values in scenario.group_base.items():
@@ -318,6 +385,8 @@ def _merge_into(merged: Sums, part: Sums) -> None:
             _accumulate(into.group_base, name, where_ids, values)
             _accumulate(into.group_additional, name, where_ids, scenario.group_additional[name])
     merged.rows += part.rows
+    merged.first_day = min(merged.first_day, part.first_day)
+    merged.last_day = max(merged.last_day, part.last_day)
 
 
 def summarise(measures: list[Measures], sums: Sums) -> Exposure:
@@ -326,7 +395,14 @@ def summarise(measures: list[Measures], sums: Sums) -> Exposure:
         _summary(m, m.scenario.horizon.step, s, sums.group_value, sums.group_lines, sums.names)
         for m, s in zip(measures, sums.scenarios, strict=True)
     ]
-    return Exposure(summary=pd.concat(frames, ignore_index=True)[SUMMARY_COLUMNS], rows=sums.rows)
+    entries = (
+        (from_day_number(sums.first_day), from_day_number(sums.last_day)) if sums.rows else None
+    )
+    return Exposure(
+        summary=pd.concat(frames, ignore_index=True)[SUMMARY_COLUMNS],
+        rows=sums.rows,
+        entries=entries,
+    )
 
 
 def _summary(
@@ -345,6 +421,7 @@ def _summary(
     base_credit = m.base_owner * m.base_rate[:, None]
     uncovered = ~m.covered
     bounds = [period_bounds(o, step) for o in ordinals]
+    chapters = np.flatnonzero(tally.chapter_lines)
     parts = [
         _rows(
             "total",
@@ -363,6 +440,15 @@ def _summary(
             [key_value[uncovered].sum()],
             [0.0],
             [0.0],
+        ),
+        _rows(
+            "uncovered_chapter",
+            [f"{c:02d}" for c in chapters],
+            [f"HTS chapter {c:02d}" for c in chapters],
+            tally.chapter_lines[chapters],
+            tally.chapter_value[chapters],
+            np.zeros(chapters.size),
+            np.zeros(chapters.size),
         ),
         _rows(
             "measure",
