@@ -299,8 +299,8 @@ def run_backtest(
     scenario states ``assumptions:`` and ``behavioural`` is true, behavioural;
     compare every mode.
     """
+    from tariffsim.model.flows import load_scenario
     from tariffsim.model.simulation import simulate
-    from tariffsim.scenario.validation import load_scenario
 
     published = load_published(published_path)
     scenario = load_scenario(scenario_path)

@@ -418,7 +418,7 @@ def _summary(
     lines = np.array([tally.lines[o] for o in ordinals]).reshape(len(ordinals), m.n_keys)
     key_value, key_lines = value.sum(axis=0), lines.sum(axis=0)
     covers = m.covers.astype(np.float64)
-    base_credit = m.base_owner * m.base_rate[:, None]
+    base_credit = m.base_share
     uncovered = ~m.covered
     bounds = [period_bounds(o, step) for o in ordinals]
     chapters = np.flatnonzero(tally.chapter_lines)
