@@ -70,10 +70,10 @@ def worker(peer: str, ledger: str, out: str) -> None:
     seconds = time.perf_counter() - started
     summary[["scenario", "table", "key", *COMPARED]].to_parquet(out)
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN)  # tariffsim's worker processes
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # tariffsim's worker processes
     report = {
         "seconds": seconds,
-        "cpu_seconds": usage.ru_utime + usage.ru_stime + workers.ru_utime + workers.ru_stime,
+        "cpu_seconds": usage.ru_utime + usage.ru_stime + children.ru_utime + children.ru_stime,
         "peak_rss_mb": usage.ru_maxrss / 1024,
     }
     print(json.dumps(report))
@@ -109,7 +109,8 @@ def tree_rss_mb(pid: int) -> float:
 
 def run_peer(peer: str, ledger: Path, out: Path) -> dict[str, float]:
     started = time.perf_counter()
-    argv = [sys.executable, "-m", "benchmarks.bench_ledger", "--worker", peer, str(ledger), str(out)]
+    argv = [sys.executable, "-m", "benchmarks.bench_ledger", "--worker", peer]
+    argv += [str(ledger), str(out)]
     process = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     peak = 0.0
     while process.poll() is None:
@@ -132,7 +133,8 @@ def check_equal(ours: pd.DataFrame, theirs: pd.DataFrame) -> int:
     def rows(frame: pd.DataFrame) -> pd.DataFrame:
         frame = frame[frame["table"].isin(tables)].set_index(keys).sort_index()
         # The SQL peers have no row for a measure that covers no line.
-        return frame[(frame["lines"] > 0) | frame.index.get_level_values("table").isin(["uncovered"])]
+        uncovered = frame.index.get_level_values("table") == "uncovered"
+        return frame[(frame["lines"] > 0) | uncovered]
 
     ours, theirs = rows(ours), rows(theirs)
     assert ours.index.equals(theirs.index), "the peers' tables have different rows"
@@ -192,9 +194,10 @@ def bench_size(rows: int, seed: int, peers: list[str], repeat: int) -> None:
     others = [p for p in peers if p not in mine]
     best = min(mine, key=lambda p: results[p]["seconds"])
     for peer in others:
-        theirs = results[peer]
-        print(f"  {peer} ÷ {best}: time {theirs['seconds'] / results[best]['seconds']:.2f}×, "
-              f"peak memory {theirs['tree_peak_mb'] / results[best]['tree_peak_mb']:.2f}×")  # fmt: skip
+        theirs, mine_best = results[peer], results[best]
+        time_ratio = theirs["seconds"] / mine_best["seconds"]
+        memory_ratio = theirs["tree_peak_mb"] / mine_best["tree_peak_mb"]
+        print(f"  {peer} ÷ {best}: time {time_ratio:.2f}×, peak memory {memory_ratio:.2f}×")
 
 
 if __name__ == "__main__":

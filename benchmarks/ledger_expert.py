@@ -22,6 +22,8 @@ from typing import Any
 
 import pandas as pd
 
+from benchmarks.ledger_duckdb import connect, stacking_sql
+
 CELLS = """
 CREATE TEMP TABLE cells AS
 SELECT hts_code, upper(trim(country_of_origin)) AS origin, entry_date AS d,
@@ -29,40 +31,9 @@ SELECT hts_code, upper(trim(country_of_origin)) AS origin, entry_date AS d,
 FROM read_parquet($ledger) GROUP BY ALL
 """
 
-RATED = """
-CREATE TEMP TABLE rated AS
-WITH codes AS (
-    SELECT DISTINCT hts_code,
-           CAST(rpad(replace(trim(hts_code), '.', ''), 10, '0') AS BIGINT) AS k
-    FROM cells
-),
-code_measures AS (
-    SELECT DISTINCT c.hts_code, p.scenario, p.measure
-    FROM codes c JOIN prefixes p ON c.k >= p.lo AND c.k < p.hi
-),
-covered AS (
-    SELECT c.hts_code, c.origin, c.d, c.n, c.v, m.scenario, m.measure, m.authority, m.rule,
-           m.base_rate, m.ord
-    FROM cells c
-    JOIN code_measures cm ON cm.hts_code = c.hts_code
-    JOIN measures m ON m.scenario = cm.scenario AND m.measure = cm.measure
-                   AND m.exporter = c.origin
-),
-dated AS (
-    SELECT c.*, coalesce(s.rate, 0.0) AS rate
-    FROM covered c
-    LEFT JOIN steps s ON s.scenario = c.scenario AND s.measure = c.measure
-                     AND c.d >= s.start AND c.d < s.stop
+RATED = "CREATE TEMP TABLE rated AS WITH" + stacking_sql(
+    "cells", "c.hts_code, c.origin, c.d, c.n, c.v", "hts_code, origin, d"
 )
-SELECT *,
-    CASE WHEN rule = 'max'
-         THEN row_number() OVER (PARTITION BY scenario, hts_code, origin, d, authority
-                                 ORDER BY rate DESC, ord) = 1
-         ELSE true END AS credit_additional,
-    row_number() OVER (PARTITION BY scenario, hts_code, origin, d ORDER BY base_rate DESC, ord) = 1
-        AS credit_base
-FROM dated
-"""
 
 CELL_RATES = """
 CREATE TEMP TABLE cell_rates AS
@@ -112,12 +83,7 @@ GROUP BY p.scenario
 
 def duckdb_expert(ledger: str, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """The summary tables computed by DuckDB, aggregating the lines first."""
-    import duckdb
-
-    con = duckdb.connect()
-    for name, frame in tables.items():
-        con.register(f"{name}_df", frame)
-        con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM {name}_df")
+    con = connect(tables)
     con.execute(CELLS, {"ledger": ledger})
     con.execute(RATED)
     con.execute(CELL_RATES)
@@ -150,12 +116,16 @@ def polars_expert(ledger: str, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         .agg(n=pl.len(), v=pl.col("v").sum())
         .collect(engine="streaming")
     )
-    codes = cells.select("hts_code").unique().with_columns(
-        k=pl.col("hts_code")
-        .str.strip_chars()
-        .str.replace_all(".", "", literal=True)
-        .str.pad_end(10, "0")
-        .cast(pl.Int64)
+    codes = (
+        cells.select("hts_code")
+        .unique()
+        .with_columns(
+            k=pl.col("hts_code")
+            .str.strip_chars()
+            .str.replace_all(".", "", literal=True)
+            .str.pad_end(10, "0")
+            .cast(pl.Int64)
+        )
     )
     code_measures = (
         codes.join_where(prefixes, pl.col("k") >= pl.col("lo"), pl.col("k") < pl.col("hi"))
@@ -163,7 +133,7 @@ def polars_expert(ledger: str, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         .unique()
     )
     covered = cells.join(code_measures, on="hts_code").join(
-        measures, left_on=["scenario", "measure", "origin"], right_on=["scenario", "measure", "exporter"]
+        measures.rename({"exporter": "origin"}), on=["scenario", "measure", "origin"]
     )
     dated = (
         covered.with_row_index("cell_measure")
