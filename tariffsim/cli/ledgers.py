@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from tariffsim.cli.cluster import DaskOption, SchedulerOption, dask_client
 from tariffsim.cli.shell import (
     Files,
     app,
@@ -64,13 +65,22 @@ def exposure(
             "[default: every core, one per million lines].",
         ),
     ] = None,
+    scheduler: SchedulerOption = None,
+    dask: DaskOption = False,
 ) -> None:
     """Duty of every line of your import ledger under each scenario, with totals.
 
     A Parquet ledger is priced on every core (``--workers``); the tables are the
     same, to the cent, whatever the number of workers. A CSV ledger, and a run
-    writing ``--lines``, are read in one process.
+    writing ``--lines``, are read in one process. With ``--scheduler`` or ``--dask``
+    the ledger may be a folder or glob of Parquet files, priced on a Dask cluster
+    (see docs/scale.md).
     """
+    if scheduler is not None or dask:
+        _exposure_on_cluster(
+            files, ledger, output, lines, column, memberships, importer, chunk_rows, scheduler, dask
+        )
+        return
     from tariffsim.ledger.coverage import load_measures
     from tariffsim.ledger.editions import edition_warnings
     from tariffsim.ledger.reader import LedgerReader, parse_column_map
@@ -122,6 +132,45 @@ def exposure(
         typer.echo(render_exposure(found[0]), nl=False)
     else:
         write_summary(output, found[0])
+
+
+def _exposure_on_cluster(
+    files: list[Path],
+    ledger: Path,
+    output: Path | None,
+    lines: Path | None,
+    column: list[str] | None,
+    memberships: Path | None,
+    importer: str | None,
+    chunk_rows: int,
+    scheduler: str | None,
+    local: bool,
+) -> None:
+    """``exposure --scheduler/--dask``: the ledger's parts tallied on a Dask cluster."""
+    from tariffsim.errors import TariffsimError
+    from tariffsim.ledger.cluster import dataset_files, dataset_parts, price_on_cluster
+    from tariffsim.ledger.coverage import load_measures
+    from tariffsim.ledger.reader import LedgerReader, parse_column_map
+    from tariffsim.ledger.report import progress_reporter, render_exposure, write_summary
+    from tariffsim.outputs.files import check_target
+
+    if lines is not None:
+        raise TariffsimError(
+            "--lines is written by one process", field="--lines", hint="drop --scheduler/--dask"
+        )
+    check_target(output, "--output", [*files], {".parquet": "parquet", ".csv": "csv"})
+    measures = [load_measures(f, importer, memberships) for f in files]
+    paths = dataset_files(ledger)
+    first = LedgerReader(paths[0], parse_column_map(column or []), chunk_rows)  # checks columns
+    parts = dataset_parts(paths, first.columns, chunk_rows)
+    _, finish = progress_reporter(sum(p.rows for p in parts))
+    with dask_client(scheduler, local) as client:
+        found = price_on_cluster(measures, parts, client)
+    finish(found.rows)
+    if output is None:
+        typer.echo(render_exposure(found), nl=False)
+    else:
+        write_summary(output, found)
 
 
 def _parallel_parts(reader: LedgerReader, workers: int | None, allowed: bool) -> list[Part]:
