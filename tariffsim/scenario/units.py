@@ -8,22 +8,27 @@ Conventions (pint's): a year is 365.25 days and a month is a twelfth of a
 year, so ``16.7 billion USD/month`` is exactly ``200.4 billion USD/year``.
 Currency is a dimension of its own; ``$`` is read as USD (pint would
 silently drop it), and ``billion``/``million``/``thousand``/``trillion`` are
-short-scale multipliers.
+short-scale multipliers. Other currencies (:data:`CURRENCIES`) are dimensions of
+their own too, turned into USD only at the exchange rate a scenario states
+(:func:`exchange_rates`); counted goods are in ``item`` (``dozen``, ``pair``).
 
 Speed: a value written as a number and a unit (``25 %``, ``200 billion USD/year``)
-is split in two, and pint parses each distinct unit text once (memoised); the
-conversion factor to the model's unit is memoised by unit as well. pint converts
-by multiplying the magnitude by that same factor, so the floats are the ones a
-full parse gives, to the bit. Other spellings (``$50 billion``, sums) take pint's
-full parse, as before.
+is read as the number times the unit, and pint parses each distinct unit text
+once (memoised); the factor converting a unit to the model's is memoised too.
+pint converts by multiplying the magnitude by that same factor, so the floats are
+the ones a full parse gives, to the bit. Other spellings (``$50 billion``, sums)
+and foreign currencies take pint's full path, as before.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any
 
 from tariffsim.errors import TariffsimError, did_you_mean, shown
 
@@ -40,7 +45,16 @@ _KNOWN_WORDS = [
     "quarter",
     "percent",
     "%",
+    "kg",
+    "item",
+    "dozen",
+    "pair",
+    "liter",
+    "cent",
 ]
+CURRENCIES = ("USD", "EUR", "CNY", "CAD", "MXN", "GBP", "JPY")
+"""Currencies a scenario may write; each but USD needs an exchange rate stated in the file."""
+_RATES: ContextVar[Mapping[str, float] | None] = ContextVar("exchange_rates", default=None)
 _SAFE_TEXT = re.compile(r"[0-9A-Za-z_ .,/*%+\-$]+$")
 _NUMBER_UNIT = re.compile(
     r"(?P<number>[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?)"
@@ -64,89 +78,79 @@ def registry() -> Any:  # pint.UnitRegistry; pint's generics add nothing here
     ureg.define("trillion = 1e12")
     # pint has a "quarter" of mass; in tariff data a quarter is three months, so it is redefined
     ureg.define("quarter_year = year / 4 = quarter")
+    ureg.define("cent = USD / 100 = cents")
+    for code in CURRENCIES[1:]:
+        ureg.define(f"{code} = [currency_{code}]")
+    # counted goods; 'doz' and 'pcs' stay pint's (a deci-ounce, parsecs) and are refused below
+    ureg.define("item = [item] = items = each = article = articles = piece = pieces")
+    ureg.define("dozen = 12 item")
+    ureg.define("pair = 2 item = pairs")
+    ureg.define("gross = 144 item")
     return ureg
 
 
-@cache
-def _dimensionless() -> Any:
-    """pint's dimensionless Unit; the registry makes a new one at each attribute access."""
-    return registry().dimensionless
+@contextlib.contextmanager
+def exchange_rates(usd_per_unit: Mapping[str, float]) -> Iterator[None]:
+    """Within the block, money in another currency converts to USD at these rates.
+
+    Parameters
+    ----------
+    usd_per_unit : currency code → USD per one unit of it [USD/unit].
+    """
+    token = _RATES.set(dict(usd_per_unit))
+    try:
+        yield
+    finally:
+        _RATES.reset(token)
 
 
-class _Reading(NamedTuple):
-    """A parsed value: its magnitude in the units it was written in (a pint Unit)."""
-
-    magnitude: float
-    units: Any
-
-
-@cache
-def _unit(text: str) -> Any:
-    """The pint Unit of a unit text such as ``billion USD/year``, parsed once per text."""
-    parsed = registry().Quantity(text)
-    if parsed.magnitude != 1:  # a word that pint reads as a number, not a unit
-        raise ValueError(text)
-    return parsed.units
-
-
-@cache
-def _factor(units: Any, target: str) -> float:
-    """How many ``target`` one of ``units`` is; pint's DimensionalityError if none."""
-    return float(registry().Quantity(1.0, units).to(target).magnitude)
+def in_usd(quantity: Any, expected: str, original: Any) -> Any:
+    """``quantity`` with every foreign currency replaced by USD at the stated rate."""
+    rates = _RATES.get() or {}
+    for unit, exponent in list(quantity.unit_items()):
+        if unit in CURRENCIES[1:]:
+            if unit not in rates:
+                raise TariffsimError(
+                    f"expected {expected}, got {shown(original)} with no exchange rate for {unit}",
+                    hint=f"state it under 'currencies:', e.g. {unit}: {{value: '1.17 USD/{unit}', "
+                    "date: 2025-07-31, source: ...}",
+                )
+            quantity = quantity * registry().Quantity(rates[unit], f"USD/{unit}") ** exponent
+    return quantity
 
 
-def _quantity(value: Any, expected: str) -> _Reading:
-    """Parse ``value`` into a magnitude and pint units, or raise a one-line error."""
+def to_quantity(value: Any, expected: str) -> Any:
+    """Parse ``value`` into a pint Quantity, or raise a one-line error."""
+    ureg = registry()
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise TariffsimError(f"expected {expected}, got {shown(value)}")
     if isinstance(value, (int, float)):
-        return _Reading(_finite(value, value), _dimensionless())
-    text = value.strip()
-    if not text or len(text) > MAX_TEXT or not _SAFE_TEXT.match(text):
-        raise TariffsimError(f"expected {expected}, got {shown(value)}")
-    if "**" in text:
-        # pint evaluates powers with Python ints: '10**10**10' would never finish.
-        raise TariffsimError(
-            f"expected {expected}, got {shown(value)}",
-            hint="powers ('**') are not allowed; write 1e9 or 'billion'",
-        )
-    text = re.sub(r"(?<=\d),(?=\d{3})", "", text)  # 1,000 → 1000
-    text = text.replace("US$", "USD ").replace("$", "USD ")
-    reading = _split_reading(text) or _full_reading(text, expected, value)
-    _finite(reading.magnitude, value)
-    _only_known_units(reading.units, expected, value)
-    return reading
-
-
-def _split_reading(text: str) -> _Reading | None:
-    """``number unit`` read with the unit's memoised parse; None for other spellings."""
-    match = _NUMBER_UNIT.match(text)
-    if match is None:
-        return None
-    number = match["number"]
-    magnitude = float(number) if any(ch in number for ch in ".eE") else int(number)
-    unit = match["unit"] or match["percent"]
-    if unit is None:
-        return _Reading(magnitude, _dimensionless())
-    try:
-        return _Reading(magnitude, _unit(" ".join(unit.split())))
-    except Exception:  # pint raises many types; the full parse below words the error
-        return None
-
-
-def _full_reading(text: str, expected: str, original: Any) -> _Reading:
-    ureg = registry()
-    try:
-        quantity = ureg.Quantity(text)
-    except Exception as exc:  # pint raises many types for unparseable text
-        raise TariffsimError(
-            f"expected {expected}, got {shown(original)}", hint=_unit_hint(exc)
-        ) from None
-    if not isinstance(quantity, ureg.Quantity):
-        quantity = ureg.Quantity(quantity)
-    if not isinstance(quantity.magnitude, (int, float)):
-        raise TariffsimError(f"expected {expected}, got {shown(original)}")
-    return _Reading(quantity.magnitude, quantity.units)
+        quantity = ureg.Quantity(_finite(value, value))
+    else:
+        text = value.strip()
+        if not text or len(text) > MAX_TEXT or not _SAFE_TEXT.match(text):
+            raise TariffsimError(f"expected {expected}, got {shown(value)}")
+        if "**" in text:
+            # pint evaluates powers with Python ints: '10**10**10' would never finish.
+            raise TariffsimError(
+                f"expected {expected}, got {shown(value)}",
+                hint="powers ('**') are not allowed; write 1e9 or 'billion'",
+            )
+        text = re.sub(r"(?<=\d),(?=\d{3})", "", text)  # 1,000 → 1000
+        text = text.replace("US$", "USD ").replace("$", "USD ")
+        try:
+            quantity = _split_quantity(text) or ureg.Quantity(text)
+        except Exception as exc:  # pint raises many types for unparseable text
+            raise TariffsimError(
+                f"expected {expected}, got {shown(value)}", hint=_unit_hint(exc)
+            ) from None
+        if not isinstance(quantity, ureg.Quantity):
+            quantity = ureg.Quantity(quantity)
+        if not isinstance(quantity.magnitude, (int, float)):
+            raise TariffsimError(f"expected {expected}, got {shown(value)}")
+        _finite(quantity.magnitude, value)
+        _only_known_units(quantity, expected, value)
+    return quantity
 
 
 _MISREAD = {  # units pint knows that a money, rate or time value only ever hits by mistake
@@ -156,12 +160,74 @@ _MISREAD = {  # units pint knows that a money, rate or time value only ever hits
     "tesla": "'T' is a tesla in pint; write 'trillion'",
     "kelvin": "'K' is a kelvin in pint; write 'thousand'",
     "picocarat": "'pct' is a picocarat in pint; write '%'",
+    "deciounce": "'doz' is a deci-ounce in pint; write 'dozen'",
+    "parsec": "'pcs' is parsecs in pint; write 'item'",
 }
 
 
-def _only_known_units(units: Any, expected: str, original: Any) -> None:
+def _split_quantity(text: str) -> Any:
+    """``number unit`` as the number times the unit's memoised parse; None otherwise."""
+    match = _NUMBER_UNIT.match(text)
+    if match is None:
+        return None
+    number = match["number"]
+    magnitude = float(number) if any(ch in number for ch in ".eE") else int(number)
+    unit = match["unit"] or match["percent"]
+    try:
+        units = _dimensionless() if unit is None else _unit(" ".join(unit.split()))
+    except Exception:  # pint raises many types; the full parse words the error
+        return None
+    return registry().Quantity(magnitude, units)
+
+
+@cache
+def _unit(text: str) -> Any:
+    """The pint Unit of a unit text such as ``billion USD/year``, parsed once per text."""
+    parsed = registry().Quantity(text)
+    if parsed.magnitude != 1:  # a word pint reads as a number, not a unit
+        raise ValueError(text)
+    return parsed.units
+
+
+@cache
+def _dimensionless() -> Any:
+    """pint's dimensionless Unit (the registry makes a new one at each attribute access)."""
+    return registry().dimensionless
+
+
+@cache
+def _unit_names(units: Any) -> tuple[str, ...]:
+    return tuple(name for name, _exponent in registry().Quantity(1.0, units).unit_items())
+
+
+@cache
+def _is_dimensionless(units: Any) -> bool:
+    return bool(registry().Quantity(1.0, units).dimensionless)
+
+
+@cache
+def _is_plain_number(units: Any) -> bool:
+    """Whether a value was written without any unit at all (not even '%')."""
+    return bool(units == _dimensionless())
+
+
+@cache
+def _factor(units: Any, target: str) -> float | None:
+    """How many ``target`` one of ``units`` is; None for a foreign currency (a context's
+    exchange rate decides) or no conversion (pint's full path words the error)."""
+    if any(name in CURRENCIES[1:] for name in _unit_names(units)):
+        return None
+    import pint
+
+    try:
+        return float(registry().Quantity(1.0, units).to(target).magnitude)
+    except (pint.DimensionalityError, ArithmeticError, ValueError):
+        return None
+
+
+def _only_known_units(quantity: Any, expected: str, original: Any) -> None:
     """Refuse abbreviations pint misreads (``200B`` is 200 bytes, a flow of 0 USD)."""
-    for unit in _unit_names(units):
+    for unit in _unit_names(quantity.units):
         if unit in _MISREAD:
             raise TariffsimError(
                 f"expected {expected}, got {shown(original)} (read '{unit}')", hint=_MISREAD[unit]
@@ -184,65 +250,74 @@ def _unit_hint(exc: Exception) -> str | None:
     name = getattr(exc, "unit_names", None) or (args[0] if args else None)
     if isinstance(name, (tuple, list)):
         name = name[0] if name else None
+    if isinstance(name, str) and re.fullmatch(r"[A-Z]{3}", name):
+        return f"unknown currency '{name}'; tariffsim knows {', '.join(CURRENCIES)}"
     if isinstance(name, str) and " " not in name:
         return did_you_mean(name, _KNOWN_WORDS) or f"unknown unit '{name}'"
     return None
 
 
-def _convert(reading: _Reading, unit: str, expected: str, original: Any) -> float:
+def convert(quantity: Any, unit: str, expected: str, original: Any) -> float:
+    factor = _factor(quantity.units, unit)
+    if factor is not None:  # pint's own conversion: the magnitude times this factor
+        return _finite(quantity.magnitude * factor, original)
     import pint
 
+    quantity = in_usd(quantity, expected, original)
     try:
-        factor = _factor(reading.units, unit)
+        converted = quantity.to(unit).magnitude
     except pint.DimensionalityError:
-        dimensionless = _is_dimensionless(reading.units)
-        dims = str(reading.units.dimensionality) if not dimensionless else "no unit"
+        dims = str(quantity.dimensionality) if not quantity.dimensionless else "no unit"
         raise TariffsimError(f"expected {expected}, got {shown(original)} ({dims})") from None
-    try:
-        converted = reading.magnitude * factor
     except (ArithmeticError, ValueError):
         raise TariffsimError(f"expected a finite number, got {shown(original)}") from None
     return _finite(converted, original)
 
 
-@cache
-def _unit_names(units: Any) -> tuple[str, ...]:
-    return tuple(name for name, _exponent in registry().Quantity(1.0, units).unit_items())
-
-
-@cache
-def _is_plain_number(units: Any) -> bool:
-    """Whether a value was written without any unit at all (not even '%')."""
-    return bool(units == _dimensionless())
-
-
-@cache
-def _is_dimensionless(units: Any) -> bool:
-    return bool(registry().Quantity(1.0, units).dimensionless)
-
-
 def parse_flow(value: Any) -> float:
     """An import flow such as ``'200 billion USD/year'`` → USD per year [USD/year]."""
     expected = "a flow of money per time like '200 billion USD/year'"
-    return _convert(_quantity(value, expected), "USD/year", expected, value)
+    return convert(to_quantity(value, expected), "USD/year", expected, value)
 
 
 def parse_money(value: Any) -> float:
     """An amount such as ``'50 billion USD'`` or ``'$50 billion'`` → USD."""
     expected = "an amount of money like '50 billion USD'"
-    return _convert(_quantity(value, expected), "USD", expected, value)
+    return convert(to_quantity(value, expected), "USD", expected, value)
+
+
+def parse_exchange_rate(code: str, value: Any) -> float:
+    """An exchange rate such as ``'1.17 USD/EUR'`` or ``'7.18 CNY/USD'`` → USD per ``code``."""
+    expected = f"an exchange rate like '1.17 USD/{code}' or '7.2 {code}/USD'"
+    if code not in CURRENCIES[1:]:
+        raise TariffsimError(
+            f"unknown currency {shown(code)}", hint=f"tariffsim knows {', '.join(CURRENCIES)}"
+        )
+    quantity = to_quantity(value, expected)
+    import pint
+
+    try:
+        usd = float(quantity.to(f"USD/{code}").magnitude)
+    except pint.DimensionalityError:
+        try:
+            usd = 1 / float(quantity.to(f"{code}/USD").magnitude)
+        except (pint.DimensionalityError, ZeroDivisionError):
+            raise TariffsimError(f"expected {expected}, got {shown(value)}") from None
+    if not usd > 0 or not math.isfinite(usd):
+        raise TariffsimError(f"expected a positive exchange rate, got {shown(value)}")
+    return usd
 
 
 def parse_duration(value: Any) -> float:
     """A duration such as ``'6 months'`` or ``'20 days'`` → days [d]."""
     expected = "a duration like '6 months' or '20 days'"
-    reading = _quantity(value, expected)
-    if _is_dimensionless(reading.units):
+    quantity = to_quantity(value, expected)
+    if _is_dimensionless(quantity.units):
         raise TariffsimError(
             f"expected {expected}, got {shown(value)} without a unit",
-            hint=f"did you mean '{reading.magnitude:g} days' or '{reading.magnitude:g} months'?",
+            hint=f"did you mean '{quantity.magnitude:g} days' or '{quantity.magnitude:g} months'?",
         )
-    return _convert(reading, "day", expected, value)
+    return convert(quantity, "day", expected, value)
 
 
 def parse_whole_days(value: Any) -> int:
@@ -260,9 +335,9 @@ def parse_rate(value: Any) -> float:
     refused, because it is unclear whether 25 % or 0.25 was meant.
     """
     expected = "a rate like '25 %'"
-    reading = _quantity(value, expected)
-    if _is_plain_number(reading.units):
-        number = float(reading.magnitude)
+    quantity = to_quantity(value, expected)
+    if _is_plain_number(quantity.units):
+        number = float(quantity.magnitude)
         if abs(number) >= 1 and number != 0:  # a bare 1 may mean 1 % as well as 100 %
             raise TariffsimError(
                 f"expected {expected}, got {shown(value)} without a unit",
@@ -270,7 +345,7 @@ def parse_rate(value: Any) -> float:
             )
         rate = number
     else:
-        rate = _convert(reading, "dimensionless", expected, value)
+        rate = convert(quantity, "dimensionless", expected, value)
     if rate < 0:
         raise TariffsimError(f"expected a rate of at least 0 %, got {shown(value)}")
     return rate
