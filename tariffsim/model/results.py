@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from tariffsim.errors import TariffsimError
 from tariffsim.model import engine, measure_rates
 from tariffsim.scenario.schema import Scenario
 
@@ -230,28 +231,50 @@ class Result:
         """Every dated schedule step, as :func:`schedule_events` (built on first use)."""
         return schedule_events(self.scenario)
 
-    def totals(self, mode: str | None = None) -> dict[str, float]:
-        """Scenario totals over the horizon [USD] and run-rates [USD/year] of one mode.
+    @property
+    def importer_codes(self) -> list[str]:
+        """The importers of the run's rows, in file order: totals are per importer."""
+        return list(dict.fromkeys(self.arrays.rows.importers))
 
-        ``mode`` defaults to the headline mode of the run. A column whose rows are
-        all NaN (consumer cost without a stated pass-through), or a mode without
-        rows, totals NaN; otherwise NaN rows are skipped.
+    def totals(self, mode: str | None = None, importer: str | None = None) -> dict[str, float]:
+        """Totals over the horizon [USD] and run-rates [USD/year] of one mode and importer.
+
+        ``mode`` defaults to the headline mode of the run; ``importer`` may be left out
+        when the run has one importer. Duties of two importers (US duty on Chinese
+        goods, Chinese duty on US goods) are never added into one number. A column
+        whose rows are all NaN (consumer cost without a stated pass-through), or a mode
+        without rows, totals NaN; otherwise NaN rows are skipped.
+
+        Raises
+        ------
+        TariffsimError
+            if the run has several importers and ``importer`` is None.
         """
         a = self.arrays
         chosen = a.of_mode(mode or self.mode)
+        if importer is not None:
+            chosen &= np.asarray(a.rows.importers, dtype=object) == importer
+        elif len(self.importer_codes) > 1:
+            raise TariffsimError(
+                f"'{self.name}' has several importers ({', '.join(self.importer_codes)}); "
+                "its totals are per importer",
+                hint="name one importer (--importer)",
+            )
         by_row = {c: a.values[c][chosen].sum(axis=1) for c in TRANCHE_SUMS}
         by_row["run_rate_additional_usd"] = a.run_rate_additional[chosen]
         by_row["run_rate_total_usd"] = a.run_rate_total[chosen]
         order = [*TRANCHE_SUMS[:4], "run_rate_additional_usd", "run_rate_total_usd"]
         return {c: _sum_present(by_row[c]) for c in [*order, *BEHAVIOUR_COLUMNS]}
 
-    def side_by_side_rows(self) -> dict[str, tuple[float, float, float]]:
-        """Measure → (static, behavioural, behavioural − static) totals [USD]."""
-        static = self.totals("static")
-        responded = self.totals("behavioural")
+    def side_by_side_rows(
+        self, importer: str | None = None
+    ) -> dict[str, tuple[float, float, float]]:
+        """Measure → (static, behavioural, behavioural − static) totals [USD] of one importer."""
+        static = self.totals("static", importer)
+        responded = self.totals("behavioural", importer)
         return {m: (static[m], responded[m], responded[m] - static[m]) for m in SIDE_BY_SIDE}
 
-    def side_by_side(self) -> pd.DataFrame:
+    def side_by_side(self, importer: str | None = None) -> pd.DataFrame:
         """Totals of the static and behavioural rows, and their difference [USD].
 
         One row per measure (index); columns ``static``, ``behavioural`` and
@@ -259,7 +282,7 @@ class Result:
         """
         import pandas as pd
 
-        rows = self.side_by_side_rows()
+        rows = self.side_by_side_rows(importer)
         return pd.DataFrame(
             list(rows.values()), index=list(rows), columns=["static", "behavioural", "difference"]
         )

@@ -36,15 +36,23 @@ def render_summary(result: Result) -> str:
         *_mode_lines(result),
         "",
     ]
+    importers = result.importer_codes
+    several = len(importers) > 1
     if result.mode == "behavioural":
-        lines += ["Static and behavioural totals over the horizon, $B", *_side_by_side(result), ""]
+        for importer in importers:
+            whose = f", importer {importer}" if several else ""
+            lines += [f"Static and behavioural totals over the horizon{whose}, $B"]
+            lines += [*_side_by_side(result, importer), ""]
     lines += [
         f"Duty by tranche over the horizon ({result.mode}), $B"
         " (run-rate: $B/year at the horizon's end)"
     ]
     lines += _tranche_table(result)
-    lines += ["", f"Duty by period, all tranches ({result.mode}), $B"]
-    lines += _period_table(result)
+    for importer in importers:
+        # one importer's duty per table: US and Chinese customs duty are never added
+        whose = f"importer {importer}" if several else "all tranches"
+        lines += ["", f"Duty by period, {whose} ({result.mode}), $B"]
+        lines += _period_table(result, importer)
     lines += _refund_lines(result)
     lines += ["", "Rate timeline (additional ad valorem rates)"]
     lines += _event_table(result)
@@ -111,10 +119,10 @@ _MEASURES = {
 }
 
 
-def _side_by_side(result: Result) -> list[str]:
+def _side_by_side(result: Result, importer: str) -> list[str]:
     rows = [
         [_MEASURES[m], *(billions(x) for x in values)]
-        for m, values in result.side_by_side_rows().items()
+        for m, values in result.side_by_side_rows(importer).items()
     ]
     moved = result.extra.get("frontloaded_moved_usd", 0.0)
     rows.append(["front-loaded (bought early)", "-", billions(moved), ""])
@@ -142,19 +150,21 @@ def _tranche_table(result: Result) -> list[str]:
         ]
         for k, i in enumerate(chosen)
     ]
-    totals = result.totals()
-    rows.append(
-        [
-            "total",
-            "",
-            "",
-            billions(totals["imports_usd"]),
-            billions(totals["additional_duty_usd"]),
-            billions(totals["base_duty_usd"]),
-            billions(totals["total_duty_usd"]),
-            billions(totals["run_rate_additional_usd"]),
-        ]
-    )
+    several = len(result.importer_codes) > 1
+    for importer in result.importer_codes:
+        totals = result.totals(importer=importer)
+        rows.append(
+            [
+                "total",
+                f"importer {importer}" if several else "",
+                f"{importer}←" if several else "",
+                billions(totals["imports_usd"]),
+                billions(totals["additional_duty_usd"]),
+                billions(totals["base_duty_usd"]),
+                billions(totals["total_duty_usd"]),
+                billions(totals["run_rate_additional_usd"]),
+            ]
+        )
     headers = [
         "tranche",
         "label",
@@ -168,9 +178,9 @@ def _tranche_table(result: Result) -> list[str]:
     return ["  " + x for x in table(headers, rows, right={3, 4, 5, 6, 7})]
 
 
-def _period_table(result: Result) -> list[str]:
+def _period_table(result: Result, importer: str) -> list[str]:
     a = result.arrays
-    chosen = a.of_mode(result.mode)
+    chosen = a.of_mode(result.mode) & (np.asarray(a.rows.importers, dtype=object) == importer)
     imports, additional, total = (
         a.values[c][chosen].sum(axis=0)
         for c in ("imports_usd", "additional_duty_usd", "total_duty_usd")
