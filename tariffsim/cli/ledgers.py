@@ -65,6 +65,14 @@ def exposure(
             "[default: every core, one per million lines].",
         ),
     ] = None,
+    index: Annotated[
+        bool,
+        typer.Option(
+            "--index",
+            help="Also print the average tariff line by line and by HS-6 subheading "
+            "(docs/validation.md, Index definitions).",
+        ),
+    ] = False,
     scheduler: SchedulerOption = None,
     dask: DaskOption = False,
 ) -> None:
@@ -72,18 +80,28 @@ def exposure(
 
     A Parquet ledger is priced on every core (``--workers``); the tables are the
     same, to the cent, whatever the number of workers. A CSV ledger, and a run
-    writing ``--lines``, are read in one process. With ``--scheduler`` or ``--dask``
-    the ledger may be a folder or glob of Parquet files, priced on a Dask cluster
-    (see docs/scale.md).
+    writing ``--lines`` or ``--index`` (they follow every line), are read in one
+    process. With ``--scheduler`` or ``--dask`` the ledger may be a folder or glob
+    of Parquet files, priced on a Dask cluster (see docs/scale.md).
     """
     if scheduler is not None or dask:
+        if index:
+            from tariffsim.errors import TariffsimError
+
+            raise TariffsimError(
+                "--index follows every line in one process",
+                field="--index",
+                hint="drop --scheduler/--dask",
+            )
         _exposure_on_cluster(
             files, ledger, output, lines, column, memberships, importer, chunk_rows, scheduler, dask
         )
         return
-    from tariffsim.ledger.coverage import load_measures
+    from tariffsim._types import IntArray
+    from tariffsim.ledger.coverage import Measures, load_measures
     from tariffsim.ledger.editions import edition_warnings
-    from tariffsim.ledger.reader import LedgerReader, parse_column_map
+    from tariffsim.ledger.indices import SubheadingTally, render_indices
+    from tariffsim.ledger.reader import Chunk, LedgerReader, parse_column_map
     from tariffsim.ledger.report import (
         LineWriter,
         progress_reporter,
@@ -99,11 +117,18 @@ def exposure(
     reader = LedgerReader(ledger, parse_column_map(column or []), chunk_rows)
     update, finish = progress_reporter(reader.total_rows)
     found = []
+    tally = SubheadingTally() if index else None
 
     def price(sink: LineWriter | None) -> None:
         from tariffsim.ledger.pricing import price_ledger
 
-        parts = _parallel_parts(reader, workers, sink is None)
+        sinks = [s for s in (sink, tally) if s is not None]
+
+        def every(m: Measures, chunk: Chunk, key: IntArray) -> None:
+            for one in sinks:
+                one(m, chunk, key)
+
+        parts = [] if sinks else _parallel_parts(reader, workers)
         if parts:
             from tariffsim.ledger.parallel import price_in_parallel
 
@@ -111,7 +136,11 @@ def exposure(
             return
         found.append(
             price_ledger(
-                measures, reader, group_names=reader.group_names, sink=sink, progress=update
+                measures,
+                reader,
+                group_names=reader.group_names,
+                sink=every if sinks else None,
+                progress=update,
             )
         )
 
@@ -132,6 +161,8 @@ def exposure(
         typer.echo(render_exposure(found[0]), nl=False)
     else:
         write_summary(output, found[0])
+    if tally is not None:
+        typer.echo(render_indices(tally.indices()), nl=False)
 
 
 def _exposure_on_cluster(
@@ -173,11 +204,11 @@ def _exposure_on_cluster(
         write_summary(output, found)
 
 
-def _parallel_parts(reader: LedgerReader, workers: int | None, allowed: bool) -> list[Part]:
+def _parallel_parts(reader: LedgerReader, workers: int | None) -> list[Part]:
     """The parts to price in parallel, or none when one process reads the ledger."""
     from tariffsim.ledger.parallel import default_workers, plan_parts
 
-    if reader.is_csv or not allowed or reader.total_rows is None:
+    if reader.is_csv or reader.total_rows is None:
         return []
     count = workers or default_workers(reader.total_rows, reader.chunk_rows)
     if count <= 1:
