@@ -12,6 +12,7 @@ from tariffsim.cli.shell import (
     app,
     user_errors,
 )
+from tariffsim.errors import TariffsimError
 
 LedgerOption = Annotated[
     Path, typer.Option("--ledger", help="Import ledger: .parquet or .csv (see docs/ledger.md).")
@@ -51,6 +52,13 @@ def exposure(
     chunk_rows: Annotated[
         int, typer.Option("--chunk-rows", min=1000, help="Ledger lines read per chunk.")
     ] = 1_000_000,
+    mfn: Annotated[
+        Path | None,
+        typer.Option(
+            "--mfn",
+            help="MFN file by HTS-8 line (from 'tariffsim data mfn'): every line pays its MFN.",
+        ),
+    ] = None,
 ) -> None:
     """Duty of every line of your import ledger under each scenario, with totals."""
     from tariffsim.ledger.coverage import load_measures
@@ -68,6 +76,11 @@ def exposure(
     check_target(output, "--output", [*files, ledger], tables)
     line_format = check_target(lines, "--lines", [*files, ledger], tables)
     measures = [load_measures(f, importer, memberships) for f in files]
+    schedule = None
+    if mfn is not None:
+        from tariffsim.ledger.mfn import read_mfn_file
+
+        schedule = read_mfn_file(mfn)
     reader = LedgerReader(ledger, parse_column_map(column or []), chunk_rows)
     update, finish = progress_reporter(reader.total_rows)
     found = []
@@ -75,11 +88,19 @@ def exposure(
     def price(sink: LineWriter | None) -> None:
         from tariffsim.ledger.pricing import price_ledger
 
-        found.append(
-            price_ledger(
-                measures, reader, group_names=reader.group_names, sink=sink, progress=update
+        try:
+            found.append(
+                price_ledger(
+                    measures,
+                    reader,
+                    group_names=reader.group_names,
+                    sink=sink,
+                    progress=update,
+                    mfn=schedule,
+                )
             )
-        )
+        except TariffsimError as exc:
+            raise exc.located(file=ledger) from None
 
     if lines is None:
         price(None)

@@ -26,7 +26,9 @@ import pandas as pd
 
 from tariffsim._types import FloatArray, IntArray
 from tariffsim.ledger.coverage import Measures
+from tariffsim.ledger.mfn import MfnSchedule, line_mfn
 from tariffsim.ledger.reader import OPTIONAL, Chunk
+from tariffsim.model import duty_forms
 from tariffsim.model.timeline import from_day_number
 from tariffsim.scenario import hts
 from tariffsim.scenario.schema import Step
@@ -135,6 +137,10 @@ class _Tally:
     group_additional: dict[str, FloatArray] = field(default_factory=dict)
     chapter_value: FloatArray = field(default_factory=lambda: np.zeros(CHAPTERS))
     chapter_lines: FloatArray = field(default_factory=lambda: np.zeros(CHAPTERS))
+    mfn_schedule: MfnSchedule | None = None
+    mfn: dict[int, FloatArray] = field(default_factory=dict)
+    mfn_unknown: FloatArray = field(default_factory=lambda: np.zeros(2))
+    """Lines and value [USD] whose HTS-8 line the MFN file lacks (or could not parse)."""
 
     def add(
         self, chunk: Chunk, combo: IntArray, pairs: _Pairs, days: _Days, sink: LineSink | None
@@ -158,6 +164,14 @@ class _Tally:
         value = np.bincount(bins, weights=chunk.value, minlength=n_periods * n_keys)
         count = np.bincount(bins, minlength=n_periods * n_keys)
         value, count = value.reshape(n_periods, n_keys), count.reshape(n_periods, n_keys)
+        line_base = None
+        mfn = None
+        if self.mfn_schedule is not None:
+            # MFN by line from the file, for every line, covered or not
+            line_base, known = line_mfn(self.mfn_schedule, chunk)
+            mfn = np.bincount(bins, weights=line_base, minlength=n_periods * n_keys)
+            mfn = mfn.reshape(n_periods, n_keys)
+            self.mfn_unknown += [np.count_nonzero(~known), chunk.value[~known].sum()]
         for row in np.flatnonzero(count.any(axis=1)):
             ordinal_row = low + int(row)
             if ordinal_row in self.value:
@@ -166,12 +180,17 @@ class _Tally:
             else:
                 self.value[ordinal_row] = value[row].copy()
                 self.lines[ordinal_row] = count[row].copy()
+            if mfn is not None:
+                self.mfn[ordinal_row] = self.mfn.get(ordinal_row, 0.0) + mfn[row]
         if chunk.groups or sink is not None:
             key = bins % n_keys
-            base_rate = m.base_rate[key]
+            if line_base is None:
+                base_rate, line_base = m.base_rate[key], chunk.value * m.base_rate[key]
+            else:
+                base_rate = duty_forms.ad_valorem_equivalent(line_base, chunk.value)
             additional_rate = m.additional_rate[key]
             for name, ids in chunk.groups.items():
-                _accumulate(self.group_base, name, ids, chunk.value * base_rate)
+                _accumulate(self.group_base, name, ids, line_base)
                 _accumulate(self.group_additional, name, ids, chunk.value * additional_rate)
             if sink is not None:
                 n_covering = m.covers.sum(axis=1)[key]
@@ -248,6 +267,7 @@ def price_ledger(
     group_names: dict[str, list[str]] | Callable[[], dict[str, list[str]]] | None = None,
     sink: LineSink | None = None,
     progress: Callable[[int], None] | None = None,
+    mfn: MfnSchedule | None = None,
 ) -> Exposure:
     """Price every line of a ledger under each scenario and total the duties.
 
@@ -259,8 +279,10 @@ def price_ledger(
         giving them once the chunks are read).
     sink : receives each chunk's line rates, to write line-level output.
     progress : called with the number of lines read after each chunk.
+    mfn : MFN rates by HTS-8 line (:func:`tariffsim.ledger.mfn.read_mfn_file`); every line
+        then pays its MFN from the file, in place of the scenario's base rates.
     """
-    tallies = [_Tally(m, m.scenario.horizon.step) for m in measures]
+    tallies = [_Tally(m, m.scenario.horizon.step, mfn_schedule=mfn) for m in measures]
     group_value: dict[str, FloatArray] = {}
     group_lines: dict[str, FloatArray] = {}
     rows = 0
@@ -301,6 +323,14 @@ def _summary(
     covers = m.covers.astype(np.float64)
     base_credit = m.base_share
     uncovered = ~m.covered
+    by_file = tally.mfn_schedule is not None
+    # base duty by period and key: from the MFN file line by line, or the scenario's rates
+    base = (
+        np.array([tally.mfn.get(o, np.zeros(m.n_keys)) for o in ordinals]).reshape(value.shape)
+        if by_file
+        else value * m.base_rate
+    )
+    key_base = base.sum(axis=0)
     bounds = [period_bounds(o, tally.step) for o in ordinals]
     chapters = np.flatnonzero(tally.chapter_lines)
     parts = [
@@ -310,7 +340,7 @@ def _summary(
             [m.scenario.title],
             [key_lines.sum()],
             [key_value.sum()],
-            [key_value @ m.base_rate],
+            [key_base.sum()],
             [key_value @ m.additional_rate],
         ),
         _rows(
@@ -319,7 +349,7 @@ def _summary(
             ["lines no measure covers"],
             [key_lines[uncovered].sum()],
             [key_value[uncovered].sum()],
-            [0.0],
+            [key_base[uncovered].sum()],
             [0.0],
         ),
         _rows(
@@ -337,7 +367,7 @@ def _summary(
             m.labels,
             key_lines @ covers,
             key_value @ covers,
-            key_value @ base_credit,
+            np.zeros(len(m.ids)) if by_file else key_value @ base_credit,
             key_value @ m.additional_share,
         ),
         _rows(
@@ -346,12 +376,24 @@ def _summary(
             [""] * len(bounds),
             lines.sum(axis=1),
             value.sum(axis=1),
-            value @ m.base_rate,
+            base.sum(axis=1),
             value @ m.additional_rate,
         ),
     ]
     parts[-1]["period_start"] = [s for s, _ in bounds]
     parts[-1]["period_end"] = [e for _, e in bounds]
+    if by_file:
+        parts.append(
+            _rows(
+                "mfn_unknown",
+                [""],
+                ["lines whose HTS-8 rate the MFN file lacks or could not parse (no MFN)"],
+                [tally.mfn_unknown[0]],
+                [tally.mfn_unknown[1]],
+                [0.0],
+                [0.0],
+            )
+        )
     for name in OPTIONAL:
         if name not in group_value:
             continue

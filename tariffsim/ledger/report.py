@@ -130,13 +130,20 @@ def render_exposure(exposure: Exposure) -> str:
         out.append(
             f"  {total['lines']:,} lines, {_usd(total['imports_usd'])} customs value; "
             f"duty {_usd(total['total_duty_usd'])} "
-            f"(base {_usd(total['base_duty_usd'])}, "
+            f"(MFN {_usd(total['base_duty_usd'])}, "
             f"additional {_usd(total['additional_duty_usd'])})"
         )
         out.append(
             f"  not covered by any measure: {missing['lines']:,} lines, "
             f"{_usd(missing['imports_usd'])}"
+            + (f", paying MFN {_usd(missing['base_duty_usd'])}" if missing["base_duty_usd"] else "")
         )
+        unknown = frame[frame["table"] == "mfn_unknown"]
+        if len(unknown) and unknown.iloc[0]["lines"]:
+            out.append(
+                f"  no MFN rate in the MFN file: {unknown.iloc[0]['lines']:,} lines, "
+                f"{_usd(unknown.iloc[0]['imports_usd'])} (they pay no MFN here)"
+            )
         chapters = frame[frame["table"] == "uncovered_chapter"]
         if len(chapters):
             out.append("  " + uncovered_chapters_line(chapters))
