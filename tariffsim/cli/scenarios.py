@@ -10,6 +10,7 @@ import typer
 from tariffsim.cli.shell import (
     Files,
     FormatOption,
+    ImporterOption,
     OutputOption,
     PlotOption,
     SamplesOption,
@@ -33,6 +34,7 @@ def run(
     static: StaticOption = False,
     samples: SamplesOption = None,
     seed: SeedOption = 1,
+    importer: ImporterOption = None,
 ) -> None:
     """Simulate scenarios and show duty by tranche and period, with sources.
 
@@ -40,7 +42,7 @@ def run(
     behavioural totals side by side. With ``--samples N``, one scenario's
     ``uncertainty:`` distributions are drawn N times (a sweep of one branch).
     """
-    from tariffsim.model.flows import load_scenario
+    from tariffsim.model.flows import for_importer, load_scenario, one_importer
     from tariffsim.model.simulation import simulate
     from tariffsim.outputs.files import CHART_SUFFIXES, check_target, output_format
     from tariffsim.run.export import write_results
@@ -57,14 +59,15 @@ def run(
     if samples is not None:
         from tariffsim.cli.uncertainty import sample_one
 
-        sample_one(files, samples, seed, static, step, fmt_name, output, plot)
+        sample_one(files, samples, seed, static, step, fmt_name, output, plot, importer)
         return
     results = []
     for f in files:
         try:
-            results.append(
-                simulate(load_scenario(f), step.value if step else None, behavioural=not static)
-            )
+            scenario = for_importer(load_scenario(f), importer)
+            if plot is not None:
+                one_importer(scenario, "a chart")
+            results.append(simulate(scenario, step.value if step else None, behavioural=not static))
         except TariffsimError as exc:
             raise exc.located(file=f) from None
     text_out = write_results(results, fmt_name, output)
