@@ -28,7 +28,6 @@ from tariffsim._types import FloatArray, IntArray
 from tariffsim.ledger.coverage import Measures
 from tariffsim.ledger.mfn import MfnSchedule, line_mfn
 from tariffsim.ledger.reader import OPTIONAL, Chunk
-from tariffsim.model import duty_forms
 from tariffsim.model.timeline import from_day_number
 from tariffsim.scenario import hts
 from tariffsim.scenario.schema import Step
@@ -48,8 +47,9 @@ SUMMARY_COLUMNS = [
 ]
 CHAPTERS = 100
 """HTS chapters are the first two digits of a code: 01 to 99 (00 unused)."""
-LineSink = Callable[[Measures, Chunk, IntArray], None]
-"""Called per chunk and scenario with the compiled measures, the chunk and each line's key."""
+LineSink = Callable[[Measures, Chunk, IntArray, FloatArray | None], None]
+"""Called per chunk and scenario with the compiled measures, the chunk, each line's key and,
+with an MFN file, each line's MFN duty [USD] (None: the scenario's base rates)."""
 
 
 def period_ordinals(days: IntArray, step: Step) -> IntArray:
@@ -184,16 +184,15 @@ class _Tally:
                 self.mfn[ordinal_row] = self.mfn.get(ordinal_row, 0.0) + mfn[row]
         if chunk.groups or sink is not None:
             key = bins % n_keys
+            by_file = line_base
             if line_base is None:
-                base_rate, line_base = m.base_rate[key], chunk.value * m.base_rate[key]
-            else:
-                base_rate = duty_forms.ad_valorem_equivalent(line_base, chunk.value)
+                line_base = chunk.value * m.base_rate[key]
             additional_rate = m.additional_rate[key]
             for name, ids in chunk.groups.items():
                 _accumulate(self.group_base, name, ids, line_base)
                 _accumulate(self.group_additional, name, ids, chunk.value * additional_rate)
             if sink is not None:
-                sink(m, chunk, key)
+                sink(m, chunk, key, by_file)
 
     def _add_uncovered(
         self, chunk: Chunk, combo: IntArray, table: IntArray, bins: IntArray, pairs: _Pairs

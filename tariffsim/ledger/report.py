@@ -19,11 +19,12 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from tariffsim._types import IntArray
+from tariffsim._types import FloatArray, IntArray
 from tariffsim.errors import TariffsimError
 from tariffsim.ledger.coverage import Measures
 from tariffsim.ledger.pricing import Exposure
 from tariffsim.ledger.reader import Chunk
+from tariffsim.model import duty_forms
 from tariffsim.model.stack import BELOW_MAX, NOT_EXCLUDED
 from tariffsim.outputs.files import write_atomic
 from tariffsim.scenario.units import format_rate
@@ -86,10 +87,15 @@ class LineWriter:
 
             self._writer = pacsv.CSVWriter(path, LINE_SCHEMA)
 
-    def __call__(self, measures: Measures, chunk: Chunk, key: IntArray) -> None:
-        base_rate = measures.base_rate[key]
+    def __call__(
+        self, measures: Measures, chunk: Chunk, key: IntArray, mfn: FloatArray | None = None
+    ) -> None:
+        if mfn is None:
+            base_rate = measures.base_rate[key]
+            base = chunk.value * base_rate
+        else:  # MFN by line from the MFN file; its rate is what the duty amounts to
+            base, base_rate = mfn, duty_forms.ad_valorem_equivalent(mfn, chunk.value)
         additional_rate = measures.additional_rate[key]
-        base = chunk.value * base_rate
         additional = chunk.value * additional_rate
         rows = np.arange(chunk.first_row + 1, chunk.first_row + chunk.size + 1, dtype=np.int64)
         unique, where = np.unique(key, return_inverse=True)

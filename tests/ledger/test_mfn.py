@@ -81,3 +81,13 @@ def test_without_an_mfn_file_uncovered_lines_pay_nothing(tmp_path: Path) -> None
     frame = pd.read_csv(out, keep_default_na=False).set_index("table")
     assert_allclose(frame.loc["total", "base_duty_usd"], 0.0)
     assert "mfn_unknown" not in frame.index
+
+
+def test_the_line_file_carries_each_line_s_mfn(tmp_path: Path) -> None:
+    lines = tmp_path / "lines.csv"
+    args = ["exposure", str(SCENARIO), "--ledger", str(LEDGER), "--mfn", str(MFN)]
+    result = runner.invoke(app, [*args, "--lines", str(lines)])
+    assert result.exit_code == 0, result.stderr
+    frame = pd.read_csv(lines)
+    base = [c for c in frame.columns if c.startswith("base") and c.endswith("usd")][0]
+    assert_allclose(frame[base], [1650, 340, 0, 384, 0])
