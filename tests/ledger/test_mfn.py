@@ -89,5 +89,5 @@ def test_the_line_file_carries_each_line_s_mfn(tmp_path: Path) -> None:
     result = runner.invoke(app, [*args, "--lines", str(lines)])
     assert result.exit_code == 0, result.stderr
     frame = pd.read_csv(lines)
-    base = [c for c in frame.columns if c.startswith("base") and c.endswith("usd")][0]
+    base = next(c for c in frame.columns if c.startswith("base") and c.endswith("usd"))
     assert_allclose(frame[base], [1650, 340, 0, 384, 0])
