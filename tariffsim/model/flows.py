@@ -30,7 +30,7 @@ from tariffsim.model.coverage import (
     product_cover,
     product_prefixes,
 )
-from tariffsim.model.stack import BASE_AUTHORITY, Stacked, base_columns, stack
+from tariffsim.model.stack import BASE_AUTHORITY, Stacked, base_columns, by_authority, stack
 from tariffsim.scenario.groups import Groups, OriginSet, OriginSpec
 from tariffsim.scenario.memberships import scenario_lists
 from tariffsim.scenario.quantities import Rate
@@ -111,9 +111,26 @@ def as_rows(scenario: Scenario, lists: Lists | None = None) -> Scenario:
                 "docs/scenario-format.md)",
             )
     rows = dict(scenario.tranches)
+    parts = {}
     for fid, fs in flow_stacks(scenario, lists).items():
         rows[fid] = _row(scenario, fid, fs)
-    return scenario.model_copy(update={"tranches": rows})
+        parts[fid] = _parts(fs)
+    return scenario.model_copy(update={"tranches": rows, "authority_parts": parts})
+
+
+def _parts(fs: FlowStack) -> dict[str, tuple[tuple[dt.date, float], ...]]:
+    """Each additional authority's part of the flow's rate, as (day, rate) steps on changes."""
+    found: dict[str, tuple[tuple[dt.date, float], ...]] = {}
+    for authority, rates in by_authority(fs.stacked.component, fs.columns.authorities).items():
+        if authority == BASE_AUTHORITY:
+            continue
+        steps = [
+            (fs.days[s], float(rates[s]))
+            for s in range(1, len(fs.days))
+            if rates[s] != rates[s - 1]
+        ]
+        found[authority] = tuple(steps)
+    return found
 
 
 def flow_stacks(scenario: Scenario, lists: Lists | None = None) -> dict[str, FlowStack]:

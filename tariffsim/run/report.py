@@ -43,6 +43,8 @@ def render_summary(result: Result) -> str:
         " (run-rate: $B/year at the horizon's end)"
     ]
     lines += _tranche_table(result)
+    if result.scenario.authority_parts:
+        lines += _authority_table(result)
     for importer in importers:
         # one importer's duty per table: US and Chinese customs duty are never added
         whose = f"importer {importer}" if several else "all tranches"
@@ -167,6 +169,25 @@ def _tranche_table(result: Result) -> list[str]:
         "run-rate add.",
     ]
     return ["  " + x for x in table(headers, rows, right={3, 4, 5, 6, 7})]
+
+
+def _authority_table(result: Result) -> list[str]:
+    """Duty by authority per importer, and its part of the effective additional rate."""
+    from tariffsim.model.breakdown import effective_rate_parts
+
+    parts = effective_rate_parts(result)
+    lines = ["", f"Duty by authority over the horizon ({result.mode}), $B"]
+    rows = [
+        [
+            r["importer"],
+            r["authority"],
+            billions(r["additional_duty_usd"]),
+            format_rate(r["rate_part"]),
+        ]
+        for r in records(parts)
+    ]
+    headers = ["importer", "authority", "additional", "part of eff. add. rate"]
+    return lines + ["  " + x for x in table(headers, rows, right={2, 3})]
 
 
 def _period_table(result: Result, importer: str) -> list[str]:
