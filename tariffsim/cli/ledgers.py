@@ -59,11 +59,21 @@ def exposure(
             help="MFN file by HTS-8 line (from 'tariffsim data mfn'): every line pays its MFN.",
         ),
     ] = None,
+    index: Annotated[
+        bool,
+        typer.Option(
+            "--index",
+            help="Also print the average tariff line by line and by HS-6 subheading "
+            "(docs/validation.md, Index definitions).",
+        ),
+    ] = False,
 ) -> None:
     """Duty of every line of your import ledger under each scenario, with totals."""
-    from tariffsim.ledger.coverage import load_measures
+    from tariffsim._types import FloatArray, IntArray
+    from tariffsim.ledger.coverage import Measures, load_measures
     from tariffsim.ledger.editions import edition_warnings
-    from tariffsim.ledger.reader import LedgerReader, parse_column_map
+    from tariffsim.ledger.indices import SubheadingTally, render_indices
+    from tariffsim.ledger.reader import Chunk, LedgerReader, parse_column_map
     from tariffsim.ledger.report import (
         LineWriter,
         progress_reporter,
@@ -84,9 +94,16 @@ def exposure(
     reader = LedgerReader(ledger, parse_column_map(column or []), chunk_rows)
     update, finish = progress_reporter(reader.total_rows)
     found = []
+    tally = SubheadingTally() if index else None
 
     def price(sink: LineWriter | None) -> None:
         from tariffsim.ledger.pricing import price_ledger
+
+        def every(m: Measures, chunk: Chunk, key: IntArray, line_mfn: FloatArray | None) -> None:
+            if sink is not None:
+                sink(m, chunk, key, line_mfn)
+            if tally is not None:
+                tally(m, chunk, key)
 
         try:
             found.append(
@@ -94,7 +111,7 @@ def exposure(
                     measures,
                     reader,
                     group_names=reader.group_names,
-                    sink=sink,
+                    sink=every if sink is not None or tally is not None else None,
                     progress=update,
                     mfn=schedule,
                 )
@@ -119,6 +136,8 @@ def exposure(
         typer.echo(render_exposure(found[0]), nl=False)
     else:
         write_summary(output, found[0])
+    if tally is not None:
+        typer.echo(render_indices(tally.indices()), nl=False)
 
 
 @app.command("synth-ledger")
