@@ -8,16 +8,18 @@ period, by calendar year and by US fiscal year (from 1 October). No I/O.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from tariffsim._types import FloatArray
 from tariffsim.model import refunds
 from tariffsim.model.refunds import Payment
 from tariffsim.model.timeline import Grid, day_number, step_function
 from tariffsim.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd  # imported when a scenario has refunds: a plain run stays without it
 
 AMOUNTS = [
     "deposited_usd",
@@ -55,6 +57,8 @@ def refund_table(
     accrual_fraction : share of the annual flow accrued on each slice [1], (S,) or (N, S).
     additional_rate : the rate each slice's entries pay [fraction], (N, S).
     """
+    import pandas as pd
+
     start = grid.slice_start
     accrued = annual_flow[:, None] * np.atleast_2d(accrual_fraction)
     frames = []
