@@ -166,7 +166,7 @@ def flow_stacks(
     lists = lists or {}
     by_importer = {
         importer: columns_of(scenario, importer, lists, tranches=False)
-        for importer in {f.importer for f in scenario.flows.values()}
+        for importer in dict.fromkeys(f.importer for f in scenario.flows.values())
     }
     out: dict[str, FlowStack] = {}
     for importer, cols in by_importer.items():
@@ -191,7 +191,10 @@ def flow_stacks(
                     rates[s, m] = _flow_rate(part.flow, origins, column, step, cols, day)
             stacked = stack(covers, rates, cols.authorities, cols.within, cols.rules)
             out[part.id] = FlowStack(part.id, days, cols, stacked, part)
-    return out
+    order = {fid: i for i, fid in enumerate(scenario.flows)}  # rows in the file's flow order
+    return dict(
+        sorted(out.items(), key=lambda item: order[item[1].part.flow if item[1].part else item[0]])
+    )
 
 
 def flow_parts(
