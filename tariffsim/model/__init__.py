@@ -3,7 +3,6 @@
 Modules, in pipeline order:
 
 - ``timeline``: periods, slices and rate step functions;
-- ``weighted``: a flow with product-level weights split into parts each measure covers whole;
 - ``engine``, ``behaviour``: pure float-array kernels of duty and of the import response;
 - ``response``: the behavioural run, assumptions → per-row arrays → kernels;
 - ``simulation``: a scenario → arrays → kernels → results (``simulate``);

@@ -1,131 +1,74 @@
-"""Product-level weights of a flow: how its value splits over HTS lines, read from a CSV.
+"""Product weights of a flow: which HTS lines it holds, and each line's share of its value.
 
-A flow may name a weights file (``weights: china-2024-weights.csv``, relative to the
-scenario file that names it) with the columns ``hts_code`` and ``weight`` (or
-``customs_value_usd``, as ``tariffsim data weights`` writes): each row is one HTS line and
-its share of the flow's value, in any unit, normalised here. Lines starting with ``#`` are
-comments. Reading the file is this module's only job; the split is
-:mod:`tariffsim.model.weighted`.
+A CSV with the columns ``hts_code`` and ``weight`` (a share, a percentage or a value in any
+one unit: the weights are normalised to add up to 1), as ``tariffsim data weights`` writes
+them from Census imports. A flow names the file as ``products: {weights: file.csv}``,
+relative to the scenario file. Reading this file is this module's only job.
 """
 
 from __future__ import annotations
 
-import csv
 import math
-from dataclasses import dataclass
 from pathlib import Path
 
-from tariffsim.errors import TariffsimError, did_you_mean
+from tariffsim.errors import TariffsimError
 from tariffsim.scenario import hts
 from tariffsim.scenario.loading import Document
+from tariffsim.scenario.memberships import read_rows
 from tariffsim.scenario.schema import Scenario
 
-WEIGHT_COLUMNS = ("weight", "customs_value_usd")
-"""Accepted names of the weight column, in order of preference."""
-MAX_WEIGHTS_BYTES = 200_000_000
-"""Largest weights file read [bytes]; every HTS-10 line of a year is ~1 MB."""
+WEIGHT_COLUMNS = ("hts_code", "weight")
 
-
-@dataclass(frozen=True)
-class Weights:
-    """HTS lines and their weights, as read.
-
-    Attributes
-    ----------
-    path : the file read.
-    codes : each line's HTS code as normalised digits.
-    weights : each line's weight [any unit; only ratios matter], at least 0.
-    lines : each row's 1-based line in the file.
-    """
-
-    path: Path
-    codes: tuple[str, ...]
-    weights: tuple[float, ...]
-    lines: tuple[int, ...]
+Weights = list[tuple[str, float]]
+"""(HTS prefix digits, share of the flow's value [fraction]) of each line; shares add up to 1."""
 
 
 def read_weights(path: Path) -> Weights:
-    """Read a weights CSV; a bad code or weight is refused at its line."""
-    if not path.is_file():
-        raise TariffsimError("weights file not found", file=path)
-    if path.stat().st_size > MAX_WEIGHTS_BYTES:
-        raise TariffsimError(f"larger than {MAX_WEIGHTS_BYTES} bytes", file=path)
-    try:
-        with open(path, newline="", encoding="utf-8-sig") as stream:
-            rows = [
-                (number, row)
-                for number, row in enumerate(csv.reader(stream), start=1)
-                if row and not row[0].lstrip().startswith("#")
-            ]
-    except UnicodeDecodeError as exc:
-        raise TariffsimError(
-            f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x})", file=path
-        ) from None
-    header_line, header = rows[0] if rows else (1, [])
-    header = [c.strip() for c in header]
-    column = next((c for c in WEIGHT_COLUMNS if c in header), None)
-    if "hts_code" not in header or column is None:
-        missing = "hts_code" if "hts_code" not in header else "weight"
-        raise TariffsimError(
-            f"missing column '{missing}'",
-            file=path,
-            line=header_line,
-            hint=did_you_mean(missing, header)
-            or "the header must name hts_code and weight (or customs_value_usd)",
-        )
-    code_at, weight_at = header.index("hts_code"), header.index(column)
-    codes, weights, lines = [], [], []
-    for line, row in rows[1:]:
+    """A weights CSV's lines, shares normalised to add up to 1 (located errors)."""
+    header, rows = read_rows(path, WEIGHT_COLUMNS, "weights file")
+    code_at, weight_at = (header.index(c) for c in WEIGHT_COLUMNS)
+    found: dict[str, float] = {}
+    for line, row in rows:
         cells = [*row, "", ""]
         try:
             code = hts.normalise_prefix(cells[code_at])
         except ValueError as exc:
             raise TariffsimError(str(exc), file=path, line=line, field="hts_code") from None
-        if len(code) % 2:
-            raise TariffsimError(
-                f"expected an HTS code of 2, 4, 6, 8 or 10 digits, got {cells[code_at]!r}",
-                file=path,
-                line=line,
-                field="hts_code",
-                hint="an odd number of digits means a leading zero was lost; store codes as text",
-            )
-        codes.append(code)
-        text = cells[weight_at].strip()
         try:
-            weight = float(text)
+            weight = float(cells[weight_at])
         except ValueError:
             weight = math.nan
-        if not (math.isfinite(weight) and weight >= 0):
+        if not math.isfinite(weight) or weight < 0:
             raise TariffsimError(
-                f"expected a weight of at least 0, got {text!r}",
+                f"expected a weight of at least 0, got {cells[weight_at]!r}",
                 file=path,
                 line=line,
-                field=column,
+                field="weight",
             )
-        weights.append(weight)
-        lines.append(line)
-    if not codes or sum(weights) <= 0:
-        raise TariffsimError("no line with a positive weight", file=path)
-    return Weights(path, tuple(codes), tuple(weights), tuple(lines))
+        if code in found:
+            raise TariffsimError(f"HTS code {code} appears twice", file=path, line=line)
+        found[code] = weight
+    total = sum(found.values())
+    if total <= 0:
+        raise TariffsimError("the weights add up to 0", file=path, hint="give some line a weight")
+    return [(code, weight / total) for code, weight in found.items()]
 
 
-def scenario_weights(scenario: Scenario, document: Document) -> dict[str, Weights]:
-    """The weights of every flow that names a file, by flow id.
-
-    The file a flow names is relative to the scenario file that names it.
-    """
+def flow_weights(scenario: Scenario, document: Document) -> dict[str, Weights]:
+    """The product weights of every flow that names a weights file, by flow id."""
     found: dict[str, Weights] = {}
     for fid, flow in scenario.flows.items():
-        if flow.weights is None:
+        if flow.products.weights is None:
             continue
-        file, line = document.locate(("flows", fid, "weights")) or (document.files[0], None)
-        target = Path(file).parent / flow.weights
+        path = ("flows", fid, "products", "weights")
+        file, line = document.locate(path) or (document.files[0], None)
+        target = Path(file).parent / flow.products.weights
         if not target.is_file():
             raise TariffsimError(
-                f"weights file '{flow.weights}' not found",
+                f"weights file '{flow.products.weights}' not found",
                 file=file,
                 line=line,
-                field=f"flows.{fid}.weights",
+                field=".".join(path),
                 hint="the path is relative to the scenario file that names it",
             )
         found[fid] = read_weights(target)
