@@ -156,6 +156,7 @@ def compile_measures(
     importer = _importer(scenario, importer)
     cols = columns_of(scenario, importer, memberships or {})
     _check_products(cols)
+    _check_specific(cols)
     columns = cols.columns
     segment_start, segment_covers = product_cover([c.products for c in columns])
     fill_rest(columns, segment_covers)
@@ -311,6 +312,20 @@ def _all_in(
     out = np.where(has_floor, duty_forms.all_in_floor_rate(np.nan_to_num(floor), base), additional)
     capped = duty_forms.all_in_cap_rate(out, np.nan_to_num(cap), base)
     return np.asarray(np.where(has_cap, capped, out))
+
+
+def _check_specific(cols: Columns) -> None:
+    """A measure's specific rate is refused on ledger lines: not priced there yet."""
+    for c in cols.columns:
+        for day, step in c.steps:
+            if step.is_specific:
+                raise TariffsimError(
+                    f"the specific rate '{step.text}' of '{c.id}' is not priced on ledger "
+                    "lines yet",
+                    field=".".join((*c.path, "schedule", day.isoformat())),
+                    hint="price MFN specific rates with 'exposure --mfn FILE'; run the measure "
+                    "on flows with 'tariffsim run'",
+                )
 
 
 def _check_products(cols: Columns) -> None:
