@@ -95,3 +95,4 @@ def test_draws_refuse_two_importers_and_run_with_one(tmp_path: Path) -> None:
     assert "--samples reports one importer's duty at a time" in err
     code, out, err = invoke("run", path, "--samples", "20", "--importer", "CN", "-f", "json")
     assert code == 0, err
+    assert json.loads(out)  # the draws of CN's duty alone
