@@ -59,6 +59,15 @@ def exposure(
             "(docs/validation.md, Index definitions).",
         ),
     ] = False,
+    steps: Annotated[
+        bool,
+        typer.Option(
+            "--steps",
+            help="Also print the average tariff at every step of each scenario's horizon, "
+            "weighting products by the ledger's value, by authority, and the duty deposited, "
+            "owed and refunded of invalidated measures by US fiscal year.",
+        ),
+    ] = False,
 ) -> None:
     """Duty of every line of your import ledger under each scenario, with totals."""
     from tariffsim._types import IntArray
@@ -72,6 +81,7 @@ def exposure(
         render_exposure,
         write_summary,
     )
+    from tariffsim.ledger.steps import StepTally, refund_years, render_steps, step_series
     from tariffsim.outputs.files import check_target, write_atomic
 
     tables = {".parquet": "parquet", ".csv": "csv"}
@@ -82,11 +92,12 @@ def exposure(
     update, finish = progress_reporter(reader.total_rows)
     found = []
     tally = SubheadingTally() if index else None
+    step_tally = StepTally() if steps else None
 
     def price(sink: LineWriter | None) -> None:
         from tariffsim.ledger.pricing import price_ledger
 
-        sinks = [s for s in (sink, tally) if s is not None]
+        sinks = [s for s in (sink, tally, step_tally) if s is not None]
 
         def every(m: Measures, chunk: Chunk, key: IntArray) -> None:
             for one in sinks:
@@ -121,6 +132,10 @@ def exposure(
         write_summary(output, found[0])
     if tally is not None:
         typer.echo(render_indices(tally.indices()), nl=False)
+    if step_tally is not None:
+        for name, m in step_tally.measures.items():
+            value = step_tally.value[name]
+            typer.echo(render_steps(name, step_series(m, value), refund_years(m, value)), nl=False)
 
 
 @app.command("synth-ledger")
