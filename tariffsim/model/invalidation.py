@@ -88,6 +88,8 @@ def _frames(
     deposited: FloatArray,
 ) -> list[pd.DataFrame]:
     """The period, calendar-year and fiscal-year tables of one measure's deposits on a row."""
+    import pandas as pd
+
     start, end = grid.slice_start, grid.slice_end
     refund, invalidated = measure.refund, measure.invalidated
     frames = []
