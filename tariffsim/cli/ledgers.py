@@ -73,31 +73,50 @@ def exposure(
             "(docs/validation.md, Index definitions).",
         ),
     ] = False,
+    steps: Annotated[
+        bool,
+        typer.Option(
+            "--steps",
+            help="Also print the average tariff at every step of each scenario's horizon, "
+            "weighting products by the ledger's value, by authority, and the duty deposited, "
+            "owed and refunded of invalidated measures by US fiscal year.",
+        ),
+    ] = False,
     scheduler: SchedulerOption = None,
     dask: DaskOption = False,
+    mfn: Annotated[
+        Path | None,
+        typer.Option(
+            "--mfn",
+            help="MFN file by HTS-8 line (from 'tariffsim data mfn'): every line pays its MFN.",
+        ),
+    ] = None,
 ) -> None:
     """Duty of every line of your import ledger under each scenario, with totals.
 
     A Parquet ledger is priced on every core (``--workers``); the tables are the
     same, to the cent, whatever the number of workers. A CSV ledger, and a run
-    writing ``--lines`` or ``--index`` (they follow every line), are read in one
-    process. With ``--scheduler`` or ``--dask`` the ledger may be a folder or glob
-    of Parquet files, priced on a Dask cluster (see docs/scale.md).
+    writing ``--lines``, ``--index``, ``--mfn`` or ``--steps`` (they follow every line), are
+    read in one process. With ``--scheduler`` or ``--dask`` the ledger may be a folder or
+    glob of Parquet files, priced on a Dask cluster (see docs/scale.md).
     """
     if scheduler is not None or dask:
-        if index:
+        follows = [n for n, on in (("--index", index), ("--mfn", mfn), ("--steps", steps)) if on]
+        if follows:
             from tariffsim.errors import TariffsimError
 
+            name = follows[0]
             raise TariffsimError(
-                "--index follows every line in one process",
-                field="--index",
+                f"{name} follows every line in one process",
+                field=name,
                 hint="drop --scheduler/--dask",
             )
         _exposure_on_cluster(
             files, ledger, output, lines, column, memberships, importer, chunk_rows, scheduler, dask
         )
         return
-    from tariffsim._types import IntArray
+    from tariffsim._types import FloatArray, IntArray
+    from tariffsim.errors import TariffsimError
     from tariffsim.ledger.coverage import Measures, load_measures
     from tariffsim.ledger.editions import edition_warnings
     from tariffsim.ledger.indices import SubheadingTally, render_indices
@@ -108,41 +127,56 @@ def exposure(
         render_exposure,
         write_summary,
     )
+    from tariffsim.ledger.steps import StepTally, refund_years, render_steps, step_series
     from tariffsim.outputs.files import check_target, write_atomic
 
     tables = {".parquet": "parquet", ".csv": "csv"}
     check_target(output, "--output", [*files, ledger], tables)
     line_format = check_target(lines, "--lines", [*files, ledger], tables)
     measures = [load_measures(f, importer, memberships) for f in files]
+    schedule = None
+    if mfn is not None:
+        from tariffsim.ledger.mfn import read_mfn_file
+
+        schedule = read_mfn_file(mfn)
     reader = LedgerReader(ledger, parse_column_map(column or []), chunk_rows)
     update, finish = progress_reporter(reader.total_rows)
     found = []
     tally = SubheadingTally() if index else None
+    step_tally = StepTally() if steps else None
 
     def price(sink: LineWriter | None) -> None:
         from tariffsim.ledger.pricing import price_ledger
 
-        sinks = [s for s in (sink, tally) if s is not None]
+        sinks = [s for s in (sink, tally, step_tally) if s is not None]
 
-        def every(m: Measures, chunk: Chunk, key: IntArray) -> None:
-            for one in sinks:
-                one(m, chunk, key)
+        def every(m: Measures, chunk: Chunk, key: IntArray, line_mfn: FloatArray | None) -> None:
+            if sink is not None:
+                sink(m, chunk, key, line_mfn)
+            if tally is not None:
+                tally(m, chunk, key)
+            if step_tally is not None:
+                step_tally(m, chunk, key)
 
-        parts = [] if sinks else _parallel_parts(reader, workers)
+        parts = [] if sinks or schedule else _parallel_parts(reader, workers)
         if parts:
             from tariffsim.ledger.parallel import price_in_parallel
 
             found.append(price_in_parallel(measures, parts, progress=update))
             return
-        found.append(
-            price_ledger(
-                measures,
-                reader,
-                group_names=reader.group_names,
-                sink=every if sinks else None,
-                progress=update,
+        try:
+            found.append(
+                price_ledger(
+                    measures,
+                    reader,
+                    group_names=reader.group_names,
+                    sink=every if sinks else None,
+                    progress=update,
+                    mfn=schedule,
+                )
             )
-        )
+        except TariffsimError as exc:
+            raise exc.located(file=ledger) from None
 
     if lines is None:
         price(None)
@@ -163,6 +197,10 @@ def exposure(
         write_summary(output, found[0])
     if tally is not None:
         typer.echo(render_indices(tally.indices()), nl=False)
+    if step_tally is not None:
+        for name, m in step_tally.measures.items():
+            value = step_tally.value[name]
+            typer.echo(render_steps(name, step_series(m, value), refund_years(m, value)), nl=False)
 
 
 def _exposure_on_cluster(
