@@ -44,7 +44,11 @@ def registry() -> Any:  # pint.UnitRegistry; pint's generics add nothing here
     """The shared unit registry, with currency and scale words defined."""
     import pint
 
-    ureg: Any = pint.UnitRegistry(cache_folder=":auto:", on_redefinition="ignore")
+    try:
+        ureg: Any = pint.UnitRegistry(cache_folder=":auto:", on_redefinition="ignore")
+    except OSError:
+        # The cache only speeds up start-up; an unwritable home folder must not stop a run.
+        ureg = pint.UnitRegistry(cache_folder=None, on_redefinition="ignore")
     ureg.define("USD = [currency] = usd = dollar = dollars")
     ureg.define("thousand = 1e3")
     ureg.define("million = 1e6 = mn")

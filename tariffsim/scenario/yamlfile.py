@@ -29,6 +29,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from tariffsim.errors import TariffsimError, did_you_mean
+from tariffsim.scenario.inputs import read_bytes
 
 MAX_FILE_BYTES = 1_000_000
 """Largest scenario file read [bytes]; scenario files are hand-written and small."""
@@ -128,27 +129,13 @@ def parse_file(path: Path) -> tuple[dict[str, Any], dict[Path_, Location]]:
 
 def _read_text(path: Path) -> str:
     name = str(path)
-    try:
-        if path.is_dir():
-            raise TariffsimError("is a directory, expected a scenario file", file=name)
-        size = path.stat().st_size
-        raw = b""
-        if size <= MAX_FILE_BYTES:
-            # Read one byte past the limit rather than trust the size on disk: a pipe or a
-            # device such as /dev/zero reports 0 bytes and never ends.
-            with path.open("rb") as stream:
-                raw = stream.read(MAX_FILE_BYTES + 1)
-        if size > MAX_FILE_BYTES or len(raw) > MAX_FILE_BYTES:
-            found = f"{size:,} bytes" if size > MAX_FILE_BYTES else "endless (a device or pipe)"
-            raise TariffsimError(
-                f"file is {found}; scenario files are limited to {MAX_FILE_BYTES:,} bytes",
-                file=name,
-                hint="split product lists into a membership CSV",
-            )
-    except FileNotFoundError:
-        raise TariffsimError("file not found", file=name, hint=sibling_hint(path)) from None
-    except OSError as exc:
-        raise TariffsimError(f"cannot read file: {exc.strerror}", file=name) from None
+    if not path.exists() and not path.is_symlink():
+        raise TariffsimError("file not found", file=name, hint=sibling_hint(path))
+    # Read once per run and one byte past the limit, never trusting the size on disk:
+    # a pipe or a device such as /dev/zero reports 0 bytes and never ends.
+    raw = read_bytes(
+        path, MAX_FILE_BYTES, "scenario file", hint="split product lists into a membership CSV"
+    )
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
