@@ -51,6 +51,14 @@ def exposure(
     chunk_rows: Annotated[
         int, typer.Option("--chunk-rows", min=1000, help="Ledger lines read per chunk.")
     ] = 1_000_000,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding",
+            help="Text encoding of the CSV ledger and membership file when not UTF-8, "
+            "e.g. latin-1 or cp1252.",
+        ),
+    ] = None,
 ) -> None:
     """Duty of every line of your import ledger under each scenario, with totals."""
     from tariffsim.ledger.coverage import load_measures
@@ -64,10 +72,11 @@ def exposure(
     from tariffsim.outputs.files import check_target, write_atomic
 
     tables = {".parquet": "parquet", ".csv": "csv"}
-    check_target(output, "--output", [*files, ledger], tables)
-    line_format = check_target(lines, "--lines", [*files, ledger], tables)
-    measures = [load_measures(f, importer, memberships) for f in files]
-    reader = LedgerReader(ledger, parse_column_map(column or []), chunk_rows)
+    read = [*files, ledger, *([memberships] if memberships else [])]
+    check_target(output, "--output", read, tables)
+    line_format = check_target(lines, "--lines", read, tables)
+    reader = LedgerReader(ledger, parse_column_map(column or []), chunk_rows, encoding)
+    measures = [load_measures(f, importer, memberships, encoding) for f in files]
     update, finish = progress_reporter(reader.total_rows)
     found = []
 

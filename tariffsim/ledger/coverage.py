@@ -24,6 +24,7 @@ ledger reading (:mod:`tariffsim.ledger.reader`) and no aggregation
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,14 +34,16 @@ import numpy as np
 from tariffsim._types import BoolArray, FloatArray, IntArray
 from tariffsim.errors import TariffsimError, did_you_mean
 from tariffsim.model.timeline import day_number, step_function
-from tariffsim.scenario import hts
+from tariffsim.scenario import hts, inputs
 from tariffsim.scenario.loading import read_document
 from tariffsim.scenario.schema import Scenario, Tranche
 from tariffsim.scenario.validation import validate_document
 
 MEMBERSHIP_COLUMNS = ("hts_code", "measure")
-MAX_MEMBERSHIP_BYTES = 50_000_000
+MAX_MEMBERSHIP_BYTES = 10_000_000
 """Largest membership file read [bytes]; a full set of Section 301 annexes is ~1 MB."""
+MAX_MEMBERSHIP_ROWS = 200_000
+"""Most rows of a membership file; the whole HTS has about 19,000 ten-digit lines."""
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,10 @@ class Measures:
 
 
 def load_measures(
-    path: str | Path, importer: str | None = None, memberships: str | Path | None = None
+    path: str | Path,
+    importer: str | None = None,
+    memberships: str | Path | None = None,
+    encoding: str | None = None,
 ) -> Measures:
     """Read a scenario file and its membership file, and compile it for a ledger.
 
@@ -118,16 +124,18 @@ def load_measures(
     path : the scenario YAML file.
     importer : the ledger's importing country; by default the scenario's only one.
     memberships : a membership CSV used instead of the one the scenario names.
+    encoding : the membership CSV's encoding when it is not UTF-8.
     """
     document = read_document(path)
     document.data.setdefault("name", Path(path).stem)
     scenario = validate_document(document, Scenario)
     lists: dict[str, list[str]] = {}
     if memberships is not None:
-        lists = read_memberships(Path(memberships), list(scenario.tranches))
+        lists = read_memberships(Path(memberships), list(scenario.tranches), encoding)
     elif scenario.memberships is not None:
         file, line = document.locate(("memberships",)) or (str(path), None)
-        target = Path(file).parent / scenario.memberships
+        root = Path(path).resolve().parent  # confined like 'extends'
+        target = inputs.confine(scenario.memberships, file, root, "memberships", line)
         if not target.is_file():
             raise TariffsimError(
                 f"membership file '{scenario.memberships}' not found",
@@ -136,7 +144,7 @@ def load_measures(
                 field="memberships",
                 hint="the path is relative to the scenario file that names it",
             )
-        lists = read_memberships(target, list(scenario.tranches))
+        lists = read_memberships(target, list(scenario.tranches), encoding)
     try:
         return compile_measures(scenario, lists, importer)
     except TariffsimError as exc:
@@ -144,25 +152,38 @@ def load_measures(
         raise (exc.located(file=place[0], line=place[1]) if place else exc) from None
 
 
-def read_memberships(path: Path, measure_ids: list[str]) -> dict[str, list[str]]:
+def read_memberships(
+    path: Path, measure_ids: list[str], encoding: str | None = None
+) -> dict[str, list[str]]:
     """Measure id → HTS prefixes (normalised digits) from a membership CSV.
 
     The file has a header with the columns ``hts_code`` and ``measure`` (others
     are ignored); each row puts one code prefix on one measure's list. Lines
     starting with ``#`` are comments. A measure the file does not name keeps
-    only its ``products``.
+    only its ``products``. The file is read once (a pipe works), as UTF-8 unless
+    ``encoding`` is declared, within :data:`MAX_MEMBERSHIP_BYTES` and
+    :data:`MAX_MEMBERSHIP_ROWS`.
     """
-    if not path.is_file():
-        raise TariffsimError("membership file not found", file=path)
-    if path.stat().st_size > MAX_MEMBERSHIP_BYTES:
-        raise TariffsimError(f"larger than {MAX_MEMBERSHIP_BYTES} bytes", file=path)
+    raw = inputs.read_bytes(path, MAX_MEMBERSHIP_BYTES, "membership file")
+    text = inputs.decode(raw, path, encoding)
     found: dict[str, list[str]] = {m: [] for m in measure_ids}
-    with open(path, newline="", encoding="utf-8-sig") as stream:
-        rows = [
-            (number, row)
-            for number, row in enumerate(csv.reader(stream), start=1)
-            if row and not row[0].lstrip().startswith("#")
-        ]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows = []
+    try:
+        for row in reader:
+            if row and not row[0].lstrip().startswith("#"):
+                rows.append((reader.line_num, row))
+                if len(rows) > MAX_MEMBERSHIP_ROWS + 1:
+                    raise TariffsimError(
+                        f"more than {MAX_MEMBERSHIP_ROWS:,} rows",
+                        file=path,
+                        line=reader.line_num,
+                        hint="a membership file lists HTS prefixes; the whole HTS has ~19,000",
+                    )
+    except csv.Error as exc:
+        raise TariffsimError(
+            f"cannot read the CSV: {exc}", file=path, line=reader.line_num + 1
+        ) from None
     header_line, header = rows[0] if rows else (1, [])
     header = [c.strip() for c in header]
     for column in MEMBERSHIP_COLUMNS:
@@ -187,9 +208,19 @@ def read_memberships(path: Path, measure_ids: list[str]) -> dict[str, list[str]]
                 hint=did_you_mean(measure, found) or f"expected a tranche id: {', '.join(found)}",
             )
         try:
-            found[measure].append(hts.normalise_prefix(cells[code_at]))
+            digits = hts.normalise_prefix(cells[code_at])
         except ValueError as exc:
             raise TariffsimError(str(exc), file=path, line=line, field="hts_code") from None
+        if len(digits) % 2:
+            raise TariffsimError(
+                f"expected an HTS prefix of 2, 4, 6, 8 or 10 digits, got {cells[code_at]!r}",
+                file=path,
+                line=line,
+                field="hts_code",
+                hint="a code like '8501.0' was read as a number by a spreadsheet; "
+                "store codes as text",
+            )
+        found[measure].append(digits)
     return found
 
 
