@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tariffsim.errors import TariffsimError, did_you_mean
 from tariffsim.scenario.distributions import JUDGEMENT
-from tariffsim.scenario.loading import Document, parse_file, read_document
+from tariffsim.scenario.loading import NAME_MAX, Document, parse_file, read_document
 from tariffsim.scenario.schema import Scenario, tranche_assumptions
 from tariffsim.scenario.validation import load_scenario, validate_document
 from tariffsim.uncertainty.outlook_model import Branch, OutlookSpec, UncertainStep
@@ -199,6 +200,8 @@ def _branch_path(outlook: Path, bid: str, ref: str, document: Document) -> Path:
     loc = ("branches", bid, "file")
     root = outlook.resolve().parent
     target = outlook.parent / ref
+    if len(os.fsencode(target.name)) > NAME_MAX:
+        raise _error(document, loc, f"the file name is longer than {NAME_MAX} bytes")
     if not target.resolve().is_relative_to(root):
         raise _error(
             document,
