@@ -105,12 +105,21 @@ def exposure(
         write_summary(output, found[0])
 
 
+MAX_SYNTH_ROWS = 1_000_000_000
+"""Most lines ``synth-ledger`` writes: about 30 GB of Parquet; checked before writing."""
+
+
 @app.command("synth-ledger")
 @user_errors
 def synth_ledger(
     output: Annotated[Path, typer.Option("--output", "-o", help="A .parquet or .csv file.")],
-    rows: Annotated[int, typer.Option("--rows", min=1, help="Number of ledger lines.")] = 10_000,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same file).")] = 0,
+    rows: Annotated[
+        int,
+        typer.Option("--rows", min=1, max=MAX_SYNTH_ROWS, help="Number of ledger lines."),
+    ] = 10_000,
+    seed: Annotated[
+        int, typer.Option("--seed", min=0, help="Random seed (same seed, same file).")
+    ] = 0,
     start: Annotated[str, typer.Option("--start", help="First entry date.")] = "2019-01-01",
     end: Annotated[str, typer.Option("--end", help="Last entry date.")] = "2019-12-31",
 ) -> None:

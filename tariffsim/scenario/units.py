@@ -35,6 +35,8 @@ _KNOWN_WORDS = [
     "%",
 ]
 _SAFE_TEXT = re.compile(r"[0-9A-Za-z_ .,/*%+\-$]+$")
+MAX_DURATION_DAYS = 36_525.0
+"""Longest duration accepted [d] (lags, half-lives, windows): 100 years."""
 MAX_TEXT = 120
 """Longest unit expression accepted [characters]."""
 
@@ -167,7 +169,13 @@ def parse_duration(value: Any) -> float:
             f"expected {expected}, got {shown(value)} without a unit",
             hint=f"did you mean '{quantity.magnitude:g} days' or '{quantity.magnitude:g} months'?",
         )
-    return _convert(quantity, "day", expected, value)
+    days = _convert(quantity, "day", expected, value)
+    if days > MAX_DURATION_DAYS:
+        raise TariffsimError(
+            f"expected a duration of at most {MAX_DURATION_DAYS:,.0f} days (100 years), "
+            f"got {shown(value)}"
+        )
+    return days
 
 
 def parse_rate(value: Any) -> float:
