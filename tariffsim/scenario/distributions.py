@@ -38,9 +38,9 @@ JUDGEMENT = "judgement"
 Assumption = Literal["elasticity", "pass_through", "half_life"]
 
 DOMAINS: dict[str, tuple[float, float, str]] = {
-    "elasticity": (0.0, 50.0, "an elasticity magnitude lies between 0 and 50"),
+    "elasticity": (0.0, math.inf, "an elasticity magnitude is at least 0"),
     "pass_through": (0.0, 1.0, "a pass-through lies between 0 and 100 %"),
-    "half_life": (0.0, 36_525.0, "a half-life lies between 0 and 100 years"),
+    "half_life": (0.0, math.inf, "a half-life is at least 0 days"),
 }
 """Allowed values of each assumption that may carry a distribution: (low, high, why)."""
 
