@@ -37,6 +37,9 @@ MAX_FILE_BYTES = 1_000_000
 MAX_NODES = 100_000
 """Most YAML nodes built per file, aliases counted each time they are used."""
 
+MAX_EXPANDED_BYTES = 10_000_000
+"""Most bytes of text built per file, aliases counted each time they are used."""
+
 MAX_DEPTH = 50
 """Deepest nesting of mappings and lists in a file; scenarios need fewer than 10 levels."""
 
@@ -65,15 +68,25 @@ class _TooDeep(Exception):
         self.line = line
 
 
+class _TooMany(_TooDeep):
+    pass
+
+
 class _PlainLoader(yaml.SafeLoader):
     """SafeLoader's parser and composer with no implicit typing at all, and a nesting bound."""
 
     yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012 (class attribute of PyYAML)
     _depth = 0
+    _composed = 0
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         # The composer recurses once per level: refuse deep nesting before Python's
         # recursion limit turns it into a RecursionError.
+        # Nodes are counted as they are composed, so a file of half a million tiny items
+        # stops at the bound instead of after building the whole tree.
+        self._composed += 1
+        if self._composed > MAX_NODES:
+            raise _TooMany(self.peek_event().start_mark.line + 1)  # type: ignore[no-untyped-call]
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
@@ -105,6 +118,13 @@ def parse_file(path: Path) -> tuple[dict[str, Any], dict[Path_, Location]]:
         ) from None
     except yaml.YAMLError as exc:
         raise TariffsimError(f"malformed YAML: {exc}", file=name) from None
+    except _TooMany as exc:
+        raise TariffsimError(
+            f"more than {MAX_NODES:,} YAML values",
+            file=name,
+            line=exc.line,
+            hint="split long product lists into a membership CSV",
+        ) from None
     except _TooDeep as exc:
         raise TariffsimError(
             f"mappings and lists nested more than {MAX_DEPTH} levels deep",
@@ -155,6 +175,7 @@ class _Builder:
         self.file = file
         self.lines = lines
         self.nodes = 0
+        self.text_bytes = 0
 
     def _fail(
         self, node: Node, message: str, path: Path_, hint: str | None = None
@@ -199,6 +220,16 @@ class _Builder:
         if isinstance(node, SequenceNode):
             return [self.build(item, (*path, str(i))) for i, item in enumerate(node.value)]
         assert isinstance(node, ScalarNode)
+        self.text_bytes += len(node.value)
+        if self.text_bytes > MAX_EXPANDED_BYTES:
+            top = path[:1]
+            raise TariffsimError(
+                f"more than {MAX_EXPANDED_BYTES:,} bytes of text (after expanding aliases)",
+                file=self.file,
+                line=self.lines.get(top, (self.file, node.start_mark.line + 1))[1],
+                field=".".join(top) or None,
+                hint="a long text used through many aliases is refused",
+            )
         self._check_text(node, node.value, path)
         return _scalar(node)
 
