@@ -62,6 +62,7 @@ def exposure(
 ) -> None:
     """Duty of every line of your import ledger under each scenario, with totals."""
     from tariffsim.ledger.coverage import load_measures
+    from tariffsim.model.budget import check_memory, ledger_bytes
     from tariffsim.ledger.reader import LedgerReader, parse_column_map
     from tariffsim.ledger.report import (
         LineWriter,
@@ -75,6 +76,11 @@ def exposure(
     read = [*files, ledger, *([memberships] if memberships else [])]
     check_target(output, "--output", read, tables)
     line_format = check_target(lines, "--lines", read, tables)
+    check_memory(
+        ledger_bytes(chunk_rows, len(files)),
+        f"{len(files)} scenarios × chunks of {chunk_rows:,} lines",
+        "use a smaller --chunk-rows",
+    )
     reader = LedgerReader(ledger, parse_column_map(column or []), chunk_rows, encoding)
     measures = [load_measures(f, importer, memberships, encoding) for f in files]
     update, finish = progress_reporter(reader.total_rows)

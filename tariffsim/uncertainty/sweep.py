@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tariffsim._types import FloatArray, IntArray
-from tariffsim.model import engine
+from tariffsim.model import budget, engine
 from tariffsim.model.timeline import Grid, build_grid, day_number
 from tariffsim.scenario.schema import Step
 from tariffsim.uncertainty import draws
@@ -341,10 +341,15 @@ def sweep(
         gives the static sweep.
     """
     plan = plan_outlook(outlook, step, behavioural)
-    draws = draw(plan, outlook, samples, seed)
     grid = plan.grid
     width = len(plan.tranche_ids) * max(plan.step_day.shape[2], 1) * grid.n_slices
     chunk = max(MIN_CHUNK_DRAWS, CHUNK_ELEMENTS // max(width, 1))
+    budget.check_memory(
+        budget.sweep_bytes(samples, grid.n_periods, min(chunk, samples) * width),
+        f"{samples:,} draws × {grid.n_periods:,} periods",
+        "use fewer --samples or a coarser --step",
+    )
+    draws = draw(plan, outlook, samples, seed)
     additional = np.empty((samples, grid.n_periods))
     total = np.empty((samples, grid.n_periods))
     for lo in range(0, samples, chunk):  # chunks of many draws bound the memory
