@@ -50,13 +50,8 @@ def compare(
     ] = ChartFormat.png,
 ) -> None:
     """Compare tariff paths: totals and differences to a reference, per period and tranche."""
-    from tariffsim.comparison.compute import (
-        align,
-        check_comparable,
-        reference_result,
-        simulate_aligned,
-    )
-    from tariffsim.comparison.report import write_comparison
+    from tariffsim.comparison.compute import prepare
+    from tariffsim.comparison.report import emit_comparison
     from tariffsim.outputs.files import CHART_SUFFIXES, check_plot_dir, check_target, output_format
     from tariffsim.scenario.validation import load_scenario
 
@@ -65,21 +60,21 @@ def compare(
     check_plot_dir(plot_dir)
     fmt_name = output_format(fmt.value if fmt else None, output)
     scenarios = [load_scenario(f) for f in files]
-    alignment = align(scenarios, step.value if step else None)
-    results = simulate_aligned(scenarios, alignment.step)
-    check_comparable(results)
-    reference_result(results, reference)
+    comparison = prepare(scenarios, reference, step.value if step else None)
+    alignment = comparison.alignment
+    assert alignment is not None  # prepare aligns
     if alignment.clipped:
         typer.echo(
             f"note: compared over the common range {alignment.start} to {alignment.end}"
             f" (horizon cut for {', '.join(alignment.clipped)})",
             err=True,
         )
-    text = write_comparison(results, reference, fmt_name, output)
+    text = emit_comparison(comparison, fmt_name, output)
     if text is not None:
         typer.echo(text, nl=False)
     if plot is not None or plot_dir is not None:
         from tariffsim.comparison.chart import write_charts
 
-        for path in write_charts(results, reference, plot, plot_dir, plot_format.value):
+        results, ref = list(comparison.results), comparison.reference.name
+        for path in write_charts(results, ref, plot, plot_dir, plot_format.value):
             typer.echo(f"chart written to {path}", err=True)

@@ -62,6 +62,7 @@ def exposure(
 ) -> None:
     """Duty of every line of your import ledger under each scenario, with totals."""
     from tariffsim.ledger.coverage import load_measures
+    from tariffsim.ledger.editions import edition_warnings
     from tariffsim.model.budget import check_memory, ledger_bytes
     from tariffsim.ledger.reader import LedgerReader, parse_column_map
     from tariffsim.ledger.report import (
@@ -105,6 +106,9 @@ def exposure(
 
         write_atomic(lines, render)
     finish(found[0].rows)
+    for m in measures:
+        for warning in edition_warnings(m.scenario.name, m.hts_editions, found[0].entries):
+            typer.echo(f"tariffsim: warning: {warning}", err=True)
     if output is None:
         typer.echo(render_exposure(found[0]), nl=False)
     else:

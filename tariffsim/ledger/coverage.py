@@ -26,13 +26,14 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from tariffsim._types import BoolArray, FloatArray, IntArray
 from tariffsim.errors import TariffsimError, did_you_mean
+from tariffsim.ledger.editions import read_editions
 from tariffsim.model.timeline import day_number, step_function
 from tariffsim.scenario import hts, inputs
 from tariffsim.scenario.loading import read_document
@@ -66,6 +67,7 @@ class Measures:
     additional_share : measure m's part of ``additional_rate`` [fraction], (K, M).
     base_rate : base (MFN) rate on key k [fraction], shape (K,).
     base_owner : the measure whose base rate key k pays, one-hot, shape (K, M).
+    hts_editions : the HTS editions its membership file states (``hts_edition`` column).
     """
 
     scenario: Scenario
@@ -83,6 +85,7 @@ class Measures:
     additional_share: FloatArray
     base_rate: FloatArray
     base_owner: BoolArray
+    hts_editions: tuple[str, ...] = ()
 
     @property
     def n_keys(self) -> int:
@@ -130,8 +133,10 @@ def load_measures(
     document.data.setdefault("name", Path(path).stem)
     scenario = validate_document(document, Scenario)
     lists: dict[str, list[str]] = {}
+    target: Path | None = None
     if memberships is not None:
-        lists = read_memberships(Path(memberships), list(scenario.tranches), encoding)
+        target = Path(memberships)
+        lists = read_memberships(target, list(scenario.tranches), encoding)
     elif scenario.memberships is not None:
         file, line = document.locate(("memberships",)) or (str(path), None)
         root = Path(path).resolve().parent  # confined like 'extends'
@@ -146,10 +151,14 @@ def load_measures(
             )
         lists = read_memberships(target, list(scenario.tranches), encoding)
     try:
-        return compile_measures(scenario, lists, importer)
+        measures = compile_measures(scenario, lists, importer)
     except TariffsimError as exc:
         place = document.locate(tuple(exc.field.split("."))) if exc.field else None
         raise (exc.located(file=place[0], line=place[1]) if place else exc) from None
+    editions = (
+        tuple(read_editions(target, encoding, MAX_MEMBERSHIP_BYTES)) if target is not None else ()
+    )
+    return replace(measures, hts_editions=editions)
 
 
 def read_memberships(

@@ -28,6 +28,7 @@ from tariffsim._types import FloatArray, IntArray
 from tariffsim.ledger.coverage import Measures
 from tariffsim.ledger.reader import OPTIONAL, Chunk
 from tariffsim.model.timeline import from_day_number
+from tariffsim.scenario import hts
 from tariffsim.scenario.schema import Step
 
 SUMMARY_COLUMNS = [
@@ -43,6 +44,8 @@ SUMMARY_COLUMNS = [
     "additional_duty_usd",
     "total_duty_usd",
 ]
+CHAPTERS = 100
+"""HTS chapters are the first two digits of a code: 01 to 99 (00 unused)."""
 LineSink = Callable[[str, Chunk, FloatArray, FloatArray, IntArray], None]
 """Called with (scenario, chunk, base rate, additional rate, covering measure count) per line."""
 
@@ -101,6 +104,25 @@ class _Days:
         return self._periods[step]
 
 
+@dataclass(frozen=True)
+class _Pairs:
+    """Per (HTS code × origin) pair of a chunk: its HTS chapter, lines and customs value [USD]."""
+
+    chapter: IntArray
+    lines: FloatArray
+    value: FloatArray
+
+    @classmethod
+    def of(cls, chunk: Chunk, combo: IntArray) -> _Pairs:
+        n = chunk.hts_keys.size * len(chunk.origins)
+        chapter = np.repeat(chunk.hts_keys // 10 ** (hts.DIGITS - 2), len(chunk.origins))
+        return cls(
+            chapter=chapter,
+            lines=np.bincount(combo, minlength=n).astype(np.float64),
+            value=np.bincount(combo, weights=chunk.value, minlength=n).astype(np.float64),
+        )
+
+
 @dataclass
 class _Tally:
     """Running sums of one scenario."""
@@ -111,13 +133,25 @@ class _Tally:
     lines: dict[int, IntArray] = field(default_factory=dict)
     group_base: dict[str, FloatArray] = field(default_factory=dict)
     group_additional: dict[str, FloatArray] = field(default_factory=dict)
+    chapter_value: FloatArray = field(default_factory=lambda: np.zeros(CHAPTERS))
+    chapter_lines: FloatArray = field(default_factory=lambda: np.zeros(CHAPTERS))
 
-    def add(self, chunk: Chunk, combo: IntArray, days: _Days, sink: LineSink | None) -> None:
+    def add(
+        self, chunk: Chunk, combo: IntArray, pairs: _Pairs, days: _Days, sink: LineSink | None
+    ) -> None:
         """Add a chunk's lines; ``combo`` is each line's (HTS code × origin) dictionary pair."""
         m = self.measures
         product = m.product_classes(chunk.hts_keys)
         exporter = m.exporter_classes(chunk.origins)
         table = (product[:, None] * m.n_exporter_classes + exporter[None, :]).ravel()
+        # Coverage does not depend on the date segment, so segment 0 of each class tells it.
+        uncovered = ~m.covered[table * (m.change_days.size + 1)]
+        self.chapter_value += np.bincount(
+            pairs.chapter[uncovered], weights=pairs.value[uncovered], minlength=CHAPTERS
+        )
+        self.chapter_lines += np.bincount(
+            pairs.chapter[uncovered], weights=pairs.lines[uncovered], minlength=CHAPTERS
+        )
         # Per calendar day of the chunk: its period row and date segment, folded into one code.
         low, period_of_day = days.periods(self.step)
         n_periods, n_keys, n_segments = (
@@ -169,7 +203,8 @@ class Exposure:
     Attributes
     ----------
     summary : tidy frame, one row per scenario × table × key; ``table`` is one of
-        ``total``, ``uncovered`` (lines no measure covers), ``measure`` (duty
+        ``total``, ``uncovered`` (lines no measure covers), ``uncovered_chapter``
+        (the same lines by HTS chapter, keyed ``01`` to ``99``), ``measure`` (duty
         credited to each measure; ``imports_usd`` is the value of the lines it
         covers, so overlapping measures count a line each), ``period``
         (calendar-aligned, with ``period_start`` and ``period_end``), ``sku``
@@ -177,10 +212,12 @@ class Exposure:
         ``imports_usd``, ``base_duty_usd``, ``additional_duty_usd``,
         ``total_duty_usd`` [USD].
     rows : number of ledger lines priced.
+    entries : first and last entry date of the ledger's lines (None for no lines).
     """
 
     summary: pd.DataFrame
     rows: int
+    entries: tuple[dt.date, dt.date] | None = None
 
     def table(self, name: str, scenario: str | None = None) -> pd.DataFrame:
         """The rows of one table (optionally of one scenario)."""
@@ -213,20 +250,27 @@ def price_ledger(
     group_value: dict[str, FloatArray] = {}
     group_lines: dict[str, FloatArray] = {}
     rows = 0
+    first_day, last_day = np.iinfo(np.int64).max, np.iinfo(np.int64).min
     for chunk in chunks:
         combo = chunk.hts_index * len(chunk.origins) + chunk.origin_index
+        pairs = _Pairs.of(chunk, combo)
         days = _Days.of(chunk.day)
+        first_day = min(first_day, int(chunk.day.min()))
+        last_day = max(last_day, int(chunk.day.max()))
         for name, ids in chunk.groups.items():
             _accumulate(group_value, name, ids, chunk.value)
             _accumulate(group_lines, name, ids, None)
         for tally in tallies:
-            tally.add(chunk, combo, days, sink)
+            tally.add(chunk, combo, pairs, days, sink)
         rows += chunk.size
         if progress is not None:
             progress(rows)
     names = group_names() if callable(group_names) else (group_names or {})
     frames = [_summary(t, group_value, group_lines, names) for t in tallies]
-    return Exposure(summary=pd.concat(frames, ignore_index=True)[SUMMARY_COLUMNS], rows=rows)
+    entries = (from_day_number(first_day), from_day_number(last_day)) if rows else None
+    return Exposure(
+        summary=pd.concat(frames, ignore_index=True)[SUMMARY_COLUMNS], rows=rows, entries=entries
+    )
 
 
 def _summary(
@@ -244,6 +288,7 @@ def _summary(
     base_credit = m.base_owner * m.base_rate[:, None]
     uncovered = ~m.covered
     bounds = [period_bounds(o, tally.step) for o in ordinals]
+    chapters = np.flatnonzero(tally.chapter_lines)
     parts = [
         _rows(
             "total",
@@ -262,6 +307,15 @@ def _summary(
             [key_value[uncovered].sum()],
             [0.0],
             [0.0],
+        ),
+        _rows(
+            "uncovered_chapter",
+            [f"{c:02d}" for c in chapters],
+            [f"HTS chapter {c:02d}" for c in chapters],
+            tally.chapter_lines[chapters],
+            tally.chapter_value[chapters],
+            np.zeros(chapters.size),
+            np.zeros(chapters.size),
         ),
         _rows(
             "measure",

@@ -86,10 +86,7 @@ class InTransit(Frozen):
     @field_validator("shipping_lag", mode="before")
     @classmethod
     def _parse_lag(cls, value: Any) -> int:
-        days = as_value_error(units.parse_duration, value)
-        if days < 0 or days != round(days):
-            raise ValueError(f"expected a whole number of days of at least 0, got {value!r}")
-        return round(days)
+        return round(as_value_error(units.parse_whole_days, value))
 
     @model_validator(mode="after")
     def _ordered(self) -> InTransit:

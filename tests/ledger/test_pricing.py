@@ -45,6 +45,15 @@ def test_hand_totals(hand: Exposure) -> None:
     assert (uncovered["lines"], uncovered["imports_usd"]) == (2, 600.0)
 
 
+def test_hand_uncovered_by_chapter_and_entry_dates(hand: Exposure) -> None:
+    chapters = hand.table("uncovered_chapter")
+    assert chapters["key"].tolist() == ["42", "94"]  # the handbag from CN, the seat from VN
+    assert chapters["lines"].tolist() == [1, 1]
+    assert_allclose(chapters["imports_usd"], [100.0, 500.0])
+    assert_allclose(chapters["total_duty_usd"], [0.0, 0.0])
+    assert hand.entries == (dt.date(2018, 12, 31), dt.date(2019, 8, 1))
+
+
 def test_hand_by_measure(hand: Exposure) -> None:
     measures = hand.table("measure")
     assert by_key(measures, "lines") == {"a": 3, "b": 3, "c": 1}
