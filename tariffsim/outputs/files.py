@@ -199,7 +199,7 @@ def check_target(
     if _open:
         key = _resolved(target)
         other = _open[-1].targets.get(key)
-        if other is not None:
+        if other is not None and other != option:  # one option checked twice is one target
             raise TariffsimError(
                 f"the same file as {other}: the second would overwrite the first",
                 file=target,
