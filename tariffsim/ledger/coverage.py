@@ -191,7 +191,7 @@ def read_memberships(
                     )
     except csv.Error as exc:
         raise TariffsimError(
-            f"cannot read the CSV: {exc}", file=path, line=reader.line_num + 1
+            f"cannot read the CSV: {exc}", file=path, line=max(reader.line_num, 1)
         ) from None
     header_line, header = rows[0] if rows else (1, [])
     header = [c.strip() for c in header]
