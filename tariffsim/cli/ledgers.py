@@ -63,7 +63,6 @@ def exposure(
     """Duty of every line of your import ledger under each scenario, with totals."""
     from tariffsim.ledger.coverage import load_measures
     from tariffsim.ledger.editions import edition_warnings
-    from tariffsim.model.budget import check_memory, ledger_bytes
     from tariffsim.ledger.reader import LedgerReader, parse_column_map
     from tariffsim.ledger.report import (
         LineWriter,
@@ -71,6 +70,7 @@ def exposure(
         render_exposure,
         write_summary,
     )
+    from tariffsim.model.budget import check_memory, ledger_bytes
     from tariffsim.outputs.files import check_target, write_atomic
 
     tables = {".parquet": "parquet", ".csv": "csv"}

@@ -87,11 +87,7 @@ def simulation_bytes(rows: int, cells: int) -> float:
 
 def sweep_bytes(samples: int, periods: int, chunk_elements: int) -> float:
     """Peak bytes of a sweep: its result arrays and one chunk's working arrays."""
-    return (
-        BASE_BYTES
-        + DRAW_PERIOD_BYTES * samples * periods
-        + CHUNK_ELEMENT_BYTES * chunk_elements
-    )
+    return BASE_BYTES + DRAW_PERIOD_BYTES * samples * periods + CHUNK_ELEMENT_BYTES * chunk_elements
 
 
 def ledger_bytes(chunk_rows: int, scenarios: int) -> float:

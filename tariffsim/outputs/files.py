@@ -321,8 +321,7 @@ def refuse_overwriting_inputs(
     target = identity(output)
     if target is None:
         return  # nothing there to lose; spares reading the inputs twice
-    known = {identity(source): source for source in input_closure(inputs)}
-    known.update(recorded_inputs())
+    known = {identity(source) for source in input_closure(inputs)} | set(recorded_inputs())
     if target in known:
         raise TariffsimError(
             "refusing to overwrite an input file",

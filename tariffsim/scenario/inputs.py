@@ -290,4 +290,3 @@ def confine(
             hint="keep the file next to the scenario or below its folder",
         )
     return target
-

@@ -315,8 +315,16 @@ def test_second_output_failing_leaves_the_first_unwritten(
     monkeypatch.setattr(report, "write_summary", full_disk)
     result = runner.invoke(
         app,
-        ["exposure", str(scenario), "--ledger", str(ledger), "--lines", str(lines)]
-        + ["-o", str(summary)],
+        [
+            "exposure",
+            str(scenario),
+            "--ledger",
+            str(ledger),
+            "--lines",
+            str(lines),
+            "-o",
+            str(summary),
+        ],
     )
     assert result.exit_code == 2
     assert f"{summary}: cannot write: the disk is full" in one_error_line(result.stderr)
@@ -329,10 +337,10 @@ def test_a_target_read_as_input_during_the_run_is_refused_at_the_end(tmp_path: P
     # Checked once more when the files move in: an input found only while running counts.
     source = tmp_path / "read.csv"
     source.write_text("input\n", encoding="utf-8")
-    with pytest.raises(TariffsimError, match="refusing to overwrite an input file"):
-        with command_outputs():
-            record(source)
-            write_text(source, "output\n")
+    refused = pytest.raises(TariffsimError, match="refusing to overwrite an input file")
+    with refused, command_outputs():
+        record(source)
+        write_text(source, "output\n")
     assert source.read_text(encoding="utf-8") == "input\n"
     _no_temporaries(tmp_path)
 
