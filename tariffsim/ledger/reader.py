@@ -135,7 +135,7 @@ class LedgerReader:
 
         try:
             return pq.ParquetFile(self.source)
-        except (pa.ArrowException, OSError) as exc:
+        except (pa.ArrowException, OSError, ValueError) as exc:  # ValueError: bad UTF-8 names
             raise TariffsimError(f"not a readable Parquet file ({exc})", file=self.path) from None
 
     def _header(self) -> list[str]:
@@ -188,7 +188,7 @@ class LedgerReader:
                     source = pq.ParquetFile(self.source, read_dictionary=text)
                     reader = source.iter_batches(batch_size=self.chunk_rows, columns=names)
                 yield from reader
-            except (pa.ArrowException, OSError) as exc:
+            except (pa.ArrowException, OSError, ValueError) as exc:  # ValueError: bad UTF-8 names
                 raise TariffsimError(
                     f"not a readable Parquet file ({' '.join(str(exc).split())[:200]})",
                     file=self.path,

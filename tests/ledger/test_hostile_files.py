@@ -44,6 +44,7 @@ LEDGERS = [
     ("duplicate_columns.parquet", ": ", ["'country_of_origin' appears 2 times"]),
     ("corrupt_pages.parquet", ": ", ["not a readable Parquet file", "truncated or corrupt"]),
     ("truncated.parquet", ": ", ["not a readable Parquet file"]),
+    ("column_name_not_utf8.parquet", ": ", ["not a readable Parquet file"]),
 ]
 
 
