@@ -258,8 +258,7 @@ def write_atomic(path: str | Path, render: Callable[[Path], None]) -> Path:
     read-only folder, a name too long) becomes one :class:`TariffsimError`, with
     nothing left behind.
     """
-    target = Path(path)
-    stream = _check_place(target, None) == "stream"
+    target, stream = _followed(Path(path))
     folder = Path(tempfile.gettempdir()) if stream else _folder(target)
     try:
         handle, tmp_name = tempfile.mkstemp(prefix=".tariffsim.", suffix=".tmp", dir=folder)
@@ -290,6 +289,24 @@ def write_atomic(path: str | Path, render: Callable[[Path], None]) -> Path:
         with contextlib.suppress(OSError):
             tmp.unlink()
     return target
+
+
+def _followed(target: Path) -> tuple[Path, bool]:
+    """The path to write and whether it is a stream (bytes copied in, never renamed over).
+
+    A symbolic link is never replaced by a file: a link to a regular file has that file
+    replaced, so the link keeps working; a link into ``/dev`` or ``/proc`` (``/dev/stdout``
+    when standard output is a file) is written through, like a device.
+    """
+    if _check_place(target, None) == "stream":
+        return target, True
+    if not target.is_symlink():
+        return target, False
+    real = Path(os.path.realpath(target))
+    system = ("/dev/", "/proc/")
+    if str(target.absolute()).startswith(system) or str(real).startswith(system):
+        return target, True
+    return real, _check_place(real, None) == "stream"
 
 
 def _umask() -> int:

@@ -108,6 +108,29 @@ def test_stdout_on_a_full_disk_is_one_line_exit_2(tiny: str) -> None:
     assert line == "tariffsim: error: cannot write to standard output: No space left on device"
 
 
+@pytest.mark.skipif(not Path("/dev/stdout").is_symlink(), reason="no /dev/stdout link here")
+def test_dev_stdout_redirected_to_a_file_is_written_through(tmp_path: Path, tiny: str) -> None:
+    # As root, renaming over /dev/stdout would replace the system's link with a file.
+    redirected = tmp_path / "stdout.csv"
+    with open(redirected, "w") as stream:
+        done = tariffsim("run", tiny, "--static", "-f", "csv", "-o", "/dev/stdout", stdout=stream)
+    assert done.returncode == 0, done.stderr
+    assert Path("/dev/stdout").is_symlink()
+    expected = runner.invoke(app, ["run", tiny, "--static", "-f", "csv"]).stdout
+    assert redirected.read_text(encoding="utf-8") == expected
+
+
+def test_a_symlink_target_keeps_its_link(tmp_path: Path, tiny: str) -> None:
+    real = tmp_path / "real.csv"
+    real.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    result = runner.invoke(app, ["run", tiny, "--static", "-o", str(link)])
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and link.resolve() == real
+    assert real.read_text(encoding="utf-8").startswith("scenario,mode,tranche")
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this system")
 def test_fifo_target_receives_the_bytes_and_stays_a_fifo(tmp_path: Path, tiny: str) -> None:
     fifo = tmp_path / "pipe.csv"
