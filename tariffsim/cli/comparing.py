@@ -11,11 +11,13 @@ import typer
 from tariffsim.cli.shell import (
     Files,
     FormatOption,
+    ImporterOption,
     OutputOption,
     StepOption,
     app,
     user_errors,
 )
+from tariffsim.errors import TariffsimError
 
 
 class ChartFormat(StrEnum):
@@ -48,18 +50,26 @@ def compare(
     plot_format: Annotated[
         ChartFormat, typer.Option("--plot-format", help="File type of the --plot-dir charts.")
     ] = ChartFormat.png,
+    importer: ImporterOption = None,
 ) -> None:
     """Compare tariff paths: totals and differences to a reference, per period and tranche."""
     from tariffsim.comparison.compute import prepare
     from tariffsim.comparison.report import emit_comparison
+    from tariffsim.model.flows import for_importer, load_scenario, one_importer
     from tariffsim.outputs.files import CHART_SUFFIXES, check_plot_dir, check_target, output_format
-    from tariffsim.scenario.validation import load_scenario
 
     check_target(output, "--output", files)
     check_target(plot, "--plot", files, CHART_SUFFIXES)
     check_plot_dir(plot_dir)
     fmt_name = output_format(fmt.value if fmt else None, output)
-    scenarios = [load_scenario(f) for f in files]
+    scenarios = []
+    for f in files:
+        try:
+            scenario = for_importer(load_scenario(f), importer)
+            one_importer(scenario, "compare")
+        except TariffsimError as exc:
+            raise exc.located(file=f) from None
+        scenarios.append(scenario)
     comparison = prepare(scenarios, reference, step.value if step else None)
     alignment = comparison.alignment
     assert alignment is not None  # prepare aligns

@@ -11,6 +11,7 @@ import typer
 
 from tariffsim.cli.shell import (
     FormatOption,
+    ImporterOption,
     OutputOption,
     PlotOption,
     SeedOption,
@@ -35,9 +36,10 @@ def sample_one(
     fmt: str,
     output: Path | None,
     plot: Path | None,
+    importer: str | None = None,
 ) -> None:
     """``run --samples``: one scenario as a one-branch outlook, swept."""
-    from tariffsim.scenario.validation import load_scenario
+    from tariffsim.model.flows import for_importer, load_scenario, one_importer
     from tariffsim.uncertainty.outlook import single_outlook
 
     check_samples(samples)
@@ -48,7 +50,9 @@ def sample_one(
             "--static leaves nothing to draw: the distributions are of behavioural assumptions",
             field="--samples",
         )
-    outlook = single_outlook(files[0], load_scenario(files[0]))
+    scenario = for_importer(load_scenario(files[0]), importer)
+    one_importer(scenario, "--samples")
+    outlook = single_outlook(files[0], scenario)
     _sweep_and_render(outlook, samples, seed, None, "total", False, step, fmt, output, plot)
 
 
@@ -84,6 +88,7 @@ def sweep(
     fmt: FormatOption = None,
     output: OutputOption = None,
     plot: PlotOption = None,
+    importer: ImporterOption = None,
 ) -> None:
     """Monte Carlo over an outlook's branches, uncertain dates and assumptions."""
     check_samples(samples)
@@ -98,7 +103,7 @@ def sweep(
         limit = None if threshold is None else parse_money(threshold)
     except TariffsimError as exc:
         raise TariffsimError(exc.message, field="--threshold", hint=exc.hint) from None
-    loaded = load_outlook(outlook)
+    loaded = load_outlook(outlook, importer)
     _sweep_and_render(
         loaded, samples, seed, limit, measure.value, static, step, fmt_name, output, plot
     )

@@ -46,8 +46,8 @@ SUMMARY_COLUMNS = [
 ]
 CHAPTERS = 100
 """HTS chapters are the first two digits of a code: 01 to 99 (00 unused)."""
-LineSink = Callable[[str, Chunk, FloatArray, FloatArray, IntArray], None]
-"""Called with (scenario, chunk, base rate, additional rate, covering measure count) per line."""
+LineSink = Callable[[Measures, Chunk, IntArray], None]
+"""Called per chunk and scenario with the compiled measures, the chunk and each line's key."""
 
 
 def period_ordinals(days: IntArray, step: Step) -> IntArray:
@@ -144,14 +144,6 @@ class _Tally:
         product = m.product_classes(chunk.hts_keys)
         exporter = m.exporter_classes(chunk.origins)
         table = (product[:, None] * m.n_exporter_classes + exporter[None, :]).ravel()
-        # Coverage does not depend on the date segment, so segment 0 of each class tells it.
-        uncovered = ~m.covered[table * (m.change_days.size + 1)]
-        self.chapter_value += np.bincount(
-            pairs.chapter[uncovered], weights=pairs.value[uncovered], minlength=CHAPTERS
-        )
-        self.chapter_lines += np.bincount(
-            pairs.chapter[uncovered], weights=pairs.lines[uncovered], minlength=CHAPTERS
-        )
         # Per calendar day of the chunk: its period row and date segment, folded into one code.
         low, period_of_day = days.periods(self.step)
         n_periods, n_keys, n_segments = (
@@ -162,6 +154,7 @@ class _Tally:
         segment_of_day = np.searchsorted(m.change_days, days.calendar, side="right")
         day_code = period_of_day * n_keys + segment_of_day
         bins = table[combo] * n_segments + day_code[days.offset]
+        self._add_uncovered(chunk, combo, table, bins, pairs)
         value = np.bincount(bins, weights=chunk.value, minlength=n_periods * n_keys)
         count = np.bincount(bins, minlength=n_periods * n_keys)
         value, count = value.reshape(n_periods, n_keys), count.reshape(n_periods, n_keys)
@@ -181,8 +174,28 @@ class _Tally:
                 _accumulate(self.group_base, name, ids, chunk.value * base_rate)
                 _accumulate(self.group_additional, name, ids, chunk.value * additional_rate)
             if sink is not None:
-                n_covering = m.covers.sum(axis=1)[key]
-                sink(m.scenario.name, chunk, base_rate, additional_rate, n_covering)
+                sink(m, chunk, key)
+
+    def _add_uncovered(
+        self, chunk: Chunk, combo: IntArray, table: IntArray, bins: IntArray, pairs: _Pairs
+    ) -> None:
+        """Add the lines no measure covers to the tallies by HTS chapter.
+
+        When no (HTS code × origin) pair of the chunk changes coverage between date
+        segments, per-pair sums suffice; otherwise each line's key decides.
+        """
+        m = self.measures
+        n_segments = m.change_days.size + 1
+        by_segment = m.covered[(table * n_segments)[:, None] + np.arange(n_segments)]
+        if (by_segment == by_segment[:, :1]).all():
+            uncovered = ~by_segment[:, 0]
+            chapter, lines, value = pairs.chapter, pairs.lines, pairs.value
+        else:
+            uncovered = ~m.covered[bins % m.n_keys]
+            chapter, lines, value = pairs.chapter[combo], np.ones(combo.size), chunk.value
+        chapter = chapter[uncovered]
+        self.chapter_value += np.bincount(chapter, weights=value[uncovered], minlength=CHAPTERS)
+        self.chapter_lines += np.bincount(chapter, weights=lines[uncovered], minlength=CHAPTERS)
 
 
 def _accumulate(
@@ -285,7 +298,7 @@ def _summary(
     lines = np.array([tally.lines[o] for o in ordinals]).reshape(len(ordinals), m.n_keys)
     key_value, key_lines = value.sum(axis=0), lines.sum(axis=0)
     covers = m.covers.astype(np.float64)
-    base_credit = m.base_owner * m.base_rate[:, None]
+    base_credit = m.base_share
     uncovered = ~m.covered
     bounds = [period_bounds(o, tally.step) for o in ordinals]
     chapters = np.flatnonzero(tally.chapter_lines)

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from tariffsim.model import engine
+from tariffsim.errors import TariffsimError
+from tariffsim.model import engine, measure_rates
 from tariffsim.scenario.schema import Scenario, Tranche
 
 if TYPE_CHECKING:
@@ -112,6 +113,8 @@ class Result:
     extra : JSON-ready metadata; a behavioural run puts the assumptions used
         under ``"assumptions"`` (per tranche: values and source ids) and the volume
         moved by front-loading under ``"frontloaded_moved_usd"`` [USD].
+    refunds : for scenarios with invalidated measures, duty deposited, owed and refunded
+        by period, calendar and fiscal year (:mod:`tariffsim.model.invalidation`); else None.
     events : one row per dated schedule step: ``date``, ``tranche``, ``from_rate``,
         ``to_rate`` [1], ``status``, ``applies``, ``announced``, ``source`` id and
         ``source_title``, ``note``.
@@ -125,15 +128,28 @@ class Result:
     importers: pd.DataFrame
     events: pd.DataFrame
     extra: dict[str, Any] = field(default_factory=dict)
+    refunds: pd.DataFrame | None = None
 
     @property
     def name(self) -> str:
         return self.scenario.name
 
-    def totals(self, mode: str | None = None) -> dict[str, float]:
-        """Scenario totals over the horizon [USD] and run-rates [USD/year] of one mode.
+    @property
+    def importer_codes(self) -> list[str]:
+        """The importers of the run's rows, in file order: totals are per importer."""
+        return list(dict.fromkeys(self.tranches["importer"]))
 
-        ``mode`` defaults to the headline mode of the run.
+    def totals(self, mode: str | None = None, importer: str | None = None) -> dict[str, float]:
+        """Totals over the horizon [USD] and run-rates [USD/year] of one mode and importer.
+
+        ``mode`` defaults to the headline mode of the run; ``importer`` may be left out
+        when the run has one importer. Duties of two importers (US duty on Chinese
+        goods, Chinese duty on US goods) are never added into one number.
+
+        Raises
+        ------
+        TariffsimError
+            if the run has several importers and ``importer`` is None.
         """
         columns = [
             "imports_usd",
@@ -145,9 +161,17 @@ class Result:
             *BEHAVIOUR_COLUMNS,
         ]
         rows = self.tranches[self.tranches["mode"] == (mode or self.mode)]
+        if importer is not None:
+            rows = rows[rows["importer"] == importer]
+        elif len(self.importer_codes) > 1:
+            raise TariffsimError(
+                f"'{self.name}' has several importers ({', '.join(self.importer_codes)}); "
+                "its totals are per importer",
+                hint="name one importer (--importer)",
+            )
         return {c: float(rows[c].sum(min_count=1)) for c in columns}
 
-    def side_by_side(self) -> pd.DataFrame:
+    def side_by_side(self, importer: str | None = None) -> pd.DataFrame:
         """Totals of the static and behavioural rows, and their difference [USD].
 
         One row per measure (index); columns ``static``, ``behavioural`` and
@@ -162,8 +186,8 @@ class Result:
             "deadweight_loss_usd",
             "diverted_usd",
         ]
-        static = self.totals("static")
-        responded = self.totals("behavioural")
+        static = self.totals("static", importer)
+        responded = self.totals("behavioural", importer)
         frame = pd.DataFrame(
             {
                 "static": [static[m] for m in measures],
@@ -288,16 +312,17 @@ def importer_rates(periods: pd.DataFrame) -> pd.DataFrame:
 
 
 def _rate_before(tranche: Tranche) -> Callable[[dt.date], float]:
-    """``day ↦ tranche.rate_on(day − 1 day)``, by bisection when the steps' entry dates
-    are in order (as they nearly always are), so a schedule of n steps costs n log n, not n²."""
-    applied = tranche.applied_steps()
-    starts = [start for start, _ in applied]
+    """``day ↦ flow_rate_on(tranche, day − 1 day)``, by bisection when the steps' entry
+    dates are in order (as they nearly always are), so a schedule of n steps costs
+    n log n, not n²."""
+    steps = measure_rates.flow_steps(tranche)
+    starts = [start for start, _ in steps]
     if any(a > b for a, b in itertools.pairwise(starts)):
-        return lambda day: tranche.rate_on(day - _ONE_DAY)
+        return lambda day: measure_rates.flow_rate_on(tranche, day - _ONE_DAY)
 
     def before(day: dt.date) -> float:
         i = bisect.bisect_right(starts, day - _ONE_DAY)
-        return applied[i - 1][1] if i else 0.0
+        return steps[i - 1][1] if i else 0.0
 
     return before
 
@@ -307,23 +332,45 @@ def schedule_events(scenario: Scenario) -> pd.DataFrame:
     rows = []
     for tid, tranche in scenario.tranches.items():
         rate_before = _rate_before(tranche)
-        for day, step in sorted(tranche.schedule.items()):
+        for day, last in sorted(tranche.schedule.items()):
             before = rate_before(day)
-            source_id = step.source or tranche.source
-            source = scenario.sources.get(source_id or "")
+            # steps superseded the same day are listed first, for the record, never applied
+            for step in [*last.superseded, last]:
+                source_id = step.source or tranche.source
+                source = scenario.sources.get(source_id or "")
+                superseded = step is not last
+                rows.append(
+                    {
+                        "date": day,
+                        "tranche": tid,
+                        "label": tranche.label,
+                        "from_rate": before,
+                        "to_rate": measure_rates.step_rate(tranche, step),
+                        "status": "superseded" if superseded else step.status.value,
+                        "applies": step.status.applies and not superseded,
+                        "announced": step.announced,
+                        "source": source_id,
+                        "source_title": source.title if source else None,
+                        "note": step.note,
+                    }
+                )
+        end = tranche.end_date()
+        if end is not None:
+            how = "invalidated" if end == tranche.invalidated else "expires"
+            cited = scenario.sources.get(tranche.source or "")
             rows.append(
                 {
-                    "date": day,
+                    "date": end,
                     "tranche": tid,
                     "label": tranche.label,
-                    "from_rate": before,
-                    "to_rate": step.rate,
-                    "status": step.status.value,
-                    "applies": step.status.applies,
-                    "announced": step.announced,
-                    "source": source_id,
-                    "source_title": source.title if source else None,
-                    "note": step.note,
+                    "from_rate": measure_rates.flow_rate_on(tranche, end - _ONE_DAY),
+                    "to_rate": 0.0,
+                    "status": how,
+                    "applies": True,
+                    "announced": None,
+                    "source": tranche.source,
+                    "source_title": cited.title if cited else None,
+                    "note": None,
                 }
             )
     columns = [

@@ -38,12 +38,19 @@ def json_payload(results: Sequence[Result]) -> list[dict[str, Any]]:
                 "step": r.step,
                 "horizon": {"start": s.horizon.start.isoformat(), "end": s.horizon.end.isoformat()},
                 "units": {"money": "USD", "flow": "USD/year", "rate": "fraction"},
-                "totals": r.totals(),
+                # one importer's totals, or None: two importers' duties are never added
+                "totals": r.totals() if len(r.importer_codes) == 1 else None,
+                "totals_by_importer": {i: r.totals(importer=i) for i in r.importer_codes},
                 **r.extra,
                 "tranches": r.tranches.to_dict(orient="records"),
                 "periods": r.periods.to_dict(orient="records"),
                 "importers": r.importers.to_dict(orient="records"),
                 "events": r.events.to_dict(orient="records"),
+                **(
+                    {"refunds": r.refunds.to_dict(orient="records")}
+                    if r.refunds is not None
+                    else {}
+                ),
                 "sources": {k: v.model_dump(mode="json") for k, v in s.sources.items()},
             }
         )
