@@ -147,9 +147,7 @@ def load_measures(
     scenario, document = read_scenario(path)
     try:
         target = memberships_path(scenario, document, memberships)
-        lists = (
-            {} if target is None else read_memberships(target, list_names(scenario), encoding)
-        )
+        lists = {} if target is None else read_memberships(target, list_names(scenario), encoding)
         measures = compile_measures(scenario, lists, importer)
     except TariffsimError as exc:
         raise locate_error(exc, document) from None

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tariffsim._types import FloatArray, IntArray
+from tariffsim.errors import TariffsimError
 from tariffsim.model import budget, engine, measure_rates
 from tariffsim.model.timeline import Grid, build_grid, day_number
 from tariffsim.scenario.schema import Step
@@ -320,6 +321,21 @@ def draw_duty(
     ).sum(axis=1)
 
 
+def _check_finite(total: FloatArray, parameters: dict[str, FloatArray]) -> None:
+    """Refuse a sweep whose duties overflowed: an "expected value $nan" is never printed."""
+    bad = ~np.isfinite(total).all(axis=1)
+    if not bad.any():
+        return
+    first = int(np.argmax(bad))
+    drawn = ", ".join(f"{name} {float(values[first]):.3g}" for name, values in parameters.items())
+    raise TariffsimError(
+        f"draw {first + 1:,} gives a duty that is not a finite number"
+        + (f" (drawn: {drawn})" if drawn else ""),
+        field="assumptions",
+        hint="bound the distributions with 'low:' and 'high:' inside their physical range",
+    )
+
+
 def sweep(
     outlook: Outlook,
     samples: int,
@@ -362,6 +378,7 @@ def sweep(
         )
         if progress is not None:
             progress(hi, samples)
+    _check_finite(total, draws.parameters)
     return SweepResult(
         outlook=outlook,
         plan=plan,

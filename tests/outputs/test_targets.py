@@ -26,7 +26,13 @@ from tariffsim.errors import TariffsimError
 from tariffsim.outputs.files import command_outputs, write_atomic, write_text
 from tariffsim.scenario.inputs import record
 from tests.conftest import ROOT, SCENARIOS
-from tests.ledgers import HAND_LINES, HAND_SCENARIO, write_csv, write_scenario
+from tests.ledgers import (
+    HAND_LINES,
+    HAND_SCENARIO,
+    ONE_FLOW_SCENARIO,
+    write_csv,
+    write_scenario,
+)
 
 runner = CliRunner()
 
@@ -59,7 +65,7 @@ def one_error_line(stderr: str) -> str:
 @pytest.fixture
 def tiny(tmp_path: Path) -> str:
     """A one-year monthly scenario: the process tests are about the process, not the run."""
-    return str(write_scenario(tmp_path, HAND_SCENARIO % {"rule": "max"}, "tiny.yaml"))
+    return str(write_scenario(tmp_path, ONE_FLOW_SCENARIO, "tiny.yaml"))
 
 
 @pytest.fixture

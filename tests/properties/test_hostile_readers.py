@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from tariffsim.cli import app
-from tests.ledgers import HAND_LINES, HAND_SCENARIO
+from tests.ledgers import HAND_LINES, HAND_SCENARIO, ONE_FLOW_SCENARIO
 from tests.properties.test_hostile_inputs import fuzz
 
 PREVIOUS = b"previous output\n"
@@ -109,6 +109,7 @@ def check(args: list[str], out: Path) -> None:
 def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("readers")
     (path / "hand.yaml").write_text(HAND_SCENARIO % {"rule": "max"}, encoding="utf-8")
+    (path / "flow.yaml").write_text(ONE_FLOW_SCENARIO, encoding="utf-8")
     header = "hts_code,country_of_origin,customs_value_usd,entry_date,sku\n"
     body = "".join(",".join(row) + "\n" for row in HAND_LINES)
     (path / "good.csv").write_text(header + body, encoding="utf-8")
@@ -182,8 +183,8 @@ as_of: 2019-01-01
 sources:
   s: {title: A source, date: 2019-01-01, url: https://example.org}
 branches:
-  hand: {file: hand.yaml, probability: 60 %, source: s}
-  other: {file: hand.yaml, probability: 40 %, source: judgement}
+  flow: {file: flow.yaml, probability: 60 %, source: s}
+  other: {file: flow.yaml, probability: 40 %, source: judgement}
 """
 
 
@@ -221,7 +222,7 @@ figures:
 def test_mutated_published_figures(folder: Path, data: bytes) -> None:
     figures = folder / "figures.yaml"
     figures.write_bytes(data)
-    args = ["backtest", str(folder / "hand.yaml"), "--published", str(figures), "--static"]
+    args = ["backtest", str(folder / "flow.yaml"), "--published", str(figures), "--static"]
     check(args, folder / "comparison.csv")
 
 
@@ -230,7 +231,7 @@ def test_the_unmutated_files_run(folder: Path) -> None:
     (folder / "lists.csv").write_bytes(MEMBERSHIPS)
     (folder / "outlook.yaml").write_bytes(OUTLOOK)
     (folder / "figures.yaml").write_bytes(PUBLISHED)
-    hand = str(folder / "hand.yaml")
+    hand, figures = str(folder / "hand.yaml"), str(folder / "figures.yaml")
     for args, out in (
         (["exposure", hand, "--ledger", str(folder / "good.csv")], "a.csv"),
         (
@@ -245,7 +246,7 @@ def test_the_unmutated_files_run(folder: Path) -> None:
             "b.csv",
         ),
         (["sweep", str(folder / "outlook.yaml"), "-n", "50", "--static", "-f", "csv"], "c.csv"),
-        (["backtest", hand, "--published", str(folder / "figures.yaml"), "--static"], "d.csv"),
+        (["backtest", str(folder / "flow.yaml"), "--published", figures, "--static"], "d.csv"),
     ):
         result = runner.invoke(app, [*args, "-o", str(folder / out)])
         assert result.exit_code == 0, result.output

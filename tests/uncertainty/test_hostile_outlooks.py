@@ -34,3 +34,20 @@ def test_bad_outlook_is_one_located_line(name: str, place: str, says: str) -> No
         [line] = result.stderr.splitlines()
         assert line.startswith(f"tariffsim: error: {path}{place}"), line
         assert says in line
+
+
+def test_overflowing_draws_are_refused_not_printed_as_nan() -> None:
+    import numpy as np
+
+    from tariffsim.errors import TariffsimError
+    from tariffsim.uncertainty.sweep import _check_finite
+
+    total = np.array([[1.0, 2.0], [np.inf, 1.0], [np.nan, 0.0]])
+    drawn = {"elasticity": np.array([2.0, 3e307, 1.0])}
+    with pytest.raises(TariffsimError) as caught:
+        _check_finite(total, drawn)
+    assert caught.value.render() == (
+        "assumptions: draw 2 gives a duty that is not a finite number (drawn: elasticity "
+        "3e+307) (bound the distributions with 'low:' and 'high:' inside their physical range)"
+    )
+    _check_finite(total[:1], {k: v[:1] for k, v in drawn.items()})  # finite: no error
