@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from tariffsim.cli.cluster import DaskOption, SchedulerOption, dask_client
 from tariffsim.cli.shell import (
     Files,
     app,
     user_errors,
 )
+
+if TYPE_CHECKING:
+    from tariffsim.ledger.parallel import Part
+    from tariffsim.ledger.reader import LedgerReader
 
 LedgerOption = Annotated[
     Path, typer.Option("--ledger", help="Import ledger: .parquet or .csv (see docs/ledger.md).")
@@ -59,11 +64,61 @@ def exposure(
             "e.g. latin-1 or cp1252.",
         ),
     ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Processes pricing a Parquet ledger's row groups side by side "
+            "[default: every core, one per million lines].",
+        ),
+    ] = None,
+    index: Annotated[
+        bool,
+        typer.Option(
+            "--index",
+            help="Also print the average tariff line by line and by HS-6 subheading "
+            "(docs/validation.md, Index definitions).",
+        ),
+    ] = False,
+    scheduler: SchedulerOption = None,
+    dask: DaskOption = False,
+    mfn: Annotated[
+        Path | None,
+        typer.Option(
+            "--mfn",
+            help="MFN file by HTS-8 line (from 'tariffsim data mfn'): every line pays its MFN.",
+        ),
+    ] = None,
 ) -> None:
-    """Duty of every line of your import ledger under each scenario, with totals."""
-    from tariffsim.ledger.coverage import load_measures
+    """Duty of every line of your import ledger under each scenario, with totals.
+
+    A Parquet ledger is priced on every core (``--workers``); the tables are the
+    same, to the cent, whatever the number of workers. A CSV ledger, and a run
+    writing ``--lines``, ``--index`` or ``--mfn`` (they follow every line), are read in
+    one process. With ``--scheduler`` or ``--dask`` the ledger may be a folder or glob
+    of Parquet files, priced on a Dask cluster (see docs/scale.md).
+    """
+    if scheduler is not None or dask:
+        if index or mfn is not None:
+            from tariffsim.errors import TariffsimError
+
+            name = "--index" if index else "--mfn"
+            raise TariffsimError(
+                f"{name} follows every line in one process",
+                field=name,
+                hint="drop --scheduler/--dask",
+            )
+        _exposure_on_cluster(
+            files, ledger, output, lines, column, memberships, importer, chunk_rows, scheduler, dask
+        )
+        return
+    from tariffsim._types import FloatArray, IntArray
+    from tariffsim.errors import TariffsimError
+    from tariffsim.ledger.coverage import Measures, load_measures
     from tariffsim.ledger.editions import edition_warnings
-    from tariffsim.ledger.reader import LedgerReader, parse_column_map
+    from tariffsim.ledger.indices import SubheadingTally, render_indices
+    from tariffsim.ledger.reader import Chunk, LedgerReader, parse_column_map
     from tariffsim.ledger.report import (
         LineWriter,
         progress_reporter,
@@ -74,7 +129,7 @@ def exposure(
     from tariffsim.outputs.files import check_target, write_atomic
 
     tables = {".parquet": "parquet", ".csv": "csv"}
-    read = [*files, ledger, *([memberships] if memberships else [])]
+    read = [*files, ledger, *(p for p in (memberships, mfn) if p is not None)]
     check_target(output, "--output", read, tables)
     line_format = check_target(lines, "--lines", read, tables)
     check_memory(
@@ -82,19 +137,47 @@ def exposure(
         f"{len(files)} scenarios × chunks of {chunk_rows:,} lines",
         "use a smaller --chunk-rows",
     )
-    reader = LedgerReader(ledger, parse_column_map(column or []), chunk_rows, encoding)
     measures = [load_measures(f, importer, memberships, encoding) for f in files]
+    schedule = None
+    if mfn is not None:
+        from tariffsim.ledger.mfn import read_mfn_file
+
+        schedule = read_mfn_file(mfn)
+    reader = LedgerReader(ledger, parse_column_map(column or []), chunk_rows, encoding)
     update, finish = progress_reporter(reader.total_rows)
     found = []
+    tally = SubheadingTally() if index else None
 
     def price(sink: LineWriter | None) -> None:
         from tariffsim.ledger.pricing import price_ledger
 
-        found.append(
-            price_ledger(
-                measures, reader, group_names=reader.group_names, sink=sink, progress=update
+        sinks = [s for s in (sink, tally) if s is not None]
+
+        def every(m: Measures, chunk: Chunk, key: IntArray, line_mfn: FloatArray | None) -> None:
+            if sink is not None:
+                sink(m, chunk, key, line_mfn)
+            if tally is not None:
+                tally(m, chunk, key)
+
+        parts = [] if sinks or schedule else _parallel_parts(reader, workers)
+        if parts:
+            from tariffsim.ledger.parallel import price_in_parallel
+
+            found.append(price_in_parallel(measures, parts, progress=update))
+            return
+        try:
+            found.append(
+                price_ledger(
+                    measures,
+                    reader,
+                    group_names=reader.group_names,
+                    sink=every if sinks else None,
+                    progress=update,
+                    mfn=schedule,
+                )
             )
-        )
+        except TariffsimError as exc:
+            raise exc.located(file=ledger) from None
 
     if lines is None:
         price(None)
@@ -113,6 +196,61 @@ def exposure(
         typer.echo(render_exposure(found[0]), nl=False)
     else:
         write_summary(output, found[0])
+    if tally is not None:
+        typer.echo(render_indices(tally.indices()), nl=False)
+
+
+def _exposure_on_cluster(
+    files: list[Path],
+    ledger: Path,
+    output: Path | None,
+    lines: Path | None,
+    column: list[str] | None,
+    memberships: Path | None,
+    importer: str | None,
+    chunk_rows: int,
+    scheduler: str | None,
+    local: bool,
+) -> None:
+    """``exposure --scheduler/--dask``: the ledger's parts tallied on a Dask cluster."""
+    from tariffsim.errors import TariffsimError
+    from tariffsim.ledger.cluster import dataset_files, dataset_parts, price_on_cluster
+    from tariffsim.ledger.coverage import load_measures
+    from tariffsim.ledger.reader import LedgerReader, parse_column_map
+    from tariffsim.ledger.report import progress_reporter, render_exposure, write_summary
+    from tariffsim.outputs.files import check_target
+
+    if lines is not None:
+        raise TariffsimError(
+            "--lines is written by one process", field="--lines", hint="drop --scheduler/--dask"
+        )
+    read = [*files, *([memberships] if memberships is not None else [])]
+    check_target(output, "--output", read, {".parquet": "parquet", ".csv": "csv"})
+    measures = [load_measures(f, importer, memberships) for f in files]
+    paths = dataset_files(ledger)
+    first = LedgerReader(paths[0], parse_column_map(column or []), chunk_rows)  # checks columns
+    parts = dataset_parts(paths, first.columns, chunk_rows)
+    _, finish = progress_reporter(sum(p.rows for p in parts))
+    with dask_client(scheduler, local) as client:
+        found = price_on_cluster(measures, parts, client)
+    finish(found.rows)
+    if output is None:
+        typer.echo(render_exposure(found), nl=False)
+    else:
+        write_summary(output, found)
+
+
+def _parallel_parts(reader: LedgerReader, workers: int | None) -> list[Part]:
+    """The parts to price in parallel, or none when one process reads the ledger."""
+    from tariffsim.ledger.parallel import default_workers, plan_parts
+
+    if reader.is_csv or reader.total_rows is None:
+        return []
+    count = workers or default_workers(reader.total_rows, reader.chunk_rows)
+    if count <= 1:
+        return []
+    parts = plan_parts(reader.source, count, reader.columns, reader.chunk_rows)
+    return parts if len(parts) > 1 else []
 
 
 MAX_SYNTH_ROWS = 1_000_000_000

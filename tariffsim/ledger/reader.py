@@ -34,6 +34,10 @@ REQUIRED = ("hts_code", "country_of_origin", "customs_value_usd", "entry_date")
 """Columns every ledger has: HTS code (text), ISO alpha-2 origin, value [USD], date."""
 OPTIONAL = ("sku", "supplier")
 """Columns a ledger may have; totals by each are reported when present."""
+QUANTITY = ("quantity", "quantity_unit")
+"""Columns of the quantity entered and its unit (``kg``, ``t``, ``item``, ``DOZ``, ``liter``),
+read when present; specific rates need them."""
+_KNOWN = (*REQUIRED, *OPTIONAL, *QUANTITY)
 
 CHUNK_ROWS = 1_000_000
 """Default lines per chunk; about 100 MB of working arrays for three scenarios."""
@@ -56,6 +60,10 @@ class Chunk:
     day : entry date [day number, days since 1970-01-01].
     value : customs value [USD].
     groups : per optional column present, each line's id in :attr:`LedgerReader.names`.
+    quantity : quantity entered in its base unit (kg, item, liter), NaN where blank;
+        None when the ledger has no quantity column.
+    quantity_unit : each line's base unit, an index into
+        :data:`tariffsim.scenario.duty_rates.BASE_UNITS`, −1 where it has none.
     """
 
     first_row: int
@@ -66,6 +74,8 @@ class Chunk:
     day: IntArray
     value: FloatArray
     groups: dict[str, IntArray]
+    quantity: FloatArray | None = None
+    quantity_unit: IntArray | None = None
 
     @property
     def size(self) -> int:
@@ -81,6 +91,15 @@ class LedgerReader:
     columns : ledger column name → the name in this file, for names that differ.
     chunk_rows : lines per chunk (approximate for CSV), at most :data:`MAX_CHUNK_ROWS`.
     encoding : the CSV's text encoding when it is not UTF-8 (``latin-1``, ``cp1252``).
+    row_groups : read only these row groups of a Parquet file (default: all), for a
+        part of the ledger priced in another process.
+    first_row : the 0-based ledger row of the first line read, so errors name the
+        ledger's row when only a part is read.
+
+    Notes
+    -----
+    Parquet is read without pre-buffering: pyarrow's pre-buffer keeps each row group's
+    compressed bytes for the reader's life, so memory would grow with the ledger.
     """
 
     def __init__(
@@ -89,6 +108,9 @@ class LedgerReader:
         columns: Mapping[str, str] | None = None,
         chunk_rows: int = CHUNK_ROWS,
         encoding: str | None = None,
+        *,
+        row_groups: list[int] | None = None,
+        first_row: int = 0,
     ) -> None:
         self.path = Path(path)
         if not 1 <= chunk_rows <= MAX_CHUNK_ROWS:
@@ -99,7 +121,8 @@ class LedgerReader:
             )
         self.chunk_rows = chunk_rows
         self.encoding = inputs.check_encoding(encoding)
-        self.rows_read = 0
+        self.row_groups = row_groups
+        self.rows_read = first_row
         self.names: dict[str, pa.Array] = {}
         # a pipe or FIFO is drained once into a temporary copy: the reader opens it twice
         self.source = inputs.seekable_path(self.path, "ledger file")
@@ -108,13 +131,13 @@ class LedgerReader:
         self.is_csv = _is_csv(self.path, self.source)
         header = self._header()
         self.header = header
-        mapping = {**{c: c for c in (*REQUIRED, *OPTIONAL)}, **dict(columns or {})}
+        mapping = {**{c: c for c in _KNOWN}, **dict(columns or {})}
         for name in mapping:
-            if name not in (*REQUIRED, *OPTIONAL):
+            if name not in _KNOWN:
                 raise TariffsimError(
                     f"unknown ledger column '{name}'",
                     field="--column",
-                    hint=did_you_mean(name, (*REQUIRED, *OPTIONAL)),
+                    hint=did_you_mean(name, _KNOWN),
                 )
         for name in REQUIRED:
             if mapping[name] not in header:
@@ -126,15 +149,27 @@ class LedgerReader:
                     or f"found {', '.join(header) or 'no columns'}; map names with "
                     f"--column {name}=YOUR_NAME",
                 )
-        self.columns = {n: mapping[n] for n in (*REQUIRED, *OPTIONAL) if mapping[n] in header}
+        self.columns = {n: mapping[n] for n in _KNOWN if mapping[n] in header}
         _check_distinct(self.columns, header, self.path)
+        if ("quantity" in self.columns) != ("quantity_unit" in self.columns):
+            have, lack = (
+                ("quantity", "quantity_unit")
+                if "quantity" in self.columns
+                else ("quantity_unit", "quantity")
+            )
+            raise TariffsimError(
+                f"a '{have}' column needs a '{lack}' column",
+                file=self.path,
+                line=1 if self.is_csv else None,
+                hint=f"add '{lack}' (e.g. kg, item, liter), or map it with --column {lack}=NAME",
+            )
         self.total_rows = None if self.is_csv else self._parquet().metadata.num_rows
 
     def _parquet(self) -> Any:
         import pyarrow.parquet as pq
 
         try:
-            return pq.ParquetFile(self.source)
+            return pq.ParquetFile(self.source, pre_buffer=False)
         except (pa.ArrowException, OSError, ValueError) as exc:  # ValueError: bad UTF-8 names
             raise TariffsimError(f"not a readable Parquet file ({exc})", file=self.path) from None
 
@@ -179,15 +214,13 @@ class LedgerReader:
             text = [
                 n for n in names if pa.types.is_string(self._parquet().schema_arrow.field(n).type)
             ]
-            source = self._parquet()
-            try:
-                reader = source.iter_batches(batch_size=self.chunk_rows, columns=names)
-                if text:
-                    import pyarrow.parquet as pq
+            import pyarrow.parquet as pq
 
-                    source = pq.ParquetFile(self.source, read_dictionary=text)
-                    reader = source.iter_batches(batch_size=self.chunk_rows, columns=names)
-                yield from reader
+            try:
+                source = pq.ParquetFile(self.source, read_dictionary=text, pre_buffer=False)
+                yield from source.iter_batches(
+                    batch_size=self.chunk_rows, columns=names, row_groups=self.row_groups
+                )
             except (pa.ArrowException, OSError, ValueError) as exc:  # ValueError: bad UTF-8 names
                 raise TariffsimError(
                     f"not a readable Parquet file ({' '.join(str(exc).split())[:200]})",
@@ -200,6 +233,8 @@ class LedgerReader:
         text_type = pa.dictionary(pa.int32(), pa.string())
         types = {n: text_type for n in names}
         types[self.columns["customs_value_usd"]] = pa.string()
+        if "quantity" in self.columns:
+            types[self.columns["quantity"]] = pa.string()
         try:
             reader = pacsv.open_csv(
                 self.source,
@@ -284,7 +319,18 @@ class LedgerReader:
             day=columns.entry_days(batch.column(self.columns["entry_date"]), fail),
             value=columns.customs_values(batch.column(self.columns["customs_value_usd"]), fail),
             groups=groups,
+            **self._quantities(batch, fail),
         )
+
+    def _quantities(self, batch: pa.RecordBatch, fail: columns.Fail) -> dict[str, Any]:
+        if "quantity" not in self.columns:
+            return {}
+        amount, unit = columns.quantities(
+            batch.column(self.columns["quantity"]),
+            batch.column(self.columns["quantity_unit"]),
+            fail,
+        )
+        return {"quantity": amount, "quantity_unit": unit}
 
     def _group_ids(self, name: str, column: pa.Array) -> IntArray:
         """Ids of an optional text column's values, stable across chunks (missing → '')."""
@@ -409,7 +455,7 @@ def parse_column_map(pairs: list[str]) -> dict[str, str]:
             raise TariffsimError(
                 f"expected NAME=YOUR_COLUMN, got {pair!r}",
                 field="--column",
-                hint=f"NAME is one of: {', '.join((*REQUIRED, *OPTIONAL))}",
+                hint=f"NAME is one of: {', '.join(_KNOWN)}",
             )
         mapping[name.strip()] = theirs.strip()
     return mapping

@@ -354,7 +354,8 @@ MAX_CLOSURE_FILES = 10_000
 
 def input_closure(inputs: Iterable[str | Path]) -> list[Path]:
     """The input files and every file they name: ``extends`` parents, an outlook's
-    branches, ``memberships:``; unreadable ones are left to the command's own loader."""
+    branches, ``memberships:``, a flow's product ``weights``; unreadable ones are left to
+    the command's own loader."""
     from tariffsim.scenario.loading import read_document
 
     found: list[Path] = []
@@ -367,10 +368,16 @@ def input_closure(inputs: Iterable[str | Path]) -> list[Path]:
         with contextlib.suppress(TariffsimError):  # the command reports it when it loads
             document = read_document(source)
             found.extend(Path(f) for f in document.files[1:])
-            named = document.data.get("memberships")
-            if isinstance(named, str):
-                file, _ = document.locate(("memberships",)) or (str(source), 0)
-                found.append(Path(file).parent / named)
+            named = [(("memberships",), document.data.get("memberships"))]
+            flows = document.data.get("flows")
+            for fid, flow in (flows if isinstance(flows, dict) else {}).items():
+                products = flow.get("products") if isinstance(flow, dict) else None
+                if isinstance(products, dict):
+                    named.append((("flows", fid, "products", "weights"), products.get("weights")))
+            for key, ref in named:
+                if isinstance(ref, str):
+                    file, _ = document.locate(key) or (str(source), 0)
+                    found.append(Path(file).parent / ref)
             branches = document.data.get("branches")
             if isinstance(branches, dict):
                 todo.extend(

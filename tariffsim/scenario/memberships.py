@@ -35,39 +35,10 @@ def read_memberships(
     ``encoding`` is declared, within :data:`MAX_MEMBERSHIP_BYTES` and
     :data:`MAX_MEMBERSHIP_ROWS`.
     """
-    raw = inputs.read_bytes(path, MAX_MEMBERSHIP_BYTES, "membership file")
-    text = inputs.decode(raw, path, encoding)
     found: dict[str, list[str]] = {m: [] for m in measure_ids}
-    reader = csv.reader(io.StringIO(text, newline=""))
-    rows = []
-    try:
-        for row in reader:
-            if row and not row[0].lstrip().startswith("#"):
-                rows.append((reader.line_num, row))
-                if len(rows) > MAX_MEMBERSHIP_ROWS + 1:
-                    raise TariffsimError(
-                        f"more than {MAX_MEMBERSHIP_ROWS:,} rows",
-                        file=path,
-                        line=reader.line_num,
-                        hint="a membership file lists HTS prefixes; the whole HTS has ~19,000",
-                    )
-    except csv.Error as exc:
-        raise TariffsimError(
-            f"cannot read the CSV: {exc}", file=path, line=max(reader.line_num, 1)
-        ) from None
-    header_line, header = rows[0] if rows else (1, [])
-    header = [c.strip() for c in header]
-    for column in MEMBERSHIP_COLUMNS:
-        if column not in header:
-            raise TariffsimError(
-                f"missing column '{column}'",
-                file=path,
-                line=header_line,
-                hint=did_you_mean(column, header)
-                or f"the header must name: {', '.join(MEMBERSHIP_COLUMNS)}",
-            )
+    header, rows = read_rows(path, MEMBERSHIP_COLUMNS, "membership file", encoding)
     code_at, measure_at = (header.index(c) for c in MEMBERSHIP_COLUMNS)
-    for line, row in rows[1:]:
+    for line, row in rows:
         cells = [*row, "", ""]
         measure = cells[measure_at].strip()
         if measure not in found:
@@ -94,6 +65,52 @@ def read_memberships(
             )
         found[measure].append(digits)
     return found
+
+
+def read_rows(
+    path: Path, columns: tuple[str, ...], kind: str, encoding: str | None = None
+) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """A small CSV's header and its (line number, cells) rows; ``#`` lines are comments.
+
+    The file is read once per run (a pipe works), as UTF-8 with or without a byte-order
+    mark unless ``encoding`` is declared, within :data:`MAX_MEMBERSHIP_BYTES` and
+    :data:`MAX_MEMBERSHIP_ROWS`.
+
+    Raises
+    ------
+    TariffsimError
+        if the file is missing, too large, not in its encoding, not CSV (a field over
+        the csv module's limit, a NUL byte), or its header lacks one of ``columns``.
+    """
+    raw = inputs.read_bytes(path, MAX_MEMBERSHIP_BYTES, kind)
+    reader = csv.reader(io.StringIO(inputs.decode(raw, path, encoding), newline=""))
+    rows = []
+    try:
+        for row in reader:
+            if row and not row[0].lstrip().startswith("#"):
+                rows.append((reader.line_num, row))
+                if len(rows) > MAX_MEMBERSHIP_ROWS + 1:
+                    raise TariffsimError(
+                        f"more than {MAX_MEMBERSHIP_ROWS:,} rows",
+                        file=path,
+                        line=reader.line_num,
+                        hint=f"a {kind} lists HTS prefixes; the whole HTS has ~19,000 lines",
+                    )
+    except csv.Error as exc:
+        raise TariffsimError(
+            f"cannot read the CSV: {exc}", file=path, line=max(reader.line_num, 1)
+        ) from None
+    header_line, header = rows[0] if rows else (1, [])
+    header = [c.strip() for c in header]
+    for column in columns:
+        if column not in header:
+            raise TariffsimError(
+                f"missing column '{column}'",
+                file=path,
+                line=header_line,
+                hint=did_you_mean(column, header) or f"the header must name: {', '.join(columns)}",
+            )
+    return header, rows[1:]
 
 
 def list_names(scenario: Scenario) -> list[str]:

@@ -18,6 +18,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import SkipJsonSchema
 
 from tariffsim.scenario import hts, units
 from tariffsim.scenario.assumptions import Assumptions
@@ -107,6 +108,11 @@ class Tranche(MeasureForms):
         "'50 million kg/year'.",
     )
     exclusions: list[Exclusion] = Field(default_factory=list)
+    refund_parts: SkipJsonSchema[dict[str, list[tuple[dt.date, float]]]] = Field(
+        default_factory=dict,
+        description="Internal, for a flow laid out as a row: per invalidated measure with a "
+        "refund, its part of the row's rate from each date [fraction]; never written.",
+    )
     source: str | None = Field(None, description="Default source for the tranche's numbers.")
     note: str | None = None
     products: list[str] | ProductScope = Field(
@@ -148,6 +154,13 @@ class Tranche(MeasureForms):
     @classmethod
     def _iso_code(cls, value: Any) -> str:
         return parse_country(value)
+
+    @field_validator("refund_parts", mode="before")
+    @classmethod
+    def _internal(cls, value: Any) -> Any:
+        if value:
+            raise ValueError("'refund_parts' is filled in by tariffsim, not written in a file")
+        return {}
 
     @field_validator("exporter")
     @classmethod
@@ -296,6 +309,23 @@ class Scenario(Frozen):
         description="Exchange rates of the currencies the file writes money in, each "
         "sourced and dated: 'EUR: {value: 1.17 USD/EUR, date: 2025-07-31, source: ecb}'.",
     )
+
+    authority_parts: SkipJsonSchema[dict[str, dict[str, tuple[tuple[dt.date, float], ...]]]] = (
+        Field(
+            default_factory=dict,
+            exclude=True,
+            repr=False,
+            description="Computed, never written: per row laid out from a flow, each "
+            "authority's part of its additional rate, (entry date, rate) steps.",
+        )
+    )
+
+    @field_validator("authority_parts", mode="before")
+    @classmethod
+    def _computed_only(cls, value: Any) -> Any:
+        if value:
+            raise ValueError("computed by tariffsim from measures and flows; not written")
+        return value
 
     @model_validator(mode="wrap")
     @classmethod

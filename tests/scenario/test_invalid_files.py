@@ -86,6 +86,11 @@ CASES = [
         ("a specific rate ('0.50 USD/kg') needs the quantity", "'quantity: 50 million kg/year'"),
     ),
     Case(
+        "flow_specific_without_quantity.yaml",
+        "flow_specific_without_quantity.yaml:14: flows.mx_beef:",
+        ("measure 'beef' has a specific rate", "states no quantity", "'quantity: 50 million"),
+    ),
+    Case(
         "specific_unit_mismatch.yaml",
         "specific_unit_mismatch.yaml:14: tranches.t.schedule.2025-04-01:",
         ("the rate is per kg but the tranche's quantity is in item",),
@@ -302,6 +307,30 @@ CASES = [
         ("expected a file name like 'base.yaml'",),
     ),
     Case("too_large.yaml", "too_large.yaml:", ("scenario files are limited to 1,000,000 bytes",)),
+    Case(
+        "unknown_group.yaml",
+        "unknown_group.yaml:10: measures.reciprocal.origins:",
+        ("unknown country or group 'usmcA'", "(did you mean 'usmca'?)"),
+    ),
+    Case(
+        "flows_overlap.yaml",
+        "flows_overlap.yaml:8: flows.steel:",
+        (
+            "'flows.everything' and 'flows.steel' both hold US imports from CN of HTS 72",
+            "count them twice",
+            "exclude the shared ones",
+        ),
+    ),
+    Case(
+        "flow_partly_covered.yaml",
+        "flow_partly_covered.yaml:7: flows.iron_and_steel.products:",
+        ("measure 'steel232' covers some of this flow's products, not all", "split the flow"),
+    ),
+    Case(
+        "precedence_unknown_name.yaml",
+        "precedence_unknown_name.yaml:8: precedence.metals:",
+        ("no measure or authority named 'ieepa_reciprocl'", "did you mean 'ieepa_reciprocal'"),
+    ),
 ]
 
 GENERATED = {"missing.yaml", "too_large.yaml"}
