@@ -368,7 +368,9 @@ def input_closure(inputs: Iterable[str | Path]) -> list[Path]:
         with contextlib.suppress(TariffsimError):  # the command reports it when it loads
             document = read_document(source)
             found.extend(Path(f) for f in document.files[1:])
-            named = [(("memberships",), document.data.get("memberships"))]
+            named: list[tuple[tuple[str, ...], object]] = [
+                (("memberships",), document.data.get("memberships"))
+            ]
             flows = document.data.get("flows")
             for fid, flow in (flows if isinstance(flows, dict) else {}).items():
                 products = flow.get("products") if isinstance(flow, dict) else None

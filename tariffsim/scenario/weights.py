@@ -12,9 +12,8 @@ import math
 from pathlib import Path
 
 from tariffsim.errors import TariffsimError
-from tariffsim.scenario import hts
+from tariffsim.scenario import hts, inputs
 from tariffsim.scenario.loading import Document
-from tariffsim.scenario import inputs
 from tariffsim.scenario.memberships import read_rows
 from tariffsim.scenario.schema import Scenario
 
