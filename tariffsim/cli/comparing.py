@@ -11,7 +11,9 @@ import typer
 from tariffsim.cli.shell import (
     Files,
     FormatOption,
+    ModeOption,
     OutputOption,
+    SetOption,
     StepOption,
     app,
     user_errors,
@@ -48,6 +50,8 @@ def compare(
     plot_format: Annotated[
         ChartFormat, typer.Option("--plot-format", help="File type of the --plot-dir charts.")
     ] = ChartFormat.png,
+    mode: ModeOption = None,
+    overrides: SetOption = None,
 ) -> None:
     """Compare tariff paths: totals and differences to a reference, per period and tranche."""
     from tariffsim.comparison.compute import (
@@ -64,9 +68,13 @@ def compare(
     check_target(plot, "--plot", files, CHART_SUFFIXES)
     check_plot_dir(plot_dir)
     fmt_name = output_format(fmt.value if fmt else None, output)
-    scenarios = [load_scenario(f) for f in files]
+    scenarios = [load_scenario(f, overrides or []) for f in files]
     alignment = align(scenarios, step.value if step else None)
     results = simulate_aligned(scenarios, alignment.step)
+    if mode is not None:
+        from tariffsim.model.results import select_mode
+
+        results = [select_mode(r, mode.value) for r in results]
     check_comparable(results)
     reference_result(results, reference)
     if alignment.clipped:

@@ -20,7 +20,8 @@ HISTORY = Path("scenarios/history/us-china-2018-2020.yaml")
 @user_errors
 def backtest(
     scenario: Annotated[
-        Path, typer.Argument(help="History scenario to replay.", show_default=True)
+        Path,
+        typer.Argument(help="History scenario to replay.", show_default=True, metavar="SCENARIO"),
     ] = HISTORY,
     published: Annotated[
         Path | None,

@@ -7,10 +7,12 @@ import typer
 from tariffsim.cli.shell import (
     Files,
     FormatOption,
+    ModeOption,
     OutputOption,
     PlotOption,
     SamplesOption,
     SeedOption,
+    SetOption,
     StaticOption,
     StepOption,
     app,
@@ -30,13 +32,16 @@ def run(
     static: StaticOption = False,
     samples: SamplesOption = None,
     seed: SeedOption = 1,
+    mode: ModeOption = None,
+    overrides: SetOption = None,
 ) -> None:
     """Simulate scenarios and show duty by tranche and period, with sources.
 
-    Scenarios with an ``assumptions:`` block run behavioural by default: static and
-    behavioural totals side by side. With ``--samples N``, one scenario's
-    ``uncertainty:`` distributions are drawn N times (a sweep of one branch).
+    Scenarios with an 'assumptions:' block run behavioural by default: static and
+    behavioural totals side by side. With --samples N, one scenario's 'uncertainty:'
+    distributions are drawn N times (a sweep of one branch).
     """
+    from tariffsim.model.results import select_mode
     from tariffsim.model.simulation import simulate
     from tariffsim.outputs.files import CHART_SUFFIXES, check_target, output_format
     from tariffsim.run.export import write_results
@@ -54,16 +59,17 @@ def run(
     if samples is not None:
         from tariffsim.cli.uncertainty import sample_one
 
-        sample_one(files, samples, seed, static, step, fmt_name, output, plot)
+        sample_one(files, samples, seed, static, step, fmt_name, output, plot, overrides or [])
         return
     results = []
     for f in files:
         try:
-            results.append(
-                simulate(load_scenario(f), step.value if step else None, behavioural=not static)
-            )
+            scenario = load_scenario(f, overrides or [])
+            results.append(simulate(scenario, step.value if step else None, behavioural=not static))
         except TariffsimError as exc:
             raise exc.located(file=f) from None
+    if mode is not None:
+        results = [select_mode(r, mode.value) for r in results]
     text_out = write_results(results, fmt_name, output)
     if text_out is not None:
         typer.echo(text_out, nl=False)
@@ -81,7 +87,7 @@ def run(
 def validate(files: Files) -> None:
     """Check scenario files (and outlook files) without running them.
 
-    Every file is checked: one line per file, ``ok`` or its error; the exit code
+    Every file is checked: one line per file, 'ok' or its error; the exit code
     is 2 if any file failed.
     """
     from tariffsim.cli.shell import report_error

@@ -10,13 +10,14 @@ any other exception is a bug and keeps its traceback (exit code 1).
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from tariffsim.errors import TariffsimError
 
@@ -43,7 +44,37 @@ class _OrderedGroup(TyperGroup):
         return sorted(names, key=lambda name: rank.get(name, len(rank)))
 
 
-app = typer.Typer(
+class _PlainCommand(TyperCommand):
+    """A command whose help reads as plain text: ``FILE...``, not ``{FILE...}... <list[Path]>``."""
+
+    def get_usage(self, ctx: Any) -> str:
+        return _plain(super().get_usage(ctx))
+
+    def get_help(self, ctx: Any) -> str:
+        return _plain(super().get_help(ctx))
+
+
+_TYPE_NOISE = re.compile(r" <list\[\w+\]>")
+_BRACED = re.compile(r"\{([A-Z][A-Z_]*(?:\.\.\.)?)\}(?:\.\.\.)?")
+
+
+def _plain(text: str) -> str:
+    """Drop typer's braces around required arguments and its Python type names."""
+    return _BRACED.sub(r"\1", _TYPE_NOISE.sub("", text))
+
+
+class _App(typer.Typer):
+    """The app; every command it registers gets :class:`_PlainCommand`'s plain help."""
+
+    def command(  # type: ignore[override]
+        self, *args: Any, **kwargs: Any
+    ) -> Callable[[Callable[P, R]], Callable[P, R]]:
+        kwargs.setdefault("cls", _PlainCommand)
+        decorator: Callable[[Callable[P, R]], Callable[P, R]] = super().command(*args, **kwargs)
+        return decorator
+
+
+app = _App(
     name="tariffsim",
     cls=_OrderedGroup,
     help="What will these tariffs cost? Day-exact duty exposure of tariff paths, with sources.",
@@ -60,6 +91,11 @@ class StepChoice(StrEnum):
     month = "month"
     quarter = "quarter"
     year = "year"
+
+
+class ModeChoice(StrEnum):
+    static = "static"
+    behavioural = "behavioural"
 
 
 class FormatChoice(StrEnum):
@@ -91,7 +127,10 @@ def user_errors(command: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-Files = Annotated[list[Path], typer.Argument(help="Scenario YAML files.", show_default=False)]
+Files = Annotated[
+    list[Path],
+    typer.Argument(help="Scenario YAML files.", show_default=False, metavar="FILE..."),
+]
 StepOption = Annotated[
     StepChoice | None,
     typer.Option("--step", help="Reporting period, overriding the horizon's step."),
@@ -112,6 +151,23 @@ StaticOption = Annotated[
     typer.Option(
         "--static",
         help="Switch the behavioural response off: imports do not respond to tariffs.",
+    ),
+]
+ModeOption = Annotated[
+    ModeChoice | None,
+    typer.Option(
+        "--mode",
+        help="Keep only static or behavioural rows (a run holds both; summing all rows"
+        " counts the duty twice).",
+    ),
+]
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        metavar="KEY.PATH=VALUE",
+        help="Change one value of every scenario, checked as if written in the file, e.g."
+        " --set tranches.list3.schedule.2019-01-01.rate='20 %' (repeatable).",
     ),
 ]
 PlotOption = Annotated[

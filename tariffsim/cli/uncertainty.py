@@ -35,8 +35,9 @@ def sample_one(
     fmt: str,
     output: Path | None,
     plot: Path | None,
+    overrides: list[str],
 ) -> None:
-    """``run --samples``: one scenario as a one-branch outlook, swept."""
+    """run --samples: one scenario as a one-branch outlook, swept."""
     from tariffsim.scenario.validation import load_scenario
     from tariffsim.uncertainty.outlook import single_outlook
 
@@ -48,7 +49,7 @@ def sample_one(
             "--static leaves nothing to draw: the distributions are of behavioural assumptions",
             field="--samples",
         )
-    outlook = single_outlook(files[0], load_scenario(files[0]))
+    outlook = single_outlook(files[0], load_scenario(files[0], overrides))
     _sweep_and_render(outlook, samples, seed, None, "total", False, step, fmt, output, plot)
 
 
@@ -67,7 +68,9 @@ PROGRESS_MIN_SAMPLES = 100_000
 @app.command()
 @user_errors
 def sweep(
-    outlook: Annotated[Path, typer.Argument(help="Outlook YAML file.", show_default=False)],
+    outlook: Annotated[
+        Path, typer.Argument(help="Outlook YAML file.", show_default=False, metavar="OUTLOOK")
+    ],
     samples: Annotated[int, typer.Option("--samples", "-n", help="Number of draws.")] = 10_000,
     seed: SeedOption = 1,
     threshold: Annotated[

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from tariffsim.errors import TariffsimError
 from tariffsim.model import engine
 from tariffsim.scenario.schema import Scenario
 
@@ -176,6 +177,42 @@ class Result:
         """The per-period rows of one mode (default: the headline mode)."""
         return self.periods[self.periods["mode"] == (mode or self.mode)]
 
+    def _repr_html_(self) -> str:
+        """A notebook's view: title, range, totals by mode [billion USD], rate changes.
+
+        No dollar sign: notebooks render text between two of them as mathematics.
+        """
+        import html
+
+        s = self.scenario
+        totals = self.side_by_side() / 1e9
+        if self.mode == "static" or totals["behavioural"].isna().all():
+            totals = totals[["static"]]
+        events = self.events[self.events["from_rate"] != self.events["to_rate"]]
+        timeline = pd.DataFrame(
+            {
+                "date": events["date"].astype(str),
+                "tranche": events["tranche"],
+                "change": [
+                    f"{a * 100:g} % → {b * 100:g} %"
+                    for a, b in zip(events["from_rate"], events["to_rate"], strict=True)
+                ],
+                "status": events["status"],
+                "source": events["source"].fillna(""),
+            }
+        )
+        page: str = (
+            f"<div><p><b>{html.escape(s.name)}</b>: {html.escape(s.title)}<br>"
+            f"{s.horizon.start} to {s.horizon.end}, {html.escape(self.step)} periods;"
+            f" headline mode {html.escape(self.mode)}</p>"
+            "<p>Totals over the horizon, billion USD</p>"
+            + totals.to_html(float_format=lambda v: f"{v:,.2f}", na_rep="-")
+            + "<p>Rate changes</p>"
+            + timeline.to_html(index=False)
+            + "</div>"
+        )
+        return page
+
 
 def build_result(
     scenario: Scenario,
@@ -322,3 +359,36 @@ def schedule_events(scenario: Scenario) -> pd.DataFrame:
         "note",
     ]
     return pd.DataFrame(rows, columns=columns).sort_values(["date", "tranche"], ignore_index=True)
+
+
+def select_mode(result: Result, mode: str) -> Result:
+    """The result with only ``mode``'s rows (``"static"`` or ``"behavioural"``), as its headline.
+
+    A run keeps both modes in one frame, so summing a column over all rows counts the
+    same duty twice; this is the one-mode view the ``--mode`` option writes.
+
+    Raises
+    ------
+    TariffsimError
+        when the result holds no rows of ``mode`` (a static run asked for behavioural rows).
+    """
+    modes = set(result.periods["mode"])
+    if mode not in modes:
+        raise TariffsimError(
+            f"{result.name} has no {mode} rows (it ran {', '.join(sorted(modes))})",
+            field="--mode",
+            hint="behavioural rows need an 'assumptions:' block and no --static"
+            if mode == "behavioural"
+            else None,
+        )
+
+    def keep(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[frame["mode"] == mode].reset_index(drop=True)
+
+    return replace(
+        result,
+        mode=mode,
+        periods=keep(result.periods),
+        tranches=keep(result.tranches),
+        importers=keep(result.importers),
+    )

@@ -50,7 +50,7 @@ def emit(
                 field="--format",
                 hint=f"e.g. --output {example}",
             )
-        data = frame()
+        data = with_date_types(frame())
         write_atomic(output, lambda tmp: data.to_parquet(tmp, index=False))
         return None
     if fmt == "table":
@@ -63,3 +63,26 @@ def emit(
         return text
     write_text(output, text)
     return None
+
+
+def with_date_types(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every column of ``datetime.date`` cells typed as a date (Arrow ``date32``).
+
+    pandas holds dates as plain Python objects; typed, Parquet stores them as dates and
+    pandas reads them back as dates (``date32[day][pyarrow]``), not as objects or text.
+    A column that mixes dates with anything else is left alone.
+    """
+    import datetime as dt
+
+    import pandas as pd
+    import pyarrow as pa
+
+    typed = frame.copy()
+    for column in frame.columns:
+        cells = frame[column]
+        if cells.dtype != object or cells.isna().all():
+            continue
+        present = cells.dropna()
+        if all(type(v) is dt.date for v in present):
+            typed[column] = cells.astype(pd.ArrowDtype(pa.date32()))
+    return typed

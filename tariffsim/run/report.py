@@ -173,7 +173,9 @@ def _period_table(result: Result) -> list[str]:
             billions(r["imports_usd"]),
             billions(r["additional_duty_usd"]),
             billions(r["total_duty_usd"]),
-            format_rate(r["additional_duty_usd"] / r["imports_usd"]) if r["imports_usd"] else "-",
+            f"{r['additional_duty_usd'] / r['imports_usd'] * 100:.2f} %"
+            if r["imports_usd"]
+            else "-",
         ]
         for r in records(sums)
     ]

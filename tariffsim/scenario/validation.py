@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import types
 import typing
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -54,8 +55,12 @@ _OTHER_KINDS = (
 """Top-level keys of the project's other YAML files, to name them when run as scenarios."""
 
 
-def load_scenario(path: str | Path) -> Scenario:
+def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
     """Read, merge and validate a scenario file.
+
+    ``overrides`` are ``key.path=value`` texts (``--set``) applied to the merged file
+    before validation, so they are checked as if written in it
+    (:mod:`tariffsim.scenario.overrides`).
 
     Raises
     ------
@@ -71,6 +76,10 @@ def load_scenario(path: str | Path) -> Scenario:
                 line=document.lines[(key,)][1],
                 hint=hint.format(path=path),
             )
+    if overrides:
+        from tariffsim.scenario.overrides import apply_overrides
+
+        apply_overrides(document, overrides)
     document.data.setdefault("name", Path(path).stem)
     return validate_document(document, Scenario)
 
