@@ -16,6 +16,7 @@ from tariffsim.cli.shell import (
     SetOption,
     StepOption,
     app,
+    manifest_for,
     user_errors,
 )
 
@@ -83,11 +84,24 @@ def compare(
             f" (horizon cut for {', '.join(alignment.clipped)})",
             err=True,
         )
-    text = write_comparison(results, reference, fmt_name, output)
+    options = {
+        "reference": reference,
+        "step": step,
+        "format": fmt_name,
+        "output": output,
+        "plot": plot,
+        "plot_dir": plot_dir,
+        "plot_format": plot_format,
+        "mode": mode,
+        "set": overrides or [],
+    }
+    manifest = manifest_for("compare", [("scenario", files)], options)
+    text = write_comparison(results, reference, fmt_name, output, manifest)
     if text is not None:
         typer.echo(text, nl=False)
     if plot is not None or plot_dir is not None:
         from tariffsim.comparison.chart import write_charts
 
-        for path in write_charts(results, reference, plot, plot_dir, plot_format.value):
+        charts = write_charts(results, reference, plot, plot_dir, plot_format.value, manifest)
+        for path in charts:
             typer.echo(f"chart written to {path}", err=True)

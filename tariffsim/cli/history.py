@@ -10,6 +10,7 @@ import typer
 from tariffsim.cli.shell import (
     PlotOption,
     app,
+    manifest_for,
     user_errors,
 )
 
@@ -49,6 +50,7 @@ def backtest(
     from tariffsim.history.report import render_backtest, render_years
     from tariffsim.model.aggregates import average_tariff_series, yearly_totals
     from tariffsim.outputs.files import CHART_SUFFIXES, check_target, write_text
+    from tariffsim.outputs.manifest import write_beside
     from tariffsim.outputs.text import csv_text
 
     figures = published or scenario.parent / "published.yaml"
@@ -56,18 +58,24 @@ def backtest(
     check_target(series, "--series", [scenario, figures])
     check_target(plot, "--plot", [scenario, figures], CHART_SUFFIXES)
     replay = run_backtest(scenario, figures, behavioural=not static)
+    options = {"output": output, "series": series, "plot": plot, "static": static}
+    manifest = manifest_for(
+        "backtest", [("scenario", [scenario]), ("published figures", [figures])], options
+    )
     typer.echo(render_backtest(replay.comparison))
     for kind in ("calendar", "fiscal"):
         typer.echo(render_years(yearly_totals(replay.results[0], kind), kind))
     if output is not None:
         write_text(output, csv_text(replay.comparison))
+        write_beside(output, manifest)
         typer.echo(f"comparison written to {output}", err=True)
     if series is not None:
         write_text(series, csv_text(average_tariff_series(replay.results[0].scenario)))
+        write_beside(series, manifest)
         typer.echo(f"average-tariff series written to {series}", err=True)
     if plot is not None:
         from tariffsim.history.chart import plot_backtest
         from tariffsim.outputs.files import save_figure
 
-        save_figure(plot_backtest(replay), plot)
+        save_figure(plot_backtest(replay), plot, manifest)
         typer.echo(f"chart written to {plot}", err=True)

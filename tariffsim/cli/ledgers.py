@@ -10,6 +10,7 @@ import typer
 from tariffsim.cli.shell import (
     Files,
     app,
+    manifest_for,
     user_errors,
 )
 
@@ -62,6 +63,7 @@ def exposure(
         write_summary,
     )
     from tariffsim.outputs.files import check_target, write_atomic
+    from tariffsim.outputs.manifest import write_beside
 
     tables = {".parquet": "parquet", ".csv": "csv"}
     check_target(output, "--output", [*files, ledger], tables)
@@ -70,6 +72,17 @@ def exposure(
     reader = LedgerReader(ledger, parse_column_map(column or []), chunk_rows)
     update, finish = progress_reporter(reader.total_rows)
     found = []
+    inputs = [("scenario", files), ("ledger", [ledger])]
+    options = {
+        "output": output,
+        "lines": lines,
+        "column": column or [],
+        "memberships": memberships,
+        "importer": importer,
+    }
+    if memberships is not None:
+        inputs.append(("memberships", [memberships]))
+    manifest = manifest_for("exposure", inputs, options) if output or lines else None
 
     def price(sink: LineWriter | None) -> None:
         from tariffsim.ledger.pricing import price_ledger
@@ -89,11 +102,13 @@ def exposure(
                 price(sink)
 
         write_atomic(lines, render)
+        write_beside(lines, manifest)
     finish(found[0].rows)
     if output is None:
         typer.echo(render_exposure(found[0]), nl=False)
     else:
         write_summary(output, found[0])
+        write_beside(output, manifest)
 
 
 @app.command("synth-ledger")

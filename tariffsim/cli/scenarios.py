@@ -16,6 +16,7 @@ from tariffsim.cli.shell import (
     StaticOption,
     StepOption,
     app,
+    manifest_for,
     user_errors,
 )
 from tariffsim.errors import TariffsimError
@@ -56,6 +57,16 @@ def run(
             hint="use 'tariffsim compare' to chart several paths",
         )
     fmt_name = output_format(fmt.value if fmt else None, output)
+    options = {
+        "step": step,
+        "format": fmt_name,
+        "output": output,
+        "plot": plot,
+        "static": static,
+        "samples": samples,
+        "mode": mode,
+        "set": overrides or [],
+    }
     if samples is not None:
         from tariffsim.cli.uncertainty import sample_one
 
@@ -70,7 +81,8 @@ def run(
             raise exc.located(file=f) from None
     if mode is not None:
         results = [select_mode(r, mode.value) for r in results]
-    text_out = write_results(results, fmt_name, output)
+    manifest = manifest_for("run", [("scenario", files)], options)
+    text_out = write_results(results, fmt_name, output, manifest)
     if text_out is not None:
         typer.echo(text_out, nl=False)
     if plot is not None:
@@ -78,7 +90,7 @@ def run(
         from tariffsim.run.chart import plot_tranche_duty
 
         (result,) = results
-        save_figure(plot_tranche_duty(result), plot)
+        save_figure(plot_tranche_duty(result), plot, manifest)
         typer.echo(f"chart written to {plot}", err=True)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
@@ -103,6 +103,29 @@ class FormatChoice(StrEnum):
     csv = "csv"
     json = "json"
     parquet = "parquet"
+
+
+def manifest_for(
+    command: str,
+    inputs: Sequence[tuple[str, Sequence[Path]]],
+    options: dict[str, Any],
+    seed: int | None = None,
+) -> dict[str, Any]:
+    """The manifest of this run (:mod:`tariffsim.outputs.manifest`): ``inputs`` are
+    (role, files) pairs; option values are made JSON-ready (paths as text, enums as names)."""
+    from tariffsim.outputs.manifest import build_manifest, input_entries
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, Path):
+            return value.as_posix()
+        if isinstance(value, StrEnum):
+            return value.value
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        return value
+
+    entries = [e for role, files in inputs for e in input_entries(role, files)]
+    return build_manifest(command, entries, {k: plain(v) for k, v in options.items()}, seed)
 
 
 def report_error(exc: TariffsimError) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -18,6 +18,7 @@ from tariffsim.cli.shell import (
     StepChoice,
     StepOption,
     app,
+    manifest_for,
     user_errors,
 )
 from tariffsim.errors import TariffsimError
@@ -50,7 +51,11 @@ def sample_one(
             field="--samples",
         )
     outlook = single_outlook(files[0], load_scenario(files[0], overrides))
-    _sweep_and_render(outlook, samples, seed, None, "total", False, step, fmt, output, plot)
+    options = {"samples": samples, "step": step, "format": fmt, "output": output, "plot": plot}
+    manifest = manifest_for("run", [("scenario", files)], {**options, "set": overrides}, seed)
+    _sweep_and_render(
+        outlook, samples, seed, None, "total", False, step, fmt, output, plot, manifest
+    )
 
 
 class MeasureChoice(StrEnum):
@@ -102,8 +107,22 @@ def sweep(
     except TariffsimError as exc:
         raise TariffsimError(exc.message, field="--threshold", hint=exc.hint) from None
     loaded = load_outlook(outlook)
+    branches = [outlook.parent / b.file for b in loaded.spec.branches.values()]
+    options = {
+        "samples": samples,
+        "threshold": threshold,
+        "measure": measure,
+        "static": static,
+        "step": step,
+        "format": fmt_name,
+        "output": output,
+        "plot": plot,
+    }
+    manifest = manifest_for(
+        "sweep", [("outlook", [outlook]), ("scenario", branches)], options, seed
+    )
     _sweep_and_render(
-        loaded, samples, seed, limit, measure.value, static, step, fmt_name, output, plot
+        loaded, samples, seed, limit, measure.value, static, step, fmt_name, output, plot, manifest
     )
 
 
@@ -128,6 +147,7 @@ def _sweep_and_render(
     fmt: str,
     output: Path | None,
     plot: Path | None,
+    manifest: dict[str, Any],
 ) -> None:
     """Sweep (with a progress bar on long runs), then print or write, and chart."""
 
@@ -150,12 +170,12 @@ def _sweep_and_render(
             behavioural=not static,
         )
     summary = summarise(result, measure, threshold)
-    text = write_sweep(result, summary, fmt, output)
+    text = write_sweep(result, summary, fmt, output, manifest)
     if text is not None:
         typer.echo(text, nl=False)
     if plot is not None:
         from tariffsim.outputs.files import save_figure
         from tariffsim.uncertainty.chart import plot_sweep
 
-        save_figure(plot_sweep(result, summary), plot)
+        save_figure(plot_sweep(result, summary), plot, manifest)
         typer.echo(f"chart written to {plot}", err=True)

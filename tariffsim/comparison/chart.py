@@ -11,7 +11,7 @@ beyond scaling to $B and %. No file I/O (see :func:`tariffsim.outputs.files.save
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -282,6 +282,7 @@ def write_charts(
     plot: Path | None = None,
     plot_dir: Path | None = None,
     extension: str = "png",
+    manifest: Mapping[str, Any] | None = None,
 ) -> list[Path]:
     """Save the multi-panel figure to ``plot`` and/or one file per chart into ``plot_dir``.
 
@@ -299,4 +300,4 @@ def write_charts(
         for name, fig in comparison_figures(results, reference).items():
             figures[plot_dir / f"{name}.{extension}"] = fig
         plot_dir.mkdir(exist_ok=True)
-    return [save_figure(fig, path) for path, fig in figures.items()]
+    return [save_figure(fig, path, manifest) for path, fig in figures.items()]

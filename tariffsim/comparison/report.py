@@ -9,7 +9,7 @@ nothing is computed here beyond unit scaling.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -97,7 +97,11 @@ def comparison_payload(results: Sequence[Result], reference: str | None = None) 
 
 
 def write_comparison(
-    results: Sequence[Result], reference: str | None, fmt: str, output: Path | None
+    results: Sequence[Result],
+    reference: str | None,
+    fmt: str,
+    output: Path | None,
+    manifest: Mapping[str, Any] | None = None,
 ) -> str | None:
     """Write the comparison as ``fmt``; return the text instead when no file is given."""
     return emit(
@@ -107,4 +111,5 @@ def write_comparison(
         frame=lambda: period_differences(results, reference_result(results, reference)),
         payload=lambda: comparison_payload(results, reference),
         example="comparison.parquet",
+        manifest=manifest,
     )

@@ -8,7 +8,7 @@ returned for the terminal.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +31,7 @@ def emit(
     frame: Callable[[], pd.DataFrame],
     payload: Callable[[], Any],
     example: str = "results.parquet",
+    manifest: Mapping[str, Any] | None = None,
 ) -> str | None:
     """Write one output as ``fmt`` to ``output``; return the text instead when no file is given.
 
@@ -40,7 +41,11 @@ def emit(
     output : the target file, or None for standard output (refused for binary Parquet).
     table, frame, payload : the renderings; only the one ``fmt`` needs is called.
     example : a file name shown in the hint when Parquet is asked for without a file.
+    manifest : the run's manifest (:mod:`tariffsim.outputs.manifest`): embedded in JSON
+        (as ``"manifest"``, in each record of a list), written beside any other file.
     """
+    from tariffsim.outputs.manifest import write_beside
+
     if fmt not in FORMATS:
         raise TariffsimError(f"unknown format '{fmt}'", field="--format", hint=", ".join(FORMATS))
     if fmt == "parquet":
@@ -52,17 +57,29 @@ def emit(
             )
         data = with_date_types(frame())
         write_atomic(output, lambda tmp: data.to_parquet(tmp, index=False))
+        write_beside(output, manifest)
         return None
     if fmt == "table":
         text = table()
     elif fmt == "csv":
         text = csv_text(frame())
     else:
-        text = to_json_text(payload())
+        text = to_json_text(with_manifest(payload(), manifest))
     if output is None:
         return text
     write_text(output, text)
+    if fmt != "json":
+        write_beside(output, manifest)
     return None
+
+
+def with_manifest(payload: Any, manifest: Mapping[str, Any] | None) -> Any:
+    """A JSON payload with the manifest inside: a key of a mapping, or of each record of a list."""
+    if manifest is None:
+        return payload
+    if isinstance(payload, list):
+        return [{**record, "manifest": dict(manifest)} for record in payload]
+    return {**payload, "manifest": dict(manifest)}
 
 
 def with_date_types(frame: pd.DataFrame) -> pd.DataFrame:

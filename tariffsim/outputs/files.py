@@ -202,8 +202,17 @@ def chart_format(path: str | Path) -> str:
     return fmt
 
 
-def save_figure(fig: Figure, path: str | Path) -> Path:
-    """Save a figure as PNG, SVG or PDF (by extension), atomically: whole or not at all."""
+def save_figure(
+    fig: Figure, path: str | Path, manifest: Mapping[str, Any] | None = None
+) -> Path:
+    """Save a figure as PNG, SVG or PDF (by extension), atomically: whole or not at all.
+
+    With a ``manifest``, it is written beside the chart as ``NAME.manifest.json``.
+    """
+    import matplotlib as mpl
+
+    from tariffsim.outputs.manifest import write_beside
+
     target = Path(path)
     fmt = chart_format(target)
     # metadata without dates keeps the files byte-stable between runs
@@ -212,9 +221,16 @@ def save_figure(fig: Figure, path: str | Path) -> Path:
         "svg": {"Date": None},
         "pdf": {"CreationDate": None},
     }
-    return write_atomic(
-        target, lambda tmp: fig.savefig(tmp, format=fmt, dpi=DPI, metadata=metadata[fmt])
-    )
+
+
+    def render(tmp: Path) -> None:
+        # a fixed salt: SVG element ids are otherwise random on every save
+        with mpl.rc_context({"svg.hashsalt": "tariffsim"}):
+            fig.savefig(tmp, format=fmt, dpi=DPI, metadata=metadata[fmt])
+
+    write_atomic(target, render)
+    write_beside(target, manifest)
+    return target
 
 
 def check_plot_dir(plot_dir: Path | None) -> None:
