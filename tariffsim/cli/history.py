@@ -49,8 +49,7 @@ def backtest(
     from tariffsim.history.backtest import run_backtest
     from tariffsim.history.report import render_backtest, render_years
     from tariffsim.model.aggregates import average_tariff_series, yearly_totals
-    from tariffsim.outputs.files import CHART_SUFFIXES, check_target, write_text
-    from tariffsim.outputs.manifest import write_beside
+    from tariffsim.outputs.files import CHART_SUFFIXES, check_target, write_beside, write_text
     from tariffsim.outputs.text import csv_text
 
     figures = published or scenario.parent / "published.yaml"

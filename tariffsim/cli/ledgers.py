@@ -62,8 +62,7 @@ def exposure(
         render_exposure,
         write_summary,
     )
-    from tariffsim.outputs.files import check_target, write_atomic
-    from tariffsim.outputs.manifest import write_beside
+    from tariffsim.outputs.files import check_target, write_atomic, write_beside
 
     tables = {".parquet": "parquet", ".csv": "csv"}
     check_target(output, "--output", [*files, ledger], tables)

@@ -27,6 +27,7 @@ R = TypeVar("R")
 COMMAND_ORDER = (
     "run",
     "compare",
+    "report",
     "sweep",
     "backtest",
     "exposure",

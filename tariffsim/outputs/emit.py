@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tariffsim.errors import TariffsimError
-from tariffsim.outputs.files import to_json_text, write_atomic, write_text
+from tariffsim.outputs.files import to_json_text, write_atomic, write_beside, write_text
 from tariffsim.outputs.text import csv_text
 
 if TYPE_CHECKING:
@@ -44,7 +44,6 @@ def emit(
     manifest : the run's manifest (:mod:`tariffsim.outputs.manifest`): embedded in JSON
         (as ``"manifest"``, in each record of a list), written beside any other file.
     """
-    from tariffsim.outputs.manifest import write_beside
 
     if fmt not in FORMATS:
         raise TariffsimError(f"unknown format '{fmt}'", field="--format", hint=", ".join(FORMATS))

@@ -5,8 +5,9 @@ scenario's whole ``extends`` chain, membership files, ledgers, published figures
 outlooks and the scenarios their branches name), the options the command was given and
 the random seed. It holds no clock time and no machine name, so the same inputs and
 options give the same bytes on every run. It is embedded in JSON outputs and the HTML
-report and written beside CSV, Parquet, table and chart files as ``NAME.manifest.json``.
-No simulation here; reading files only to hash them.
+report and written beside CSV, Parquet, table and chart files as ``NAME.manifest.json``
+(:func:`tariffsim.outputs.files.write_beside`). No simulation here; files are read only
+to hash them.
 """
 
 from __future__ import annotations
@@ -15,11 +16,6 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
-
-from tariffsim.outputs.files import to_json_text, write_text
-
-MANIFEST_SUFFIX = ".manifest.json"
-"""Appended to an output file's name to name its manifest: ``r.csv`` → ``r.csv.manifest.json``."""
 
 _CHUNK = 1 << 20
 
@@ -107,16 +103,3 @@ def build_manifest(
         "options": {k: v for k, v in options.items()},
         "seed": seed,
     }
-
-
-def manifest_path(output: str | Path) -> Path:
-    """Where the manifest of ``output`` goes: beside it, named after it."""
-    target = Path(output)
-    return target.with_name(target.name + MANIFEST_SUFFIX)
-
-
-def write_beside(output: str | Path, manifest: Mapping[str, Any] | None) -> Path | None:
-    """Write ``manifest`` as ``OUTPUT.manifest.json`` beside ``output``, atomically."""
-    if manifest is None:
-        return None
-    return write_text(manifest_path(output), to_json_text(manifest))

@@ -12,7 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from tariffsim.cli import app
-from tariffsim.outputs.manifest import manifest_path, sha256_of
+from tariffsim.outputs.files import manifest_path
+from tariffsim.outputs.manifest import sha256_of
 from tests.conftest import ROOT, SCENARIOS
 
 runner = CliRunner()
@@ -51,9 +52,7 @@ def test_outputs_and_manifest_are_byte_identical_run_to_run(chain: Path) -> None
     seen = []
     for _ in range(2):
         invoke("run", str(chain / "hold.yaml"), "-o", str(out), "--plot", str(plot))
-        seen.append(
-            [p.read_bytes() for p in (out, manifest_path(out), plot, manifest_path(plot))]
-        )
+        seen.append([p.read_bytes() for p in (out, manifest_path(out), plot, manifest_path(plot))])
     assert seen[0] == seen[1]
     assert sorted(p.name for p in out.parent.iterdir()) == [
         "hold.csv",
