@@ -55,13 +55,8 @@ def compare(
     overrides: SetOption = None,
 ) -> None:
     """Compare tariff paths: totals and differences to a reference, per period and tranche."""
-    from tariffsim.comparison.compute import (
-        align,
-        check_comparable,
-        reference_result,
-        simulate_aligned,
-    )
-    from tariffsim.comparison.report import write_comparison
+    from tariffsim.comparison.compute import prepare
+    from tariffsim.comparison.report import emit_comparison
     from tariffsim.outputs.files import CHART_SUFFIXES, check_plot_dir, check_target, output_format
     from tariffsim.scenario.validation import load_scenario
 
@@ -70,14 +65,15 @@ def compare(
     check_plot_dir(plot_dir)
     fmt_name = output_format(fmt.value if fmt else None, output)
     scenarios = [load_scenario(f, overrides or []) for f in files]
-    alignment = align(scenarios, step.value if step else None)
-    results = simulate_aligned(scenarios, alignment.step)
+    comparison = prepare(scenarios, reference, step.value if step else None)
+    alignment = comparison.alignment
+    assert alignment is not None  # prepare aligns
     if mode is not None:
+        from tariffsim.comparison.compute import Comparison
         from tariffsim.model.results import select_mode
 
-        results = [select_mode(r, mode.value) for r in results]
-    check_comparable(results)
-    reference_result(results, reference)
+        one_mode = [select_mode(r, mode.value) for r in comparison.results]
+        comparison = Comparison.of(one_mode, comparison.reference.name, alignment)
     if alignment.clipped:
         typer.echo(
             f"note: compared over the common range {alignment.start} to {alignment.end}"
@@ -96,12 +92,12 @@ def compare(
         "set": overrides or [],
     }
     manifest = manifest_for("compare", [("scenario", files)], options)
-    text = write_comparison(results, reference, fmt_name, output, manifest)
+    text = emit_comparison(comparison, fmt_name, output, manifest)
     if text is not None:
         typer.echo(text, nl=False)
     if plot is not None or plot_dir is not None:
         from tariffsim.comparison.chart import write_charts
 
-        charts = write_charts(results, reference, plot, plot_dir, plot_format.value, manifest)
-        for path in charts:
+        results, ref = list(comparison.results), comparison.reference.name
+        for path in write_charts(results, ref, plot, plot_dir, plot_format.value, manifest):
             typer.echo(f"chart written to {path}", err=True)

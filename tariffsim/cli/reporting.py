@@ -65,13 +65,7 @@ def report(
     phone and prints. It ends with the run's manifest.
     """
     from tariffsim.cli.uncertainty import check_samples
-    from tariffsim.comparison.compute import (
-        align,
-        check_comparable,
-        reference_result,
-        simulate_aligned,
-        totals_frame,
-    )
+    from tariffsim.comparison.compute import prepare, totals_frame
     from tariffsim.outputs.files import check_target, write_text
     from tariffsim.page.build import PageInputs, render_page
     from tariffsim.scenario.validation import load_scenario
@@ -82,10 +76,8 @@ def report(
     if outlook is not None:
         check_samples(samples)
     scenarios = [load_scenario(f, overrides or []) for f in files]
-    alignment = align(scenarios, step.value if step else None)
-    results = simulate_aligned(scenarios, alignment.step)
-    check_comparable(results)
-    ref = reference_result(results, reference).name
+    comparison = prepare(scenarios, reference, step.value if step else None)
+    results, ref = list(comparison.results), comparison.reference.name
     roles = [("scenario", files)]
     uncertainty = None
     if outlook is not None:
@@ -109,7 +101,7 @@ def report(
         PageInputs(
             results=results,
             reference=ref,
-            totals=totals_frame(results, next(r for r in results if r.name == ref)),
+            totals=totals_frame(results, comparison.reference),
             charts=_charts(results, ref),
             manifest=manifest,
             uncertainty=uncertainty,

@@ -87,10 +87,48 @@ def on_horizon(scenario: Scenario, alignment: Alignment) -> Scenario:
     return scenario.model_copy(update={"horizon": horizon})
 
 
-def simulate_aligned(scenarios: Sequence[Scenario], step: Step | None = None) -> list[Result]:
-    """Simulate each scenario over the shared date range, on one step."""
-    alignment = align(scenarios, step)
+def simulate_aligned(
+    scenarios: Sequence[Scenario], step: Step | None = None, alignment: Alignment | None = None
+) -> list[Result]:
+    """Simulate each scenario over the shared date range, on one step (aligned here unless
+    an ``alignment`` made already is given)."""
+    alignment = alignment or align(scenarios, step)
     return [simulate(on_horizon(s, alignment), alignment.step) for s in scenarios]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Comparable results, their reference and how they were aligned: made once, passed on.
+
+    Attributes
+    ----------
+    results : the compared results, in the order given; names unique, periods equal.
+    reference : the one result the others are differenced against.
+    alignment : the shared range and step, when the scenarios were aligned here.
+    """
+
+    results: tuple[Result, ...]
+    reference: Result
+    alignment: Alignment | None = None
+
+    @classmethod
+    def of(
+        cls,
+        results: Sequence[Result],
+        reference: str | None = None,
+        alignment: Alignment | None = None,
+    ) -> Comparison:
+        """Check ``results`` are comparable and find the reference (the first by default)."""
+        check_comparable(results)
+        return cls(tuple(results), reference_result(results, reference), alignment)
+
+
+def prepare(
+    scenarios: Sequence[Scenario], reference: str | None = None, step: Step | None = None
+) -> Comparison:
+    """Align ``scenarios`` once, simulate them on the shared range and make the comparison."""
+    alignment = align(scenarios, step)
+    return Comparison.of(simulate_aligned(scenarios, alignment=alignment), reference, alignment)
 
 
 def check_comparable(results: Sequence[Result]) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tariffsim.comparison.compute import period_differences, reference_result, totals_frame
+from tariffsim.comparison.compute import Comparison, period_differences, totals_frame
 from tariffsim.outputs.emit import emit
 from tariffsim.outputs.text import PERIOD_ADVERB, billions, records, table
 
@@ -37,7 +37,12 @@ def signed_percent(fraction: float) -> str:
 
 def render_comparison(results: Sequence[Result], reference: str | None = None) -> str:
     """The readable comparison of already aligned results."""
-    ref = reference_result(results, reference)
+    return comparison_text(Comparison.of(results, reference))
+
+
+def comparison_text(comparison: Comparison) -> str:
+    """The readable comparison: totals, differences to the reference, the scenarios."""
+    results, ref = comparison.results, comparison.reference
     frame = totals_frame(results, ref)
     h = ref.scenario.horizon
     step = PERIOD_ADVERB.get(ref.step, "yearly")
@@ -83,7 +88,12 @@ def render_comparison(results: Sequence[Result], reference: str | None = None) -
 
 def comparison_payload(results: Sequence[Result], reference: str | None = None) -> dict[str, Any]:
     """The JSON document: range, units, totals and per-period rows."""
-    ref = reference_result(results, reference)
+    return comparison_document(Comparison.of(results, reference))
+
+
+def comparison_document(comparison: Comparison) -> dict[str, Any]:
+    """The JSON document of a comparison: range, units, totals and per-period rows."""
+    results, ref = comparison.results, comparison.reference
     h = ref.scenario.horizon
     return {
         "reference": ref.name,
@@ -104,12 +114,25 @@ def write_comparison(
     manifest: Mapping[str, Any] | None = None,
 ) -> str | None:
     """Write the comparison as ``fmt``; return the text instead when no file is given."""
+    return emit_comparison(Comparison.of(results, reference), fmt, output, manifest)
+
+
+def emit_comparison(
+    comparison: Comparison,
+    fmt: str,
+    output: Path | None,
+    manifest: Mapping[str, Any] | None = None,
+) -> str | None:
+    """Write a comparison made once as ``fmt``; return the text when no file is given.
+
+    ``manifest`` goes into the JSON document, or beside any other file.
+    """
     return emit(
         fmt,
         output,
-        table=lambda: render_comparison(results, reference),
-        frame=lambda: period_differences(results, reference_result(results, reference)),
-        payload=lambda: comparison_payload(results, reference),
+        table=lambda: comparison_text(comparison),
+        frame=lambda: period_differences(comparison.results, comparison.reference),
+        payload=lambda: comparison_document(comparison),
         example="comparison.parquet",
         manifest=manifest,
     )

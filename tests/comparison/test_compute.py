@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import numpy as np
 import pytest
@@ -214,3 +215,27 @@ def test_compare_takes_scenario_files() -> None:
     frame = compare([SCENARIOS / "hold.yaml", str(SCENARIOS / "ceasefire.yaml")])
     static = frame[frame["mode"] == "static"].set_index("scenario")
     assert_allclose(static.loc["ceasefire", "additional_duty_difference_usd"], -30e9, rtol=1e-12)
+
+
+def test_prepare_aligns_once_and_finds_the_reference(monkeypatch: pytest.MonkeyPatch) -> None:
+    """compare makes its Comparison once: one alignment, one reference lookup."""
+    from tariffsim.comparison import compute
+
+    calls = {"align": 0, "reference": 0}
+    real_align, real_reference = compute.align, compute.reference_result
+
+    def counted_align(*args: Any, **kwargs: Any) -> Any:
+        calls["align"] += 1
+        return real_align(*args, **kwargs)
+
+    def counted_reference(*args: Any, **kwargs: Any) -> Any:
+        calls["reference"] += 1
+        return real_reference(*args, **kwargs)
+
+    monkeypatch.setattr(compute, "align", counted_align)
+    monkeypatch.setattr(compute, "reference_result", counted_reference)
+    scenarios = [load_scenario(SCENARIOS / f"{n}.yaml") for n in ("hold", "escalate")]
+    made = compute.prepare(scenarios, "escalate")
+    assert calls == {"align": 1, "reference": 1}
+    assert made.reference is made.results[1]
+    assert made.alignment is not None and made.alignment.clipped == ()
