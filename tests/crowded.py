@@ -25,7 +25,7 @@ def crowded_yaml(name: str = "crowded", rate_shift: float = 0.0) -> str:
         "as_of: 2019-01-01",
         "sources:",
         "  synth:",
-        '    title: "Synthetic steel & aluminum list: $60B at 25 %, $1.5B more (test data)"',
+        '    title: "Synthetic steel list of $60B at 25 % and $1.5B more (test data)"',
         "    publisher: tariffsim tests",
         "    date: 2019-01-01",
         "horizon: {start: 2019-01-01, end: 2019-12-31, step: month}",
