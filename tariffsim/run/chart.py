@@ -97,7 +97,9 @@ def plot_tranche_duty(result: Result) -> Figure:
         fig = style.new_figure(9.0, 5.4 + 3.4 * (len(importers) - 1))
         style.frame_figure(fig, result.scenario.title, footer, handles, labels)
         axes = fig.subplots(len(importers), 1, squeeze=False)[:, 0]
-        panels = [(ax, i if len(importers) > 1 else None) for ax, i in zip(axes, importers)]
+        panels = [
+            (ax, i if len(importers) > 1 else None) for ax, i in zip(axes, importers, strict=True)
+        ]
         tops = [_draw_panel(ax, result, importer, colours, grouped) for ax, importer in panels]
         # the event labels are measured on the finished layout
         for (ax, importer), top in zip(panels, tops, strict=True):
