@@ -9,12 +9,9 @@ I/O; mapping errors back to file lines happens in :mod:`tariffsim.scenario.valid
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import (
-    ConfigDict,
     Field,
     ValidationInfo,
     field_validator,
@@ -25,15 +22,37 @@ from tariffsim.scenario import hts, units
 from tariffsim.scenario.assumptions import Assumptions
 from tariffsim.scenario.countries import parse_country
 from tariffsim.scenario.distributions import JUDGEMENT, Assumption, Distribution, name_distributions
+from tariffsim.scenario.measures import ImportFlow, Measure, Precedence, group_members
 from tariffsim.scenario.quantities import (
     Flow,
     Frozen,
     IsoDate,
     Rate,
     as_value_error,
-    rate_value,
-    written_as,
 )
+from tariffsim.scenario.steps import (
+    InTransit,
+    Schedule,
+    ScheduleStep,
+    Source,
+    StepStatus,
+    applied_steps,
+    check_grace,
+)
+
+__all__ = [
+    "Exclusion",
+    "Horizon",
+    "InTransit",
+    "Scenario",
+    "ScheduleStep",
+    "Source",
+    "Stacking",
+    "Step",
+    "StepStatus",
+    "Tranche",
+    "tranche_assumptions",
+]
 
 Step = Literal["day", "week", "month", "quarter", "year"]
 Stacking = Literal["add", "max"]
@@ -41,76 +60,16 @@ ProductScope = Literal["all", "rest"]
 """A measure's catch-all product scope, written instead of a list of prefixes."""
 PRODUCT_SCOPES = ("all", "rest")
 
-
-class Source(Frozen):
-    """Where a number comes from."""
-
-    title: str = Field(min_length=1)
-    publisher: str | None = None
-    date: IsoDate | None = None
-    url: str | None = None
-    note: str | None = Field(None, description="A short paraphrase of the fact taken from it.")
-
-
 _DAY = dt.timedelta(days=1)
-
-
-class StepStatus(StrEnum):
-    """Whether a dated step applies. Only ``in_force`` and ``scheduled`` steps apply."""
-
-    IN_FORCE = "in_force"
-    SCHEDULED = "scheduled"
-    SUSPENDED = "suspended"
-    CANCELLED = "cancelled"
-
-    @property
-    def applies(self) -> bool:
-        return self in (StepStatus.IN_FORCE, StepStatus.SCHEDULED)
-
-
-class InTransit(Frozen):
-    """Grace for goods already on their way when a step takes effect.
-
-    Goods shipped before ``shipped_before`` keep the old rate if they are
-    entered by ``entered_by``. With every shipment taking ``shipping_lag``
-    days from export to entry, the rate by entry date switches on
-    ``min(shipped_before + shipping_lag, entered_by + 1 day)``.
-    """
-
-    shipped_before: IsoDate = Field(description="Goods exported before this date keep the old rate")
-    entered_by: IsoDate = Field(description="if they are entered on or before this date.")
-    shipping_lag: int = Field(description="Days from export to entry [d], written '30 days'.")
-    source: str | None = None
-    note: str | None = None
-
-    @field_validator("shipping_lag", mode="before")
-    @classmethod
-    def _parse_lag(cls, value: Any) -> int:
-        days = as_value_error(units.parse_duration, value)
-        if days < 0 or days != round(days):
-            raise ValueError(f"expected a whole number of days of at least 0, got {value!r}")
-        return round(days)
-
-    @model_validator(mode="after")
-    def _ordered(self) -> InTransit:
-        if self.entered_by < self.shipped_before:
-            raise ValueError(
-                f"entered_by {self.entered_by} is before shipped_before {self.shipped_before}"
-            )
-        return self
-
-    def switch_date(self) -> dt.date:
-        """First entry date that pays the new rate."""
-        return min(
-            self.shipped_before + dt.timedelta(days=self.shipping_lag),
-            self.entered_by + dt.timedelta(days=1),
-        )
 
 
 class Exclusion(Frozen):
     """A share of a tranche excluded from its additional rate from ``start`` to ``end``."""
 
-    share: float = Field(description="Share of the tranche's imports excluded [fraction].")
+    share: float = Field(
+        description="Share of the tranche's imports excluded [fraction], written '40 %'.",
+        json_schema_extra={"type": ["string", "number"], "examples": ["40 %"]},
+    )
     start: IsoDate
     end: IsoDate = Field(description="Last day of the exclusion (inclusive).")
     source: str | None = None
@@ -128,39 +87,6 @@ class Exclusion(Frozen):
         return self
 
 
-class ScheduleStep(Frozen):
-    """The additional rate from a date on (a step function; nothing before the first date).
-
-    With ``in_transit``, the date keyed in the schedule is the legal
-    effective date and the rate by entry date changes on
-    :meth:`InTransit.switch_date` instead.
-    """
-
-    model_config = ConfigDict(json_schema_extra=written_as("rate", "25 %"))
-
-    rate: float = Field(description="Additional ad valorem rate from this date [fraction].")
-    text: str = Field(description="The rate as written in the file.")
-    status: StepStatus = StepStatus.IN_FORCE
-    announced: IsoDate | None = Field(None, description="When the step was made public.")
-    in_transit: InTransit | None = None
-    source: str | None = None
-    note: str | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_scalar(cls, data: Any) -> Any:
-        if not isinstance(data, dict):
-            data = {"rate": data}
-        if "rate" in data and "text" not in data:
-            data = {**data, "text": str(data["rate"])}
-        return data
-
-    @field_validator("rate", mode="before")
-    @classmethod
-    def _parse(cls, value: Any) -> float:
-        return rate_value(value)
-
-
 class Tranche(Frozen):
     """A flow of imports from one exporter into one importer, with its rates over time."""
 
@@ -172,7 +98,7 @@ class Tranche(Frozen):
         default_factory=lambda: Rate(value=0.0, text="0 %"),
         description="MFN (base) ad valorem rate, constant over the horizon [fraction].",
     )
-    schedule: dict[IsoDate, ScheduleStep] = Field(default_factory=dict)
+    schedule: Schedule = Field(default_factory=dict)
     exclusions: list[Exclusion] = Field(default_factory=list)
     source: str | None = Field(None, description="Default source for the tranche's numbers.")
     note: str | None = None
@@ -225,11 +151,12 @@ class Tranche(Frozen):
 
     @model_validator(mode="after")
     def _grace_and_exclusions_fit(self) -> Tranche:
-        steps = self.applied_steps()
-        for (day, _), (later, _) in itertools.pairwise(steps):
-            if later <= day:
+        check_grace(self.schedule)
+        for day, step in self.schedule.items():
+            if step.by_origin:
                 raise ValueError(
-                    f"an in-transit grace moves a step to {day}, not before the next step {later}"
+                    f"schedule.{day}: rates by origin belong to measures; a tranche has one "
+                    "exporter (write the tranche's own rate)"
                 )
         for exclusion in self.exclusions:
             active = [e for e in self.exclusions if e.start <= exclusion.start <= e.end]
@@ -243,12 +170,7 @@ class Tranche(Frozen):
         A step with an in-transit grace takes effect, by entry date, on its
         :meth:`InTransit.switch_date`.
         """
-        steps = sorted(self.schedule.items())
-        return [
-            (step.in_transit.switch_date() if step.in_transit else day, step.rate)
-            for day, step in steps
-            if step.status.applies
-        ]
+        return [(day, step.rate) for day, step in applied_steps(self.schedule)]
 
     def planned_steps(self) -> list[tuple[dt.date, float]]:
         """(date, additional rate) of every step, whatever its status, with no grace.
@@ -320,7 +242,26 @@ class Scenario(Frozen):
     as_of: IsoDate = Field(description="The date the scenario's facts describe.")
     sources: dict[str, Source] = Field(default_factory=dict)
     horizon: Horizon
-    tranches: dict[str, Tranche] = Field(min_length=1)
+    tranches: dict[str, Tranche] = Field(
+        default_factory=dict,
+        description="Flows with their own rates (the shorthand for a flow and its measure).",
+    )
+    groups: dict[str, tuple[str, ...]] = Field(
+        default_factory=dict,
+        description="Country groups of yours, e.g. usmca: [CA, MX]; 'EU' is built in, by date.",
+    )
+    measures: dict[str, Measure] = Field(
+        default_factory=dict,
+        description="Duties by legal authority × origins × products × dates, stacked on flows "
+        "and ledger lines.",
+    )
+    flows: dict[str, ImportFlow] = Field(
+        default_factory=dict, description="Import values the measures apply to."
+    )
+    precedence: dict[str, Precedence] = Field(
+        default_factory=dict,
+        description="Rules across authorities, e.g. 'section232 excludes ieepa_reciprocal'.",
+    )
     assumptions: Assumptions | None = Field(
         None, description="Behavioural assumptions (elasticity, pass-through, lag, ...), sourced."
     )
@@ -344,14 +285,22 @@ class Scenario(Frozen):
     def _stacked_authorities_exist(
         cls, stacking: dict[str, Stacking], info: ValidationInfo
     ) -> dict[str, Stacking]:
-        if "tranches" not in info.data:
+        if "tranches" not in info.data or "measures" not in info.data:
             return stacking  # the tranches failed; their own error is the one to show
         used = {t.authority for t in info.data["tranches"].values() if t.authority}
+        used |= {m.authority for m in info.data["measures"].values()}
         for authority in stacking:
             if authority not in used:
                 hint = f" (used: {', '.join(sorted(used))})" if used else ""
-                raise ValueError(f"no tranche has authority '{authority}'{hint}")
+                raise ValueError(f"no tranche or measure has authority '{authority}'{hint}")
         return stacking
+
+    @field_validator("groups", mode="before")
+    @classmethod
+    def _group_members(cls, groups: Any) -> Any:
+        if not isinstance(groups, dict):
+            return groups
+        return {name: group_members(members) for name, members in groups.items()}
 
     @field_validator("uncertainty", mode="before")
     @classmethod
@@ -386,12 +335,43 @@ class Scenario(Frozen):
                 refs += [
                     ((*base, "assumptions", *p), r) for p, r in tranche.assumptions.source_refs()
                 ]
+        refs += _measure_refs(self)
         if self.assumptions:
             refs += [(("assumptions", *p), r) for p, r in self.assumptions.source_refs()]
         for name, d in self.uncertainty.items():
             if d.source != JUDGEMENT:
                 refs.append((("uncertainty", name, "source"), d.source))
         return refs
+
+
+def _measure_refs(scenario: Scenario) -> list[tuple[tuple[str, ...], str]]:
+    """(field path, source id) of every source cited by measures, flows and rules."""
+    refs: list[tuple[tuple[str, ...], str]] = []
+    for mid, measure in scenario.measures.items():
+        base = ("measures", mid)
+        if measure.source:
+            refs.append(((*base, "source"), measure.source))
+        for day, step in measure.schedule.items():
+            at = (*base, "schedule", day.isoformat())
+            if step.source:
+                refs.append(((*at, "source"), step.source))
+            if step.in_transit and step.in_transit.source:
+                refs.append(((*at, "in_transit", "source"), step.in_transit.source))
+            for origin, rate in step.by_origin.items():
+                if rate.source:
+                    refs.append(((*at, "by_origin", origin, "source"), rate.source))
+    for fid, flow in scenario.flows.items():
+        base = ("flows", fid)
+        if flow.source:
+            refs.append(((*base, "source"), flow.source))
+        if flow.imports.source:
+            refs.append(((*base, "imports", "source"), flow.imports.source))
+        if flow.assumptions:
+            refs += [((*base, "assumptions", *p), r) for p, r in flow.assumptions.source_refs()]
+    for rid, rule in scenario.precedence.items():
+        if rule.source:
+            refs.append((("precedence", rid, "source"), rule.source))
+    return refs
 
 
 def tranche_assumptions(scenario: Scenario) -> dict[str, Assumptions] | None:

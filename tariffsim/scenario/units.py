@@ -166,6 +166,14 @@ def parse_duration(value: Any) -> float:
     return _convert(quantity, "day", expected, value)
 
 
+def parse_whole_days(value: Any) -> int:
+    """A lag such as ``'30 days'`` → whole days ≥ 0 [d]."""
+    days = parse_duration(value)
+    if days < 0 or days != round(days):
+        raise TariffsimError(f"expected a whole number of days of at least 0, got {shown(value)}")
+    return round(days)
+
+
 def parse_rate(value: Any) -> float:
     """An ad valorem rate such as ``'25 %'`` → a fraction (0.25).
 
