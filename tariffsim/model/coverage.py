@@ -143,7 +143,7 @@ def columns_of(
                     authority=t.authority or tid,
                     origins=OriginSpec((t.exporter,)),
                     products=_tranche_products(tid, t.products, lists),
-                    steps=applied_steps(t.schedule),
+                    steps=applied_steps(t.schedule, t.end_date()),
                     base_rate=t.base_rate.value,
                     tranche=True,
                     source=t.source,
@@ -160,7 +160,7 @@ def columns_of(
                 authority=m.authority,
                 origins=m.origins,
                 products=product_prefixes(m.products, lists, ("measures", mid, "products")),
-                steps=applied_steps(m.schedule),
+                steps=applied_steps(m.schedule, m.end_date()),
                 source=m.source,
                 path=("measures", mid),
             )

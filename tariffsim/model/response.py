@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tariffsim._types import BoolArray, FloatArray, IntArray
-from tariffsim.model import behaviour
+from tariffsim.model import behaviour, measure_rates
 from tariffsim.model.timeline import Grid, build_grid, day_number, from_day_number, step_function
 from tariffsim.scenario.assumptions import LAG_FREE, Assumptions
 from tariffsim.scenario.schema import Scenario, Tranche
@@ -87,7 +87,7 @@ def _reference(a: Assumptions) -> dt.date:
 
 
 def _total_rate(tranche: Tranche, day: dt.date) -> float:
-    return tranche.base_rate.value + tranche.rate_on(day)
+    return tranche.base_rate.value + measure_rates.flow_rate_on(tranche, day)
 
 
 def front_loading_steps(
@@ -114,7 +114,8 @@ def front_loading_steps(
                 continue
             width = dt.timedelta(days=round(a.window.value))
             first = max(step.announced, day - width, start)
-            if step.rate > tranche.rate_on(day - _DAY) and first < day < stop:
+            rate = measure_rates.step_rate(tranche, step)
+            if rate > measure_rates.flow_rate_on(tranche, day - _DAY) and first < day < stop:
                 found.append((first, day, min(day + width, stop)))
         windows.append(found)
     return windows
@@ -172,7 +173,7 @@ def warm_up(scenario: Scenario, p: Parameters) -> tuple[FloatArray, FloatArray]:
     first = from_day_number(int(p.reference_day.min()))
     if first >= start:
         return np.ones_like(p.elasticity), np.ones_like(p.elasticity)
-    steps = [t.applied_steps() for t in scenario.tranches.values()]
+    steps = [measure_rates.flow_steps(t) for t in scenario.tranches.values()]
     references = [from_day_number(int(d)) for d in p.reference_day]
     grid = build_grid(
         first, start - _DAY, "year", change_dates=[d for s in steps for d, _ in s] + references

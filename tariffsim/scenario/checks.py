@@ -152,3 +152,36 @@ def _reachable(groups: dict[str, tuple[str, ...]], name: str) -> set[str]:
             seen.add(current)
             todo += [m for m in groups.get(current, ()) if m in groups]
     return seen
+
+
+def check_forms(scenario: Scenario, document: Document) -> None:
+    """A specific rate on a flow needs the flow's quantity, in the rate's unit.
+
+    Raises
+    ------
+    TariffsimError
+        located at the step whose rate is specific.
+    """
+    for tid, tranche in scenario.tranches.items():
+        for day, step in tranche.schedule.items():
+            if not step.is_specific:
+                continue
+            path = ("tranches", tid, "schedule", day.isoformat())
+            file, line = document.locate(path) or (document.files[0], None)
+            if tranche.quantity is None:
+                raise TariffsimError(
+                    f"a specific rate ('{step.text}') needs the quantity of the tranche's imports",
+                    file=file,
+                    line=line,
+                    field=".".join(path),
+                    hint=f"add e.g. 'quantity: 50 million {step.unit}/year' to the tranche",
+                )
+            if tranche.quantity.unit != step.unit:
+                raise TariffsimError(
+                    f"the rate is per {step.unit} but the tranche's quantity is in "
+                    f"{tranche.quantity.unit}",
+                    file=file,
+                    line=line,
+                    field=".".join(path),
+                    hint="state both by mass, by item or by volume",
+                )

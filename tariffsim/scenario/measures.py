@@ -29,6 +29,7 @@ from tariffsim.scenario import hts
 from tariffsim.scenario.assumptions import Assumptions
 from tariffsim.scenario.countries import parse_country
 from tariffsim.scenario.groups import ALL, OriginSpec, parse_origin_spec
+from tariffsim.scenario.forms import MeasureForms, QuantityFlow
 from tariffsim.scenario.quantities import Flow, Frozen
 from tariffsim.scenario.steps import Schedule, check_grace
 
@@ -144,7 +145,7 @@ class ProductSet(Frozen):
         return body + (f" except {', '.join(self.exclude)}" if self.exclude else "")
 
 
-class Measure(Frozen):
+class Measure(MeasureForms):
     """One legal act's additional duty on some products from some origins, over time."""
 
     label: str | None = Field(None, description="A name for tables; the measure's id if absent.")
@@ -179,6 +180,11 @@ class ImportFlow(Frozen):
     importer: str = Field(description="ISO code of the importing country.")
     exporter: Origins = Field(description="The countries of origin of the flow.")
     imports: Flow = Field(description="Annual import value before any response [USD/year].")
+    quantity: QuantityFlow | None = Field(
+        None,
+        description="The quantity behind 'imports' (needed by specific rates), e.g. "
+        "'50 million kg/year'.",
+    )
     products: ProductSet = Field(
         default_factory=lambda: ProductSet(include=None),
         description="The products the flow carries; 'all' by default.",

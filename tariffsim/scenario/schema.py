@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import (
     Field,
+    ModelWrapValidatorHandler,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -22,6 +23,7 @@ from tariffsim.scenario import hts, units
 from tariffsim.scenario.assumptions import Assumptions
 from tariffsim.scenario.countries import parse_country
 from tariffsim.scenario.distributions import JUDGEMENT, Assumption, Distribution, name_distributions
+from tariffsim.scenario.forms import ExchangeRate, MeasureForms, QuantityFlow, parse_currencies
 from tariffsim.scenario.measures import ImportFlow, Measure, Precedence, group_members
 from tariffsim.scenario.quantities import (
     Flow,
@@ -87,7 +89,7 @@ class Exclusion(Frozen):
         return self
 
 
-class Tranche(Frozen):
+class Tranche(MeasureForms):
     """A flow of imports from one exporter into one importer, with its rates over time."""
 
     label: str = Field(min_length=1)
@@ -99,6 +101,11 @@ class Tranche(Frozen):
         description="MFN (base) ad valorem rate, constant over the horizon [fraction].",
     )
     schedule: Schedule = Field(default_factory=dict)
+    quantity: QuantityFlow | None = Field(
+        None,
+        description="The quantity behind 'imports' (needed by specific rates), e.g. "
+        "'50 million kg/year'.",
+    )
     exclusions: list[Exclusion] = Field(default_factory=list)
     source: str | None = Field(None, description="Default source for the tranche's numbers.")
     note: str | None = None
@@ -164,13 +171,18 @@ class Tranche(Frozen):
                 raise ValueError(f"exclusions in force on {exclusion.start} add up to over 100 %")
         return self
 
-    def applied_steps(self) -> list[tuple[dt.date, float]]:
-        """(entry date, additional rate) of the steps that apply, in date order.
+    def applied_entries(self) -> list[tuple[dt.date, ScheduleStep]]:
+        """(entry date, step) of the steps that apply, in date order, ended on
+        :meth:`end_date` (see :func:`tariffsim.scenario.steps.applied_steps`)."""
+        return applied_steps(self.schedule, self.end_date())
 
-        A step with an in-transit grace takes effect, by entry date, on its
-        :meth:`InTransit.switch_date`.
+    def applied_steps(self) -> list[tuple[dt.date, float]]:
+        """(entry date, additional ad valorem rate) of :meth:`applied_entries`.
+
+        The written ad valorem part only: the rate a flow pays under floors, caps,
+        value shares and specific parts is :func:`tariffsim.model.measure_rates.flow_steps`.
         """
-        return [(day, step.rate) for day, step in applied_steps(self.schedule)]
+        return [(day, step.rate) for day, step in self.applied_entries()]
 
     def planned_steps(self) -> list[tuple[dt.date, float]]:
         """(date, additional rate) of every step, whatever its status, with no grace.
@@ -279,6 +291,38 @@ class Scenario(Frozen):
         default_factory=dict,
         description="Distributions of assumptions, drawn by `run --samples` and `sweep`.",
     )
+    currencies: dict[str, ExchangeRate] = Field(
+        default_factory=dict,
+        description="Exchange rates of the currencies the file writes money in, each "
+        "sourced and dated: 'EUR: {value: 1.17 USD/EUR, date: 2025-07-31, source: ecb}'.",
+    )
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _with_exchange_rates(cls, data: Any, handler: ModelWrapValidatorHandler[Scenario]) -> Any:
+        rates = parse_currencies(data.get("currencies")) if isinstance(data, dict) else {}
+        with units.exchange_rates(rates):
+            return handler(data)
+
+    @field_validator("currencies", mode="before")
+    @classmethod
+    def _known_currencies(cls, block: Any) -> Any:
+        if isinstance(block, dict):
+            for code in block:
+                if code not in units.CURRENCIES[1:]:
+                    raise ValueError(
+                        f"unknown currency {code!r}; tariffsim knows "
+                        f"{', '.join(units.CURRENCIES[1:])} (USD needs no rate)"
+                    )
+        return block
+
+    @field_validator("currencies")
+    @classmethod
+    def _rate_of_its_key(cls, block: dict[str, ExchangeRate]) -> dict[str, ExchangeRate]:
+        for code, fx in block.items():
+            if fx.currency != code:
+                raise ValueError(f"the rate under {code} is written in {fx.currency}")
+        return block
 
     @field_validator("stacking")
     @classmethod
@@ -335,7 +379,10 @@ class Scenario(Frozen):
                 refs += [
                     ((*base, "assumptions", *p), r) for p, r in tranche.assumptions.source_refs()
                 ]
+            refs += _form_refs(base, tranche)
         refs += _measure_refs(self)
+        for code, fx in self.currencies.items():
+            refs.append((("currencies", code, "source"), fx.source))
         if self.assumptions:
             refs += [(("assumptions", *p), r) for p, r in self.assumptions.source_refs()]
         for name, d in self.uncertainty.items():
@@ -351,6 +398,7 @@ def _measure_refs(scenario: Scenario) -> list[tuple[tuple[str, ...], str]]:
         base = ("measures", mid)
         if measure.source:
             refs.append(((*base, "source"), measure.source))
+        refs += _form_refs(base, measure)
         for day, step in measure.schedule.items():
             at = (*base, "schedule", day.isoformat())
             if step.source:
@@ -364,6 +412,8 @@ def _measure_refs(scenario: Scenario) -> list[tuple[tuple[str, ...], str]]:
         base = ("flows", fid)
         if flow.source:
             refs.append(((*base, "source"), flow.source))
+        if flow.quantity is not None and flow.quantity.source:
+            refs.append(((*base, "quantity", "source"), flow.quantity.source))
         if flow.imports.source:
             refs.append(((*base, "imports", "source"), flow.imports.source))
         if flow.assumptions:
@@ -371,6 +421,16 @@ def _measure_refs(scenario: Scenario) -> list[tuple[tuple[str, ...], str]]:
     for rid, rule in scenario.precedence.items():
         if rule.source:
             refs.append((("precedence", rid, "source"), rule.source))
+    return refs
+
+
+def _form_refs(base: tuple[str, ...], measure: Any) -> list[tuple[tuple[str, ...], str]]:
+    """(field path, source id) of a tranche's or measure's quantity and refund."""
+    refs = []
+    for name in ("quantity", "refund"):
+        block = getattr(measure, name, None)
+        if block is not None and block.source:
+            refs.append(((*base, name, "source"), block.source))
     return refs
 
 

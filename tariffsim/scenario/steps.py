@@ -11,14 +11,27 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic.json_schema import SkipJsonSchema
 
+from tariffsim.errors import TariffsimError
 from tariffsim.scenario import units
+from tariffsim.scenario.duty_rates import DutyRate, parse_duty_rate
+from tariffsim.scenario.forms import share_value
 from tariffsim.scenario.quantities import (
+    MAX_RATE,
     Frozen,
     IsoDate,
+    OptionalShare,
     Rate,
     as_value_error,
     rate_value,
@@ -96,13 +109,31 @@ class ScheduleStep(Frozen):
 
     With ``in_transit``, the date keyed in the schedule is the legal
     effective date and the rate by entry date changes on
-    :meth:`InTransit.switch_date` instead.
+    :meth:`InTransit.switch_date` instead. The rate may have a specific part
+    (``2.4 % + 5 USD/kg``); a step may instead set an all-in floor, and may cap the
+    rate all in. Several steps on one date are written as a list, the last in force.
     """
 
-    model_config = ConfigDict(json_schema_extra=written_as("rate", "25 %"))
+    model_config = ConfigDict(
+        json_schema_extra=written_as("rate", "2.4 % + 5 USD/kg", required=False)
+    )
 
     rate: float = Field(description="Additional ad valorem rate from this date [fraction].")
     text: str = Field(description="The rate as written in the file.")
+    specific: SkipJsonSchema[float] = Field(
+        0.0, description="Specific part of the rate [USD per 'unit']."
+    )
+    unit: SkipJsonSchema[Literal["kg", "item", "liter"] | None] = Field(
+        None, description="The unit of the specific part."
+    )
+    all_in_floor: Annotated[float | None, OptionalShare] = Field(
+        None,
+        description="Instead of a rate: the duty all in, MFN included, is at least this; the "
+        "additional rate is max(0, floor − MFN) [fraction].",
+    )
+    all_in_cap: Annotated[float | None, OptionalShare] = Field(
+        None, description="MFN plus this measure's rate is at most this [fraction]."
+    )
     status: StepStatus = StepStatus.IN_FORCE
     announced: IsoDate | None = Field(None, description="When the step was made public.")
     in_transit: InTransit | None = None
@@ -113,36 +144,110 @@ class ScheduleStep(Frozen):
     )
     source: str | None = None
     note: str | None = None
+    superseded: SkipJsonSchema[list[ScheduleStep]] = Field(
+        default_factory=list,
+        description="Steps written earlier in a list for the same date, replaced by this one.",
+    )
 
     @model_validator(mode="before")
     @classmethod
     def _from_scalar(cls, data: Any) -> Any:
-        if not isinstance(data, dict):
-            data = {"rate": data}
-        if "rate" in data and "text" not in data:
-            data = {**data, "text": str(data["rate"])}
-        return data
+        if not isinstance(data, list):
+            return _step_mapping(data)
+        if not data:
+            raise ValueError("expected at least one step in the list")
+        *earlier, last = data
+        return {**_step_mapping(last), "superseded": earlier}
 
     @field_validator("rate", mode="before")
     @classmethod
     def _parse(cls, value: Any) -> float:
-        return rate_value(value)
+        return duty_rate_value(value).ad_valorem
+
+    @field_validator("all_in_floor", "all_in_cap", mode="before")
+    @classmethod
+    def _all_in(cls, value: Any, info: ValidationInfo) -> float | None:
+        what = "a floor" if info.field_name == "all_in_floor" else "a cap"
+        return None if value is None else share_value(value, what)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _specific_part(cls, data: Any, handler: ModelWrapValidatorHandler[ScheduleStep]) -> Any:
+        step = handler(data)
+        # parsed again here, inside the scenario's exchange rates, for the specific part
+        written = duty_rate_value(step.text)
+        if step.all_in_floor is not None and (step.rate or written.is_specific):
+            raise ValueError("a step sets either a rate or an all-in floor, not both")
+        return step.model_copy(update={"specific": written.specific, "unit": written.unit})
+
+    @property
+    def is_specific(self) -> bool:
+        return self.unit is not None
+
+
+def _step_mapping(data: Any) -> dict[str, Any]:
+    """A step written as a rate alone, or as a mapping, as a mapping with its text."""
+    if not isinstance(data, dict):
+        data = {"rate": data}
+    if "rate" not in data and data.get("all_in_floor") is not None:
+        data = {**data, "rate": "0 %"}
+    if "rate" in data and "text" not in data:
+        data = {**data, "text": str(data["rate"])}
+    return dict(data)
+
+
+def duty_rate_value(value: Any) -> DutyRate:
+    """An ad valorem, specific or compound rate, its ad valorem part at most :data:`MAX_RATE`."""
+    if isinstance(value, str) and "/" in value:
+        try:
+            rate = parse_duty_rate(value)
+        except TariffsimError as exc:
+            raise ValueError(exc.message + (f" ({exc.hint})" if exc.hint else "")) from None
+    else:
+        rate = DutyRate(ad_valorem=rate_value(value))
+    if rate.ad_valorem > MAX_RATE:
+        raise ValueError(f"expected a rate of at most {MAX_RATE * 100:,.0f} %, got {value!r}")
+    return rate
 
 
 Schedule = dict[IsoDate, ScheduleStep]
 
+ENDED = ScheduleStep.model_construct(
+    rate=0.0,
+    text="0 %",
+    specific=0.0,
+    unit=None,
+    all_in_floor=None,
+    all_in_cap=None,
+    status=StepStatus.IN_FORCE,
+    announced=None,
+    in_transit=None,
+    by_origin={},
+    source=None,
+    note="the measure ended (expired or invalidated)",
+    superseded=[],
+)
+"""The step in force once a measure has ended: no duty."""
 
-def applied_steps(schedule: Schedule) -> list[tuple[dt.date, ScheduleStep]]:
+
+def applied_steps(
+    schedule: Schedule, end: dt.date | None = None
+) -> list[tuple[dt.date, ScheduleStep]]:
     """(entry date, step) of the steps that apply, in date order.
 
     A step with an in-transit grace takes effect, by entry date, on its
-    :meth:`InTransit.switch_date`.
+    :meth:`InTransit.switch_date`. A measure that ends (``expires``, ``invalidated``)
+    on ``end`` keeps only the steps before it, then :data:`ENDED` from ``end`` on:
+    duty accrues to the day before.
     """
-    return [
+    applied = [
         (step.in_transit.switch_date() if step.in_transit else day, step)
         for day, step in sorted(schedule.items())
         if step.status.applies
     ]
+    if end is None:
+        return applied
+    return [(day, step) for day, step in applied if day < end] + [(end, ENDED)]
 
 
 def check_grace(schedule: Schedule) -> None:
