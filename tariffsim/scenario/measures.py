@@ -28,8 +28,8 @@ from pydantic import (
 from tariffsim.scenario import hts
 from tariffsim.scenario.assumptions import Assumptions
 from tariffsim.scenario.countries import parse_country
-from tariffsim.scenario.groups import ALL, OriginSpec, parse_origin_spec
 from tariffsim.scenario.forms import MeasureForms, QuantityFlow
+from tariffsim.scenario.groups import ALL, OriginSpec, parse_origin_spec
 from tariffsim.scenario.quantities import Flow, Frozen
 from tariffsim.scenario.steps import Schedule, check_grace
 
