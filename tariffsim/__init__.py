@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "load_scenario": "tariffsim.scenario.validation",
+    "load_scenario": "tariffsim.model.flows",
     "simulate": "tariffsim.model.simulation",
     "Scenario": "tariffsim.scenario.schema",
     "Result": "tariffsim.model.results",
@@ -49,12 +49,12 @@ if TYPE_CHECKING:  # re-exported names, for type checkers and editors
     from tariffsim.ledger.reader import LedgerReader as LedgerReader
     from tariffsim.model.aggregates import average_tariff_series as average_tariff_series
     from tariffsim.model.aggregates import yearly_totals as yearly_totals
+    from tariffsim.model.flows import load_scenario as load_scenario
     from tariffsim.model.results import Result as Result
     from tariffsim.model.simulation import simulate as simulate
     from tariffsim.outputs.files import save_figure as save_figure
     from tariffsim.run.chart import plot_tranche_duty as plot_tranche_duty
     from tariffsim.scenario.schema import Scenario as Scenario
-    from tariffsim.scenario.validation import load_scenario as load_scenario
     from tariffsim.uncertainty.chart import plot_sweep as plot_sweep
     from tariffsim.uncertainty.outlook import load_outlook as load_outlook
     from tariffsim.uncertainty.stats import summarise as summarise

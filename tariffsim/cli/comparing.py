@@ -57,8 +57,8 @@ def compare(
     """Compare tariff paths: totals and differences to a reference, per period and tranche."""
     from tariffsim.comparison.compute import prepare
     from tariffsim.comparison.report import emit_comparison
+    from tariffsim.model.flows import load_scenario
     from tariffsim.outputs.files import CHART_SUFFIXES, check_plot_dir, check_target, output_format
-    from tariffsim.scenario.validation import load_scenario
 
     check_target(output, "--output", files)
     check_target(plot, "--plot", files, CHART_SUFFIXES)

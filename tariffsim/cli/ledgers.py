@@ -55,6 +55,7 @@ def exposure(
 ) -> None:
     """Duty of every line of your import ledger under each scenario, with totals."""
     from tariffsim.ledger.coverage import load_measures
+    from tariffsim.ledger.editions import edition_warnings
     from tariffsim.ledger.reader import LedgerReader, parse_column_map
     from tariffsim.ledger.report import (
         LineWriter,
@@ -103,6 +104,9 @@ def exposure(
         write_atomic(lines, render)
         write_beside(lines, manifest)
     finish(found[0].rows)
+    for m in measures:
+        for warning in edition_warnings(m.scenario.name, m.hts_editions, found[0].entries):
+            typer.echo(f"tariffsim: warning: {warning}", err=True)
     if output is None:
         typer.echo(render_exposure(found[0]), nl=False)
     else:

@@ -66,9 +66,9 @@ def report(
     """
     from tariffsim.cli.uncertainty import check_samples
     from tariffsim.comparison.compute import prepare, totals_frame
+    from tariffsim.model.flows import load_scenario
     from tariffsim.outputs.files import check_target, write_text
     from tariffsim.page.build import PageInputs, render_page
-    from tariffsim.scenario.validation import load_scenario
 
     published = history.parent / "published.yaml" if history is not None else None
     inputs = [*files, *(p for p in (outlook, history, published) if p is not None)]

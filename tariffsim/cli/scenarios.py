@@ -1,6 +1,9 @@
-"""``tariffsim run``, ``validate`` and ``schema``: one scenario file at a time."""
+"""``tariffsim run``, ``validate``, ``schema`` and ``explain``: one scenario file at a time."""
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -42,11 +45,11 @@ def run(
     behavioural totals side by side. With --samples N, one scenario's 'uncertainty:'
     distributions are drawn N times (a sweep of one branch).
     """
+    from tariffsim.model.flows import load_scenario
     from tariffsim.model.results import select_mode
     from tariffsim.model.simulation import simulate
     from tariffsim.outputs.files import CHART_SUFFIXES, check_target, output_format
     from tariffsim.run.export import write_results
-    from tariffsim.scenario.validation import load_scenario
 
     check_target(output, "--output", files)
     check_target(plot, "--plot", files, CHART_SUFFIXES)
@@ -103,7 +106,7 @@ def validate(files: Files) -> None:
     is 2 if any file failed.
     """
     from tariffsim.cli.shell import report_error
-    from tariffsim.scenario.validation import load_scenario
+    from tariffsim.model.flows import load_scenario
     from tariffsim.uncertainty.outlook import describe_outlook, is_outlook
 
     failed = False
@@ -117,10 +120,10 @@ def validate(files: Files) -> None:
             report_error(exc)
             failed = True
             continue
-        typer.echo(
-            f"{f}: ok ({len(scenario.tranches)} tranches, "
-            f"{scenario.horizon.start} to {scenario.horizon.end})"
-        )
+        counts = f"{len(scenario.tranches) - len(scenario.flows)} tranches"
+        if scenario.measures or scenario.flows:
+            counts += f", {len(scenario.measures)} measures, {len(scenario.flows)} flows"
+        typer.echo(f"{f}: ok ({counts}, {scenario.horizon.start} to {scenario.horizon.end})")
     if failed:
         raise typer.Exit(code=2)
 
@@ -132,3 +135,30 @@ def schema() -> None:
     from tariffsim.scenario.validation import scenario_json_schema
 
     typer.echo(scenario_json_schema())
+
+
+@app.command()
+@user_errors
+def explain(
+    scenario: Annotated[Path, typer.Argument(help="A scenario YAML file.", show_default=False)],
+    hts_code: Annotated[str, typer.Option("--hts", help="An HTS code, e.g. 8517.13.00.")],
+    origin: Annotated[str, typer.Option("--origin", help="Country of origin (ISO code).")],
+    date: Annotated[str, typer.Option("--date", help="Entry date, YYYY-MM-DD.")],
+    importer: Annotated[
+        str | None, typer.Option("--importer", help="The importing country (ISO code).")
+    ] = None,
+    memberships: Annotated[
+        Path | None, typer.Option("--memberships", help="Membership CSV (hts_code, measure).")
+    ] = None,
+) -> None:
+    """Why a product pays its rate: every measure of the stack on one day, applied or not."""
+    from tariffsim.explain.compute import load_explanation
+    from tariffsim.explain.report import render_explanation
+    from tariffsim.scenario.quantities import iso_date
+
+    try:
+        day = iso_date(date)
+    except ValueError as exc:
+        raise TariffsimError(str(exc), field="--date") from None
+    found = load_explanation(scenario, hts_code, origin, day, importer, memberships)
+    typer.echo(render_explanation(found), nl=False)

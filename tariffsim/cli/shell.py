@@ -32,6 +32,7 @@ COMMAND_ORDER = (
     "backtest",
     "exposure",
     "synth-ledger",
+    "data",
     "validate",
     "schema",
 )

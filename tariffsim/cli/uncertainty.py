@@ -39,7 +39,7 @@ def sample_one(
     overrides: list[str],
 ) -> None:
     """run --samples: one scenario as a one-branch outlook, swept."""
-    from tariffsim.scenario.validation import load_scenario
+    from tariffsim.model.flows import load_scenario
     from tariffsim.uncertainty.outlook import single_outlook
 
     check_samples(samples)

@@ -19,10 +19,10 @@ import numpy as np
 import pandas as pd
 
 from tariffsim.errors import TariffsimError, did_you_mean
+from tariffsim.model.flows import load_scenario
 from tariffsim.model.results import Result
 from tariffsim.model.simulation import simulate
 from tariffsim.scenario.schema import Horizon, Scenario, Step
-from tariffsim.scenario.validation import load_scenario
 
 TOTAL_COLUMNS = [
     "imports_usd",

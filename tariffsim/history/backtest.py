@@ -17,16 +17,23 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from tariffsim.errors import TariffsimError, did_you_mean
-from tariffsim.model.aggregates import YearKind, average_tariff_on, average_tariff_series, year_of
+from tariffsim.model.aggregates import average_tariff_on, average_tariff_series
 from tariffsim.model.results import Result
 from tariffsim.scenario import units
 from tariffsim.scenario.loading import read_document
+from tariffsim.scenario.quantities import as_value_error
 from tariffsim.scenario.schema import Source
 
-Kind = Literal["average_tariff", "cumulative_duty", "fiscal_year_duty", "calendar_year_imports"]
+Kind = Literal[
+    "average_tariff",
+    "cumulative_duty",
+    "fiscal_year_duty",
+    "calendar_year_imports",
+    "monthly_imports",
+]
 
 COMPARISON_COLUMNS = [
     "figure",
@@ -57,6 +64,7 @@ class PublishedFigure(BaseModel):
     date: dt.date | None = Field(None, description="The day (average) or last day (cumulative).")
     since: dt.date | None = Field(None, description="First day of a cumulative duty figure.")
     year: int | None = Field(None, description="Calendar or US fiscal year of a yearly figure.")
+    month: int | None = Field(None, ge=1, le=12, description="Calendar month of a monthly figure.")
     tranches: list[str] = Field(default_factory=list, description="Scope; empty: all.")
     source: str
     note: str | None = None
@@ -82,6 +90,7 @@ class PublishedFigure(BaseModel):
             "cumulative_duty": ("since", "date"),
             "fiscal_year_duty": ("year",),
             "calendar_year_imports": ("year",),
+            "monthly_imports": ("year", "month"),
         }[self.kind]
         missing = [name for name in needs if getattr(self, name) is None]
         if missing:
@@ -89,13 +98,33 @@ class PublishedFigure(BaseModel):
         return self
 
 
+class CollectionLag(BaseModel):
+    """Days from a good's entry to the day its duty is recorded in the published figures."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    value: int = Field(description="The lag in whole days [d], written '14 days'.")
+    source: str
+    note: str | None = None
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _days(cls, value: Any) -> int:
+        return round(as_value_error(units.parse_whole_days, value))
+
+
 class Published(BaseModel):
-    """A file of published figures."""
+    """A file of published figures.
+
+    ``collection_lag`` (optional) shifts every duty figure: duty recorded on
+    day t is the duty on goods entered on day t − L.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     title: str
     sources: dict[str, Source]
+    collection_lag: CollectionLag | None = None
     figures: dict[str, PublishedFigure] = Field(min_length=1)
 
 
@@ -105,6 +134,16 @@ def load_published(path: str | Path) -> Published:
 
     document = read_document(path)
     published = validate_document(document, Published)
+    lag = published.collection_lag
+    if lag is not None and lag.source not in published.sources:
+        file, line = document.locate(("collection_lag", "source")) or (str(path), None)
+        raise TariffsimError(
+            f"unknown source '{lag.source}'",
+            file=file,
+            line=line,
+            field="collection_lag.source",
+            hint=did_you_mean(lag.source, published.sources),
+        )
     for fid, figure in published.figures.items():
         if figure.source not in published.sources:
             file, line = document.locate(("figures", fid, "source")) or (str(path), None)
@@ -128,16 +167,21 @@ def compare(results: list[Result], published: Published) -> pd.DataFrame:
     -----
     ``error = simulated − published`` in the figure's unit (percentage points
     for average tariffs, USD otherwise); ``relative_error = error / published``.
+    With a collection lag L, a duty figure over recorded days [a, b] is
+    compared with the duty on goods entered over [a − L, b − L].
     Average tariffs use fixed base-year weights, as the published trackers do,
     so they are the same in every mode.
     """
     rows = []
     series = average_tariff_series(results[0].scenario)
+    lag = dt.timedelta(
+        days=published.collection_lag.value if published.collection_lag is not None else 0
+    )
     for result in results:
         for mode in result.periods["mode"].unique():
             periods = result.periods[result.periods["mode"] == mode]
             for fid, figure in published.figures.items():
-                simulated = _simulated(figure, periods, series, result)
+                simulated = _simulated(figure, periods, series, result, lag)
                 error = simulated - figure.amount
                 rows.append(
                     {
@@ -165,11 +209,17 @@ def _when(figure: PublishedFigure) -> str:
         return f"{figure.since} to {figure.date}"
     if figure.kind == "fiscal_year_duty":
         return f"FY{figure.year}"
+    if figure.kind == "monthly_imports":
+        return f"{figure.year}-{figure.month:02d}"
     return str(figure.year)
 
 
 def _simulated(
-    figure: PublishedFigure, periods: pd.DataFrame, series: pd.DataFrame, result: Result
+    figure: PublishedFigure,
+    periods: pd.DataFrame,
+    series: pd.DataFrame,
+    result: Result,
+    lag: dt.timedelta,
 ) -> float:
     if figure.kind == "average_tariff":
         assert figure.date is not None
@@ -187,19 +237,30 @@ def _simulated(
             )
         rows = rows[rows["tranche"].isin(figure.tranches)]
     horizon = result.scenario.horizon
+    first, last = _span(figure)
+    if figure.kind in ("cumulative_duty", "fiscal_year_duty"):
+        first, last = first - lag, last - lag
+    _inside(first, last, horizon.start, horizon.end, figure)
+    # daily periods: a span's sum is exact
+    span = rows[(rows["period_start"] >= first) & (rows["period_end"] <= last)]
+    duty = figure.kind in ("cumulative_duty", "fiscal_year_duty")
+    return float(span["additional_duty_usd" if duty else "imports_usd"].sum())
+
+
+def _span(figure: PublishedFigure) -> tuple[dt.date, dt.date]:
+    """First and last day (inclusive) a duty or imports figure covers."""
     if figure.kind == "cumulative_duty":
         assert figure.since is not None and figure.date is not None
-        _inside(figure.since, figure.date, horizon.start, horizon.end, figure)
-        span = rows[(rows["period_start"] >= figure.since) & (rows["period_end"] <= figure.date)]
-        return float(span["additional_duty_usd"].sum())
-    kind: YearKind = "fiscal" if figure.kind == "fiscal_year_duty" else "calendar"
+        return figure.since, figure.date
     assert figure.year is not None
-    first = dt.date(figure.year - 1, 10, 1) if kind == "fiscal" else dt.date(figure.year, 1, 1)
-    last = dt.date(figure.year, 9, 30) if kind == "fiscal" else dt.date(figure.year, 12, 31)
-    _inside(first, last, horizon.start, horizon.end, figure)
-    in_year = rows[[year_of(d, kind) == figure.year for d in rows["period_start"]]]
-    column = "additional_duty_usd" if figure.kind == "fiscal_year_duty" else "imports_usd"
-    return float(in_year[column].sum())
+    if figure.kind == "fiscal_year_duty":
+        return dt.date(figure.year - 1, 10, 1), dt.date(figure.year, 9, 30)
+    if figure.kind == "monthly_imports":
+        assert figure.month is not None
+        first = dt.date(figure.year, figure.month, 1)
+        following = dt.date(figure.year + figure.month // 12, figure.month % 12 + 1, 1)
+        return first, following - dt.timedelta(days=1)
+    return dt.date(figure.year, 1, 1), dt.date(figure.year, 12, 31)
 
 
 def _inside(
@@ -238,8 +299,8 @@ def run_backtest(
     scenario states ``assumptions:`` and ``behavioural`` is true, behavioural;
     compare every mode.
     """
+    from tariffsim.model.flows import load_scenario
     from tariffsim.model.simulation import simulate
-    from tariffsim.scenario.validation import load_scenario
 
     published = load_published(published_path)
     scenario = load_scenario(scenario_path)

@@ -19,6 +19,7 @@ _LABELS = {
     "cumulative_duty": "301 duty assessed",
     "fiscal_year_duty": "301 duty, fiscal year",
     "calendar_year_imports": "imports",
+    "monthly_imports": "imports, month",
 }
 
 

@@ -1,8 +1,9 @@
 """Which measures cover a ledger line, and the stacked rate it pays on a date.
 
-A scenario's tranches, read as *measures* on product lines: each covers the
-HTS prefixes in its ``products`` list and in the scenario's membership file,
-from its exporter into the importer. A catch-all is written, never implied:
+A scenario's measures (and its tranches, each read as a measure of its own) on
+product lines: each covers the HTS prefixes in its ``products`` (with the
+scenario's membership lists), from its origins into the importer. A catch-all
+is written, never implied:
 ``products: all`` covers every product from the exporter, ``products: rest``
 every product no listed measure on that exporter covers; a measure with no
 prefixes anywhere is refused.
@@ -13,34 +14,37 @@ line is a few array gathers:
     key  → additional rate, base rate, and the share of each measure
 
 A *product class* is a set of measures that cover the same HTS keys; an
-*exporter class* the set of measures on one country of origin; a *date
-segment* an interval between two consecutive schedule dates of any measure.
-On one key, every measure's rate is constant, so stacking is done once per key
-(see :func:`stack`). Reading the membership CSV is the only file I/O here; no
-ledger reading (:mod:`tariffsim.ledger.reader`) and no aggregation
+*exporter class* a set of countries every measure treats alike (origins and
+rates by origin) on every date segment; a *date segment* an interval between two
+consecutive days on which any step takes effect or a named group changes members.
+On one key, every measure's rate is constant, so stacking
+(:func:`tariffsim.model.stack.stack`, the one implementation ``run`` shares) is
+done once per key. Reading the scenario and membership files is the only file
+I/O here; no ledger reading (:mod:`tariffsim.ledger.reader`) and no aggregation
 (:mod:`tariffsim.ledger.pricing`).
 """
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Sequence
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from tariffsim._types import BoolArray, FloatArray, IntArray
-from tariffsim.errors import TariffsimError, did_you_mean
-from tariffsim.model.timeline import day_number, step_function
-from tariffsim.scenario import hts
-from tariffsim.scenario.loading import read_document
-from tariffsim.scenario.schema import Scenario, Tranche
-from tariffsim.scenario.validation import validate_document
+from tariffsim.errors import TariffsimError
+from tariffsim.ledger.editions import read_editions
+from tariffsim.model.coverage import Columns, columns_of, fill_rest, importers, product_cover
+from tariffsim.model.stack import Stacked, base_columns, largest_owner, stack
+from tariffsim.model.timeline import day_number
+from tariffsim.scenario.memberships import list_names, memberships_path, read_memberships
+from tariffsim.scenario.schema import Scenario
+from tariffsim.scenario.validation import locate_error, read_scenario
 
-MEMBERSHIP_COLUMNS = ("hts_code", "measure")
-MAX_MEMBERSHIP_BYTES = 50_000_000
-"""Largest membership file read [bytes]; a full set of Section 301 annexes is ~1 MB."""
+__all__ = ["Measures", "compile_measures", "load_measures", "read_memberships"]
+
+_DAY = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -55,14 +59,20 @@ class Measures:
         without an ``authority`` is an authority of its own.
     segment_start : first HTS key of each product segment, shape (Kp,).
     segment_class : product class of each segment, shape (Kp,).
-    exporter_class : country of origin → exporter class (0: no measure).
+    exporter_class : country of origin → exporter class (``other_class``: no measure names it).
     n_exporter_classes : number of exporter classes, with class 0.
     change_days : sorted schedule dates of all measures [day number], shape (T,).
     covers : whether measure m covers key k, shape (K, M).
     additional_rate : stacked additional rate on key k [fraction], shape (K,).
     additional_share : measure m's part of ``additional_rate`` [fraction], (K, M).
     base_rate : base (MFN) rate on key k [fraction], shape (K,).
-    base_owner : the measure whose base rate key k pays, one-hot, shape (K, M).
+    base_share : measure m's part of ``base_rate`` [fraction], shape (K, M): a tranche's
+        base rate (the largest of the covering tranches') and ``mfn`` measures.
+    stacked : the stack on every key (:func:`tariffsim.model.stack.stack`), for the
+        reasons a line pays what it pays.
+    columns : the measures as compiled (:mod:`tariffsim.model.coverage`).
+    other_class : the exporter class of countries no measure names.
+    hts_editions : the HTS editions its membership file states (``hts_edition`` column).
     """
 
     scenario: Scenario
@@ -79,7 +89,11 @@ class Measures:
     additional_rate: FloatArray
     additional_share: FloatArray
     base_rate: FloatArray
-    base_owner: BoolArray
+    base_share: FloatArray
+    stacked: Stacked
+    columns: Columns
+    other_class: int = 0
+    hts_editions: tuple[str, ...] = ()
 
     @property
     def n_keys(self) -> int:
@@ -97,7 +111,9 @@ class Measures:
 
     def exporter_classes(self, countries: list[str]) -> IntArray:
         """Exporter class of ISO country codes (0 for a country no measure names)."""
-        return np.array([self.exporter_class.get(c, 0) for c in countries], dtype=np.int64)
+        return np.array(
+            [self.exporter_class.get(c, self.other_class) for c in countries], dtype=np.int64
+        )
 
     def keys(self, combo_class: IntArray, days: IntArray) -> IntArray:
         """Keys of lines from their (product × exporter) class and entry day.
@@ -119,78 +135,15 @@ def load_measures(
     importer : the ledger's importing country; by default the scenario's only one.
     memberships : a membership CSV used instead of the one the scenario names.
     """
-    document = read_document(path)
-    document.data.setdefault("name", Path(path).stem)
-    scenario = validate_document(document, Scenario)
-    lists: dict[str, list[str]] = {}
-    if memberships is not None:
-        lists = read_memberships(Path(memberships), list(scenario.tranches))
-    elif scenario.memberships is not None:
-        file, line = document.locate(("memberships",)) or (str(path), None)
-        target = Path(file).parent / scenario.memberships
-        if not target.is_file():
-            raise TariffsimError(
-                f"membership file '{scenario.memberships}' not found",
-                file=file,
-                line=line,
-                field="memberships",
-                hint="the path is relative to the scenario file that names it",
-            )
-        lists = read_memberships(target, list(scenario.tranches))
+    scenario, document = read_scenario(path)
     try:
-        return compile_measures(scenario, lists, importer)
+        target = memberships_path(scenario, document, memberships)
+        lists = {} if target is None else read_memberships(target, list_names(scenario))
+        measures = compile_measures(scenario, lists, importer)
     except TariffsimError as exc:
-        place = document.locate(tuple(exc.field.split("."))) if exc.field else None
-        raise (exc.located(file=place[0], line=place[1]) if place else exc) from None
-
-
-def read_memberships(path: Path, measure_ids: list[str]) -> dict[str, list[str]]:
-    """Measure id → HTS prefixes (normalised digits) from a membership CSV.
-
-    The file has a header with the columns ``hts_code`` and ``measure`` (others
-    are ignored); each row puts one code prefix on one measure's list. Lines
-    starting with ``#`` are comments. A measure the file does not name keeps
-    only its ``products``.
-    """
-    if not path.is_file():
-        raise TariffsimError("membership file not found", file=path)
-    if path.stat().st_size > MAX_MEMBERSHIP_BYTES:
-        raise TariffsimError(f"larger than {MAX_MEMBERSHIP_BYTES} bytes", file=path)
-    found: dict[str, list[str]] = {m: [] for m in measure_ids}
-    with open(path, newline="", encoding="utf-8-sig") as stream:
-        rows = [
-            (number, row)
-            for number, row in enumerate(csv.reader(stream), start=1)
-            if row and not row[0].lstrip().startswith("#")
-        ]
-    header_line, header = rows[0] if rows else (1, [])
-    header = [c.strip() for c in header]
-    for column in MEMBERSHIP_COLUMNS:
-        if column not in header:
-            raise TariffsimError(
-                f"missing column '{column}'",
-                file=path,
-                line=header_line,
-                hint=did_you_mean(column, header)
-                or f"the header must name: {', '.join(MEMBERSHIP_COLUMNS)}",
-            )
-    code_at, measure_at = (header.index(c) for c in MEMBERSHIP_COLUMNS)
-    for line, row in rows[1:]:
-        cells = [*row, "", ""]
-        measure = cells[measure_at].strip()
-        if measure not in found:
-            raise TariffsimError(
-                f"unknown measure '{measure}'",
-                file=path,
-                line=line,
-                field="measure",
-                hint=did_you_mean(measure, found) or f"expected a tranche id: {', '.join(found)}",
-            )
-        try:
-            found[measure].append(hts.normalise_prefix(cells[code_at]))
-        except ValueError as exc:
-            raise TariffsimError(str(exc), file=path, line=line, field="hts_code") from None
-    return found
+        raise locate_error(exc, document) from None
+    editions = tuple(read_editions(target)) if target is not None else ()
+    return replace(measures, hts_editions=editions)
 
 
 def compile_measures(
@@ -200,150 +153,148 @@ def compile_measures(
 ) -> Measures:
     """Lay a scenario's measures out as lookup tables (see the module docstring)."""
     importer = _importer(scenario, importer)
-    tranches = {k: t for k, t in scenario.tranches.items() if t.importer == importer}
-    ids = list(tranches)
-    prefixes, scopes = _product_lists(tranches, memberships or {})
-    segment_start, segment_covers = hts.segments(prefixes)
-    for m, scope in enumerate(scopes):
-        if scope == "rest":
-            listed = [
-                j
-                for j, t in enumerate(tranches.values())
-                if scopes[j] == "listed" and t.exporter == tranches[ids[m]].exporter
-            ]
-            segment_covers[:, m] = ~segment_covers[:, listed].any(axis=1)
+    cols = columns_of(scenario, importer, memberships or {})
+    _check_products(cols)
+    columns = cols.columns
+    segment_start, segment_covers = product_cover([c.products for c in columns])
+    fill_rest(columns, segment_covers)
     product_sets, segment_class = np.unique(segment_covers, axis=0, return_inverse=True)
-    exporters = sorted({t.exporter for t in tranches.values()})
-    exporter_sets = np.zeros((len(exporters) + 1, len(ids)), dtype=np.bool_)
-    for e, country in enumerate(exporters, start=1):
-        exporter_sets[e] = [t.exporter == country for t in tranches.values()]
-    combo = product_sets[:, None, :] & exporter_sets[None, :, :]
-    combo = combo.reshape(-1, len(ids))
 
-    steps = [t.applied_steps() for t in tranches.values()]
-    step_days = [[day_number(d) for d, _ in s] for s in steps]
-    change_days = np.array(sorted({d for days in step_days for d in days}), dtype=np.int64)
-    # A representative day of each date segment: before the first change, then each change day.
-    first = int(change_days[0]) - 1 if change_days.size else 0
-    at = np.concatenate([[first], change_days]).astype(np.int64)
-    rates = step_function(step_days, [[r for _, r in s] for s in steps], at)  # (M, T+1)
-
-    n_segments = at.size
-    covers = np.repeat(combo, n_segments, axis=0)  # key = combo · (T+1) + segment
-    key_rates = np.tile(rates.T, (combo.shape[0], 1))
-    authorities = [t.authority or f"{k}" for k, t in tranches.items()]
-    rules = [scenario.stacking.get(t.authority or "", "add") for t in tranches.values()]
-    share = stack(covers, key_rates, authorities, rules)
-    base = np.array([t.base_rate.value for t in tranches.values()], dtype=np.float64)
-    base_rate, base_owner = _largest(covers, np.broadcast_to(base, covers.shape))
+    changes = cols.change_days()
+    change_days = np.array([day_number(d) for d in changes], dtype=np.int64)
+    days = [changes[0] - _DAY, *changes] if changes else [scenario.horizon.start]
+    origins = _origin_classes(cols, days)
+    # key = (product class · n_origin_classes + origin class) · n_segments + segment
+    reach = (product_sets[:, None, None, :] & origins.reach[None, :, :, :]).reshape(
+        -1, len(columns)
+    )
+    in_force = np.broadcast_to(
+        origins.in_force[None, :, :, :], (product_sets.shape[0], *origins.in_force.shape)
+    ).reshape(-1, len(columns))
+    rates = np.broadcast_to(
+        origins.rate[None, :, :, :], (product_sets.shape[0], *origins.rate.shape)
+    ).reshape(-1, len(columns))
+    stacked = stack(reach & in_force, rates, cols.authorities, cols.within, cols.rules)
+    base_column = base_columns(cols.authorities)
+    tranche = np.array([c.tranche for c in columns], dtype=np.bool_)
+    base = np.array([c.base_rate for c in columns], dtype=np.float64)
+    owner = largest_owner(reach & tranche, np.broadcast_to(base, reach.shape))
+    base_share = owner * base + np.where(base_column, stacked.component, 0.0)
+    additional_share = np.where(base_column, 0.0, stacked.component)
     return Measures(
         scenario=scenario,
         importer=importer,
-        ids=ids,
-        labels=[t.label for t in tranches.values()],
-        authorities=authorities,
+        ids=cols.ids,
+        labels=[c.label for c in columns],
+        authorities=cols.authorities,
         segment_start=segment_start,
         segment_class=np.asarray(segment_class, dtype=np.int64).ravel(),
-        exporter_class={c: e for e, c in enumerate(exporters, start=1)},
-        n_exporter_classes=len(exporters) + 1,
+        exporter_class=origins.of_country,
+        n_exporter_classes=origins.n_classes,
+        other_class=origins.other,
         change_days=change_days,
-        covers=covers,
-        additional_rate=share.sum(axis=1),
-        additional_share=share,
-        base_rate=base_rate,
-        base_owner=base_owner,
+        covers=reach,
+        additional_rate=additional_share.sum(axis=1),
+        additional_share=additional_share,
+        base_rate=base_share.sum(axis=1),
+        base_share=base_share,
+        stacked=stacked,
+        columns=cols,
     )
 
 
-def _product_lists(
-    tranches: dict[str, Tranche], memberships: dict[str, list[str]]
-) -> tuple[list[list[str]], list[str]]:
-    """Each measure's HTS prefixes, and its scope: 'listed', 'all' or 'rest'.
+@dataclass(frozen=True)
+class _Origins:
+    """Countries grouped into classes that every measure treats alike on every segment.
 
-    A catch-all measure ('all', 'rest') gets no prefixes, which
-    :func:`tariffsim.scenario.hts.segments` reads as every key. A measure with no
-    prefixes and no catch-all is refused: silently covering every product would
-    credit it duty on lines it does not cover.
+    ``reach`` (O, S, M): class o is among measure m's origins on segment s;
+    ``in_force`` (O, S, M): m has a step in force; ``rate`` (O, S, M) its rate there.
     """
-    prefixes: list[list[str]] = []
-    scopes: list[str] = []
-    for tid, t in tranches.items():
-        rows = memberships.get(tid, [])
-        if isinstance(t.products, str):
-            if rows:
-                raise TariffsimError(
-                    f"tranche '{tid}' covers products '{t.products}' but the membership file "
-                    f"lists {len(rows)} codes for it",
-                    field=f"tranches.{tid}.products",
-                    hint="drop its membership rows, or replace the catch-all by a list",
-                )
-            prefixes.append([])
-            scopes.append(t.products)
-            continue
-        if not t.products and not rows:
+
+    of_country: dict[str, int]
+    other: int
+    n_classes: int
+    reach: BoolArray
+    in_force: BoolArray
+    rate: FloatArray
+
+
+def _origin_classes(cols: Columns, days: list[dt.date]) -> _Origins:
+    """Class every named country (and 'any other country') by what each measure does to it."""
+    columns = cols.columns
+    resolved = [[c.origins.resolve(cols.groups, d) for d in days] for c in columns]
+    named: set[str] = set()
+    for m, c in enumerate(columns):
+        for s, day in enumerate(days):
+            named |= resolved[m][s].members
+            step = c.step_on(day)
+            for key in step.by_origin if step else ():
+                named |= cols.groups.members(key, day) if cols.groups.is_group(key) else {key}
+    countries = ["", *sorted(named)]  # "" stands for every country no measure names
+    shape = (len(countries), len(days), len(columns))
+    reach = np.zeros(shape, dtype=np.bool_)
+    in_force = np.zeros(shape, dtype=np.bool_)
+    rate = np.zeros(shape)
+    for m, c in enumerate(columns):
+        for s, day in enumerate(days):
+            step = c.step_on(day)
+            for i, country in enumerate(countries):
+                reach[i, s, m] = country in resolved[m][s]
+                if step is not None:
+                    in_force[i, s, m] = True
+                    rate[i, s, m] = c.rate_for(step, country, day, cols.groups)
+    signature = np.concatenate(
+        [
+            reach.reshape(len(countries), -1),
+            in_force.reshape(len(countries), -1),
+            rate.reshape(len(countries), -1),
+        ],
+        axis=1,
+    )
+    _, first, klass = np.unique(signature, axis=0, return_index=True, return_inverse=True)
+    klass = np.asarray(klass).ravel()
+    return _Origins(
+        of_country={c: int(klass[i]) for i, c in enumerate(countries) if c},
+        other=int(klass[0]),
+        n_classes=int(first.size),
+        reach=reach[first],
+        in_force=in_force[first],
+        rate=rate[first],
+    )
+
+
+def _check_products(cols: Columns) -> None:
+    """A tranche or measure that names no products is refused, not read as a catch-all."""
+    for c in cols.columns:
+        if (
+            c.products.scope == "listed"
+            and c.products.include is not None
+            and not c.products.include
+        ):
+            kind = "tranche" if c.tranche else "measure"
             raise TariffsimError(
-                f"tranche '{tid}' names no products",
-                field=f"tranches.{tid}.products",
-                hint="pass --memberships FILE or give the tranche `products:`: HTS prefixes, "
+                f"{kind} '{c.id}' names no products",
+                field=".".join((*c.path, "products")),
+                hint=f"pass --memberships FILE or give the {kind} `products:`: HTS prefixes, "
                 "'all' or 'rest'; see docs/ledger.md",
             )
-        prefixes.append([*t.products, *rows])
-        scopes.append("listed")
-    return prefixes, scopes
-
-
-def stack(
-    covers: BoolArray, rates: FloatArray, authorities: list[str], rules: Sequence[str]
-) -> FloatArray:
-    """Each measure's part of the stacked additional rate, shape (K, M) [fraction].
-
-    Notes
-    -----
-    Measures of different authorities add. Within one authority ``a`` with rule
-    ``add`` the covering measures' rates add; with rule ``max`` only the
-    largest applies, and it is credited to the first measure (in file order)
-    that has it:
-
-        τ_k = Σ_a  Σ_{m ∈ a, m covers k} τ_m        (add)
-        τ_k = Σ_a  max_{m ∈ a, m covers k} τ_m      (max)
-    """
-    share = np.where(covers, rates, 0.0)
-    for authority in dict.fromkeys(authorities):
-        members = [m for m, a in enumerate(authorities) if a == authority]
-        if rules[members[0]] != "max" or len(members) < 2:
-            continue
-        cols = np.array(members)
-        _, owner = _largest(covers[:, cols], rates[:, cols])
-        share[:, cols] = np.where(owner, share[:, cols], 0.0)
-    return share
-
-
-def _largest(covers: BoolArray, values: FloatArray) -> tuple[FloatArray, BoolArray]:
-    """Largest value among covering columns per row, and a one-hot of its first column."""
-    masked = np.where(covers, values, -np.inf)
-    first = np.argmax(masked, axis=1)
-    any_cover = covers.any(axis=1)
-    owner = np.zeros(covers.shape, dtype=np.bool_)
-    owner[np.arange(covers.shape[0]), first] = any_cover
-    largest = np.where(any_cover, masked[np.arange(covers.shape[0]), first], 0.0)
-    return largest, owner
 
 
 def _importer(scenario: Scenario, importer: str | None) -> str:
-    importers = sorted({t.importer for t in scenario.tranches.values()})
+    found = importers(scenario)
     if importer is None:
-        if len(importers) > 1:
+        if len(found) > 1:
             raise TariffsimError(
-                f"scenario '{scenario.name}' has tranches of several importers "
-                f"({', '.join(importers)})",
+                f"scenario '{scenario.name}' has measures of several importers "
+                f"({', '.join(found)})",
                 hint="name the ledger's importer with --importer",
             )
-        return importers[0]
+        return found[0]
     code = importer.strip().upper()
-    if code not in importers:
+    if code not in found:
         raise TariffsimError(
-            f"scenario '{scenario.name}' has no tranche imported by '{importer}'",
+            f"scenario '{scenario.name}' has no measure or tranche imported by '{importer}'",
             field="--importer",
-            hint=f"its importers: {', '.join(importers)}",
+            hint=f"its importers: {', '.join(found)}",
         )
     return code

@@ -28,6 +28,7 @@ from tariffsim._types import FloatArray, IntArray
 from tariffsim.ledger.coverage import Measures
 from tariffsim.ledger.reader import OPTIONAL, Chunk
 from tariffsim.model.timeline import from_day_number
+from tariffsim.scenario import hts
 from tariffsim.scenario.schema import Step
 
 SUMMARY_COLUMNS = [
@@ -43,6 +44,8 @@ SUMMARY_COLUMNS = [
     "additional_duty_usd",
     "total_duty_usd",
 ]
+CHAPTERS = 100
+"""HTS chapters are the first two digits of a code: 01 to 99 (00 unused)."""
 LineSink = Callable[[str, Chunk, FloatArray, FloatArray, IntArray], None]
 """Called with (scenario, chunk, base rate, additional rate, covering measure count) per line."""
 
@@ -101,6 +104,25 @@ class _Days:
         return self._periods[step]
 
 
+@dataclass(frozen=True)
+class _Pairs:
+    """Per (HTS code × origin) pair of a chunk: its HTS chapter, lines and customs value [USD]."""
+
+    chapter: IntArray
+    lines: FloatArray
+    value: FloatArray
+
+    @classmethod
+    def of(cls, chunk: Chunk, combo: IntArray) -> _Pairs:
+        n = chunk.hts_keys.size * len(chunk.origins)
+        chapter = np.repeat(chunk.hts_keys // 10 ** (hts.DIGITS - 2), len(chunk.origins))
+        return cls(
+            chapter=chapter,
+            lines=np.bincount(combo, minlength=n).astype(np.float64),
+            value=np.bincount(combo, weights=chunk.value, minlength=n).astype(np.float64),
+        )
+
+
 @dataclass
 class _Tally:
     """Running sums of one scenario."""
@@ -111,8 +133,12 @@ class _Tally:
     lines: dict[int, IntArray] = field(default_factory=dict)
     group_base: dict[str, FloatArray] = field(default_factory=dict)
     group_additional: dict[str, FloatArray] = field(default_factory=dict)
+    chapter_value: FloatArray = field(default_factory=lambda: np.zeros(CHAPTERS))
+    chapter_lines: FloatArray = field(default_factory=lambda: np.zeros(CHAPTERS))
 
-    def add(self, chunk: Chunk, combo: IntArray, days: _Days, sink: LineSink | None) -> None:
+    def add(
+        self, chunk: Chunk, combo: IntArray, pairs: _Pairs, days: _Days, sink: LineSink | None
+    ) -> None:
         """Add a chunk's lines; ``combo`` is each line's (HTS code × origin) dictionary pair."""
         m = self.measures
         product = m.product_classes(chunk.hts_keys)
@@ -128,6 +154,7 @@ class _Tally:
         segment_of_day = np.searchsorted(m.change_days, days.calendar, side="right")
         day_code = period_of_day * n_keys + segment_of_day
         bins = table[combo] * n_segments + day_code[days.offset]
+        self._add_uncovered(chunk, combo, table, bins, pairs)
         value = np.bincount(bins, weights=chunk.value, minlength=n_periods * n_keys)
         count = np.bincount(bins, minlength=n_periods * n_keys)
         value, count = value.reshape(n_periods, n_keys), count.reshape(n_periods, n_keys)
@@ -150,6 +177,27 @@ class _Tally:
                 n_covering = m.covers.sum(axis=1)[key]
                 sink(m.scenario.name, chunk, base_rate, additional_rate, n_covering)
 
+    def _add_uncovered(
+        self, chunk: Chunk, combo: IntArray, table: IntArray, bins: IntArray, pairs: _Pairs
+    ) -> None:
+        """Add the lines no measure covers to the tallies by HTS chapter.
+
+        When no (HTS code × origin) pair of the chunk changes coverage between date
+        segments, per-pair sums suffice; otherwise each line's key decides.
+        """
+        m = self.measures
+        n_segments = m.change_days.size + 1
+        by_segment = m.covered[(table * n_segments)[:, None] + np.arange(n_segments)]
+        if (by_segment == by_segment[:, :1]).all():
+            uncovered = ~by_segment[:, 0]
+            chapter, lines, value = pairs.chapter, pairs.lines, pairs.value
+        else:
+            uncovered = ~m.covered[bins % m.n_keys]
+            chapter, lines, value = pairs.chapter[combo], np.ones(combo.size), chunk.value
+        chapter = chapter[uncovered]
+        self.chapter_value += np.bincount(chapter, weights=value[uncovered], minlength=CHAPTERS)
+        self.chapter_lines += np.bincount(chapter, weights=lines[uncovered], minlength=CHAPTERS)
+
 
 def _accumulate(
     totals: dict[str, FloatArray], name: str, ids: IntArray, weights: FloatArray | None
@@ -169,7 +217,8 @@ class Exposure:
     Attributes
     ----------
     summary : tidy frame, one row per scenario × table × key; ``table`` is one of
-        ``total``, ``uncovered`` (lines no measure covers), ``measure`` (duty
+        ``total``, ``uncovered`` (lines no measure covers), ``uncovered_chapter``
+        (the same lines by HTS chapter, keyed ``01`` to ``99``), ``measure`` (duty
         credited to each measure; ``imports_usd`` is the value of the lines it
         covers, so overlapping measures count a line each), ``period``
         (calendar-aligned, with ``period_start`` and ``period_end``), ``sku``
@@ -177,10 +226,12 @@ class Exposure:
         ``imports_usd``, ``base_duty_usd``, ``additional_duty_usd``,
         ``total_duty_usd`` [USD].
     rows : number of ledger lines priced.
+    entries : first and last entry date of the ledger's lines (None for no lines).
     """
 
     summary: pd.DataFrame
     rows: int
+    entries: tuple[dt.date, dt.date] | None = None
 
     def table(self, name: str, scenario: str | None = None) -> pd.DataFrame:
         """The rows of one table (optionally of one scenario)."""
@@ -213,20 +264,27 @@ def price_ledger(
     group_value: dict[str, FloatArray] = {}
     group_lines: dict[str, FloatArray] = {}
     rows = 0
+    first_day, last_day = np.iinfo(np.int64).max, np.iinfo(np.int64).min
     for chunk in chunks:
         combo = chunk.hts_index * len(chunk.origins) + chunk.origin_index
+        pairs = _Pairs.of(chunk, combo)
         days = _Days.of(chunk.day)
+        first_day = min(first_day, int(chunk.day.min()))
+        last_day = max(last_day, int(chunk.day.max()))
         for name, ids in chunk.groups.items():
             _accumulate(group_value, name, ids, chunk.value)
             _accumulate(group_lines, name, ids, None)
         for tally in tallies:
-            tally.add(chunk, combo, days, sink)
+            tally.add(chunk, combo, pairs, days, sink)
         rows += chunk.size
         if progress is not None:
             progress(rows)
     names = group_names() if callable(group_names) else (group_names or {})
     frames = [_summary(t, group_value, group_lines, names) for t in tallies]
-    return Exposure(summary=pd.concat(frames, ignore_index=True)[SUMMARY_COLUMNS], rows=rows)
+    entries = (from_day_number(first_day), from_day_number(last_day)) if rows else None
+    return Exposure(
+        summary=pd.concat(frames, ignore_index=True)[SUMMARY_COLUMNS], rows=rows, entries=entries
+    )
 
 
 def _summary(
@@ -241,9 +299,10 @@ def _summary(
     lines = np.array([tally.lines[o] for o in ordinals]).reshape(len(ordinals), m.n_keys)
     key_value, key_lines = value.sum(axis=0), lines.sum(axis=0)
     covers = m.covers.astype(np.float64)
-    base_credit = m.base_owner * m.base_rate[:, None]
+    base_credit = m.base_share
     uncovered = ~m.covered
     bounds = [period_bounds(o, tally.step) for o in ordinals]
+    chapters = np.flatnonzero(tally.chapter_lines)
     parts = [
         _rows(
             "total",
@@ -262,6 +321,15 @@ def _summary(
             [key_value[uncovered].sum()],
             [0.0],
             [0.0],
+        ),
+        _rows(
+            "uncovered_chapter",
+            [f"{c:02d}" for c in chapters],
+            [f"HTS chapter {c:02d}" for c in chapters],
+            tally.chapter_lines[chapters],
+            tally.chapter_value[chapters],
+            np.zeros(chapters.size),
+            np.zeros(chapters.size),
         ),
         _rows(
             "measure",

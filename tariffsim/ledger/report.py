@@ -16,6 +16,7 @@ from types import TracebackType
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 
 from tariffsim._types import FloatArray, IntArray
@@ -136,6 +137,9 @@ def render_exposure(exposure: Exposure) -> str:
             f"  not covered by any measure: {missing['lines']:,} lines, "
             f"{_usd(missing['imports_usd'])}"
         )
+        chapters = frame[frame["table"] == "uncovered_chapter"]
+        if len(chapters):
+            out.append("  " + uncovered_chapters_line(chapters))
         measures = frame[frame["table"] == "measure"]
         width = max([len(k) for k in measures["key"]] + [7])
         out.append(f"  {'measure':<{width}}  {'lines':>12}  {'covered value':>16}  {'duty':>16}")
@@ -147,6 +151,15 @@ def render_exposure(exposure: Exposure) -> str:
             )
         out.append("")
     return "\n".join(out)
+
+
+def uncovered_chapters_line(chapters: pd.DataFrame, shown: int = 5) -> str:
+    """The uncovered value by HTS chapter, largest first, the first ``shown`` of them."""
+    top = chapters.sort_values("imports_usd", ascending=False, kind="stable")
+    parts = [f"{row['key']} {_usd(row['imports_usd'])}" for _, row in top.head(shown).iterrows()]
+    more = len(top) - shown
+    rest = f"; {more} more in the summary file (-o), table uncovered_chapter" if more > 0 else ""
+    return f"uncovered by HTS chapter: {', '.join(parts)}{rest}"
 
 
 def _usd(value: float) -> str:

@@ -7,7 +7,8 @@ Modules, in pipeline order:
 - ``response``: the behavioural run, assumptions → per-row arrays → kernels;
 - ``simulation``: a scenario → arrays → kernels → results (``simulate``);
 - ``results``: the result container and its tidy frames;
-- ``aggregates``: average-tariff step series and yearly totals.
+- ``aggregates``: average-tariff step series and yearly totals;
+- ``indices``: the average tariff over product lines, at line level or by HS-6 subheading.
 
 The tariff stack (measures by authority × products × origins × dates, with precedence) belongs
 here, shared by aggregate flows (``simulation``) and ledger lines (``tariffsim.ledger``).

@@ -18,7 +18,7 @@ import pandas as pd
 
 from tariffsim._types import FloatArray, IntArray
 from tariffsim.errors import TariffsimError
-from tariffsim.model import engine
+from tariffsim.model import engine, measure_rates
 from tariffsim.model.results import Result
 from tariffsim.model.timeline import build_grid, day_number, from_day_number, step_function
 from tariffsim.scenario.schema import Scenario, Tranche
@@ -73,7 +73,7 @@ def average_tariff_series(scenario: Scenario) -> pd.DataFrame:
 def _pair_series(
     scenario: Scenario, importer: str, exporter: str, tranches: list[Tranche]
 ) -> pd.DataFrame:
-    applied = [t.applied_steps() for t in tranches]
+    applied = [measure_rates.flow_steps(t) for t in tranches]
     planned = [t.planned_steps() for t in tranches]
     kept = [t.exclusion_steps() for t in tranches]
     changes = [d for steps in (*applied, *planned, *kept) for d, _ in steps]

@@ -95,6 +95,43 @@ def lagged_multiplier(
     return mean, r
 
 
+def two_speed_multiplier(
+    target: FloatArray,
+    days: FloatArray,
+    half_lives: tuple[FloatArray, FloatArray],
+    slow_share: FloatArray,
+    start: tuple[FloatArray, FloatArray],
+) -> tuple[FloatArray, tuple[FloatArray, FloatArray]]:
+    """Slice means of a multiplier whose response deepens: a fast and a slow part.
+
+    Parameters
+    ----------
+    target : long-run multiplier R on each slice [1], (N, S).
+    days : length of each slice [d], (S,).
+    half_lives : (h_f, h_s), half-lives of the fast and the slow part [d], each (N,).
+    slow_share : w, share of the response that is slow, in [0, 1] [1], (N,).
+    start : (r_f, r_s), each part's multiplier at the start of the first slice [1], each (N,).
+
+    Returns
+    -------
+    mean : the slice means of r = (1 − w)·r_f + w·r_s [1], (N, S).
+    end : (r_f, r_s) at the end of the last slice, each (N,).
+
+    Notes
+    -----
+    Each part follows dr_i/dt = k_i·(R − r_i), k_i = ln 2 / h_i, as in
+    :func:`lagged_multiplier`; the mix is linear, so its slice mean is the mix
+    of the parts' means, exactly. From r = 1 under a constant R for t days:
+    r(t) = R + (1 − R)·((1 − w)·e^(−k_f·t) + w·e^(−k_s·t)). With w = 0 this is
+    :func:`lagged_multiplier`.
+    """
+    fast_mean, fast_end = lagged_multiplier(target, days, half_lives[0], start[0])
+    slow_mean, slow_end = lagged_multiplier(target, days, half_lives[1], start[1])
+    w = _rows(slow_share, target)
+    mean: FloatArray = (1.0 - w) * fast_mean + w * slow_mean
+    return mean, (fast_end, slow_end)
+
+
 def front_load(
     imports: FloatArray, before: FloatArray, after: BoolArray, share: FloatArray
 ) -> tuple[FloatArray, FloatArray]:

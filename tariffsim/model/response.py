@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tariffsim._types import BoolArray, FloatArray, IntArray
-from tariffsim.model import behaviour
+from tariffsim.model import behaviour, measure_rates
 from tariffsim.model.timeline import Grid, build_grid, day_number, from_day_number, step_function
 from tariffsim.scenario.assumptions import LAG_FREE, Assumptions
 from tariffsim.scenario.schema import Scenario, Tranche
@@ -35,6 +35,8 @@ class Parameters:
     elasticity : ε, import-demand elasticity magnitude [1].
     pass_through : ρ, share of the tariff in the import price [1].
     half_life : half-life of the adjustment [d]; 0 for an immediate response.
+    slow_share : w, share of the response adjusting with ``slow_half_life`` [1].
+    slow_half_life : half-life of the slow part [d]; 0 where there is none.
     reference_rate : τ_0, total rate on the reference date [fraction].
     reference_day : the reference date [day number].
     front_share : φ, share of the after-window's imports bought early [1].
@@ -44,6 +46,8 @@ class Parameters:
     elasticity: FloatArray
     pass_through: FloatArray
     half_life: FloatArray
+    slow_share: FloatArray
+    slow_half_life: FloatArray
     reference_rate: FloatArray
     reference_day: IntArray
     front_share: FloatArray
@@ -61,6 +65,12 @@ def parameters(scenario: Scenario, assumptions: dict[str, Assumptions]) -> Param
         elasticity=column([a.elasticity.value if a.elasticity else 0.0 for _, a in rows]),
         pass_through=column([a.pass_through.value if a.pass_through else 0.0 for _, a in rows]),
         half_life=column([a.half_life.value if a.half_life else LAG_FREE for _, a in rows]),
+        slow_share=column(
+            [a.slow_response.share.value if a.slow_response else 0.0 for _, a in rows]
+        ),
+        slow_half_life=column(
+            [a.slow_response.half_life.value if a.slow_response else LAG_FREE for _, a in rows]
+        ),
         reference_rate=column([_total_rate(t, _reference(a)) for t, a in rows]),
         reference_day=np.array([day_number(_reference(a)) for _, a in rows], dtype=np.int64),
         front_share=column(
@@ -77,7 +87,7 @@ def _reference(a: Assumptions) -> dt.date:
 
 
 def _total_rate(tranche: Tranche, day: dt.date) -> float:
-    return tranche.base_rate.value + tranche.rate_on(day)
+    return tranche.base_rate.value + measure_rates.flow_rate_on(tranche, day)
 
 
 def front_loading_steps(
@@ -86,9 +96,11 @@ def front_loading_steps(
     """Per tranche, the (window start, step date, window end) of each front-loaded step.
 
     A step is front-loaded when it applies, raises the rate and was announced
-    before it took effect. The window before it runs from the latest of the
-    announcement, ``window`` before the step and the horizon's start; the window
-    after it to ``window`` after the step or the horizon's end (whole days).
+    before it took effect; with ``postponed``, also when it was later suspended
+    or cancelled and would have raised the rate applied on its date. The window
+    before it runs from the latest of the announcement, ``window`` before the
+    step and the horizon's start; the window after it to ``window`` after the
+    step or the horizon's end (whole days).
     """
     start, stop = scenario.horizon.start, scenario.horizon.end + _DAY
     windows: list[list[tuple[dt.date, dt.date, dt.date]]] = []
@@ -96,11 +108,14 @@ def front_loading_steps(
         a = assumptions[tid].front_loading
         found: list[tuple[dt.date, dt.date, dt.date]] = []
         for day, step in sorted(tranche.schedule.items()):
-            if a is None or not step.status.applies or step.announced is None:
+            if a is None or step.announced is None:
+                continue
+            if not (step.status.applies or a.postponed):
                 continue
             width = dt.timedelta(days=round(a.window.value))
             first = max(step.announced, day - width, start)
-            if step.rate > tranche.rate_on(day - _DAY) and first < day < stop:
+            rate = measure_rates.step_rate(tranche, step)
+            if rate > measure_rates.flow_rate_on(tranche, day - _DAY) and first < day < stop:
                 found.append((first, day, min(day + width, stop)))
         windows.append(found)
     return windows
@@ -148,16 +163,17 @@ def seasonal_fraction(
     return behaviour.seasonal_year_fraction(weights, grid.month, grid.days, month_days)
 
 
-def warm_up(scenario: Scenario, p: Parameters) -> FloatArray:
-    """The lagged multiplier on the horizon's first day, traced from each reference date [1], (N,).
+def warm_up(scenario: Scenario, p: Parameters) -> tuple[FloatArray, FloatArray]:
+    """The fast and slow parts of the multiplier on the horizon's first day [1], each (N,).
 
-    Before its reference date a row stays at 1 (the import value describes that date).
+    Traced from each reference date; before it a row stays at 1 (the import
+    value describes that date).
     """
     start = scenario.horizon.start
     first = from_day_number(int(p.reference_day.min()))
     if first >= start:
-        return np.ones_like(p.elasticity)
-    steps = [t.applied_steps() for t in scenario.tranches.values()]
+        return np.ones_like(p.elasticity), np.ones_like(p.elasticity)
+    steps = [measure_rates.flow_steps(t) for t in scenario.tranches.values()]
     references = [from_day_number(int(d)) for d in p.reference_day]
     grid = build_grid(
         first, start - _DAY, "year", change_dates=[d for s in steps for d, _ in s] + references
@@ -167,7 +183,10 @@ def warm_up(scenario: Scenario, p: Parameters) -> FloatArray:
         rate, p.reference_rate, p.elasticity, p.pass_through
     )
     target = np.where(grid.slice_start[None, :] < p.reference_day[:, None], 1.0, target)
-    _, end = behaviour.lagged_multiplier(target, grid.days, p.half_life, np.ones_like(p.elasticity))
+    ones = np.ones_like(p.elasticity)
+    _, end = behaviour.two_speed_multiplier(
+        target, grid.days, (p.half_life, p.slow_half_life), p.slow_share, (ones, ones)
+    )
     return end
 
 
@@ -261,7 +280,9 @@ def respond(
     target = behaviour.constant_elasticity_multiplier(
         total_rate, p.reference_rate, p.elasticity, p.pass_through
     )
-    mean, _ = behaviour.lagged_multiplier(target, grid.days, p.half_life, warm_up(scenario, p))
+    mean, _ = behaviour.two_speed_multiplier(
+        target, grid.days, (p.half_life, p.slow_half_life), p.slow_share, warm_up(scenario, p)
+    )
     responded = static_imports * mean
     before, after = window_masks(front_loading_steps(scenario, assumptions), grid)
     imports, shift = behaviour.front_load(responded, before, after, p.front_share)

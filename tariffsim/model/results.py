@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from tariffsim.errors import TariffsimError
-from tariffsim.model import engine
+from tariffsim.model import engine, measure_rates
 from tariffsim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
@@ -111,6 +111,8 @@ class Result:
     extra : JSON-ready metadata; a behavioural run puts the assumptions used
         under ``"assumptions"`` (per tranche: values and source ids) and the volume
         moved by front-loading under ``"frontloaded_moved_usd"`` [USD].
+    refunds : for scenarios with invalidated measures, duty deposited, owed and refunded
+        by period, calendar and fiscal year (:mod:`tariffsim.model.invalidation`); else None.
     events : one row per dated schedule step: ``date``, ``tranche``, ``from_rate``,
         ``to_rate`` [1], ``status``, ``applies``, ``announced``, ``source`` id and
         ``source_title``, ``note``.
@@ -124,6 +126,7 @@ class Result:
     importers: pd.DataFrame
     events: pd.DataFrame
     extra: dict[str, Any] = field(default_factory=dict)
+    refunds: pd.DataFrame | None = None
 
     @property
     def name(self) -> str:
@@ -326,23 +329,45 @@ def schedule_events(scenario: Scenario) -> pd.DataFrame:
     """Every dated step of every tranche, with the rate before and after it."""
     rows = []
     for tid, tranche in scenario.tranches.items():
-        for day, step in sorted(tranche.schedule.items()):
-            before = tranche.rate_on(day - _ONE_DAY)
-            source_id = step.source or tranche.source
-            source = scenario.sources.get(source_id or "")
+        for day, last in sorted(tranche.schedule.items()):
+            before = measure_rates.flow_rate_on(tranche, day - _ONE_DAY)
+            # steps superseded the same day are listed first, for the record, never applied
+            for step in [*last.superseded, last]:
+                source_id = step.source or tranche.source
+                source = scenario.sources.get(source_id or "")
+                superseded = step is not last
+                rows.append(
+                    {
+                        "date": day,
+                        "tranche": tid,
+                        "label": tranche.label,
+                        "from_rate": before,
+                        "to_rate": measure_rates.step_rate(tranche, step),
+                        "status": "superseded" if superseded else step.status.value,
+                        "applies": step.status.applies and not superseded,
+                        "announced": step.announced,
+                        "source": source_id,
+                        "source_title": source.title if source else None,
+                        "note": step.note,
+                    }
+                )
+        end = tranche.end_date()
+        if end is not None:
+            how = "invalidated" if end == tranche.invalidated else "expires"
+            cited = scenario.sources.get(tranche.source or "")
             rows.append(
                 {
-                    "date": day,
+                    "date": end,
                     "tranche": tid,
                     "label": tranche.label,
-                    "from_rate": before,
-                    "to_rate": step.rate,
-                    "status": step.status.value,
-                    "applies": step.status.applies,
-                    "announced": step.announced,
-                    "source": source_id,
-                    "source_title": source.title if source else None,
-                    "note": step.note,
+                    "from_rate": measure_rates.flow_rate_on(tranche, end - _ONE_DAY),
+                    "to_rate": 0.0,
+                    "status": how,
+                    "applies": True,
+                    "announced": None,
+                    "source": tranche.source,
+                    "source_title": cited.title if cited else None,
+                    "note": None,
                 }
             )
     columns = [

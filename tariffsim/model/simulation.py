@@ -10,14 +10,14 @@ and its duty; sum into periods; wrap the arrays as tidy frames
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
 from tariffsim._types import FloatArray, IntArray
 from tariffsim.errors import TariffsimError
-from tariffsim.model import behaviour, engine, response
+from tariffsim.model import behaviour, engine, invalidation, measure_rates, response
 from tariffsim.model.results import Result, Rows, build_result, stack_modes
 from tariffsim.model.timeline import Grid, build_grid, day_number, step_function
 from tariffsim.scenario.assumptions import Assumptions
@@ -64,7 +64,7 @@ def scenario_arrays(
     (front-loading windows, diversion rate changes, month starts for seasonality).
     """
     tranches = list(scenario.tranches.values())
-    steps = [t.applied_steps() for t in tranches]
+    steps = [measure_rates.flow_steps(t) for t in tranches]
     # exclusions scale the additional rate by the share still paying it (1 outside them)
     kept = [t.exclusion_steps() for t in tranches]
     horizon = scenario.horizon
@@ -127,8 +127,27 @@ def simulate(scenario: Scenario, step: Step | None = None, *, behavioural: bool 
     """
     assumptions = tranche_assumptions(scenario)
     inputs = scenario_arrays(scenario, step, assumptions)
+    result = _simulate(scenario, step or scenario.horizon.step, inputs, assumptions, behavioural)
+    if any(t.refund is not None for t in scenario.tranches.values()):
+        table = invalidation.refund_table(
+            scenario,
+            inputs.grid,
+            inputs.annual_flow,
+            inputs.accrual_fraction,
+            inputs.additional_rate,
+        )
+        result = replace(result, refunds=table)
+    return result
+
+
+def _simulate(
+    scenario: Scenario,
+    step: Step,
+    inputs: Inputs,
+    assumptions: dict[str, Assumptions] | None,
+    behavioural: bool,
+) -> Result:
     grid = inputs.grid
-    step = step or scenario.horizon.step
     if not assumptions:
         return _static_result(scenario, step, inputs)
     p = response.parameters(scenario, assumptions)

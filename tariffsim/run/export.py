@@ -44,6 +44,11 @@ def json_payload(results: Sequence[Result]) -> list[dict[str, Any]]:
                 "periods": r.periods.to_dict(orient="records"),
                 "importers": r.importers.to_dict(orient="records"),
                 "events": r.events.to_dict(orient="records"),
+                **(
+                    {"refunds": r.refunds.to_dict(orient="records")}
+                    if r.refunds is not None
+                    else {}
+                ),
                 "sources": {k: v.model_dump(mode="json") for k, v in s.sources.items()},
             }
         )

@@ -40,6 +40,7 @@ def render_summary(result: Result) -> str:
     lines += _tranche_table(result)
     lines += ["", f"Duty by period, all tranches ({result.mode}), $B"]
     lines += _period_table(result)
+    lines += _refund_lines(result)
     lines += ["", "Rate timeline (additional ad valorem rates)"]
     lines += _event_table(result)
     lines += ["", "Sources"]
@@ -184,6 +185,46 @@ def _period_table(result: Result) -> list[str]:
         rows = [*rows[:half], ["...", "", "", "", "", ""], *rows[-half:]]
     headers = ["from", "to", "imports", "additional", "total", "eff. add. rate"]
     return ["  " + x for x in table(headers, rows, right={2, 3, 4, 5})]
+
+
+def _refund_lines(result: Result) -> list[str]:
+    """Deposited, owed and refunded duty of invalidated measures, by fiscal and calendar year."""
+    refunds = result.refunds
+    if refunds is None or refunds.empty:
+        return []
+    lines = [
+        "",
+        "Invalidated measures: duty deposited, owed (what stands) and refunded, $B",
+        "  (deposited, owed and owed back by entry date, static; refunds by payment date;"
+        " US fiscal years start on 1 October)",
+    ]
+    years = refunds[refunds["table"] != "period"]
+    rows = [
+        [
+            r["tranche"],
+            r["key"],
+            billions(r["deposited_usd"]),
+            billions(r["owed_usd"]),
+            billions(r["owed_back_usd"]),
+            billions(r["unclaimed_usd"]),
+            billions(r["principal_usd"]),
+            billions(r["interest_usd"]),
+            billions(r["refunded_usd"]),
+        ]
+        for r in records(years)
+    ]
+    headers = [
+        "tranche",
+        "year",
+        "deposited",
+        "owed",
+        "owed back",
+        "unclaimed",
+        "refunded",
+        "interest",
+        "paid",
+    ]
+    return lines + ["  " + x for x in table(headers, rows, right={2, 3, 4, 5, 6, 7, 8})]
 
 
 def _event_table(result: Result) -> list[str]:

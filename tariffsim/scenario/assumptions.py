@@ -98,10 +98,28 @@ class Duration(Sourced):
 
 class FrontLoading(Frozen):
     """Before an announced increase, ``share`` of the imports of the ``window`` after
-    the step is bought in the ``window`` before it (no earlier than the announcement)."""
+    the step is bought in the ``window`` before it (no earlier than the announcement).
+
+    With ``postponed: true``, increases announced and later suspended or
+    cancelled are front-loaded too, on the date they were announced for:
+    importers bought ahead of a rise that then did not come.
+    """
 
     share: Share
     window: Duration
+    postponed: bool = False
+
+
+class SlowResponse(Frozen):
+    """A ``share`` of the long-run response that adjusts with a second, slower ``half_life``.
+
+    The rest (1 − share) adjusts with the scenario's ``half_life``. A response
+    that deepens over years: most of the first-year change comes from the fast
+    part, the slow part keeps moving imports towards the long run after it.
+    """
+
+    share: Share
+    half_life: Duration
 
 
 class Diversion(Frozen):
@@ -167,6 +185,7 @@ class Assumptions(Frozen):
     elasticity: Elasticity | None = None
     pass_through: Share | None = None
     half_life: Duration | None = None
+    slow_response: SlowResponse | None = None
     front_loading: FrontLoading | None = None
     diversion: Diversion | None = None
     seasonality: Seasonality | None = None
@@ -185,6 +204,11 @@ class Assumptions(Frozen):
             value = getattr(self, name)
             if value is not None and value.source:
                 refs.append(((name, "source"), value.source))
+        if self.slow_response:
+            for name in ("share", "half_life"):
+                ref = getattr(self.slow_response, name).source
+                if ref:
+                    refs.append((("slow_response", name, "source"), ref))
         if self.front_loading:
             for name in ("share", "window"):
                 ref = getattr(self.front_loading, name).source

@@ -59,6 +59,11 @@ def iso_date(value: Any) -> dt.date:
     return day
 
 
+WrittenShare = WithJsonSchema({"type": ["string", "number"], "examples": ["40 %"]})
+"""JSON Schema of a share or rate written as text with a unit, or a fraction."""
+OptionalShare = WithJsonSchema({"type": ["string", "number", "null"], "examples": ["15 %"]})
+"""The same, where the field may be left out."""
+
 IsoDate = Annotated[
     dt.date,
     BeforeValidator(iso_date),
@@ -82,7 +87,9 @@ def as_value_error(parse: Any, value: Any) -> float:
         raise ValueError(f"{exc.message}{hint}") from None
 
 
-def written_as(value_key: str, example: str) -> Callable[[dict[str, Any]], None]:
+def written_as(
+    value_key: str, example: str, required: bool = True
+) -> Callable[[dict[str, Any]], None]:
     """JSON Schema hook: the field is written as text with a unit, or as a mapping.
 
     The generated schema describes the parsed model (``value`` a float, ``text``
@@ -97,7 +104,7 @@ def written_as(value_key: str, example: str) -> Callable[[dict[str, Any]], None]
         mapping = {
             "type": "object",
             "properties": properties,
-            "required": [value_key],
+            "required": [value_key] if required else [],
             "additionalProperties": False,
         }
         description = schema.get("description", "")

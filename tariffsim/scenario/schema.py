@@ -9,13 +9,11 @@ I/O; mapping errors back to file lines happens in :mod:`tariffsim.scenario.valid
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import (
-    ConfigDict,
     Field,
+    ModelWrapValidatorHandler,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -25,15 +23,38 @@ from tariffsim.scenario import hts, units
 from tariffsim.scenario.assumptions import Assumptions
 from tariffsim.scenario.countries import parse_country
 from tariffsim.scenario.distributions import JUDGEMENT, Assumption, Distribution, name_distributions
+from tariffsim.scenario.forms import ExchangeRate, MeasureForms, QuantityFlow, parse_currencies
+from tariffsim.scenario.measures import ImportFlow, Measure, Precedence, group_members
 from tariffsim.scenario.quantities import (
     Flow,
     Frozen,
     IsoDate,
     Rate,
     as_value_error,
-    rate_value,
-    written_as,
 )
+from tariffsim.scenario.steps import (
+    InTransit,
+    Schedule,
+    ScheduleStep,
+    Source,
+    StepStatus,
+    applied_steps,
+    check_grace,
+)
+
+__all__ = [
+    "Exclusion",
+    "Horizon",
+    "InTransit",
+    "Scenario",
+    "ScheduleStep",
+    "Source",
+    "Stacking",
+    "Step",
+    "StepStatus",
+    "Tranche",
+    "tranche_assumptions",
+]
 
 Step = Literal["day", "week", "month", "quarter", "year"]
 Stacking = Literal["add", "max"]
@@ -41,76 +62,16 @@ ProductScope = Literal["all", "rest"]
 """A measure's catch-all product scope, written instead of a list of prefixes."""
 PRODUCT_SCOPES = ("all", "rest")
 
-
-class Source(Frozen):
-    """Where a number comes from."""
-
-    title: str = Field(min_length=1)
-    publisher: str | None = None
-    date: IsoDate | None = None
-    url: str | None = None
-    note: str | None = Field(None, description="A short paraphrase of the fact taken from it.")
-
-
 _DAY = dt.timedelta(days=1)
-
-
-class StepStatus(StrEnum):
-    """Whether a dated step applies. Only ``in_force`` and ``scheduled`` steps apply."""
-
-    IN_FORCE = "in_force"
-    SCHEDULED = "scheduled"
-    SUSPENDED = "suspended"
-    CANCELLED = "cancelled"
-
-    @property
-    def applies(self) -> bool:
-        return self in (StepStatus.IN_FORCE, StepStatus.SCHEDULED)
-
-
-class InTransit(Frozen):
-    """Grace for goods already on their way when a step takes effect.
-
-    Goods shipped before ``shipped_before`` keep the old rate if they are
-    entered by ``entered_by``. With every shipment taking ``shipping_lag``
-    days from export to entry, the rate by entry date switches on
-    ``min(shipped_before + shipping_lag, entered_by + 1 day)``.
-    """
-
-    shipped_before: IsoDate = Field(description="Goods exported before this date keep the old rate")
-    entered_by: IsoDate = Field(description="if they are entered on or before this date.")
-    shipping_lag: int = Field(description="Days from export to entry [d], written '30 days'.")
-    source: str | None = None
-    note: str | None = None
-
-    @field_validator("shipping_lag", mode="before")
-    @classmethod
-    def _parse_lag(cls, value: Any) -> int:
-        days = as_value_error(units.parse_duration, value)
-        if days < 0 or days != round(days):
-            raise ValueError(f"expected a whole number of days of at least 0, got {value!r}")
-        return round(days)
-
-    @model_validator(mode="after")
-    def _ordered(self) -> InTransit:
-        if self.entered_by < self.shipped_before:
-            raise ValueError(
-                f"entered_by {self.entered_by} is before shipped_before {self.shipped_before}"
-            )
-        return self
-
-    def switch_date(self) -> dt.date:
-        """First entry date that pays the new rate."""
-        return min(
-            self.shipped_before + dt.timedelta(days=self.shipping_lag),
-            self.entered_by + dt.timedelta(days=1),
-        )
 
 
 class Exclusion(Frozen):
     """A share of a tranche excluded from its additional rate from ``start`` to ``end``."""
 
-    share: float = Field(description="Share of the tranche's imports excluded [fraction].")
+    share: float = Field(
+        description="Share of the tranche's imports excluded [fraction], written '40 %'.",
+        json_schema_extra={"type": ["string", "number"], "examples": ["40 %"]},
+    )
     start: IsoDate
     end: IsoDate = Field(description="Last day of the exclusion (inclusive).")
     source: str | None = None
@@ -128,40 +89,7 @@ class Exclusion(Frozen):
         return self
 
 
-class ScheduleStep(Frozen):
-    """The additional rate from a date on (a step function; nothing before the first date).
-
-    With ``in_transit``, the date keyed in the schedule is the legal
-    effective date and the rate by entry date changes on
-    :meth:`InTransit.switch_date` instead.
-    """
-
-    model_config = ConfigDict(json_schema_extra=written_as("rate", "25 %"))
-
-    rate: float = Field(description="Additional ad valorem rate from this date [fraction].")
-    text: str = Field(description="The rate as written in the file.")
-    status: StepStatus = StepStatus.IN_FORCE
-    announced: IsoDate | None = Field(None, description="When the step was made public.")
-    in_transit: InTransit | None = None
-    source: str | None = None
-    note: str | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_scalar(cls, data: Any) -> Any:
-        if not isinstance(data, dict):
-            data = {"rate": data}
-        if "rate" in data and "text" not in data:
-            data = {**data, "text": str(data["rate"])}
-        return data
-
-    @field_validator("rate", mode="before")
-    @classmethod
-    def _parse(cls, value: Any) -> float:
-        return rate_value(value)
-
-
-class Tranche(Frozen):
+class Tranche(MeasureForms):
     """A flow of imports from one exporter into one importer, with its rates over time."""
 
     label: str = Field(min_length=1)
@@ -172,7 +100,12 @@ class Tranche(Frozen):
         default_factory=lambda: Rate(value=0.0, text="0 %"),
         description="MFN (base) ad valorem rate, constant over the horizon [fraction].",
     )
-    schedule: dict[IsoDate, ScheduleStep] = Field(default_factory=dict)
+    schedule: Schedule = Field(default_factory=dict)
+    quantity: QuantityFlow | None = Field(
+        None,
+        description="The quantity behind 'imports' (needed by specific rates), e.g. "
+        "'50 million kg/year'.",
+    )
     exclusions: list[Exclusion] = Field(default_factory=list)
     source: str | None = Field(None, description="Default source for the tranche's numbers.")
     note: str | None = None
@@ -225,11 +158,12 @@ class Tranche(Frozen):
 
     @model_validator(mode="after")
     def _grace_and_exclusions_fit(self) -> Tranche:
-        steps = self.applied_steps()
-        for (day, _), (later, _) in itertools.pairwise(steps):
-            if later <= day:
+        check_grace(self.schedule)
+        for day, step in self.schedule.items():
+            if step.by_origin:
                 raise ValueError(
-                    f"an in-transit grace moves a step to {day}, not before the next step {later}"
+                    f"schedule.{day}: rates by origin belong to measures; a tranche has one "
+                    "exporter (write the tranche's own rate)"
                 )
         for exclusion in self.exclusions:
             active = [e for e in self.exclusions if e.start <= exclusion.start <= e.end]
@@ -237,18 +171,18 @@ class Tranche(Frozen):
                 raise ValueError(f"exclusions in force on {exclusion.start} add up to over 100 %")
         return self
 
-    def applied_steps(self) -> list[tuple[dt.date, float]]:
-        """(entry date, additional rate) of the steps that apply, in date order.
+    def applied_entries(self) -> list[tuple[dt.date, ScheduleStep]]:
+        """(entry date, step) of the steps that apply, in date order, ended on
+        :meth:`end_date` (see :func:`tariffsim.scenario.steps.applied_steps`)."""
+        return applied_steps(self.schedule, self.end_date())
 
-        A step with an in-transit grace takes effect, by entry date, on its
-        :meth:`InTransit.switch_date`.
+    def applied_steps(self) -> list[tuple[dt.date, float]]:
+        """(entry date, additional ad valorem rate) of :meth:`applied_entries`.
+
+        The written ad valorem part only: the rate a flow pays under floors, caps,
+        value shares and specific parts is :func:`tariffsim.model.measure_rates.flow_steps`.
         """
-        steps = sorted(self.schedule.items())
-        return [
-            (step.in_transit.switch_date() if step.in_transit else day, step.rate)
-            for day, step in steps
-            if step.status.applies
-        ]
+        return [(day, step.rate) for day, step in self.applied_entries()]
 
     def planned_steps(self) -> list[tuple[dt.date, float]]:
         """(date, additional rate) of every step, whatever its status, with no grace.
@@ -320,7 +254,26 @@ class Scenario(Frozen):
     as_of: IsoDate = Field(description="The date the scenario's facts describe.")
     sources: dict[str, Source] = Field(default_factory=dict)
     horizon: Horizon
-    tranches: dict[str, Tranche] = Field(min_length=1)
+    tranches: dict[str, Tranche] = Field(
+        default_factory=dict,
+        description="Flows with their own rates (the shorthand for a flow and its measure).",
+    )
+    groups: dict[str, tuple[str, ...]] = Field(
+        default_factory=dict,
+        description="Country groups of yours, e.g. usmca: [CA, MX]; 'EU' is built in, by date.",
+    )
+    measures: dict[str, Measure] = Field(
+        default_factory=dict,
+        description="Duties by legal authority × origins × products × dates, stacked on flows "
+        "and ledger lines.",
+    )
+    flows: dict[str, ImportFlow] = Field(
+        default_factory=dict, description="Import values the measures apply to."
+    )
+    precedence: dict[str, Precedence] = Field(
+        default_factory=dict,
+        description="Rules across authorities, e.g. 'section232 excludes ieepa_reciprocal'.",
+    )
     assumptions: Assumptions | None = Field(
         None, description="Behavioural assumptions (elasticity, pass-through, lag, ...), sourced."
     )
@@ -338,20 +291,60 @@ class Scenario(Frozen):
         default_factory=dict,
         description="Distributions of assumptions, drawn by `run --samples` and `sweep`.",
     )
+    currencies: dict[str, ExchangeRate] = Field(
+        default_factory=dict,
+        description="Exchange rates of the currencies the file writes money in, each "
+        "sourced and dated: 'EUR: {value: 1.17 USD/EUR, date: 2025-07-31, source: ecb}'.",
+    )
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _with_exchange_rates(cls, data: Any, handler: ModelWrapValidatorHandler[Scenario]) -> Any:
+        rates = parse_currencies(data.get("currencies")) if isinstance(data, dict) else {}
+        with units.exchange_rates(rates):
+            return handler(data)
+
+    @field_validator("currencies", mode="before")
+    @classmethod
+    def _known_currencies(cls, block: Any) -> Any:
+        if isinstance(block, dict):
+            for code in block:
+                if code not in units.CURRENCIES[1:]:
+                    raise ValueError(
+                        f"unknown currency {code!r}; tariffsim knows "
+                        f"{', '.join(units.CURRENCIES[1:])} (USD needs no rate)"
+                    )
+        return block
+
+    @field_validator("currencies")
+    @classmethod
+    def _rate_of_its_key(cls, block: dict[str, ExchangeRate]) -> dict[str, ExchangeRate]:
+        for code, fx in block.items():
+            if fx.currency != code:
+                raise ValueError(f"the rate under {code} is written in {fx.currency}")
+        return block
 
     @field_validator("stacking")
     @classmethod
     def _stacked_authorities_exist(
         cls, stacking: dict[str, Stacking], info: ValidationInfo
     ) -> dict[str, Stacking]:
-        if "tranches" not in info.data:
+        if "tranches" not in info.data or "measures" not in info.data:
             return stacking  # the tranches failed; their own error is the one to show
         used = {t.authority for t in info.data["tranches"].values() if t.authority}
+        used |= {m.authority for m in info.data["measures"].values()}
         for authority in stacking:
             if authority not in used:
                 hint = f" (used: {', '.join(sorted(used))})" if used else ""
-                raise ValueError(f"no tranche has authority '{authority}'{hint}")
+                raise ValueError(f"no tranche or measure has authority '{authority}'{hint}")
         return stacking
+
+    @field_validator("groups", mode="before")
+    @classmethod
+    def _group_members(cls, groups: Any) -> Any:
+        if not isinstance(groups, dict):
+            return groups
+        return {name: group_members(members) for name, members in groups.items()}
 
     @field_validator("uncertainty", mode="before")
     @classmethod
@@ -386,12 +379,59 @@ class Scenario(Frozen):
                 refs += [
                     ((*base, "assumptions", *p), r) for p, r in tranche.assumptions.source_refs()
                 ]
+            refs += _form_refs(base, tranche)
+        refs += _measure_refs(self)
+        for code, fx in self.currencies.items():
+            refs.append((("currencies", code, "source"), fx.source))
         if self.assumptions:
             refs += [(("assumptions", *p), r) for p, r in self.assumptions.source_refs()]
         for name, d in self.uncertainty.items():
             if d.source != JUDGEMENT:
                 refs.append((("uncertainty", name, "source"), d.source))
         return refs
+
+
+def _measure_refs(scenario: Scenario) -> list[tuple[tuple[str, ...], str]]:
+    """(field path, source id) of every source cited by measures, flows and rules."""
+    refs: list[tuple[tuple[str, ...], str]] = []
+    for mid, measure in scenario.measures.items():
+        base = ("measures", mid)
+        if measure.source:
+            refs.append(((*base, "source"), measure.source))
+        refs += _form_refs(base, measure)
+        for day, step in measure.schedule.items():
+            at = (*base, "schedule", day.isoformat())
+            if step.source:
+                refs.append(((*at, "source"), step.source))
+            if step.in_transit and step.in_transit.source:
+                refs.append(((*at, "in_transit", "source"), step.in_transit.source))
+            for origin, rate in step.by_origin.items():
+                if rate.source:
+                    refs.append(((*at, "by_origin", origin, "source"), rate.source))
+    for fid, flow in scenario.flows.items():
+        base = ("flows", fid)
+        if flow.source:
+            refs.append(((*base, "source"), flow.source))
+        if flow.quantity is not None and flow.quantity.source:
+            refs.append(((*base, "quantity", "source"), flow.quantity.source))
+        if flow.imports.source:
+            refs.append(((*base, "imports", "source"), flow.imports.source))
+        if flow.assumptions:
+            refs += [((*base, "assumptions", *p), r) for p, r in flow.assumptions.source_refs()]
+    for rid, rule in scenario.precedence.items():
+        if rule.source:
+            refs.append((("precedence", rid, "source"), rule.source))
+    return refs
+
+
+def _form_refs(base: tuple[str, ...], measure: Any) -> list[tuple[tuple[str, ...], str]]:
+    """(field path, source id) of a tranche's or measure's quantity and refund."""
+    refs = []
+    for name in ("quantity", "refund"):
+        block = getattr(measure, name, None)
+        if block is not None and block.source:
+            refs.append(((*base, name, "source"), block.source))
+    return refs
 
 
 def tranche_assumptions(scenario: Scenario) -> dict[str, Assumptions] | None:

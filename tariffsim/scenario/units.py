@@ -8,13 +8,18 @@ Conventions (pint's): a year is 365.25 days and a month is a twelfth of a
 year, so ``16.7 billion USD/month`` is exactly ``200.4 billion USD/year``.
 Currency is a dimension of its own; ``$`` is read as USD (pint would
 silently drop it), and ``billion``/``million``/``thousand``/``trillion`` are
-short-scale multipliers.
+short-scale multipliers. Other currencies (:data:`CURRENCIES`) are dimensions of
+their own too, turned into USD only at the exchange rate a scenario states
+(:func:`exchange_rates`); counted goods are in ``item`` (``dozen``, ``pair``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
 from functools import cache
 from typing import Any
 
@@ -33,7 +38,16 @@ _KNOWN_WORDS = [
     "quarter",
     "percent",
     "%",
+    "kg",
+    "item",
+    "dozen",
+    "pair",
+    "liter",
+    "cent",
 ]
+CURRENCIES = ("USD", "EUR", "CNY", "CAD", "MXN", "GBP", "JPY")
+"""Currencies a scenario may write; each but USD needs an exchange rate stated in the file."""
+_RATES: ContextVar[Mapping[str, float] | None] = ContextVar("exchange_rates", default=None)
 _SAFE_TEXT = re.compile(r"[0-9A-Za-z_ .,/*%+\-$]+$")
 MAX_TEXT = 120
 """Longest unit expression accepted [characters]."""
@@ -52,10 +66,48 @@ def registry() -> Any:  # pint.UnitRegistry; pint's generics add nothing here
     ureg.define("trillion = 1e12")
     # pint has a "quarter" of mass; in tariff data a quarter is three months, so it is redefined
     ureg.define("quarter_year = year / 4 = quarter")
+    ureg.define("cent = USD / 100 = cents")
+    for code in CURRENCIES[1:]:
+        ureg.define(f"{code} = [currency_{code}]")
+    # counted goods; 'doz' and 'pcs' stay pint's (a deci-ounce, parsecs) and are refused below
+    ureg.define("item = [item] = items = each = article = articles = piece = pieces")
+    ureg.define("dozen = 12 item")
+    ureg.define("pair = 2 item = pairs")
+    ureg.define("gross = 144 item")
     return ureg
 
 
-def _quantity(value: Any, expected: str) -> Any:
+@contextlib.contextmanager
+def exchange_rates(usd_per_unit: Mapping[str, float]) -> Iterator[None]:
+    """Within the block, money in another currency converts to USD at these rates.
+
+    Parameters
+    ----------
+    usd_per_unit : currency code → USD per one unit of it [USD/unit].
+    """
+    token = _RATES.set(dict(usd_per_unit))
+    try:
+        yield
+    finally:
+        _RATES.reset(token)
+
+
+def in_usd(quantity: Any, expected: str, original: Any) -> Any:
+    """``quantity`` with every foreign currency replaced by USD at the stated rate."""
+    rates = _RATES.get() or {}
+    for unit, exponent in list(quantity.unit_items()):
+        if unit in CURRENCIES[1:]:
+            if unit not in rates:
+                raise TariffsimError(
+                    f"expected {expected}, got {shown(original)} with no exchange rate for {unit}",
+                    hint=f"state it under 'currencies:', e.g. {unit}: {{value: '1.17 USD/{unit}', "
+                    "date: 2025-07-31, source: ...}",
+                )
+            quantity = quantity * registry().Quantity(rates[unit], f"USD/{unit}") ** exponent
+    return quantity
+
+
+def to_quantity(value: Any, expected: str) -> Any:
     """Parse ``value`` into a pint Quantity, or raise a one-line error."""
     ureg = registry()
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
@@ -96,6 +148,8 @@ _MISREAD = {  # units pint knows that a money, rate or time value only ever hits
     "tesla": "'T' is a tesla in pint; write 'trillion'",
     "kelvin": "'K' is a kelvin in pint; write 'thousand'",
     "picocarat": "'pct' is a picocarat in pint; write '%'",
+    "deciounce": "'doz' is a deci-ounce in pint; write 'dozen'",
+    "parsec": "'pcs' is parsecs in pint; write 'item'",
 }
 
 
@@ -124,14 +178,17 @@ def _unit_hint(exc: Exception) -> str | None:
     name = getattr(exc, "unit_names", None) or (args[0] if args else None)
     if isinstance(name, (tuple, list)):
         name = name[0] if name else None
+    if isinstance(name, str) and re.fullmatch(r"[A-Z]{3}", name):
+        return f"unknown currency '{name}'; tariffsim knows {', '.join(CURRENCIES)}"
     if isinstance(name, str) and " " not in name:
         return did_you_mean(name, _KNOWN_WORDS) or f"unknown unit '{name}'"
     return None
 
 
-def _convert(quantity: Any, unit: str, expected: str, original: Any) -> float:
+def convert(quantity: Any, unit: str, expected: str, original: Any) -> float:
     import pint
 
+    quantity = in_usd(quantity, expected, original)
     try:
         converted = quantity.to(unit).magnitude
     except pint.DimensionalityError:
@@ -145,25 +202,55 @@ def _convert(quantity: Any, unit: str, expected: str, original: Any) -> float:
 def parse_flow(value: Any) -> float:
     """An import flow such as ``'200 billion USD/year'`` → USD per year [USD/year]."""
     expected = "a flow of money per time like '200 billion USD/year'"
-    return _convert(_quantity(value, expected), "USD/year", expected, value)
+    return convert(to_quantity(value, expected), "USD/year", expected, value)
 
 
 def parse_money(value: Any) -> float:
     """An amount such as ``'50 billion USD'`` or ``'$50 billion'`` → USD."""
     expected = "an amount of money like '50 billion USD'"
-    return _convert(_quantity(value, expected), "USD", expected, value)
+    return convert(to_quantity(value, expected), "USD", expected, value)
+
+
+def parse_exchange_rate(code: str, value: Any) -> float:
+    """An exchange rate such as ``'1.17 USD/EUR'`` or ``'7.18 CNY/USD'`` → USD per ``code``."""
+    expected = f"an exchange rate like '1.17 USD/{code}' or '7.2 {code}/USD'"
+    if code not in CURRENCIES[1:]:
+        raise TariffsimError(
+            f"unknown currency {shown(code)}", hint=f"tariffsim knows {', '.join(CURRENCIES)}"
+        )
+    quantity = to_quantity(value, expected)
+    import pint
+
+    try:
+        usd = float(quantity.to(f"USD/{code}").magnitude)
+    except pint.DimensionalityError:
+        try:
+            usd = 1 / float(quantity.to(f"{code}/USD").magnitude)
+        except (pint.DimensionalityError, ZeroDivisionError):
+            raise TariffsimError(f"expected {expected}, got {shown(value)}") from None
+    if not usd > 0 or not math.isfinite(usd):
+        raise TariffsimError(f"expected a positive exchange rate, got {shown(value)}")
+    return usd
 
 
 def parse_duration(value: Any) -> float:
     """A duration such as ``'6 months'`` or ``'20 days'`` → days [d]."""
     expected = "a duration like '6 months' or '20 days'"
-    quantity = _quantity(value, expected)
+    quantity = to_quantity(value, expected)
     if quantity.dimensionless:
         raise TariffsimError(
             f"expected {expected}, got {shown(value)} without a unit",
             hint=f"did you mean '{quantity.magnitude:g} days' or '{quantity.magnitude:g} months'?",
         )
-    return _convert(quantity, "day", expected, value)
+    return convert(quantity, "day", expected, value)
+
+
+def parse_whole_days(value: Any) -> int:
+    """A lag such as ``'30 days'`` → whole days ≥ 0 [d]."""
+    days = parse_duration(value)
+    if days < 0 or days != round(days):
+        raise TariffsimError(f"expected a whole number of days of at least 0, got {shown(value)}")
+    return round(days)
 
 
 def parse_rate(value: Any) -> float:
@@ -173,7 +260,7 @@ def parse_rate(value: Any) -> float:
     refused, because it is unclear whether 25 % or 0.25 was meant.
     """
     expected = "a rate like '25 %'"
-    quantity = _quantity(value, expected)
+    quantity = to_quantity(value, expected)
     if quantity.dimensionless and quantity.units == registry().dimensionless:
         number = float(quantity.magnitude)
         if abs(number) >= 1 and number != 0:  # a bare 1 may mean 1 % as well as 100 %
@@ -183,7 +270,7 @@ def parse_rate(value: Any) -> float:
             )
         rate = number
     else:
-        rate = _convert(quantity, "dimensionless", expected, value)
+        rate = convert(quantity, "dimensionless", expected, value)
     if rate < 0:
         raise TariffsimError(f"expected a rate of at least 0 %, got {shown(value)}")
     return rate

@@ -18,7 +18,12 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from tariffsim.errors import TariffsimError, did_you_mean, shown
-from tariffsim.scenario.checks import check_assumptions, check_source_refs
+from tariffsim.scenario.checks import (
+    check_assumptions,
+    check_forms,
+    check_names,
+    check_source_refs,
+)
 from tariffsim.scenario.loading import Document, read_document
 from tariffsim.scenario.schema import Scenario
 
@@ -67,6 +72,11 @@ def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
     TariffsimError
         for anything wrong with the file, located to its line.
     """
+    return read_scenario(path, overrides)[0]
+
+
+def read_scenario(path: str | Path, overrides: Sequence[str] = ()) -> tuple[Scenario, Document]:
+    """:func:`load_scenario`, also giving the document (to locate later errors)."""
     document = read_document(path)
     for key, kind, hint in _OTHER_KINDS:
         if key in document.data and "tranches" not in document.data:
@@ -81,7 +91,13 @@ def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
 
         apply_overrides(document, overrides)
     document.data.setdefault("name", Path(path).stem)
-    return validate_document(document, Scenario)
+    return validate_document(document, Scenario), document
+
+
+def locate_error(exc: TariffsimError, document: Document) -> TariffsimError:
+    """``exc`` with the file and line of its field, when the document knows them."""
+    place = document.locate(tuple(exc.field.split("."))) if exc.field else None
+    return exc.located(file=place[0], line=place[1]) if place else exc
 
 
 def validate_document(document: Document, model: type[M]) -> M:
@@ -92,7 +108,9 @@ def validate_document(document: Document, model: type[M]) -> M:
         raise _located_error(exc, document, model) from None
     if isinstance(result, Scenario):
         check_source_refs(result, document)
+        check_names(result, document)
         check_assumptions(result, document)
+        check_forms(result, document)
     return result
 
 
@@ -186,6 +204,19 @@ def _model_of(annotation: Any) -> Any:
     return annotation
 
 
+def _written_lists(defs: dict[str, Any]) -> None:
+    """Forms a file may write that the parsed model does not show: several steps on one date
+    as a list, and refunds paid on one date written as that date."""
+    schedule = defs["Tranche"]["properties"]["schedule"]
+    step = {"$ref": "#/$defs/ScheduleStep"}
+    schedule["additionalProperties"] = {"anyOf": [step, {"type": "array", "items": step}]}
+    paid = defs["Refund"]["properties"]["paid"]
+    defs["Refund"]["properties"]["paid"] = {
+        "description": paid.get("description", ""),
+        "anyOf": [{"type": "string", "format": "date"}, {k: paid[k] for k in ("type", "items")}],
+    }
+
+
 def scenario_json_schema() -> str:
     """The JSON Schema of scenario files, for editors (``tariffsim schema``)."""
     schema = Scenario.model_json_schema(mode="validation")
@@ -197,4 +228,5 @@ def scenario_json_schema() -> str:
     # The name defaults to the file's stem; files that extend another are partial.
     schema["required"] = [r for r in schema.get("required", []) if r != "name"]
     schema["title"] = "tariffsim scenario"
+    _written_lists(schema["$defs"])
     return json.dumps(schema, indent=2, default=str)

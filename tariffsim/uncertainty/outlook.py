@@ -23,10 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from tariffsim.errors import TariffsimError, did_you_mean
+from tariffsim.model.flows import load_scenario
 from tariffsim.scenario.distributions import JUDGEMENT
 from tariffsim.scenario.loading import Document, parse_file, read_document
 from tariffsim.scenario.schema import Scenario, tranche_assumptions
-from tariffsim.scenario.validation import load_scenario, validate_document
+from tariffsim.scenario.validation import validate_document
 from tariffsim.uncertainty.outlook_model import Branch, OutlookSpec, UncertainStep
 
 

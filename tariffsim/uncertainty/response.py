@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tariffsim._types import FloatArray, IntArray
-from tariffsim.model import behaviour, engine, response
+from tariffsim.model import behaviour, engine, measure_rates, response
 from tariffsim.model.timeline import Grid, build_grid, day_number, from_day_number
 from tariffsim.scenario.distributions import Assumption
 from tariffsim.scenario.schema import tranche_assumptions
@@ -142,9 +142,9 @@ def plan_behaviour(
             out["diversion_base"][b, t] = tranche.base_rate.value
             if a.front_loading is not None:
                 window_days[b, t] = round(a.front_loading.window.value)
-            applied = [tranche.schedule[d] for d, _ in tranche.applied_steps()]
+            applied = [step for _, step in tranche.applied_entries()]
             for k, step in enumerate(applied):
-                if step.announced is not None:
+                if step is not None and step.announced is not None:
                     announced[b, t, k] = day_number(step.announced)
             if a.diversion is not None:
                 if a.diversion.base_rate is not None:
@@ -173,7 +173,7 @@ def _warm_up_rates(
     first = from_day_number(int(reference_day.min()))
     if first >= start:
         return None, np.zeros((len(scenarios), len(tranche_ids), 0))
-    steps = [t.applied_steps() for s in scenarios for t in s.tranches.values()]
+    steps = [measure_rates.flow_steps(t) for s in scenarios for t in s.tranches.values()]
     references = [from_day_number(int(d)) for d in np.unique(reference_day)]
     grid = build_grid(
         first, start - _DAY, "year", change_dates=[d for s in steps for d, _ in s] + references
@@ -182,8 +182,9 @@ def _warm_up_rates(
     for b, scenario in enumerate(scenarios):
         for tid, tranche in scenario.tranches.items():
             t = tranche_ids.index(tid)
+            days = [from_day_number(int(d)) for d in grid.slice_start]
             rate[b, t] = tranche.base_rate.value + np.array(
-                [tranche.rate_on(from_day_number(int(d))) for d in grid.slice_start]
+                [measure_rates.flow_rate_on(tranche, d) for d in days]
             )
     return grid, rate
 

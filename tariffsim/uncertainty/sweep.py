@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tariffsim._types import FloatArray, IntArray
-from tariffsim.model import engine
+from tariffsim.model import engine, measure_rates
 from tariffsim.model.timeline import Grid, build_grid, day_number
 from tariffsim.scenario.schema import Step
 from tariffsim.uncertainty import draws
@@ -137,7 +137,7 @@ def plan_outlook(outlook: Outlook, step: Step | None = None, behavioural: bool =
     uncertain = list(outlook.spec.uncertain_steps.items())
     b_n, t_n = len(branch_ids), len(tranche_ids)
     steps = {
-        (b, t): scenarios[bid].tranches[tid].applied_steps()
+        (b, t): measure_rates.flow_steps(scenarios[bid].tranches[tid])
         for b, bid in enumerate(branch_ids)
         for t, tid in enumerate(tranche_ids)
         if tid in scenarios[bid].tranches

@@ -117,3 +117,38 @@ def test_shipped_published_figures_load() -> None:
         assert figure.source in published.sources
         source = published.sources[figure.source]
         assert source.url and source.date and source.note
+
+
+def test_monthly_imports(tmp_path: Path) -> None:
+    text = PUBLISHED + (
+        "  feb:\n    {kind: monthly_imports, importer: US, exporter: CN, year: 2019, month: 2,"
+        " value: 50 billion USD, source: s}\n"
+    )
+    comparison = run_backtest(*files(tmp_path, text)).comparison.set_index("figure")
+    # February 2019: 28 days of 730e9/365 = 2e9 a day
+    assert_allclose(comparison.loc["feb", "simulated"], 56e9, rtol=1e-12)
+    assert_allclose(comparison.loc["feb", "relative_error"], 56 / 50 - 1, rtol=1e-12)
+    assert comparison.loc["feb", "when"] == "2019-02"
+
+
+def test_collection_lag_before_the_horizon_is_refused(tmp_path: Path) -> None:
+    # duty recorded from 1 January 2019 was on goods entered from 27 December 2018
+    text = PUBLISHED.replace("figures:\n", "collection_lag: {value: 5 days, source: s}\nfigures:\n")
+    with pytest.raises(TariffsimError, match="outside the horizon"):
+        run_backtest(*files(tmp_path, text))
+
+
+def test_collection_lag_shifts_the_duty_span(tmp_path: Path) -> None:
+    lagged = PUBLISHED.replace(
+        "figures:\n", "collection_lag: {value: 5 days, source: s}\nfigures:\n"
+    ).replace("since: 2019-01-01\n    date: 2019-01-10", "since: 2019-01-06\n    date: 2019-01-20")
+    comparison = run_backtest(*files(tmp_path, lagged)).comparison.set_index("figure")
+    # recorded 6–20 January = entered 1–15 January: 15 days of 1e8 USD of duty a day
+    assert_allclose(comparison.loc["span", "simulated"], 1.5e9, rtol=1e-12)
+
+
+def test_collection_lag_needs_a_known_source(tmp_path: Path) -> None:
+    text = PUBLISHED.replace("figures:\n", "collection_lag: {value: 5 days, source: x}\nfigures:\n")
+    with pytest.raises(TariffsimError, match="unknown source 'x'") as caught:
+        run_backtest(*files(tmp_path, text))
+    assert "collection_lag.source" in caught.value.render()

@@ -10,7 +10,8 @@ import pytest
 from numpy.testing import assert_allclose
 
 from tariffsim.errors import TariffsimError
-from tariffsim.ledger.coverage import Measures, load_measures, stack
+from tariffsim.ledger.coverage import Measures, load_measures
+from tariffsim.model.stack import stack
 from tariffsim.model.timeline import day_number
 from tariffsim.scenario import hts
 from tests.conftest import ROOT, SCENARIOS
@@ -37,7 +38,7 @@ def test_rates_per_key(measures: Measures) -> None:
     share = measures.additional_share[july]
     assert_allclose(share, [0.25, 0.0, 0.0] if rule == "max" else [0.25, 0.15, 0.0])
     assert_allclose(measures.base_rate[july], 0.03)  # the larger base rate, from b
-    np.testing.assert_array_equal(measures.base_owner[july], [False, True, False])
+    assert_allclose(measures.base_share[july], [0.0, 0.03, 0.0])  # the base rate is b's
 
 
 def test_day_before_a_step_has_the_old_rate(measures: Measures) -> None:
@@ -59,13 +60,13 @@ def test_uncovered(measures: Measures, code: str, origin: str) -> None:
 def test_stack_different_authorities_add() -> None:
     covers = np.array([[True, True, True]])
     rates = np.array([[0.1, 0.2, 0.05]])
-    share = stack(covers, rates, ["x", "x", "y"], ["max", "max", "add"])
+    share = stack(covers, rates, ["x", "x", "y"], {"x": "max"}).component
     assert_allclose(share, [[0.0, 0.2, 0.05]])
 
 
 def test_stack_max_ties_credit_the_first_measure() -> None:
-    share = stack(np.array([[True, True]]), np.array([[0.25, 0.25]]), ["x", "x"], ["max", "max"])
-    assert_allclose(share, [[0.25, 0.0]])
+    stacked = stack(np.array([[True, True]]), np.array([[0.25, 0.25]]), ["x", "x"], {"x": "max"})
+    assert_allclose(stacked.component, [[0.25, 0.0]])
 
 
 def test_shipped_scenarios_take_the_highest_section301_rate(tmp_path: Path) -> None:
@@ -173,7 +174,11 @@ def test_missing_membership_file(tmp_path: Path) -> None:
             "products: [7208]",
             r"s\.yaml:\d+: tranches\.c\.products: item 1: .*quote it",
         ),
-        ("section301: max", "section302: max", r"stacking: no tranche has authority 'section302'"),
+        (
+            "section301: max",
+            "section302: max",
+            r"stacking: no tranche or measure has authority 'section302'",
+        ),
         ("section301: max", "section301: min", r"stacking\.section301: "),
         ("authority: section232", "authority: 'section 232'", r"tranches\.c\.authority"),
     ],
@@ -192,7 +197,7 @@ def test_importer_choice(tmp_path: Path) -> None:
     with pytest.raises(TariffsimError, match=r"several importers.*--importer"):
         load_measures(path)
     assert load_measures(path, "cn").ids == ["retaliation"]
-    with pytest.raises(TariffsimError, match="no tranche imported by 'DE'"):
+    with pytest.raises(TariffsimError, match="no measure or tranche imported by 'DE'"):
         load_measures(path, "DE")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +44,41 @@ def test_hand_totals(hand: Exposure) -> None:
     assert_allclose(total["base_duty_usd"], 30 + 30 + 60 + 8)
     uncovered = hand.table("uncovered").iloc[0]
     assert (uncovered["lines"], uncovered["imports_usd"]) == (2, 600.0)
+
+
+def test_hand_uncovered_by_chapter_and_entry_dates(hand: Exposure) -> None:
+    chapters = hand.table("uncovered_chapter")
+    assert chapters["key"].tolist() == ["42", "94"]  # the handbag from CN, the seat from VN
+    assert chapters["lines"].tolist() == [1, 1]
+    assert_allclose(chapters["imports_usd"], [100.0, 500.0])
+    assert_allclose(chapters["total_duty_usd"], [0.0, 0.0])
+    assert hand.entries == (dt.date(2018, 12, 31), dt.date(2019, 8, 1))
+
+
+def test_uncovered_chapters_follow_each_lines_date_when_coverage_changes(tmp_path: Path) -> None:
+    scenario = write_scenario(tmp_path, HAND_SCENARIO % {"rule": "max"}, "hand.yaml")
+    m = load_measures(scenario)
+    # Segments: before 2018-03-23, then from 2018-03-23, 2019-01-01, 2019-03-01, 2019-07-01.
+    assert [str(d) for d in m.change_days.astype("datetime64[D]")][2:] == [
+        "2019-03-01",
+        "2019-07-01",
+    ]
+    # A coverage no scenario can state yet: nothing is covered from 2019-03-01 on.
+    covers = m.covers.copy()
+    covers[np.arange(m.n_keys) % (m.change_days.size + 1) >= 3] = False
+    changed = replace(m, covers=covers)
+    exposure = price_ledger([changed], LedgerReader(write_csv(tmp_path, HAND_LINES)))
+    chapters = exposure.table("uncovered_chapter")
+    # Uncovered: 8501 of 07-01 and 8504 of 04-01 (ch. 85), the VN seat, 7208 of 05-05, 4202.
+    assert dict(zip(chapters["key"], chapters["lines"], strict=True)) == {
+        "42": 1,
+        "72": 1,
+        "85": 2,
+        "94": 1,
+    }
+    assert_allclose(chapters["imports_usd"], [100.0, 1000.0, 3000.0, 500.0])
+    uncovered = exposure.table("uncovered").iloc[0]
+    assert (uncovered["lines"], uncovered["imports_usd"]) == (5, 4600.0)
 
 
 def test_hand_by_measure(hand: Exposure) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
 
 from tariffsim.model import behaviour
@@ -127,3 +129,52 @@ def test_a_very_short_half_life_on_a_long_slice_is_the_target() -> None:
     )
     assert_allclose(mean, [[0.5]], rtol=1e-3)
     assert_array_equal(end, [0.5])
+
+
+def test_two_speed_multiplier_matches_the_closed_form() -> None:
+    # from r = 1 under a constant R for d days: mean over the slice is
+    # R + (1 − R)·((1 − w)·(1 − e^(−k_f d))/(k_f d) + w·(1 − e^(−k_s d))/(k_s d))
+    r_long, w, h_fast, h_slow, d = 0.64, 0.62, 182.6, 880.0, 365.0
+    mean, (fast, slow) = behaviour.two_speed_multiplier(
+        np.full((1, 1), r_long),
+        np.array([d]),
+        (np.array([h_fast]), np.array([h_slow])),
+        np.array([w]),
+        (ONE, ONE),
+    )
+    k_f, k_s = np.log(2) / h_fast, np.log(2) / h_slow
+    averaged = (1 - w) * (1 - np.exp(-k_f * d)) / (k_f * d) + w * (1 - np.exp(-k_s * d)) / (k_s * d)
+    assert_allclose(mean, [[r_long + (1 - r_long) * averaged]], rtol=1e-12)
+    assert_allclose(fast, r_long + (1 - r_long) * np.exp(-k_f * d), rtol=1e-12)
+    assert_allclose(slow, r_long + (1 - r_long) * np.exp(-k_s * d), rtol=1e-12)
+
+
+def test_two_speed_multiplier_without_a_slow_share_is_the_single_lag() -> None:
+    target = np.array([[0.9, 0.7, 0.8], [1.0, 0.5, 0.6]])
+    days = np.array([31.0, 28.0, 31.0])
+    half = np.array([60.0, 10.0])
+    one, _ = behaviour.lagged_multiplier(target, days, half, np.ones(2))
+    two, _ = behaviour.two_speed_multiplier(
+        target, days, (half, np.array([900.0, 5.0])), np.zeros(2), (np.ones(2), np.ones(2))
+    )
+    assert_array_equal(two, one)
+
+
+@given(
+    share=st.floats(0.0, 1.0),
+    h_fast=st.floats(1.0, 400.0),
+    h_slow=st.floats(1.0, 4000.0),
+    r_long=st.floats(0.05, 2.0),
+)
+def test_two_speed_response_lies_between_its_parts(
+    share: float, h_fast: float, h_slow: float, r_long: float
+) -> None:
+    target = np.full((1, 24), r_long)
+    days = np.full(24, 30.0)
+    mean, _ = behaviour.two_speed_multiplier(
+        target, days, (np.array([h_fast]), np.array([h_slow])), np.array([share]), (ONE, ONE)
+    )
+    fast, _ = behaviour.lagged_multiplier(target, days, np.array([h_fast]), ONE)
+    slow, _ = behaviour.lagged_multiplier(target, days, np.array([h_slow]), ONE)
+    low, high = np.minimum(fast, slow), np.maximum(fast, slow)
+    assert (mean >= low - 1e-12).all() and (mean <= high + 1e-12).all()

@@ -247,3 +247,67 @@ def test_shipped_scenarios_run_behavioural_with_lower_duty() -> None:
         result = simulate(load_scenario(SCENARIOS / f"{name}.yaml"))
         assert result.mode == "behavioural"
         assert result.totals()["total_duty_usd"] < result.totals("static")["total_duty_usd"]
+
+
+def test_slow_response_deepens_over_the_years(tmp_path: Path) -> None:
+    # 62 % of the response with a 2.41-year half-life, 38 % with 45 days (BLP 2023 shape)
+    body = (
+        "  reference_date: 2018-12-31\n  elasticity: 2\n  pass_through: 100 %\n"
+        "  half_life: 45 days\n  slow_response: {share: 62 %, half_life: 880 days}"
+    )
+    path = scenario(tmp_path, body, schedule="      2019-01-01: 20 %", end="2022-12-31")
+    result = simulate(load_scenario(path))
+    r_long = (1.22 / 1.02) ** -2
+    k_f, k_s = np.log(2) / 45, np.log(2) / 880
+
+    def integral(
+        t: float,
+    ) -> float:  # ∫_0^t r for r = R + (1 − R)((1 − w)e^(−k_f t) + w e^(−k_s t))
+        return r_long * t + (1 - r_long) * (
+            0.38 * (1 - np.exp(-k_f * t)) / k_f + 0.62 * (1 - np.exp(-k_s * t)) / k_s
+        )
+
+    years = (
+        rows(result, "behavioural")
+        .groupby(rows(result, "behavioural")["period_start"].map(lambda d: d.year))["imports_usd"]
+        .sum()
+    )
+    edges = [0, 365, 731, 1096, 1461]  # 2020 is a leap year
+    lengths = [365, 366, 365, 365]
+    for i, year in enumerate(range(2019, 2023)):
+        expected = V * (integral(edges[i + 1]) - integral(edges[i])) / lengths[i]
+        assert_allclose(years[year], expected, rtol=1e-9)
+    # deepening: each year's imports lower than the one before
+    assert (np.diff(years.to_numpy()) < 0).all()
+
+
+def test_front_loading_before_a_postponed_rise_only_when_asked(tmp_path: Path) -> None:
+    schedule = (
+        "      2019-03-01: {rate: 20 %, announced: 2019-01-15, status: suspended}\n"
+        "      2019-06-01: {rate: 20 %, announced: 2019-03-10}"
+    )
+    shifted = {}
+    for postponed in (False, True):
+        body = (
+            "  reference_date: 2019-01-01\n  elasticity: 0\n  pass_through: 100 %\n"
+            "  front_loading: {share: 20 %, window: 30 days, postponed: "
+            f"{str(postponed).lower()}}}"
+        )
+        result = simulate(
+            load_scenario(scenario(tmp_path, body, schedule=schedule, step="day", end="2019-08-31"))
+        )
+        rows_ = rows(result, "behavioural")
+        feb = rows_[
+            (rows_["period_start"] >= dt.date(2019, 1, 30))
+            & (rows_["period_start"] < dt.date(2019, 3, 1))
+        ]
+        shifted[postponed] = feb["frontloaded_usd"].sum()
+        static = rows(result, "static")
+        march = static[
+            (static["period_start"] >= dt.date(2019, 3, 1))
+            & (static["period_start"] < dt.date(2019, 3, 31))
+        ]
+        if postponed:
+            # 20 % of the 30 days after the planned date, bought in the 30 days before it
+            assert_allclose(shifted[True], 0.2 * march["imports_usd"].sum(), rtol=1e-12)
+    assert shifted[False] == 0.0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from collections import Counter
 from functools import cache
 from pathlib import Path
 
@@ -94,6 +95,17 @@ def test_max_never_exceeds_add_and_tables_agree(rows) -> None:
             exposure.table("total")["lines"].item() - exposure.table("uncovered")["lines"].item()
         )
         assert covered == sum(1 for c, o, _, _ in rows if o == "CN" and c[:2] in ("85", "94", "72"))
+        # The uncovered lines by HTS chapter add up to the uncovered lines, chapter by chapter.
+        uncovered, chapters = (
+            exposure.table("uncovered").iloc[0],
+            exposure.table("uncovered_chapter"),
+        )
+        assert chapters["lines"].sum() == uncovered["lines"]
+        assert_allclose(chapters["imports_usd"].sum(), uncovered["imports_usd"], rtol=1e-12)
+        expected = Counter(
+            c[:2] for c, o, _, _ in rows if not (o == "CN" and c[:2] in ("85", "94", "72"))
+        )
+        assert dict(zip(chapters["key"], chapters["lines"], strict=True)) == expected
 
 
 def test_zero_rates_give_zero_additional_duty() -> None:

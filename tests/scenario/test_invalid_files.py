@@ -81,6 +81,41 @@ CASES = [
         ("got 25 without a unit", "(did you mean '25 %' or 0.25?)"),
     ),
     Case(
+        "specific_without_quantity.yaml",
+        "specific_without_quantity.yaml:13: tranches.t.schedule.2025-04-01:",
+        ("a specific rate ('0.50 USD/kg') needs the quantity", "'quantity: 50 million kg/year'"),
+    ),
+    Case(
+        "specific_unit_mismatch.yaml",
+        "specific_unit_mismatch.yaml:14: tranches.t.schedule.2025-04-01:",
+        ("the rate is per kg but the tranche's quantity is in item",),
+    ),
+    Case(
+        "unknown_currency.yaml",
+        "unknown_currency.yaml:11: tranches.t.imports:",
+        ("got '2.8 billion XYZ/year'", "unknown currency 'XYZ'", "EUR, CNY"),
+    ),
+    Case(
+        "currency_without_rate.yaml",
+        "currency_without_rate.yaml:11: tranches.t.imports:",
+        ("no exchange rate for EUR", "under 'currencies:'"),
+    ),
+    Case(
+        "floor_above_100.yaml",
+        "floor_above_100.yaml:13: tranches.t.schedule.2025-08-07.all_in_floor:",
+        ("expected a floor between 0 and 100 %", "got '150 %'"),
+    ),
+    Case(
+        "value_share_above_100.yaml",
+        "value_share_above_100.yaml:12: tranches.t.value_share:",
+        ("expected a value share between 0 and 100 %", "got '140 %'"),
+    ),
+    Case(
+        "refund_without_invalidation.yaml",
+        "refund_without_invalidation.yaml:7: tranches.t:",
+        ("a 'refund' needs the date the measure was 'invalidated'",),
+    ),
+    Case(
         "rate_wrong_dimension.yaml",
         "rate_wrong_dimension.yaml:13: tranches.list3.schedule.2019-01-01.rate:",
         ("expected a rate like '25 %'", "got '25 kg'", "[mass]"),

@@ -1,0 +1,363 @@
+"""Flows priced by the stack of measures, as rows every command runs.
+
+``run``, ``compare``, ``sweep`` and ``backtest`` work on rows with a rate path
+(tranches). A flow becomes one such row: on each date segment (between two days
+on which any step takes effect or a group changes members) the measures covering
+the flow are stacked by :func:`tariffsim.model.stack.stack`, and the stacked rate
+becomes the row's schedule; ``mfn`` measures give its base rate. A tranche stays a
+row with its own rates ("a flow with its own measure"). Two flows (or two tranches
+that declare products) of one importer holding the same products from the same
+exporter would count those imports twice, and are refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from tariffsim.errors import TariffsimError
+from tariffsim.model.coverage import (
+    Column,
+    Columns,
+    Lists,
+    Products,
+    columns_of,
+    product_cover,
+    product_prefixes,
+)
+from tariffsim.model.stack import BASE_AUTHORITY, Stacked, stack
+from tariffsim.scenario.groups import Groups, OriginSet, OriginSpec
+from tariffsim.scenario.memberships import scenario_lists
+from tariffsim.scenario.quantities import Rate
+from tariffsim.scenario.schema import Scenario, ScheduleStep, Tranche
+from tariffsim.scenario.validation import locate_error, read_scenario
+
+_DAY = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class FlowStack:
+    """The stack over one flow, segment by segment.
+
+    Attributes
+    ----------
+    flow : the flow's id.
+    days : first day of each date segment (the first segment starts a day before
+        the first change, standing for all earlier days), shape (S,).
+    columns : the importer's measures.
+    stacked : the stack on each segment (keys = segments).
+    """
+
+    flow: str
+    days: list[dt.date]
+    columns: Columns
+    stacked: Stacked
+
+    def additional(self) -> np.ndarray:
+        """The additional rate (every authority but ``mfn``) on each segment [fraction]."""
+        extra = [c.authority != BASE_AUTHORITY for c in self.columns.columns]
+        return np.asarray(self.stacked.component[:, extra].sum(axis=1))
+
+    def base(self) -> np.ndarray:
+        """The base (``mfn``) rate on each segment [fraction]."""
+        base = [c.authority == BASE_AUTHORITY for c in self.columns.columns]
+        return np.asarray(self.stacked.component[:, base].sum(axis=1))
+
+
+def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
+    """Read and validate a scenario, with its flows laid out as rows to run.
+
+    ``overrides`` are ``--set key.path=value`` texts, checked as if written in the file.
+
+    Raises
+    ------
+    TariffsimError
+        for anything wrong, located to its file and line.
+    """
+    scenario, document = read_scenario(path, overrides)
+    try:
+        lists = scenario_lists(scenario, document) if _names_lists(scenario) else {}
+        return as_rows(scenario, lists)
+    except TariffsimError as exc:
+        raise locate_error(exc, document) from None
+
+
+def _names_lists(scenario: Scenario) -> bool:
+    return any(m.products.list_names() for m in scenario.measures.values()) or any(
+        f.products.list_names() for f in scenario.flows.values()
+    )
+
+
+def as_rows(scenario: Scenario, lists: Lists | None = None) -> Scenario:
+    """The scenario with each flow added as a tranche whose rates are its stack.
+
+    A scenario without flows comes back as it is (after the overlap check).
+    """
+    lists = lists or {}
+    check_overlaps(scenario, lists)
+    if not scenario.flows:
+        return scenario
+    for importer in {m.importer for m in scenario.measures.values()}:
+        clash = [t for t, tr in scenario.tranches.items() if tr.importer == importer]
+        if clash:
+            raise TariffsimError(
+                f"tranche '{clash[0]}' and measures of importer {importer} in one file: the "
+                "measures would not apply to the tranche",
+                field=f"tranches.{clash[0]}",
+                hint="write the tranche as a flow (see 'From tranches to measures' in "
+                "docs/scenario-format.md)",
+            )
+    rows = dict(scenario.tranches)
+    for fid, fs in flow_stacks(scenario, lists).items():
+        rows[fid] = _row(scenario, fid, fs)
+    return scenario.model_copy(update={"tranches": rows})
+
+
+def flow_stacks(scenario: Scenario, lists: Lists | None = None) -> dict[str, FlowStack]:
+    """The stack over every flow of the scenario, by flow id."""
+    lists = lists or {}
+    by_importer = {
+        importer: columns_of(scenario, importer, lists, tranches=False)
+        for importer in {f.importer for f in scenario.flows.values()}
+    }
+    covered = {
+        importer: _product_coverage(scenario, lists, importer, cols)
+        for importer, cols in by_importer.items()
+    }
+    out: dict[str, FlowStack] = {}
+    for fid, flow in scenario.flows.items():
+        cols = by_importer[flow.importer]
+        covers_products = covered[flow.importer][fid]
+        changes = cols.change_days()
+        days = [changes[0] - _DAY, *changes] if changes else [scenario.horizon.start]
+        covers = np.zeros((len(days), len(cols.columns)), dtype=np.bool_)
+        rates = np.zeros(covers.shape)
+        for s, day in enumerate(days):
+            origins = flow.exporter.resolve(cols.groups, day)
+            for m, column in enumerate(cols.columns):
+                step = column.step_on(day)
+                if step is None or not covers_products[m]:
+                    continue
+                if not _origin_cover(fid, origins, column, cols, day):
+                    continue
+                covers[s, m] = True
+                rates[s, m] = _flow_rate(fid, origins, column, step, cols, day)
+        out[fid] = FlowStack(
+            fid, days, cols, stack(covers, rates, cols.authorities, cols.within, cols.rules)
+        )
+    return out
+
+
+def _product_coverage(
+    scenario: Scenario, lists: Lists, importer: str, cols: Columns
+) -> dict[str, np.ndarray]:
+    """Per flow of ``importer``: whether each measure covers all its products (or none).
+
+    A measure covering some of a flow's products but not all is refused.
+    """
+    fids = [fid for fid, f in scenario.flows.items() if f.importer == importer]
+    sets = [
+        product_prefixes(scenario.flows[f].products, lists, ("flows", f, "products")) for f in fids
+    ]
+    _, covers = product_cover([*sets, *(c.products for c in cols.columns)])
+    inside = covers[:, : len(fids)].T.astype(np.int64)  # (F, K)
+    measure = covers[:, len(fids) :].astype(np.int64)  # (K, M)
+    both = (inside @ measure) > 0
+    outside = (inside @ (1 - measure)) > 0
+    partial = both & outside
+    if partial.any():
+        f, m = (int(i[0]) for i in np.nonzero(partial))
+        raise TariffsimError(
+            f"measure '{cols.columns[m].id}' covers some of flow '{fids[f]}''s products "
+            "but not all",
+            field=f"flows.{fids[f]}.products",
+            hint="split the flow so each measure covers all of a flow's products or none "
+            "(e.g. one flow for the listed products, one for the rest)",
+        )
+    return {fid: both[i] for i, fid in enumerate(fids)}
+
+
+def _origin_cover(
+    fid: str, origins: OriginSet, column: Column, cols: Columns, day: dt.date
+) -> bool:
+    hit = column.origins.resolve(cols.groups, day)
+    if origins.issubset(hit):
+        return True
+    if origins.isdisjoint(hit):
+        return False
+    raise TariffsimError(
+        f"measure '{column.id}' hits some of flow '{fid}''s exporters on {day} "
+        f"({hit.describe()}) but not all ({origins.describe()})",
+        field=f"flows.{fid}.exporter",
+        hint="split the flow by exporter so each measure hits all of a flow or none",
+    )
+
+
+def _flow_rate(
+    fid: str,
+    origins: OriginSet,
+    column: Column,
+    step: ScheduleStep,
+    cols: Columns,
+    day: dt.date,
+) -> float:
+    """The measure's rate on the flow: one rate for all its exporters, else refused."""
+    if not step.by_origin:
+        return step.rate
+    if origins.complement:
+        named = OriginSpec(tuple(step.by_origin)).resolve(cols.groups, day)
+        if not origins.isdisjoint(named):
+            raise _mixed_rates(fid, column, day)
+        return step.rate
+    found = {column.rate_for(step, c, day, cols.groups) for c in origins.members}
+    if len(found) > 1:
+        raise _mixed_rates(fid, column, day)
+    return found.pop() if found else step.rate
+
+
+def _mixed_rates(fid: str, column: Column, day: dt.date) -> TariffsimError:
+    return TariffsimError(
+        f"measure '{column.id}' sets different rates for flow '{fid}''s exporters on {day}",
+        field=f"flows.{fid}.exporter",
+        hint="split the flow by exporter so each part pays one rate",
+    )
+
+
+def _row(scenario: Scenario, fid: str, fs: FlowStack) -> Tranche:
+    """A flow as a tranche: its stacked additional rate as the schedule, mfn as the base."""
+    flow = scenario.flows[fid]
+    additional, base = fs.additional(), fs.base()
+    horizon = scenario.horizon
+    inside = [
+        s
+        for s, day in enumerate(fs.days)
+        if day <= horizon.end and (s + 1 == len(fs.days) or fs.days[s + 1] > horizon.start)
+    ]
+    if np.ptp(base[inside]) > 0:
+        raise TariffsimError(
+            f"the mfn rate on flow '{fid}' changes within the horizon",
+            field=f"flows.{fid}",
+            hint="run prices a constant base rate per flow; split the horizon, or price a "
+            "ledger with 'tariffsim exposure'",
+        )
+    schedule: dict[dt.date, ScheduleStep] = {}
+    previous = additional[0]
+    for s in range(1, len(fs.days)):
+        if additional[s] != previous:
+            # built, not parsed: a stacked rate above 100 % is a number, not a typo
+            schedule[fs.days[s]] = ScheduleStep.model_construct(
+                rate=float(additional[s]),
+                text=_percent(float(additional[s])),
+                announced=_announced(fs, fs.days[s]),
+                source=_source(fs, s),
+            )
+        previous = additional[s]
+    base_rate = float(base[inside[0]]) if inside else 0.0
+    return Tranche.model_construct(
+        label=flow.label or fid,
+        importer=flow.importer,
+        exporter=flow.exporter.text(),
+        imports=flow.imports,
+        base_rate=Rate.model_construct(value=base_rate, text=_percent(base_rate)),
+        schedule=schedule,
+        exclusions=[],
+        source=flow.source,
+        note=flow.note,
+        products=[],
+        authority=None,
+        assumptions=flow.assumptions,
+    )
+
+
+def _announced(fs: FlowStack, day: dt.date) -> dt.date | None:
+    """The earliest announcement of the steps taking effect on ``day``."""
+    found = [
+        step.announced
+        for c in fs.columns.columns
+        for start, step in c.steps
+        if start == day and step.announced is not None
+    ]
+    return min(found) if found else None
+
+
+def _source(fs: FlowStack, segment: int) -> str | None:
+    """The source of the first measure whose paid part changes on the segment's first day."""
+    before, now = fs.stacked.component[segment - 1], fs.stacked.component[segment]
+    for m in np.flatnonzero(before != now):
+        column = fs.columns.columns[int(m)]
+        step = column.step_on(fs.days[segment])
+        if step is None:
+            continue
+        own = [r.source for r in step.by_origin.values() if r.value == now[m] and r.source]
+        found = own[0] if own else step.source or column.source
+        if found:
+            return found
+    return None
+
+
+def _percent(rate: float) -> str:
+    return f"{rate * 100:.10g} %"
+
+
+def check_overlaps(scenario: Scenario, lists: Lists) -> None:
+    """Refuse two flows, or two tranches declaring products, that hold the same imports.
+
+    Raises
+    ------
+    TariffsimError
+        naming both, located at the second.
+    """
+    rows: list[tuple[str, str, OriginSpec, Products]] = []
+    for tid, t in scenario.tranches.items():
+        if t.products:
+            products = (
+                Products(None) if isinstance(t.products, str) else Products(tuple(t.products))
+            )
+            rows.append((f"tranches.{tid}", t.importer, OriginSpec((t.exporter,)), products))
+    for fid, f in scenario.flows.items():
+        products = product_prefixes(f.products, lists, ("flows", fid, "products"))
+        rows.append((f"flows.{fid}", f.importer, f.exporter, products))
+    if len(rows) < 2:
+        return
+    starts, covers = product_cover([r[3] for r in rows])
+    groups = Groups(scenario.groups)
+    days = sorted(
+        {scenario.horizon.start}
+        | {
+            d
+            for d in groups.change_dates(n for r in rows for n in r[2].group_names())
+            if scenario.horizon.start <= d <= scenario.horizon.end
+        }
+    )
+    for j in range(1, len(rows)):
+        for i in range(j):
+            a, b = rows[i], rows[j]
+            if a[1] != b[1] or not (covers[:, i] & covers[:, j]).any():
+                continue
+            if {_kind(scenario, a[0]), _kind(scenario, b[0])} == {"rest", "listed"}:
+                continue  # 'rest' is what the listed tranches leave
+            if all(a[2].resolve(groups, d).isdisjoint(b[2].resolve(groups, d)) for d in days):
+                continue
+            shared = int(starts[np.flatnonzero(covers[:, i] & covers[:, j])[0]])
+            raise TariffsimError(
+                f"'{a[0]}' and '{b[0]}' both hold {b[1]} imports from "
+                f"{b[2].text()} of products from HTS key {shared:010d}: run would count "
+                "them twice",
+                field=b[0],
+                hint="give each flow its own products (exclude the shared ones from one); "
+                "duties of several authorities on one flow are measures, not flows "
+                "(see docs/scenario-format.md)",
+            )
+
+
+def _kind(scenario: Scenario, path: str) -> str:
+    """'flow', or a tranche's product scope: 'listed', 'all' or 'rest'."""
+    block, name = path.split(".", 1)
+    if block == "flows":
+        return "flow"
+    products = scenario.tranches[name].products
+    return products if isinstance(products, str) else "listed"

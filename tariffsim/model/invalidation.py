@@ -1,0 +1,108 @@
+"""Deposited, owed and refunded duty of the scenario's invalidated measures, as a tidy frame.
+
+For every tranche with an ``invalidated`` date and a ``refund`` block: its duty deposited on
+each slice (static: imports as stated, before any response), what is owed back, what stands,
+and the refunds paid (:func:`tariffsim.model.refunds.refund_flows`), summed by reporting
+period, by calendar year and by US fiscal year (from 1 October). No I/O.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from tariffsim.model import refunds
+from tariffsim.model.refunds import Payment
+from tariffsim.model.timeline import Grid, day_number
+from tariffsim.scenario.schema import Scenario
+
+AMOUNTS = [
+    "deposited_usd",
+    "owed_usd",
+    "owed_back_usd",
+    "unclaimed_usd",
+    "principal_usd",
+    "interest_usd",
+    "refunded_usd",
+]
+"""By entry date: duty deposited; the part that stands (owed); the part owed back; owed back
+but never claimed. By payment date: duty refunded, interest paid, their sum [USD]."""
+COLUMNS = ["scenario", "tranche", "label", "table", "key", *AMOUNTS]
+TABLES = ("period", "calendar_year", "fiscal_year")
+"""``period``: the run's periods (key: first day; payments after the horizon land in none);
+``calendar_year`` (key ``2026``); ``fiscal_year`` (key ``FY2026``: 1 Oct 2025 – 30 Sep 2026)."""
+
+
+def refund_table(
+    scenario: Scenario,
+    grid: Grid,
+    annual_flow: np.ndarray,
+    accrual_fraction: np.ndarray,
+    additional_rate: np.ndarray,
+) -> pd.DataFrame:
+    """One row per invalidated tranche × table × key, columns :data:`COLUMNS`.
+
+    Parameters
+    ----------
+    grid : the run's slices and periods.
+    annual_flow : import value [USD/year], (N,).
+    accrual_fraction : share of the annual flow accrued on each slice [1], (S,) or (N, S).
+    additional_rate : the rate each slice's entries pay [fraction], (N, S).
+    """
+    start, end = grid.slice_start, grid.slice_end
+    deposited_all = annual_flow[:, None] * np.atleast_2d(accrual_fraction) * additional_rate
+    frames = []
+    for row, (tid, tranche) in enumerate(scenario.tranches.items()):
+        refund, invalidated = tranche.refund, tranche.invalidated
+        if refund is None or invalidated is None:
+            continue
+        flows = refunds.refund_flows(
+            deposited_all[row],
+            start,
+            end,
+            entries_from=day_number(refund.entries_from),
+            invalidated=day_number(invalidated),
+            payments=[Payment(day_number(p.date), p.share) for p in refund.paid],
+            claim_share=refund.claim_share,
+            interest_rate=refund.interest,
+            rule=refund.interest_rule,
+        )
+        by_entry = np.stack([flows.deposited, flows.owed, flows.owed_back, flows.unclaimed])
+        by_payment = np.stack([flows.principal, flows.interest, flows.refunded])
+        period_start = np.array([day_number(d) for d in grid.period_start], dtype=np.int64)
+        after = int(end[-1])
+        parts = {
+            "period": (
+                [d.isoformat() for d in grid.period_start],
+                np.add.reduceat(by_entry, grid.period_first_slice, axis=1),
+                refunds.sums_by_period(flows.paid_day, by_payment, period_start, after),
+            )
+        }
+        for table, first_month, prefix in (("calendar_year", 1, ""), ("fiscal_year", 10, "FY")):
+            years, entry_sums = refunds.sums_by_year(start, end, by_entry, first_month)
+            paid_years, paid_sums = refunds.sums_on_days(flows.paid_day, by_payment, first_month)
+            keys = sorted(set(years.tolist()) | set(paid_years.tolist()))
+            parts[table] = (
+                [f"{prefix}{y}" for y in keys],
+                _on_keys(years, entry_sums, keys),
+                _on_keys(paid_years, paid_sums, keys),
+            )
+        for table, (keys, entry, paid) in parts.items():
+            frame = pd.DataFrame(np.vstack([entry, paid]).T, columns=AMOUNTS)
+            frame.insert(0, "key", keys)
+            frame.insert(0, "table", table)
+            frame.insert(0, "label", tranche.label)
+            frame.insert(0, "tranche", tid)
+            frame.insert(0, "scenario", scenario.name)
+            frames.append(frame)
+    if not frames:
+        return pd.DataFrame(columns=COLUMNS)
+    return pd.concat(frames, ignore_index=True)[COLUMNS]
+
+
+def _on_keys(years: np.ndarray, sums: np.ndarray, keys: list[int]) -> np.ndarray:
+    """``sums`` (A, Y) laid on ``keys``, 0 where a year has none."""
+    out = np.zeros((sums.shape[0], len(keys)))
+    for j, year in enumerate(years.tolist()):
+        out[:, keys.index(year)] = sums[:, j]
+    return out

@@ -1,0 +1,50 @@
+"""``tariffsim explain`` through the real entry point: the stack table, and bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from tariffsim.cli import app
+from tests.stacks import STEEL_2025, write
+
+runner = CliRunner()
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_explain_prints_the_stack_with_the_rule_that_excluded(tmp_path: Path) -> None:
+    path = write(tmp_path, STEEL_2025 % {"steel": "72"})
+    code, out, err = invoke(
+        "explain", str(path), "--hts", "7208.10.15", "--origin", "cn", "--date", "2025-06-04"
+    )
+    assert code == 0, err
+    rows = {line.split()[0]: line for line in out.splitlines() if line[:1].isalpha()}
+    assert rows["steel232"].split()[1:6] == ["section232", "50", "%", "50", "%"]
+    assert rows["fentanyl"].split()[2:6] == ["20", "%", "20", "%"]
+    assert (
+        "excluded: precedence 'metals': section232 excludes ieepa_reciprocal" in rows["reciprocal"]
+    )
+    assert "additional rate 70 %, base (MFN) rate 0 %, total 70 %" in out
+    assert "by authority: ieepa_fentanyl 20 %, section232 50 %" in out
+
+
+def test_explain_a_phone_pays_the_reciprocal_tariff(tmp_path: Path) -> None:
+    path = write(tmp_path, STEEL_2025 % {"steel": "72"})
+    code, out, err = invoke(
+        "explain", str(path), "--hts", "8517.13.00", "--origin", "CN", "--date", "2025-06-01"
+    )
+    assert code == 0, err
+    assert "not covered: not among its products" in out
+    assert "additional rate 30 %" in out
+
+
+def test_explain_refuses_a_bad_date_in_one_line(tmp_path: Path) -> None:
+    path = write(tmp_path, STEEL_2025 % {"steel": "72"})
+    code, _, err = invoke("explain", str(path), "--hts", "72", "--origin", "CN", "--date", "June")
+    assert code == 2
+    assert err.count("\n") == 1 and err.startswith("tariffsim: error: --date: expected a date")
