@@ -11,6 +11,7 @@ import typer
 from tariffsim.cli.shell import (
     Files,
     FormatOption,
+    ImporterOption,
     ModeOption,
     OutputOption,
     SetOption,
@@ -19,6 +20,7 @@ from tariffsim.cli.shell import (
     manifest_for,
     user_errors,
 )
+from tariffsim.errors import TariffsimError
 
 
 class ChartFormat(StrEnum):
@@ -53,18 +55,26 @@ def compare(
     ] = ChartFormat.png,
     mode: ModeOption = None,
     overrides: SetOption = None,
+    importer: ImporterOption = None,
 ) -> None:
     """Compare tariff paths: totals and differences to a reference, per period and tranche."""
     from tariffsim.comparison.compute import prepare
     from tariffsim.comparison.report import emit_comparison
-    from tariffsim.model.flows import load_scenario
+    from tariffsim.model.flows import for_importer, load_scenario, one_importer
     from tariffsim.outputs.files import CHART_SUFFIXES, check_plot_dir, check_target, output_format
 
     check_target(output, "--output", files)
     check_target(plot, "--plot", files, CHART_SUFFIXES)
     check_plot_dir(plot_dir)
     fmt_name = output_format(fmt.value if fmt else None, output)
-    scenarios = [load_scenario(f, overrides or []) for f in files]
+    scenarios = []
+    for f in files:
+        try:
+            scenario = for_importer(load_scenario(f, overrides or []), importer)
+            one_importer(scenario, "compare")
+        except TariffsimError as exc:
+            raise exc.located(file=f) from None
+        scenarios.append(scenario)
     comparison = prepare(scenarios, reference, step.value if step else None)
     alignment = comparison.alignment
     assert alignment is not None  # prepare aligns
@@ -90,6 +100,7 @@ def compare(
         "plot_format": plot_format,
         "mode": mode,
         "set": overrides or [],
+        "importer": importer,
     }
     manifest = manifest_for("compare", [("scenario", files)], options)
     text = emit_comparison(comparison, fmt_name, output, manifest)

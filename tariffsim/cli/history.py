@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from tariffsim.cli.shell import (
+    ImporterOption,
     PlotOption,
     app,
     manifest_for,
@@ -40,13 +41,14 @@ def backtest(
     static: Annotated[
         bool, typer.Option("--static", help="Static replay only: imports do not respond.")
     ] = False,
+    importer: ImporterOption = None,
 ) -> None:
     """Replay a history scenario and print it next to published figures, with errors.
 
     Also prints the simulated imports and duties by calendar year and by US
     fiscal year (October–September).
     """
-    from tariffsim.history.backtest import run_backtest
+    from tariffsim.history.backtest import for_importer, run_backtest
     from tariffsim.history.report import render_backtest, render_years
     from tariffsim.model.aggregates import average_tariff_series, yearly_totals
     from tariffsim.outputs.files import CHART_SUFFIXES, check_target, write_beside, write_text
@@ -56,14 +58,18 @@ def backtest(
     check_target(output, "--output", [scenario, figures])
     check_target(series, "--series", [scenario, figures])
     check_target(plot, "--plot", [scenario, figures], CHART_SUFFIXES)
-    replay = run_backtest(scenario, figures, behavioural=not static)
-    options = {"output": output, "series": series, "plot": plot, "static": static}
+    replay = for_importer(run_backtest(scenario, figures, behavioural=not static), importer)
+    options: dict[str, object] = {"output": output, "series": series, "plot": plot}
+    options |= {"static": static, "importer": importer}
     manifest = manifest_for(
         "backtest", [("scenario", [scenario]), ("published figures", [figures])], options
     )
     typer.echo(render_backtest(replay.comparison))
     for kind in ("calendar", "fiscal"):
-        typer.echo(render_years(yearly_totals(replay.results[0], kind), kind))
+        years = yearly_totals(replay.results[0], kind)
+        if importer is not None:
+            years = years[years["importer"] == importer.strip().upper()]
+        typer.echo(render_years(years, kind))
     if output is not None:
         write_text(output, csv_text(replay.comparison))
         write_beside(output, manifest)

@@ -98,7 +98,7 @@ def exposure(
     else:
 
         def render(tmp: Path) -> None:
-            with LineWriter(tmp, str(line_format)) as sink:
+            with LineWriter(tmp, str(line_format), reader.names) as sink:
                 price(sink)
 
         write_atomic(lines, render)

@@ -10,6 +10,7 @@ import typer
 from tariffsim.cli.shell import (
     Files,
     FormatOption,
+    ImporterOption,
     ModeOption,
     OutputOption,
     PlotOption,
@@ -38,6 +39,7 @@ def run(
     seed: SeedOption = 1,
     mode: ModeOption = None,
     overrides: SetOption = None,
+    importer: ImporterOption = None,
 ) -> None:
     """Simulate scenarios and show duty by tranche and period, with sources.
 
@@ -45,7 +47,7 @@ def run(
     behavioural totals side by side. With --samples N, one scenario's 'uncertainty:'
     distributions are drawn N times (a sweep of one branch).
     """
-    from tariffsim.model.flows import load_scenario
+    from tariffsim.model.flows import for_importer, load_scenario, one_importer
     from tariffsim.model.results import select_mode
     from tariffsim.model.simulation import simulate
     from tariffsim.outputs.files import CHART_SUFFIXES, check_target, output_format
@@ -69,16 +71,21 @@ def run(
         "samples": samples,
         "mode": mode,
         "set": overrides or [],
+        "importer": importer,
     }
     if samples is not None:
         from tariffsim.cli.uncertainty import sample_one
 
-        sample_one(files, samples, seed, static, step, fmt_name, output, plot, overrides or [])
+        sample_one(
+            files, samples, seed, static, step, fmt_name, output, plot, overrides or [], importer
+        )
         return
     results = []
     for f in files:
         try:
-            scenario = load_scenario(f, overrides or [])
+            scenario = for_importer(load_scenario(f, overrides or []), importer)
+            if plot is not None:
+                one_importer(scenario, "a chart")
             results.append(simulate(scenario, step.value if step else None, behavioural=not static))
         except TariffsimError as exc:
             raise exc.located(file=f) from None

@@ -205,3 +205,12 @@ SamplesOption = Annotated[
     typer.Option("--samples", "-n", help="Draw the scenario's 'uncertainty:' N times."),
 ]
 SeedOption = Annotated[int, typer.Option("--seed", min=0, help="Seed of the random draws.")]
+
+ImporterOption = Annotated[
+    str | None,
+    typer.Option(
+        "--importer",
+        help="Only this importer's tranches and flows (ISO code); duties of two importers "
+        "are never added.",
+    ),
+]

@@ -11,6 +11,7 @@ import typer
 
 from tariffsim.cli.shell import (
     FormatOption,
+    ImporterOption,
     OutputOption,
     PlotOption,
     SeedOption,
@@ -37,9 +38,10 @@ def sample_one(
     output: Path | None,
     plot: Path | None,
     overrides: list[str],
+    importer: str | None = None,
 ) -> None:
     """run --samples: one scenario as a one-branch outlook, swept."""
-    from tariffsim.model.flows import load_scenario
+    from tariffsim.model.flows import for_importer, load_scenario, one_importer
     from tariffsim.uncertainty.outlook import single_outlook
 
     check_samples(samples)
@@ -50,9 +52,12 @@ def sample_one(
             "--static leaves nothing to draw: the distributions are of behavioural assumptions",
             field="--samples",
         )
-    outlook = single_outlook(files[0], load_scenario(files[0], overrides))
-    options = {"samples": samples, "step": step, "format": fmt, "output": output, "plot": plot}
-    manifest = manifest_for("run", [("scenario", files)], {**options, "set": overrides}, seed)
+    scenario = for_importer(load_scenario(files[0], overrides), importer)
+    one_importer(scenario, "--samples")
+    outlook = single_outlook(files[0], scenario)
+    options: dict[str, object] = {"samples": samples, "step": step, "format": fmt}
+    options |= {"output": output, "plot": plot, "importer": importer, "set": overrides}
+    manifest = manifest_for("run", [("scenario", files)], options, seed)
     _sweep_and_render(
         outlook, samples, seed, None, "total", False, step, fmt, output, plot, manifest
     )
@@ -92,6 +97,7 @@ def sweep(
     fmt: FormatOption = None,
     output: OutputOption = None,
     plot: PlotOption = None,
+    importer: ImporterOption = None,
 ) -> None:
     """Monte Carlo over an outlook's branches, uncertain dates and assumptions."""
     check_samples(samples)
@@ -106,7 +112,7 @@ def sweep(
         limit = None if threshold is None else parse_money(threshold)
     except TariffsimError as exc:
         raise TariffsimError(exc.message, field="--threshold", hint=exc.hint) from None
-    loaded = load_outlook(outlook)
+    loaded = load_outlook(outlook, importer)
     branches = [outlook.parent / b.file for b in loaded.spec.branches.values()]
     options = {
         "samples": samples,
@@ -117,6 +123,7 @@ def sweep(
         "format": fmt_name,
         "output": output,
         "plot": plot,
+        "importer": importer,
     }
     manifest = manifest_for(
         "sweep", [("outlook", [outlook]), ("scenario", branches)], options, seed

@@ -306,3 +306,19 @@ def run_backtest(
     scenario = load_scenario(scenario_path)
     results = [simulate(scenario, "day", behavioural=behavioural)]
     return Backtest(results=results, published=published, comparison=compare(results, published))
+
+
+def for_importer(replay: Backtest, importer: str | None) -> Backtest:
+    """The replay's comparison narrowed to one importer's figures (None: unchanged)."""
+    if importer is None:
+        return replay
+    code = importer.strip().upper()
+    found = list(dict.fromkeys(replay.comparison["importer"]))
+    if code not in found:
+        raise TariffsimError(
+            f"no published figure of importer '{importer}'",
+            field="--importer",
+            hint=f"the figures' importers: {', '.join(found)}",
+        )
+    rows = replay.comparison[replay.comparison["importer"] == code].reset_index(drop=True)
+    return Backtest(results=replay.results, published=replay.published, comparison=rows)

@@ -30,7 +30,8 @@ _PAIR_TITLE = {
 
 def backtest_chart_data(replay: Backtest) -> dict[str, pd.DataFrame]:
     """Frames to draw: ``series`` (average tariffs, %), ``points`` (published figures),
-    ``cumulative`` (simulated Section 301 duty since its first day, $B, per mode).
+    ``cumulative`` (simulated Section 301 duty since its first day, $B, per mode, dated
+    ``recorded``: the entry day plus the figures' collection lag, as the published points are).
     """
     result = replay.results[0]
     series = average_tariff_series(result.scenario)
@@ -45,6 +46,9 @@ def backtest_chart_data(replay: Backtest) -> dict[str, pd.DataFrame]:
         frame["cumulative_busd"] = frame["additional_duty_usd"] / 1e9
         frames.append(frame)
     cumulative = pd.concat(frames, ignore_index=True)
+    lag = replay.published.collection_lag
+    shift = pd.Timedelta(days=lag.value if lag is not None else 0)
+    cumulative["recorded"] = pd.to_datetime(cumulative["period_start"]) + shift
     return {
         "series": series,
         "points": points,
@@ -137,7 +141,7 @@ def _draw_duty(ax: Axes, data: dict[str, pd.DataFrame]) -> None:
     cumulative = data["cumulative"]
     for mode, frame in cumulative.groupby("mode", sort=False):
         ax.plot(
-            pd.to_datetime(frame["period_start"]),
+            frame["recorded"],
             frame["cumulative_busd"],
             color=MODE_COLOURS.get(str(mode), PALETTE[7]),
             lw=2,

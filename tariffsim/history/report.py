@@ -64,10 +64,12 @@ def render_backtest(comparison: pd.DataFrame) -> str:
         part = comparison[comparison["mode"] == mode]
         rates = part[part["unit"] == "1"]["error"].abs()
         money = part[part["unit"] == "USD"]["relative_error"].abs()
-        summary.append(
-            f"{mode}: mean absolute error {rates.mean() * 100:.1f} pp on average tariffs, "
-            f"{money.mean() * 100:.0f} % on duties and imports"
-        )
+        parts = []
+        if not rates.empty:
+            parts.append(f"{rates.mean() * 100:.1f} pp on average tariffs")
+        if not money.empty:
+            parts.append(f"{money.mean() * 100:.0f} % on duties and imports")
+        summary.append(f"{mode}: mean absolute error {', '.join(parts) or 'none (no figures)'}")
     return "\n".join([*lines, "", *summary]) + "\n"
 
 

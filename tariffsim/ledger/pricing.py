@@ -46,8 +46,8 @@ SUMMARY_COLUMNS = [
 ]
 CHAPTERS = 100
 """HTS chapters are the first two digits of a code: 01 to 99 (00 unused)."""
-LineSink = Callable[[str, Chunk, FloatArray, FloatArray, IntArray], None]
-"""Called with (scenario, chunk, base rate, additional rate, covering measure count) per line."""
+LineSink = Callable[[Measures, Chunk, IntArray], None]
+"""Called per chunk and scenario with the compiled measures, the chunk and each line's key."""
 
 
 def period_ordinals(days: IntArray, step: Step) -> IntArray:
@@ -174,8 +174,7 @@ class _Tally:
                 _accumulate(self.group_base, name, ids, chunk.value * base_rate)
                 _accumulate(self.group_additional, name, ids, chunk.value * additional_rate)
             if sink is not None:
-                n_covering = m.covers.sum(axis=1)[key]
-                sink(m.scenario.name, chunk, base_rate, additional_rate, n_covering)
+                sink(m, chunk, key)
 
     def _add_uncovered(
         self, chunk: Chunk, combo: IntArray, table: IntArray, bins: IntArray, pairs: _Pairs

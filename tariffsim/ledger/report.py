@@ -19,17 +19,24 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from tariffsim._types import FloatArray, IntArray
+from tariffsim._types import IntArray
 from tariffsim.errors import TariffsimError
+from tariffsim.ledger.coverage import Measures
 from tariffsim.ledger.pricing import Exposure
 from tariffsim.ledger.reader import Chunk
+from tariffsim.model.stack import BELOW_MAX, NOT_EXCLUDED
 from tariffsim.outputs.files import write_atomic
+from tariffsim.scenario.units import format_rate
 
 LINE_SCHEMA = pa.schema(
     [
         ("row", pa.int64()),
         ("scenario", pa.string()),
         ("entry_date", pa.date32()),
+        ("hts_code", pa.string()),
+        ("country_of_origin", pa.string()),
+        ("sku", pa.string()),
+        ("supplier", pa.string()),
         ("customs_value_usd", pa.float64()),
         ("measures", pa.int64()),
         ("base_rate", pa.float64()),
@@ -37,10 +44,15 @@ LINE_SCHEMA = pa.schema(
         ("base_duty_usd", pa.float64()),
         ("additional_duty_usd", pa.float64()),
         ("total_duty_usd", pa.float64()),
+        ("applied", pa.string()),
+        ("excluded", pa.string()),
     ]
 )
-"""Columns of the line file: ``row`` is the 1-based ledger row; ``measures`` counts
-the measures covering the line (0: uncovered); rates [fraction], money [USD]."""
+"""Columns of the line file: ``row`` is the 1-based ledger row; the ledger's own keys
+(``hts_code`` as 10 digits, ``country_of_origin``, ``sku`` and ``supplier`` when the ledger has
+them); ``measures`` counts the measures covering the line (0: uncovered); rates [fraction],
+money [USD]; ``applied``: each measure paid, ``id (authority) rate [source]``; ``excluded``:
+each measure covering the line but not paid, and why (the precedence rule, or ``max``)."""
 
 
 def file_format(path: Path, option: str) -> str:
@@ -54,10 +66,16 @@ def file_format(path: Path, option: str) -> str:
 
 
 class LineWriter:
-    """A sink for :func:`~tariffsim.ledger.pricing.price_ledger`: one row per line × scenario."""
+    """A sink for :func:`~tariffsim.ledger.pricing.price_ledger`: one row per line × scenario.
 
-    def __init__(self, path: Path, fmt: str) -> None:
+    ``names`` maps an optional column (``sku``, ``supplier``) to the names of its ids, as the
+    ledger reader fills it (:attr:`tariffsim.ledger.reader.LedgerReader.names`).
+    """
+
+    def __init__(self, path: Path, fmt: str, names: dict[str, pa.Array] | None = None) -> None:
         self.fmt = fmt
+        self.names = names if names is not None else {}
+        self._reasons: dict[int, dict[int, tuple[str, str]]] = {}
         self._writer: Any
         if fmt == "parquet":
             import pyarrow.parquet as pq
@@ -68,35 +86,50 @@ class LineWriter:
 
             self._writer = pacsv.CSVWriter(path, LINE_SCHEMA)
 
-    def __call__(
-        self,
-        scenario: str,
-        chunk: Chunk,
-        base_rate: FloatArray,
-        additional_rate: FloatArray,
-        n_covering: IntArray,
-    ) -> None:
+    def __call__(self, measures: Measures, chunk: Chunk, key: IntArray) -> None:
+        base_rate = measures.base_rate[key]
+        additional_rate = measures.additional_rate[key]
         base = chunk.value * base_rate
         additional = chunk.value * additional_rate
         rows = np.arange(chunk.first_row + 1, chunk.first_row + chunk.size + 1, dtype=np.int64)
+        unique, where = np.unique(key, return_inverse=True)
+        reasons = self._reasons_of(measures, unique)
+        codes = pa.array([f"{k:010d}" if k >= 0 else "" for k in chunk.hts_keys.tolist()])
         batch = pa.RecordBatch.from_arrays(
             [
                 pa.array(rows),
-                pa.DictionaryArray.from_arrays(
-                    pa.array(np.zeros(chunk.size, dtype=np.int32)), pa.array([scenario])
-                ).cast(pa.string()),
+                _repeat(measures.scenario.name, chunk.size),
                 pa.array(chunk.day.astype(np.int32)).cast(pa.date32()),
+                _decoded(chunk.hts_index, codes),
+                _decoded(chunk.origin_index, pa.array(chunk.origins, pa.string())),
+                self._group(chunk, "sku"),
+                self._group(chunk, "supplier"),
                 pa.array(chunk.value),
-                pa.array(n_covering.astype(np.int64)),
+                pa.array(measures.covers.sum(axis=1)[key].astype(np.int64)),
                 pa.array(base_rate),
                 pa.array(additional_rate),
                 pa.array(base),
                 pa.array(additional),
                 pa.array(base + additional),
+                _decoded(where, pa.array([r[0] for r in reasons])),
+                _decoded(where, pa.array([r[1] for r in reasons])),
             ],
             schema=LINE_SCHEMA,
         )
         self._writer.write_batch(batch)
+
+    def _group(self, chunk: Chunk, name: str) -> pa.Array:
+        if name not in chunk.groups or name not in self.names:
+            return pa.nulls(chunk.size, pa.string())
+        return _decoded(chunk.groups[name], self.names[name].cast(pa.string()))
+
+    def _reasons_of(self, measures: Measures, keys: IntArray) -> list[tuple[str, str]]:
+        """(applied, excluded) text of each key, built once per key and scenario."""
+        known = self._reasons.setdefault(id(measures), {})
+        for k in keys.tolist():
+            if k not in known:
+                known[k] = key_reasons(measures, k)
+        return [known[k] for k in keys.tolist()]
 
     def __enter__(self) -> LineWriter:
         return self
@@ -105,6 +138,44 @@ class LineWriter:
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self._writer.close()
+
+
+def key_reasons(measures: Measures, key: int) -> tuple[str, str]:
+    """Why a key pays what it pays: the measures applied and those excluded, in words.
+
+    Applied: ``list3 (section301) 25 % [ustr-list3]``; excluded: ``reciprocal (ieepa_reciprocal)
+    by metals`` (a precedence rule) or ``... below max`` (a larger measure of its authority).
+    """
+    s = measures.stacked
+    cols = measures.columns
+    applied, excluded = [], []
+    for m, column in enumerate(cols.columns):
+        if not s.covers[key, m]:
+            continue
+        name = f"{column.id} ({column.authority})"
+        rule = int(s.excluded_by[key, m])
+        if rule == NOT_EXCLUDED:
+            source = f" [{column.source}]" if column.source else ""
+            applied.append(f"{name} {format_rate(float(s.component[key, m]))}{source}")
+        elif rule == BELOW_MAX:
+            excluded.append(f"{name} below max")
+        else:
+            excluded.append(f"{name} by {cols.rules[rule].name}")
+    if measures.base_share[key].any() and not any(c.authority == "mfn" for c in cols.columns):
+        applied.append(f"base {format_rate(float(measures.base_rate[key]))}")
+    return "; ".join(applied), "; ".join(excluded)
+
+
+def _repeat(text: str, n: int) -> pa.Array:
+    indices = pa.array(np.zeros(n, dtype=np.int32))
+    return pa.DictionaryArray.from_arrays(indices, pa.array([text])).cast(pa.string())
+
+
+def _decoded(indices: IntArray, dictionary: pa.Array) -> pa.Array:
+    """``dictionary[indices]`` as a plain string column, without a Python loop per line."""
+    return pa.DictionaryArray.from_arrays(
+        pa.array(np.asarray(indices, dtype=np.int32)), dictionary
+    ).cast(pa.string())
 
 
 def write_summary(path: Path, exposure: Exposure) -> Path:

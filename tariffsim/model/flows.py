@@ -29,7 +29,7 @@ from tariffsim.model.coverage import (
     product_cover,
     product_prefixes,
 )
-from tariffsim.model.stack import BASE_AUTHORITY, Stacked, stack
+from tariffsim.model.stack import BASE_AUTHORITY, Stacked, by_authority, stack
 from tariffsim.scenario.groups import Groups, OriginSet, OriginSpec
 from tariffsim.scenario.memberships import scenario_lists
 from tariffsim.scenario.quantities import Rate
@@ -112,9 +112,26 @@ def as_rows(scenario: Scenario, lists: Lists | None = None) -> Scenario:
                 "docs/scenario-format.md)",
             )
     rows = dict(scenario.tranches)
+    parts = {}
     for fid, fs in flow_stacks(scenario, lists).items():
         rows[fid] = _row(scenario, fid, fs)
-    return scenario.model_copy(update={"tranches": rows})
+        parts[fid] = _parts(fs)
+    return scenario.model_copy(update={"tranches": rows, "authority_parts": parts})
+
+
+def _parts(fs: FlowStack) -> dict[str, tuple[tuple[dt.date, float], ...]]:
+    """Each additional authority's part of the flow's rate, as (day, rate) steps on changes."""
+    found: dict[str, tuple[tuple[dt.date, float], ...]] = {}
+    for authority, rates in by_authority(fs.stacked.component, fs.columns.authorities).items():
+        if authority == BASE_AUTHORITY:
+            continue
+        steps = [
+            (fs.days[s], float(rates[s]))
+            for s in range(1, len(fs.days))
+            if rates[s] != rates[s - 1]
+        ]
+        found[authority] = tuple(steps)
+    return found
 
 
 def flow_stacks(scenario: Scenario, lists: Lists | None = None) -> dict[str, FlowStack]:
@@ -361,3 +378,50 @@ def _kind(scenario: Scenario, path: str) -> str:
         return "flow"
     products = scenario.tranches[name].products
     return products if isinstance(products, str) else "listed"
+
+
+def importers_of(scenario: Scenario) -> list[str]:
+    """The importers of a scenario's rows (tranches and flows), in file order."""
+    return list(dict.fromkeys(t.importer for t in scenario.tranches.values()))
+
+
+def for_importer(scenario: Scenario, importer: str | None) -> Scenario:
+    """The scenario narrowed to one importer's rows, measures and flows (None: unchanged).
+
+    Raises
+    ------
+    TariffsimError
+        if the scenario has no row imported by ``importer``.
+    """
+    if importer is None:
+        return scenario
+    code = importer.strip().upper()
+    found = importers_of(scenario)
+    if code not in found:
+        raise TariffsimError(
+            f"scenario '{scenario.name}' has no tranche or flow imported by '{importer}'",
+            field="--importer",
+            hint=f"its importers: {', '.join(found)}",
+        )
+    return scenario.model_copy(
+        update={
+            "tranches": {k: t for k, t in scenario.tranches.items() if t.importer == code},
+            "measures": {k: m for k, m in scenario.measures.items() if m.importer == code},
+            "flows": {k: f for k, f in scenario.flows.items() if f.importer == code},
+        }
+    )
+
+
+def one_importer(scenario: Scenario, command: str) -> None:
+    """Refuse a scenario of several importers where ``command`` reports one total.
+
+    US duty on Chinese goods and Chinese duty on US goods are never added into one number.
+    """
+    found = importers_of(scenario)
+    if len(found) > 1:
+        raise TariffsimError(
+            f"scenario '{scenario.name}' has tranches of several importers ({', '.join(found)}); "
+            f"{command} reports one importer's duty at a time",
+            field="--importer",
+            hint=f"pass --importer {found[0]} (or {', '.join(found[1:])})",
+        )

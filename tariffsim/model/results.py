@@ -132,10 +132,22 @@ class Result:
     def name(self) -> str:
         return self.scenario.name
 
-    def totals(self, mode: str | None = None) -> dict[str, float]:
-        """Scenario totals over the horizon [USD] and run-rates [USD/year] of one mode.
+    @property
+    def importer_codes(self) -> list[str]:
+        """The importers of the run's rows, in file order: totals are per importer."""
+        return list(dict.fromkeys(self.tranches["importer"]))
 
-        ``mode`` defaults to the headline mode of the run.
+    def totals(self, mode: str | None = None, importer: str | None = None) -> dict[str, float]:
+        """Totals over the horizon [USD] and run-rates [USD/year] of one mode and importer.
+
+        ``mode`` defaults to the headline mode of the run; ``importer`` may be left out
+        when the run has one importer. Duties of two importers (US duty on Chinese
+        goods, Chinese duty on US goods) are never added into one number.
+
+        Raises
+        ------
+        TariffsimError
+            if the run has several importers and ``importer`` is None.
         """
         columns = [
             "imports_usd",
@@ -147,9 +159,17 @@ class Result:
             *BEHAVIOUR_COLUMNS,
         ]
         rows = self.tranches[self.tranches["mode"] == (mode or self.mode)]
+        if importer is not None:
+            rows = rows[rows["importer"] == importer]
+        elif len(self.importer_codes) > 1:
+            raise TariffsimError(
+                f"'{self.name}' has several importers ({', '.join(self.importer_codes)}); "
+                "its totals are per importer",
+                hint="name one importer (--importer)",
+            )
         return {c: float(rows[c].sum(min_count=1)) for c in columns}
 
-    def side_by_side(self) -> pd.DataFrame:
+    def side_by_side(self, importer: str | None = None) -> pd.DataFrame:
         """Totals of the static and behavioural rows, and their difference [USD].
 
         One row per measure (index); columns ``static``, ``behavioural`` and
@@ -164,8 +184,8 @@ class Result:
             "deadweight_loss_usd",
             "diverted_usd",
         ]
-        static = self.totals("static")
-        responded = self.totals("behavioural")
+        static = self.totals("static", importer)
+        responded = self.totals("behavioural", importer)
         frame = pd.DataFrame(
             {
                 "static": [static[m] for m in measures],

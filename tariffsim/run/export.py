@@ -18,10 +18,31 @@ if TYPE_CHECKING:
 
 
 def periods_frame(results: Sequence[Result]) -> pd.DataFrame:
-    """All scenarios' per-tranche × per-period rows in one tidy frame."""
+    """All scenarios' per-tranche × per-period rows in one tidy frame.
+
+    A scenario written with measures adds one column per authority,
+    ``additional_duty_<authority>_usd`` [USD]: the row's additional duty by authority.
+    """
     import pandas as pd
 
-    return pd.concat([r.periods for r in results], ignore_index=True)
+    return pd.concat([_with_authorities(r) for r in results], ignore_index=True)
+
+
+def _with_authorities(result: Result) -> pd.DataFrame:
+    from tariffsim.model.breakdown import duty_by_authority
+
+    if not result.scenario.authority_parts:
+        return result.periods
+    split = duty_by_authority(result).pivot_table(
+        index=["mode", "tranche", "period_start"],
+        columns="authority",
+        values="additional_duty_usd",
+        aggfunc="sum",
+        sort=False,
+    )
+    split.columns = [f"additional_duty_{a}_usd" for a in split.columns]
+    keys = ["mode", "tranche", "period_start"]
+    return result.periods.merge(split.reset_index(), on=keys, how="left")
 
 
 def json_payload(results: Sequence[Result]) -> list[dict[str, Any]]:
@@ -38,11 +59,14 @@ def json_payload(results: Sequence[Result]) -> list[dict[str, Any]]:
                 "step": r.step,
                 "horizon": {"start": s.horizon.start.isoformat(), "end": s.horizon.end.isoformat()},
                 "units": {"money": "USD", "flow": "USD/year", "rate": "fraction"},
-                "totals": r.totals(),
+                # one importer's totals, or None: two importers' duties are never added
+                "totals": r.totals() if len(r.importer_codes) == 1 else None,
+                "totals_by_importer": {i: r.totals(importer=i) for i in r.importer_codes},
                 **r.extra,
                 "tranches": r.tranches.to_dict(orient="records"),
                 "periods": r.periods.to_dict(orient="records"),
                 "importers": r.importers.to_dict(orient="records"),
+                "by_authority": _by_authority(r),
                 "events": r.events.to_dict(orient="records"),
                 **(
                     {"refunds": r.refunds.to_dict(orient="records")}
@@ -75,3 +99,13 @@ def write_results(
         payload=lambda: json_payload(results),
         manifest=manifest,
     )
+
+
+def _by_authority(result: Result) -> list[dict[str, Any]]:
+    """Duty by importer and authority over the horizon and its part of the rate (JSON rows)."""
+    from tariffsim.model.breakdown import effective_rate_parts
+
+    if not result.scenario.authority_parts:
+        return []
+    frame = effective_rate_parts(result)
+    return [{str(k): v for k, v in row.items()} for row in frame.to_dict(orient="records")]

@@ -31,15 +31,25 @@ def render_summary(result: Result) -> str:
         *_mode_lines(result),
         "",
     ]
+    importers = result.importer_codes
+    several = len(importers) > 1
     if result.mode == "behavioural":
-        lines += ["Static and behavioural totals over the horizon, $B", *_side_by_side(result), ""]
+        for importer in importers:
+            whose = f", importer {importer}" if several else ""
+            lines += [f"Static and behavioural totals over the horizon{whose}, $B"]
+            lines += [*_side_by_side(result, importer), ""]
     lines += [
         f"Duty by tranche over the horizon ({result.mode}), $B"
         " (run-rate: $B/year at the horizon's end)"
     ]
     lines += _tranche_table(result)
-    lines += ["", f"Duty by period, all tranches ({result.mode}), $B"]
-    lines += _period_table(result)
+    if result.scenario.authority_parts:
+        lines += _authority_table(result)
+    for importer in importers:
+        # one importer's duty per table: US and Chinese customs duty are never added
+        whose = f"importer {importer}" if several else "all tranches"
+        lines += ["", f"Duty by period, {whose} ({result.mode}), $B"]
+        lines += _period_table(result, importer)
     lines += _refund_lines(result)
     lines += ["", "Rate timeline (additional ad valorem rates)"]
     lines += _event_table(result)
@@ -106,8 +116,8 @@ _MEASURES = {
 }
 
 
-def _side_by_side(result: Result) -> list[str]:
-    frame = result.side_by_side()
+def _side_by_side(result: Result, importer: str) -> list[str]:
+    frame = result.side_by_side(importer)
     rows = [
         [_MEASURES[m], billions(r["static"]), billions(r["behavioural"]), billions(r["difference"])]
         for m, r in zip(frame.index, records(frame), strict=True)
@@ -133,19 +143,21 @@ def _tranche_table(result: Result) -> list[str]:
         ]
         for r in records(t)
     ]
-    totals = result.totals()
-    rows.append(
-        [
-            "total",
-            "",
-            "",
-            billions(totals["imports_usd"]),
-            billions(totals["additional_duty_usd"]),
-            billions(totals["base_duty_usd"]),
-            billions(totals["total_duty_usd"]),
-            billions(totals["run_rate_additional_usd"]),
-        ]
-    )
+    several = len(result.importer_codes) > 1
+    for importer in result.importer_codes:
+        totals = result.totals(importer=importer)
+        rows.append(
+            [
+                "total",
+                f"importer {importer}" if several else "",
+                f"{importer}←" if several else "",
+                billions(totals["imports_usd"]),
+                billions(totals["additional_duty_usd"]),
+                billions(totals["base_duty_usd"]),
+                billions(totals["total_duty_usd"]),
+                billions(totals["run_rate_additional_usd"]),
+            ]
+        )
     headers = [
         "tranche",
         "label",
@@ -159,10 +171,30 @@ def _tranche_table(result: Result) -> list[str]:
     return ["  " + x for x in table(headers, rows, right={3, 4, 5, 6, 7})]
 
 
-def _period_table(result: Result) -> list[str]:
+def _authority_table(result: Result) -> list[str]:
+    """Duty by authority per importer, and its part of the effective additional rate."""
+    from tariffsim.model.breakdown import effective_rate_parts
+
+    parts = effective_rate_parts(result)
+    lines = ["", f"Duty by authority over the horizon ({result.mode}), $B"]
+    rows = [
+        [
+            r["importer"],
+            r["authority"],
+            billions(r["additional_duty_usd"]),
+            format_rate(r["rate_part"]),
+        ]
+        for r in records(parts)
+    ]
+    headers = ["importer", "authority", "additional", "part of eff. add. rate"]
+    return lines + ["  " + x for x in table(headers, rows, right={2, 3})]
+
+
+def _period_table(result: Result, importer: str) -> list[str]:
     keys = ["period_start", "period_end"]
+    rows_of = result.periods_of()
     sums = (
-        result.periods_of()
+        rows_of[rows_of["importer"] == importer]
         .groupby(keys, sort=True)[["imports_usd", "additional_duty_usd", "total_duty_usd"]]
         .sum()
         .reset_index()

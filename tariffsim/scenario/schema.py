@@ -18,6 +18,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import SkipJsonSchema
 
 from tariffsim.scenario import hts, units
 from tariffsim.scenario.assumptions import Assumptions
@@ -296,6 +297,23 @@ class Scenario(Frozen):
         description="Exchange rates of the currencies the file writes money in, each "
         "sourced and dated: 'EUR: {value: 1.17 USD/EUR, date: 2025-07-31, source: ecb}'.",
     )
+
+    authority_parts: SkipJsonSchema[dict[str, dict[str, tuple[tuple[dt.date, float], ...]]]] = (
+        Field(
+            default_factory=dict,
+            exclude=True,
+            repr=False,
+            description="Computed, never written: per row laid out from a flow, each "
+            "authority's part of its additional rate, (entry date, rate) steps.",
+        )
+    )
+
+    @field_validator("authority_parts", mode="before")
+    @classmethod
+    def _computed_only(cls, value: Any) -> Any:
+        if value:
+            raise ValueError("computed by tariffsim from measures and flows; not written")
+        return value
 
     @model_validator(mode="wrap")
     @classmethod

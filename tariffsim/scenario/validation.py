@@ -189,7 +189,7 @@ def _allowed_keys(model: type[BaseModel], loc: tuple[str, ...]) -> list[str]:
             current = typing.get_args(current)[-1]
     found = _model_of(current)
     if isinstance(found, type) and issubclass(found, BaseModel):
-        return [name for name in found.model_fields if name != "text"]
+        return [n for n, f in found.model_fields.items() if n != "text" and not f.exclude]
     return []
 
 

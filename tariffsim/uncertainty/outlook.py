@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from tariffsim.errors import TariffsimError, did_you_mean
-from tariffsim.model.flows import load_scenario
+from tariffsim.model.flows import for_importer, load_scenario, one_importer
 from tariffsim.scenario.distributions import JUDGEMENT
 from tariffsim.scenario.loading import Document, parse_file, read_document
 from tariffsim.scenario.schema import Scenario, tranche_assumptions
@@ -118,8 +118,11 @@ def describe_outlook(path: str | Path) -> str:
     )
 
 
-def load_outlook(path: str | Path) -> Outlook:
+def load_outlook(path: str | Path, importer: str | None = None) -> Outlook:
     """Read and validate an outlook file and the branch scenarios it names.
+
+    With ``importer``, each branch keeps that importer's tranches only; without, a
+    branch of several importers is refused (a draw's duty is one importer's).
 
     Raises
     ------
@@ -136,9 +139,13 @@ def load_outlook(path: str | Path) -> Outlook:
     spec = validate_document(document, OutlookSpec)
     _check_source_refs(spec, document)
     scenarios = {
-        bid: load_scenario(_branch_path(Path(path), bid, branch.file, document))
+        bid: for_importer(
+            load_scenario(_branch_path(Path(path), bid, branch.file, document)), importer
+        )
         for bid, branch in spec.branches.items()
     }
+    for scenario in scenarios.values():
+        one_importer(scenario, "sweep")
     _check_same_horizon(spec, scenarios, document)
     _check_same_mode(spec, scenarios, document)
     applies = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 from numpy.testing import assert_allclose
 
 from tariffsim.history.backtest import run_backtest
@@ -26,3 +27,12 @@ def test_chart_data_and_figure() -> None:
     fig = plot_backtest(replay)
     assert len(fig.axes) == 4
     assert fig.axes[0].get_title(loc="left") == "US tariffs on imports from China"
+
+
+def test_cumulative_duty_is_dated_when_recorded() -> None:
+    replay = run_backtest(HISTORY, SCENARIOS / "history" / "published.yaml")
+    cumulative = backtest_chart_data(replay)["cumulative"]
+    lag = replay.published.collection_lag
+    assert lag is not None
+    gap = cumulative["recorded"] - pd.to_datetime(cumulative["period_start"])
+    assert (gap == pd.Timedelta(days=lag.value)).all()
