@@ -52,11 +52,21 @@ def exposure(
     chunk_rows: Annotated[
         int, typer.Option("--chunk-rows", min=1000, help="Ledger lines read per chunk.")
     ] = 1_000_000,
+    index: Annotated[
+        bool,
+        typer.Option(
+            "--index",
+            help="Also print the average tariff line by line and by HS-6 subheading "
+            "(docs/validation.md, Index definitions).",
+        ),
+    ] = False,
 ) -> None:
     """Duty of every line of your import ledger under each scenario, with totals."""
-    from tariffsim.ledger.coverage import load_measures
+    from tariffsim._types import IntArray
+    from tariffsim.ledger.coverage import Measures, load_measures
     from tariffsim.ledger.editions import edition_warnings
-    from tariffsim.ledger.reader import LedgerReader, parse_column_map
+    from tariffsim.ledger.indices import SubheadingTally, render_indices
+    from tariffsim.ledger.reader import Chunk, LedgerReader, parse_column_map
     from tariffsim.ledger.report import (
         LineWriter,
         progress_reporter,
@@ -79,17 +89,29 @@ def exposure(
         "column": column or [],
         "memberships": memberships,
         "importer": importer,
+        "index": index,
     }
     if memberships is not None:
         inputs.append(("memberships", [memberships]))
     manifest = manifest_for("exposure", inputs, options) if output or lines else None
+    tally = SubheadingTally() if index else None
 
     def price(sink: LineWriter | None) -> None:
         from tariffsim.ledger.pricing import price_ledger
 
+        sinks = [s for s in (sink, tally) if s is not None]
+
+        def every(m: Measures, chunk: Chunk, key: IntArray) -> None:
+            for one in sinks:
+                one(m, chunk, key)
+
         found.append(
             price_ledger(
-                measures, reader, group_names=reader.group_names, sink=sink, progress=update
+                measures,
+                reader,
+                group_names=reader.group_names,
+                sink=every if sinks else None,
+                progress=update,
             )
         )
 
@@ -112,6 +134,8 @@ def exposure(
     else:
         write_summary(output, found[0])
         write_beside(output, manifest)
+    if tally is not None:
+        typer.echo(render_indices(tally.indices()), nl=False)
 
 
 @app.command("synth-ledger")

@@ -219,7 +219,8 @@ class Exposure:
         ``total``, ``uncovered`` (lines no measure covers), ``uncovered_chapter``
         (the same lines by HTS chapter, keyed ``01`` to ``99``), ``measure`` (duty
         credited to each measure; ``imports_usd`` is the value of the lines it
-        covers, so overlapping measures count a line each), ``period``
+        covers, so overlapping measures count a line each), ``authority`` (the same by
+        legal authority: its measures' duty, the lines any of them covers), ``period``
         (calendar-aligned, with ``period_start`` and ``period_end``), ``sku``
         and ``supplier`` (when the ledger has those columns). ``lines`` [1];
         ``imports_usd``, ``base_duty_usd``, ``additional_duty_usd``,
@@ -339,6 +340,7 @@ def _summary(
             key_value @ base_credit,
             key_value @ m.additional_share,
         ),
+        _authority_rows(m, key_lines, key_value),
         _rows(
             "period",
             [s.isoformat() for s, _ in bounds],
@@ -370,6 +372,25 @@ def _summary(
     frame = pd.concat(parts, ignore_index=True)
     frame.insert(0, "scenario", m.scenario.name)
     return frame
+
+
+def _authority_rows(m: Measures, key_lines: FloatArray, key_value: FloatArray) -> pd.DataFrame:
+    """Duty per legal authority: its measures' parts of the base and additional duty.
+
+    ``lines`` and ``imports_usd`` count the lines any of its measures cover.
+    """
+    names = list(dict.fromkeys(m.authorities))
+    member = np.array([[a == name for a in m.authorities] for name in names], dtype=np.float64)
+    reach = (m.covers.astype(np.float64) @ member.T) > 0  # (K, A)
+    return _rows(
+        "authority",
+        names,
+        [""] * len(names),
+        key_lines @ reach,
+        key_value @ reach,
+        key_value @ (m.base_share @ member.T),
+        key_value @ (m.additional_share @ member.T),
+    )
 
 
 def _padded(values: FloatArray | None, n: int) -> FloatArray:
