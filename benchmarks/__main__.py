@@ -12,8 +12,8 @@ import sys
 
 from benchmarks.timing import machine
 
-SECTIONS = ("cli", "engine", "bandwidth")
-"""cli: start-up and end-to-end runs (sections 1, 2); engine: section 3; bandwidth: 4."""
+SECTIONS = ("cli", "engine", "bandwidth", "loading")
+"""cli: start-up and end-to-end runs (sections 1, 2); engine: 3; bandwidth: 4; loading: 5."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,7 +39,11 @@ def main(argv: list[str] | None = None) -> int:
             lines = throughput.engine_against_peers(args.tranches, repeat, max(3, repeat // 3))[0]
             print("\n".join(lines), end="\n\n", flush=True)
         if "bandwidth" in chosen:
-            print("\n".join(throughput.bandwidth(args.tranches, repeat)[0]), flush=True)
+            print("\n".join(throughput.bandwidth(args.tranches, repeat)[0]), end="\n\n", flush=True)
+    if "loading" in chosen:
+        from benchmarks.loading import loading
+
+        print("\n".join(loading(max(3, repeat // 3))), flush=True)
     return 0
 
 

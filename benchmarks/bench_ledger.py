@@ -1,17 +1,23 @@
-"""Benchmark: ledger exposure of N lines × 3 scenarios, tariffsim against DuckDB SQL.
+"""Benchmark: ledger exposure of N lines × 3 scenarios, tariffsim against expert peers.
 
-Run from the repository's root (needs the ``bench`` extra, i.e. duckdb):
+Run from the repository's root (needs the ``bench`` extra: duckdb and polars):
 
-    python -m benchmarks.bench_ledger                 # 10 million lines
-    python -m benchmarks.bench_ledger --rows 1000000  # a quicker run
+    python -m benchmarks.bench_ledger                          # 1, 10 and 30 million lines
+    python -m benchmarks.bench_ledger --rows 1000000           # a quicker run
+    python -m benchmarks.bench_ledger --peers tariffsim duckdb-expert --workers 1 2
 
-It writes a synthetic ledger (``tariffsim synth-ledger``) to a temporary
-folder, then runs each peer in its own subprocess, so each one's peak
-resident memory (``ru_maxrss``) is its own; wall time is measured around the
-whole subprocess (interpreter start and imports included) and around the
-computation alone. The peers' summary tables are checked equal before the
-ratios are printed. Scenarios: the shipped hold, escalate and ceasefire paths
-with the illustrative Section 301 membership file of ``docs/examples``.
+For each size it writes a synthetic ledger (``tariffsim synth-ledger``) to a
+temporary folder, then runs each peer in its own subprocess: tariffsim with each
+``--workers`` count; the expert DuckDB query and the polars lazy query of
+:mod:`benchmarks.ledger_expert` (aggregate the lines to cells first, stack on
+the small table); and, with ``--peers duckdb``, the older per-line DuckDB query of
+:mod:`benchmarks.ledger_duckdb`. Time is the computation alone (imports and
+interpreter start excluded); peak memory is the largest resident set of the
+peer's whole process tree (workers included), sampled every 10 ms from /proc.
+Every peer's summary tables are checked equal to tariffsim's before the ratios
+to the fastest peer are printed; nothing is asserted. Scenarios: the shipped
+hold, escalate and ceasefire paths with the illustrative Section 301 membership
+file of ``docs/examples``.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -39,44 +46,82 @@ def worker(peer: str, ledger: str, out: str) -> None:
     """Compute the summary with one peer, write it to ``out``, print time and peak RSS."""
     from tariffsim.ledger.coverage import load_measures
 
+    if peer.startswith("duckdb"):
+        import duckdb  # noqa: F401 (imports are not timed)
+    if peer == "polars-expert":
+        import polars  # noqa: F401
     started = time.perf_counter()
     measures = [load_measures(s, memberships=MEMBERSHIPS) for s in SCENARIOS]
-    if peer == "tariffsim":
-        from tariffsim.ledger.pricing import price_ledger
-        from tariffsim.ledger.reader import LedgerReader
-
-        reader = LedgerReader(ledger)
-        summary = price_ledger(measures, reader, group_names=reader.group_names).summary
+    if peer.startswith("tariffsim"):
+        workers = int(peer.split("-")[1]) if "-" in peer else 1
+        summary = tariffsim_summary(measures, ledger, workers)
     else:
         from benchmarks.ledger_duckdb import duckdb_exposure, scenario_tables
+        from benchmarks.ledger_expert import duckdb_expert, polars_expert
         from tariffsim.ledger.coverage import read_memberships
 
         lists = read_memberships(MEMBERSHIPS, list(measures[0].scenario.tranches))
-        summary = duckdb_exposure(ledger, scenario_tables(measures, lists))
+        compute = {
+            "duckdb": duckdb_exposure,
+            "duckdb-expert": duckdb_expert,
+            "polars-expert": polars_expert,
+        }[peer]
+        summary = compute(ledger, scenario_tables(measures, lists))
     seconds = time.perf_counter() - started
     summary[["scenario", "table", "key", *COMPARED]].to_parquet(out)
     usage = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # tariffsim's worker processes
     report = {
         "seconds": seconds,
-        "cpu_seconds": usage.ru_utime + usage.ru_stime,
+        "cpu_seconds": usage.ru_utime + usage.ru_stime + children.ru_utime + children.ru_stime,
         "peak_rss_mb": usage.ru_maxrss / 1024,
     }
     print(json.dumps(report))
 
 
+def tariffsim_summary(measures: list[Any], ledger: str, workers: int) -> pd.DataFrame:
+    """tariffsim's summary with ``workers`` processes, as ``exposure --workers`` runs it."""
+    from tariffsim.ledger.parallel import plan_parts, price_in_parallel
+    from tariffsim.ledger.pricing import price_ledger
+    from tariffsim.ledger.reader import LedgerReader
+
+    if workers > 1:
+        return price_in_parallel(measures, plan_parts(ledger, workers)).summary
+    reader = LedgerReader(ledger)
+    return price_ledger(measures, reader, group_names=reader.group_names).summary
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants [MB], from /proc (Linux)."""
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return total / 1024
+
+
 def run_peer(peer: str, ledger: Path, out: Path) -> dict[str, float]:
     started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.bench_ledger", "--worker", peer, str(ledger), str(out)],
-        cwd=ROOT,
-        check=False,
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"the {peer} peer failed:\n{done.stderr}")
-    report: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    argv = [sys.executable, "-m", "benchmarks.bench_ledger", "--worker", peer]
+    argv += [str(ledger), str(out)]
+    process = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    peak = 0.0
+    while process.poll() is None:
+        peak = max(peak, tree_rss_mb(process.pid))
+        time.sleep(0.01)
+    stdout, stderr = process.communicate()
+    if process.returncode != 0:
+        raise SystemExit(f"the {peer} peer failed:\n{stderr.decode()}")
+    report: dict[str, float] = json.loads(stdout.decode().strip().splitlines()[-1])
     report["wall_seconds"] = time.perf_counter() - started
+    report["tree_peak_mb"] = max(peak, report["peak_rss_mb"])
     return report
 
 
@@ -84,10 +129,14 @@ def check_equal(ours: pd.DataFrame, theirs: pd.DataFrame) -> int:
     """Compare the peers' measure, period, SKU and uncovered tables; the rows compared."""
     keys = ["scenario", "table", "key"]
     tables = ["measure", "period", "sku", "uncovered"]
-    ours = ours[ours["table"].isin(tables)].set_index(keys).sort_index()
-    theirs = theirs.set_index(keys).sort_index()
-    # DuckDB has no row for a measure that covers no line, nor a period for a scenario with none.
-    ours = ours[(ours["lines"] > 0) | ours.index.get_level_values("table").isin(["uncovered"])]
+
+    def rows(frame: pd.DataFrame) -> pd.DataFrame:
+        frame = frame[frame["table"].isin(tables)].set_index(keys).sort_index()
+        # The SQL peers have no row for a measure that covers no line.
+        uncovered = frame.index.get_level_values("table") == "uncovered"
+        return frame[(frame["lines"] > 0) | uncovered]
+
+    ours, theirs = rows(ours), rows(theirs)
     assert ours.index.equals(theirs.index), "the peers' tables have different rows"
     for column in COMPARED:
         np.testing.assert_allclose(
@@ -98,43 +147,57 @@ def check_equal(ours: pd.DataFrame, theirs: pd.DataFrame) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 10_000_000, 30_000_000])
     parser.add_argument("--seed", type=int, default=2019)
     parser.add_argument("--repeat", type=int, default=1, help="runs per peer; the fastest counts")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument(
+        "--peers", nargs="+", default=["tariffsim", "duckdb-expert", "polars-expert"]
+    )
     parser.add_argument("--worker", nargs=3, metavar=("PEER", "LEDGER", "OUT"))
     args = parser.parse_args()
     if args.worker:
         worker(*args.worker)
         return
+    print(f"machine: {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f} at start")
+    peers = [p for p in args.peers if p != "tariffsim"]
+    if "tariffsim" in args.peers:
+        peers = [f"tariffsim-{w}" for w in args.workers] + peers
+    for rows in args.rows:
+        bench_size(rows, args.seed, peers, args.repeat)
+
+
+def bench_size(rows: int, seed: int, peers: list[str], repeat: int) -> None:
+    """One ledger size: every peer timed, results checked equal, ratios printed."""
     from tariffsim.ledger.synth import synthetic_batches, write_ledger
 
     with tempfile.TemporaryDirectory() as folder:
         ledger = Path(folder) / "ledger.parquet"
         started = time.perf_counter()
-        write_ledger(ledger, synthetic_batches(args.rows, args.seed))
-        print(f"synthetic ledger: {args.rows:,} lines, {ledger.stat().st_size / 1e6:.0f} MB, "
-              f"written in {time.perf_counter() - started:.1f} s")  # fmt: skip
+        write_ledger(ledger, synthetic_batches(rows, seed))
+        print(f"\n{rows:,} lines × 3 scenarios ({ledger.stat().st_size / 1e6:.0f} MB of Parquet, "
+              f"written in {time.perf_counter() - started:.1f} s)")  # fmt: skip
         results = {}
-        print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
-        for peer in ("tariffsim", "duckdb"):
-            runs = [
-                run_peer(peer, ledger, Path(folder) / f"{peer}.parquet") for _ in range(args.repeat)
-            ]
+        for peer in peers:
+            runs = [run_peer(peer, ledger, Path(folder) / f"{peer}.parquet") for _ in range(repeat)]
             results[peer] = r = min(runs, key=lambda run: run["seconds"])
             print(
-                f"{peer:>9}: {r['seconds']:6.2f} s computing, {r['wall_seconds']:6.2f} s "
-                f"wall, {r['cpu_seconds']:6.2f} s CPU, peak RSS {r['peak_rss_mb']:5.0f} MB"
+                f"  {peer:>15}: {r['seconds']:6.2f} s computing, {r['cpu_seconds']:6.2f} s CPU, "
+                f"peak memory {r['tree_peak_mb']:5.0f} MB",
+                flush=True,
             )
-        rows = check_equal(
-            pd.read_parquet(Path(folder) / "tariffsim.parquet"),
-            pd.read_parquet(Path(folder) / "duckdb.parquet"),
-        )
-    ours, theirs = results["tariffsim"], results["duckdb"]
-    print(f"results equal on {rows:,} summary rows (rtol 1e-9)")
-    print(f"ratios DuckDB / tariffsim: time {theirs['seconds'] / ours['seconds']:.2f}× "
-          f"(wall {theirs['wall_seconds'] / ours['wall_seconds']:.2f}×, "
-          f"CPU {theirs['cpu_seconds'] / ours['cpu_seconds']:.2f}×), "
-          f"peak memory {theirs['peak_rss_mb'] / ours['peak_rss_mb']:.2f}×")  # fmt: skip
+        ours = pd.read_parquet(Path(folder) / f"{peers[0]}.parquet")
+        for peer in peers[1:]:
+            compared = check_equal(ours, pd.read_parquet(Path(folder) / f"{peer}.parquet"))
+        print(f"  results equal on {compared:,} summary rows (rtol 1e-9) for every peer")
+    mine = [p for p in peers if p.startswith("tariffsim")]
+    others = [p for p in peers if p not in mine]
+    best = min(mine, key=lambda p: results[p]["seconds"])
+    for peer in others:
+        theirs, mine_best = results[peer], results[best]
+        time_ratio = theirs["seconds"] / mine_best["seconds"]
+        memory_ratio = theirs["tree_peak_mb"] / mine_best["tree_peak_mb"]
+        print(f"  {peer} ÷ {best}: time {time_ratio:.2f}×, peak memory {memory_ratio:.2f}×")
 
 
 if __name__ == "__main__":

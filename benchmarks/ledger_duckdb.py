@@ -87,28 +87,30 @@ def _ranges(
     return [*gaps, (at, hts.KEY_END)] if at < hts.KEY_END else gaps
 
 
-PRICED = """
-CREATE TEMP TABLE priced AS
-WITH lines AS (
-    SELECT file_row_number AS line, hts_code, upper(trim(country_of_origin)) AS origin,
-           customs_value_usd AS v, entry_date AS d, sku
-    FROM read_parquet($ledger, file_row_number = true)
-),
+def stacking_sql(source: str, carried: str, grain: str) -> str:
+    """The CTEs and SELECT that stack the measures covering each row of ``source``.
+
+    ``source`` is a CTE or table with ``hts_code``, ``origin`` and ``d`` (entry
+    date); ``carried`` lists its columns kept in the result (``c.``-prefixed);
+    ``grain`` names the columns that identify one of its rows, the partition in
+    which the stacking rule credits the highest rate. Shared by the per-line peer
+    and the aggregate-first peer of :mod:`benchmarks.ledger_expert`.
+    """
+    return f"""
 codes AS (
     SELECT hts_code, CAST(rpad(replace(trim(hts_code), '.', ''), 10, '0') AS BIGINT) AS k
-    FROM (SELECT DISTINCT hts_code FROM lines)
+    FROM (SELECT DISTINCT hts_code FROM {source})
 ),
 code_measures AS (
     SELECT DISTINCT c.hts_code, p.scenario, p.measure
     FROM codes c JOIN prefixes p ON c.k >= p.lo AND c.k < p.hi
 ),
 covered AS (
-    SELECT l.line, l.v, l.d, l.sku, m.scenario, m.measure, m.authority, m.rule,
-           m.base_rate, m.ord
-    FROM lines l
-    JOIN code_measures cm ON cm.hts_code = l.hts_code
+    SELECT {carried}, m.scenario, m.measure, m.authority, m.rule, m.base_rate, m.ord
+    FROM {source} c
+    JOIN code_measures cm ON cm.hts_code = c.hts_code
     JOIN measures m ON m.scenario = cm.scenario AND m.measure = cm.measure
-                   AND m.exporter = l.origin
+                   AND m.exporter = c.origin
 ),
 rated AS (
     SELECT c.*, coalesce(s.rate, 0.0) AS rate
@@ -118,13 +120,23 @@ rated AS (
 )
 SELECT *,
     CASE WHEN rule = 'max'
-         THEN row_number() OVER (PARTITION BY scenario, line, authority
+         THEN row_number() OVER (PARTITION BY scenario, {grain}, authority
                                  ORDER BY rate DESC, ord) = 1
          ELSE true END AS credit_additional,
-    row_number() OVER (PARTITION BY scenario, line ORDER BY base_rate DESC, ord) = 1
+    row_number() OVER (PARTITION BY scenario, {grain} ORDER BY base_rate DESC, ord) = 1
         AS credit_base
 FROM rated
 """
+
+
+PRICED = """
+CREATE TEMP TABLE priced AS
+WITH lines AS (
+    SELECT file_row_number AS line, hts_code, upper(trim(country_of_origin)) AS origin,
+           customs_value_usd AS v, entry_date AS d, sku
+    FROM read_parquet($ledger, file_row_number = true)
+),""" + stacking_sql("lines", "c.line, c.v, c.d, c.sku", "line")
+
 
 BY_MEASURE = """
 SELECT scenario, measure AS key, count(*) AS lines, sum(v) AS imports_usd,
@@ -171,14 +183,20 @@ GROUP BY p.scenario
 """
 
 
-def duckdb_exposure(ledger: str, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """The summary tables (measure, period, sku, uncovered) computed by DuckDB."""
+def connect(tables: dict[str, pd.DataFrame]) -> Any:
+    """An in-memory DuckDB connection holding the scenario ``tables`` as temporary tables."""
     import duckdb
 
     con = duckdb.connect()
     for name, frame in tables.items():
         con.register(f"{name}_df", frame)
         con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM {name}_df")
+    return con
+
+
+def duckdb_exposure(ledger: str, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The summary tables (measure, period, sku, uncovered) computed by DuckDB."""
+    con = connect(tables)
     con.execute(PRICED, {"ledger": ledger})
     con.execute(PER_LINE)
     parts = [con.execute(BY_MEASURE).df().assign(table="measure")]

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 
-import pandas as pd
+import numpy as np
 
-from tariffsim.model.results import Result
+from tariffsim.model.results import PeriodArrays, Result
 from tariffsim.scenario.schema import Scenario
 
 MONEY = ["imports_usd", "additional_duty_usd", "base_duty_usd", "total_duty_usd"]
@@ -19,17 +19,18 @@ MONEY = ["imports_usd", "additional_duty_usd", "base_duty_usd", "total_duty_usd"
 
 def with_behavioural(result: Result, factor: float) -> Result:
     """``result`` plus behavioural rows: imports and duties ``factor`` × the static ones."""
-    periods = result.periods.copy()
-    periods[[*MONEY, "cumulative_duty_usd"]] *= factor
-    periods["mode"] = "behavioural"
-    tranches = result.tranches.copy()
-    tranches[[*MONEY, "run_rate_additional_usd", "run_rate_total_usd"]] *= factor
-    tranches["mode"] = "behavioural"
-    return dataclasses.replace(
-        result,
-        periods=pd.concat([result.periods, periods], ignore_index=True),
-        tranches=pd.concat([result.tranches, tranches], ignore_index=True),
+    a = result.arrays
+    scaled = {
+        c: v * factor if c in (*MONEY, "cumulative_duty_usd") else v for c, v in a.values.items()
+    }
+    behavioural = dataclasses.replace(
+        a,
+        modes=np.full(len(a.modes), "behavioural", dtype=object),
+        values=scaled,
+        run_rate_additional=a.run_rate_additional * factor,
+        run_rate_total=a.run_rate_total * factor,
     )
+    return dataclasses.replace(result, arrays=PeriodArrays.stacked([a, behavioural]))
 
 
 def static_only(scenario: Scenario) -> Scenario:

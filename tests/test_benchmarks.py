@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from numpy.testing import assert_allclose
 
@@ -25,3 +27,54 @@ def test_engine_pandas_and_duckdb_agree(seed: int) -> None:
         connection.close()
     assert ours.imports.shape == (40, 36)
     assert ours.additional_duty.sum() > 0
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_expert_peers_agree(seed: int) -> None:
+    from benchmarks.expert_peers import (
+        duckdb_expert_connection,
+        duckdb_expert_duty,
+        numba_duty,
+        pandas_wide_duty,
+    )
+
+    case = make_case(40, seed=seed)
+    ours = tariffsim_duty(case)
+    tranche_table, step_table = tables(case)
+    found = [pandas_wide_duty(case, tranche_table, step_table)]
+    if (compiled := numba_duty(case, tranche_table, step_table)) is not None:
+        found.append(compiled)
+    try:
+        connection = duckdb_expert_connection(tranche_table, step_table)
+        found.append(duckdb_expert_duty(case, connection))
+        connection.close()
+    except ImportError:
+        pass
+    for theirs in found:
+        for mine, other in zip(ours, theirs, strict=True):
+            assert_allclose(mine, other, rtol=1e-12, atol=0)
+
+
+def test_the_ledger_peers_agree_with_tariffsim(tmp_path: Path) -> None:
+    """The expert DuckDB and polars ledger queries give tariffsim's tables on a small ledger."""
+    pytest.importorskip("duckdb")
+    from benchmarks.bench_ledger import MEMBERSHIPS, SCENARIOS, check_equal, tariffsim_summary
+    from benchmarks.ledger_duckdb import scenario_tables
+    from benchmarks.ledger_expert import duckdb_expert, polars_expert
+    from tariffsim.ledger.coverage import load_measures, read_memberships
+    from tariffsim.ledger.synth import synthetic_batches, write_ledger
+
+    ledger = tmp_path / "ledger.parquet"
+    write_ledger(ledger, synthetic_batches(5_000, 4))
+    measures = [load_measures(s, memberships=MEMBERSHIPS) for s in SCENARIOS]
+    lists = read_memberships(MEMBERSHIPS, list(measures[0].scenario.tranches))
+    ours = tariffsim_summary(measures, str(ledger), 1)
+    peers = [duckdb_expert]
+    try:
+        import polars  # noqa: F401
+
+        peers.append(polars_expert)
+    except ImportError:
+        pass
+    for peer in peers:
+        assert check_equal(ours, peer(str(ledger), scenario_tables(measures, lists))) > 100

@@ -54,3 +54,42 @@ def test_the_probe_sees_heavy_imports() -> None:
     # The probe itself must be able to fail: validating a file does load pydantic and pint.
     loaded = loaded_modules(["validate", str(ROOT / "scenarios" / "escalate.yaml")])
     assert {"pydantic", "pint"} <= loaded
+
+
+@pytest.mark.parametrize("scenario", ["escalate.yaml", "hold.yaml"])
+def test_a_run_printed_as_a_table_imports_no_pandas(scenario: str) -> None:
+    # The table is read from the result's arrays; frames (and pandas, and pyarrow with
+    # pandas 3) are for CSV, JSON, Parquet and charts only.
+    loaded = loaded_modules(["run", str(ROOT / "scenarios" / scenario)])
+    assert "numpy" in loaded  # the probe ran the simulation
+    assert [m for m in ("pandas", "pyarrow", "matplotlib") if m in loaded] == []
+
+
+def test_the_table_probe_sees_pandas_when_a_frame_is_asked_for() -> None:
+    loaded = loaded_modules(["run", str(ROOT / "scenarios" / "hold.yaml"), "--format", "csv"])
+    assert "pandas" in loaded
+
+
+def test_nothing_starts_dask_unless_asked() -> None:
+    # pint itself imports dask's array module when dask is installed (its dask facet); the
+    # cluster client (distributed) is tariffsim's own and only loaded by --scheduler/--dask.
+    loaded = loaded_modules(["sweep", str(ROOT / "scenarios" / "outlook.yaml"), "-n", "200"])
+    assert "numpy" in loaded  # the sweep ran
+    assert "distributed" not in loaded
+
+
+def test_only_the_cluster_modules_name_dask() -> None:
+    import ast
+
+    naming = set()
+    for path in (ROOT / "tariffsim").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            if any(n.split(".")[0] in ("dask", "distributed") for n in names):
+                naming.add(path.relative_to(ROOT).as_posix())
+                assert node.col_offset > 0, f"{path}: dask imported at module level"
+    assert naming == {"tariffsim/ledger/cluster.py", "tariffsim/cli/cluster.py"}

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from tariffsim.cli.cluster import DaskOption, SchedulerOption, dask_client
 from tariffsim.cli.shell import (
     Files,
     app,
     manifest_for,
     user_errors,
 )
+
+if TYPE_CHECKING:
+    from tariffsim.ledger.parallel import Part
+    from tariffsim.ledger.reader import LedgerReader
 
 LedgerOption = Annotated[
     Path, typer.Option("--ledger", help="Import ledger: .parquet or .csv (see docs/ledger.md).")
@@ -52,11 +57,52 @@ def exposure(
     chunk_rows: Annotated[
         int, typer.Option("--chunk-rows", min=1000, help="Ledger lines read per chunk.")
     ] = 1_000_000,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Processes pricing a Parquet ledger's row groups side by side "
+            "[default: every core, one per million lines].",
+        ),
+    ] = None,
+    index: Annotated[
+        bool,
+        typer.Option(
+            "--index",
+            help="Also print the average tariff line by line and by HS-6 subheading "
+            "(docs/validation.md, Index definitions).",
+        ),
+    ] = False,
+    scheduler: SchedulerOption = None,
+    dask: DaskOption = False,
 ) -> None:
-    """Duty of every line of your import ledger under each scenario, with totals."""
-    from tariffsim.ledger.coverage import load_measures
+    """Duty of every line of your import ledger under each scenario, with totals.
+
+    A Parquet ledger is priced on every core (``--workers``); the tables are the
+    same, to the cent, whatever the number of workers. A CSV ledger, and a run
+    writing ``--lines`` or ``--index`` (they follow every line), are read in one
+    process. With ``--scheduler`` or ``--dask`` the ledger may be a folder or glob
+    of Parquet files, priced on a Dask cluster (see docs/scale.md).
+    """
+    if scheduler is not None or dask:
+        if index:
+            from tariffsim.errors import TariffsimError
+
+            raise TariffsimError(
+                "--index follows every line in one process",
+                field="--index",
+                hint="drop --scheduler/--dask",
+            )
+        _exposure_on_cluster(
+            files, ledger, output, lines, column, memberships, importer, chunk_rows, scheduler, dask
+        )
+        return
+    from tariffsim._types import IntArray
+    from tariffsim.ledger.coverage import Measures, load_measures
     from tariffsim.ledger.editions import edition_warnings
-    from tariffsim.ledger.reader import LedgerReader, parse_column_map
+    from tariffsim.ledger.indices import SubheadingTally, render_indices
+    from tariffsim.ledger.reader import Chunk, LedgerReader, parse_column_map
     from tariffsim.ledger.report import (
         LineWriter,
         progress_reporter,
@@ -79,17 +125,35 @@ def exposure(
         "column": column or [],
         "memberships": memberships,
         "importer": importer,
+        "index": index,
     }
     if memberships is not None:
         inputs.append(("memberships", [memberships]))
     manifest = manifest_for("exposure", inputs, options) if output or lines else None
+    tally = SubheadingTally() if index else None
 
     def price(sink: LineWriter | None) -> None:
         from tariffsim.ledger.pricing import price_ledger
 
+        sinks = [s for s in (sink, tally) if s is not None]
+
+        def every(m: Measures, chunk: Chunk, key: IntArray) -> None:
+            for one in sinks:
+                one(m, chunk, key)
+
+        parts = [] if sinks else _parallel_parts(reader, workers)
+        if parts:
+            from tariffsim.ledger.parallel import price_in_parallel
+
+            found.append(price_in_parallel(measures, parts, progress=update))
+            return
         found.append(
             price_ledger(
-                measures, reader, group_names=reader.group_names, sink=sink, progress=update
+                measures,
+                reader,
+                group_names=reader.group_names,
+                sink=every if sinks else None,
+                progress=update,
             )
         )
 
@@ -112,6 +176,60 @@ def exposure(
     else:
         write_summary(output, found[0])
         write_beside(output, manifest)
+    if tally is not None:
+        typer.echo(render_indices(tally.indices()), nl=False)
+
+
+def _exposure_on_cluster(
+    files: list[Path],
+    ledger: Path,
+    output: Path | None,
+    lines: Path | None,
+    column: list[str] | None,
+    memberships: Path | None,
+    importer: str | None,
+    chunk_rows: int,
+    scheduler: str | None,
+    local: bool,
+) -> None:
+    """``exposure --scheduler/--dask``: the ledger's parts tallied on a Dask cluster."""
+    from tariffsim.errors import TariffsimError
+    from tariffsim.ledger.cluster import dataset_files, dataset_parts, price_on_cluster
+    from tariffsim.ledger.coverage import load_measures
+    from tariffsim.ledger.reader import LedgerReader, parse_column_map
+    from tariffsim.ledger.report import progress_reporter, render_exposure, write_summary
+    from tariffsim.outputs.files import check_target
+
+    if lines is not None:
+        raise TariffsimError(
+            "--lines is written by one process", field="--lines", hint="drop --scheduler/--dask"
+        )
+    check_target(output, "--output", [*files], {".parquet": "parquet", ".csv": "csv"})
+    measures = [load_measures(f, importer, memberships) for f in files]
+    paths = dataset_files(ledger)
+    first = LedgerReader(paths[0], parse_column_map(column or []), chunk_rows)  # checks columns
+    parts = dataset_parts(paths, first.columns, chunk_rows)
+    _, finish = progress_reporter(sum(p.rows for p in parts))
+    with dask_client(scheduler, local) as client:
+        found = price_on_cluster(measures, parts, client)
+    finish(found.rows)
+    if output is None:
+        typer.echo(render_exposure(found), nl=False)
+    else:
+        write_summary(output, found)
+
+
+def _parallel_parts(reader: LedgerReader, workers: int | None) -> list[Part]:
+    """The parts to price in parallel, or none when one process reads the ledger."""
+    from tariffsim.ledger.parallel import default_workers, plan_parts
+
+    if reader.is_csv or reader.total_rows is None:
+        return []
+    count = workers or default_workers(reader.total_rows, reader.chunk_rows)
+    if count <= 1:
+        return []
+    parts = plan_parts(reader.path, count, reader.columns, reader.chunk_rows)
+    return parts if len(parts) > 1 else []
 
 
 @app.command("synth-ledger")

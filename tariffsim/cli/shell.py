@@ -61,8 +61,9 @@ _BRACED = re.compile(r"\{([A-Z][A-Z_]*(?:\.\.\.)?)\}(?:\.\.\.)?")
 
 
 def _plain(text: str) -> str:
-    """Drop typer's braces around required arguments and its Python type names."""
-    return _BRACED.sub(r"\1", _TYPE_NOISE.sub("", text))
+    """Drop typer's braces around required arguments, its Python type names and the
+    docstrings' reST literal quotes (``--lines`` reads --lines)."""
+    return _BRACED.sub(r"\1", _TYPE_NOISE.sub("", text)).replace("``", "")
 
 
 class _App(typer.Typer):

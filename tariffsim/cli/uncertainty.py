@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from tariffsim.cli.cluster import DaskOption, SchedulerOption, dask_client
 from tariffsim.cli.shell import (
     FormatOption,
     ImporterOption,
@@ -98,8 +99,15 @@ def sweep(
     output: OutputOption = None,
     plot: PlotOption = None,
     importer: ImporterOption = None,
+    scheduler: SchedulerOption = None,
+    dask: DaskOption = False,
 ) -> None:
-    """Monte Carlo over an outlook's branches, uncertain dates and assumptions."""
+    """Monte Carlo over an outlook's branches, uncertain dates and assumptions.
+
+    With ``--scheduler`` or ``--dask`` the draws are priced in blocks on a Dask
+    cluster's workers; the draws themselves are made here, so a seed gives the
+    same statistics as a run in one process.
+    """
     check_samples(samples)
     from tariffsim.outputs.files import CHART_SUFFIXES, check_target, output_format
     from tariffsim.scenario.units import parse_money
@@ -128,9 +136,21 @@ def sweep(
     manifest = manifest_for(
         "sweep", [("outlook", [outlook]), ("scenario", branches)], options, seed
     )
-    _sweep_and_render(
-        loaded, samples, seed, limit, measure.value, static, step, fmt_name, output, plot, manifest
-    )
+    with dask_client(scheduler, dask) as client:
+        _sweep_and_render(
+            loaded,
+            samples,
+            seed,
+            limit,
+            measure.value,
+            static,
+            step,
+            fmt_name,
+            output,
+            plot,
+            manifest,
+            client,
+        )
 
 
 def check_samples(samples: int) -> None:
@@ -155,6 +175,7 @@ def _sweep_and_render(
     output: Path | None,
     plot: Path | None,
     manifest: dict[str, Any],
+    client: Any = None,
 ) -> None:
     """Sweep (with a progress bar on long runs), then print or write, and chart."""
 
@@ -175,6 +196,7 @@ def _sweep_and_render(
             step.value if step else None,
             progress=lambda done, _: bar.update(done - bar.pos),
             behavioural=not static,
+            client=client,
         )
     summary = summarise(result, measure, threshold)
     text = write_sweep(result, summary, fmt, output, manifest)

@@ -4,5 +4,6 @@
 - ``coverage``: membership files and which measures cover a line on a date;
 - ``pricing``: every line priced under each scenario, streaming, and totalled;
 - ``report``: line files, the summary, a text table, progress;
+- ``indices``: the ledger's average tariff line by line and by HS-6 subheading (``--index``);
 - ``synth``: synthetic ledgers for trying and testing.
 """

@@ -68,7 +68,9 @@ def hts_keys(column: pa.Array, fail: Fail) -> tuple[IntArray, IntArray]:
     length = pc.utf8_length(digits).to_numpy(zero_copy_only=False)
     good = pc.match_substring_regex(digits, r"^[0-9]+$").to_numpy(zero_copy_only=False)
     good &= (length >= 2) & (length <= hts.DIGITS) & (length % 2 == 0)
-    if not good.all():
+    # A Parquet row group's dictionary is shared by all its chunks: an entry only other
+    # chunks use is checked there, with its own row, and stands in as a zero key here.
+    if not good[index].all():
         row, text = _bad(index, ~good, dictionary)
         raise fail(
             row,
@@ -77,6 +79,8 @@ def hts_keys(column: pa.Array, fail: Fail) -> tuple[IntArray, IntArray]:
             "an odd number of digits or a decimal point at the end means the code was "
             "read as a number and lost a leading zero; store codes as text",
         )
+    if not good.all():
+        digits = pc.if_else(pa.array(good), digits, pa.scalar("0", pa.string()))
     padded = pc.utf8_rpad(digits, width=hts.DIGITS, padding="0")
     return padded.cast(pa.int64()).to_numpy(zero_copy_only=False), index
 
@@ -86,7 +90,7 @@ def origins(column: pa.Array, fail: Fail) -> tuple[list[str], IntArray]:
     dictionary, index = _text(column, "country_of_origin", fail)
     codes = pc.utf8_upper(pc.utf8_trim_whitespace(dictionary))
     good = pc.is_in(codes, value_set=_ISO).to_numpy(zero_copy_only=False)
-    if not good.all():
+    if not good[index].all():  # entries other chunks of the row group use: checked there
         row, text = _bad(index, ~good, dictionary)
         raise fail(
             row,

@@ -13,6 +13,11 @@ rates, so Σ duty = Σ_k τ_k · M_k. Memory is bounded by one chunk plus the
 tallies (periods × keys, and one row per distinct SKU or supplier), never by
 the ledger's length. No file reading or writing here; no pandas until the
 final summary frame.
+
+The sums of a part of the ledger (:class:`Sums`) are small, picklable and add
+up: parts priced in other processes or on a Dask cluster
+(:mod:`tariffsim.ledger.parallel`, :mod:`tariffsim.ledger.cluster`) are merged
+with :func:`merge_sums` and summarised by the same :func:`summarise`.
 """
 
 from __future__ import annotations
@@ -124,11 +129,19 @@ class _Pairs:
 
 
 @dataclass
-class _Tally:
-    """Running sums of one scenario."""
+class ScenarioSums:
+    """Running sums of one scenario over a part of the ledger.
 
-    measures: Measures
-    step: Step
+    Attributes
+    ----------
+    value, lines : period ordinal → (keys,) customs value [USD] and line count of the
+        lines of each key.
+    group_base, group_additional : optional column → per group id, base and additional
+        duty [USD] of its lines.
+    chapter_value, chapter_lines : (:data:`CHAPTERS`,) customs value [USD] and lines no
+        measure covers, by HTS chapter.
+    """
+
     value: dict[int, FloatArray] = field(default_factory=dict)
     lines: dict[int, IntArray] = field(default_factory=dict)
     group_base: dict[str, FloatArray] = field(default_factory=dict)
@@ -136,72 +149,111 @@ class _Tally:
     chapter_value: FloatArray = field(default_factory=lambda: np.zeros(CHAPTERS))
     chapter_lines: FloatArray = field(default_factory=lambda: np.zeros(CHAPTERS))
 
-    def add(
-        self, chunk: Chunk, combo: IntArray, pairs: _Pairs, days: _Days, sink: LineSink | None
-    ) -> None:
-        """Add a chunk's lines; ``combo`` is each line's (HTS code × origin) dictionary pair."""
-        m = self.measures
-        product = m.product_classes(chunk.hts_keys)
-        exporter = m.exporter_classes(chunk.origins)
-        table = (product[:, None] * m.n_exporter_classes + exporter[None, :]).ravel()
-        # Per calendar day of the chunk: its period row and date segment, folded into one code.
-        low, period_of_day = days.periods(self.step)
-        n_periods, n_keys, n_segments = (
-            int(period_of_day.max()) + 1,
-            m.n_keys,
-            m.change_days.size + 1,
-        )
-        segment_of_day = np.searchsorted(m.change_days, days.calendar, side="right")
-        day_code = period_of_day * n_keys + segment_of_day
-        bins = table[combo] * n_segments + day_code[days.offset]
-        self._add_uncovered(chunk, combo, table, bins, pairs)
-        value = np.bincount(bins, weights=chunk.value, minlength=n_periods * n_keys)
-        count = np.bincount(bins, minlength=n_periods * n_keys)
-        value, count = value.reshape(n_periods, n_keys), count.reshape(n_periods, n_keys)
-        for row in np.flatnonzero(count.any(axis=1)):
-            ordinal_row = low + int(row)
-            if ordinal_row in self.value:
-                self.value[ordinal_row] += value[row]
-                self.lines[ordinal_row] += count[row]
-            else:
-                self.value[ordinal_row] = value[row].copy()
-                self.lines[ordinal_row] = count[row].copy()
-        if chunk.groups or sink is not None:
-            key = bins % n_keys
-            base_rate = m.base_rate[key]
-            additional_rate = m.additional_rate[key]
-            for name, ids in chunk.groups.items():
-                _accumulate(self.group_base, name, ids, chunk.value * base_rate)
-                _accumulate(self.group_additional, name, ids, chunk.value * additional_rate)
-            if sink is not None:
-                sink(m, chunk, key)
 
-    def _add_uncovered(
-        self, chunk: Chunk, combo: IntArray, table: IntArray, bins: IntArray, pairs: _Pairs
-    ) -> None:
-        """Add the lines no measure covers to the tallies by HTS chapter.
+@dataclass
+class Sums:
+    """The sums of a part of a ledger under every scenario, ready to merge or summarise.
 
-        When no (HTS code × origin) pair of the chunk changes coverage between date
-        segments, per-pair sums suffice; otherwise each line's key decides.
-        """
-        m = self.measures
-        n_segments = m.change_days.size + 1
-        by_segment = m.covered[(table * n_segments)[:, None] + np.arange(n_segments)]
-        if (by_segment == by_segment[:, :1]).all():
-            uncovered = ~by_segment[:, 0]
-            chapter, lines, value = pairs.chapter, pairs.lines, pairs.value
-        else:
-            uncovered = ~m.covered[bins % m.n_keys]
-            chapter, lines, value = pairs.chapter[combo], np.ones(combo.size), chunk.value
-        chapter = chapter[uncovered]
-        self.chapter_value += np.bincount(chapter, weights=value[uncovered], minlength=CHAPTERS)
-        self.chapter_lines += np.bincount(chapter, weights=lines[uncovered], minlength=CHAPTERS)
+    Attributes
+    ----------
+    scenarios : one :class:`ScenarioSums` per scenario, in the order of the measures.
+    group_value, group_lines : optional column → per group id, customs value [USD] and lines.
+    names : optional column → the name of each group id.
+    rows : lines read.
+    first_day, last_day : earliest and latest entry date [day number] (meaningless
+        while ``rows`` is 0).
+    """
+
+    scenarios: list[ScenarioSums]
+    group_value: dict[str, FloatArray] = field(default_factory=dict)
+    group_lines: dict[str, FloatArray] = field(default_factory=dict)
+    names: dict[str, list[str]] = field(default_factory=dict)
+    rows: int = 0
+    first_day: int = int(np.iinfo(np.int64).max)
+    last_day: int = int(np.iinfo(np.int64).min)
+
+
+def _add_chunk(
+    m: Measures,
+    step: Step,
+    sums: ScenarioSums,
+    chunk: Chunk,
+    combo: IntArray,
+    pairs: _Pairs,
+    days: _Days,
+    sink: LineSink | None,
+) -> None:
+    """Add a chunk's lines; ``combo`` is each line's (HTS code × origin) dictionary pair."""
+    product = m.product_classes(chunk.hts_keys)
+    exporter = m.exporter_classes(chunk.origins)
+    table = (product[:, None] * m.n_exporter_classes + exporter[None, :]).ravel()
+    # Per calendar day of the chunk: its period row and date segment, folded into one code.
+    low, period_of_day = days.periods(step)
+    n_periods, n_keys, n_segments = (
+        int(period_of_day.max()) + 1,
+        m.n_keys,
+        m.change_days.size + 1,
+    )
+    segment_of_day = np.searchsorted(m.change_days, days.calendar, side="right")
+    day_code = period_of_day * n_keys + segment_of_day
+    bins = table[combo] * n_segments + day_code[days.offset]
+    _add_uncovered(m, sums, chunk, combo, table, bins, pairs)
+    value = np.bincount(bins, weights=chunk.value, minlength=n_periods * n_keys)
+    count = np.bincount(bins, minlength=n_periods * n_keys)
+    value, count = value.reshape(n_periods, n_keys), count.reshape(n_periods, n_keys)
+    for row in np.flatnonzero(count.any(axis=1)):
+        _add_row(sums, low + int(row), value[row], count[row])
+    if chunk.groups or sink is not None:
+        key = bins % n_keys
+        base_rate = m.base_rate[key]
+        additional_rate = m.additional_rate[key]
+        for name, ids in chunk.groups.items():
+            _accumulate(sums.group_base, name, ids, chunk.value * base_rate)
+            _accumulate(sums.group_additional, name, ids, chunk.value * additional_rate)
+        if sink is not None:
+            sink(m, chunk, key)
+
+
+def _add_uncovered(
+    m: Measures,
+    sums: ScenarioSums,
+    chunk: Chunk,
+    combo: IntArray,
+    table: IntArray,
+    bins: IntArray,
+    pairs: _Pairs,
+) -> None:
+    """Add the lines no measure covers to the tallies by HTS chapter.
+
+    When no (HTS code × origin) pair of the chunk changes coverage between date
+    segments, per-pair sums suffice; otherwise each line's key decides.
+    """
+    n_segments = m.change_days.size + 1
+    by_segment = m.covered[(table * n_segments)[:, None] + np.arange(n_segments)]
+    if (by_segment == by_segment[:, :1]).all():
+        uncovered = ~by_segment[:, 0]
+        chapter, lines, value = pairs.chapter, pairs.lines, pairs.value
+    else:
+        uncovered = ~m.covered[bins % m.n_keys]
+        chapter, lines, value = pairs.chapter[combo], np.ones(combo.size), chunk.value
+    chapter = chapter[uncovered]
+    sums.chapter_value += np.bincount(chapter, weights=value[uncovered], minlength=CHAPTERS)
+    sums.chapter_lines += np.bincount(chapter, weights=lines[uncovered], minlength=CHAPTERS)
+
+
+def _add_row(sums: ScenarioSums, ordinal: int, value: FloatArray, lines: IntArray) -> None:
+    if ordinal in sums.value:
+        sums.value[ordinal] += value
+        sums.lines[ordinal] += lines
+    else:
+        sums.value[ordinal] = value.copy()
+        sums.lines[ordinal] = lines.copy()
 
 
 def _accumulate(
     totals: dict[str, FloatArray], name: str, ids: IntArray, weights: FloatArray | None
 ) -> None:
-    sums = np.bincount(ids, weights=weights)
+    sums = np.bincount(ids, weights=weights).astype(np.float64)
     old = totals.get(name, np.zeros(0))
     if old.size < sums.size:
         old = np.concatenate([old, np.zeros(sums.size - old.size)])
@@ -219,7 +271,8 @@ class Exposure:
         ``total``, ``uncovered`` (lines no measure covers), ``uncovered_chapter``
         (the same lines by HTS chapter, keyed ``01`` to ``99``), ``measure`` (duty
         credited to each measure; ``imports_usd`` is the value of the lines it
-        covers, so overlapping measures count a line each), ``period``
+        covers, so overlapping measures count a line each), ``authority`` (the same by
+        legal authority: its measures' duty, the lines any of them covers), ``period``
         (calendar-aligned, with ``period_start`` and ``period_end``), ``sku``
         and ``supplier`` (when the ledger has those columns). ``lines`` [1];
         ``imports_usd``, ``base_duty_usd``, ``additional_duty_usd``,
@@ -259,40 +312,107 @@ def price_ledger(
     sink : receives each chunk's line rates, to write line-level output.
     progress : called with the number of lines read after each chunk.
     """
-    tallies = [_Tally(m, m.scenario.horizon.step) for m in measures]
-    group_value: dict[str, FloatArray] = {}
-    group_lines: dict[str, FloatArray] = {}
-    rows = 0
-    first_day, last_day = np.iinfo(np.int64).max, np.iinfo(np.int64).min
+    sums = tally_chunks(measures, chunks, sink=sink, progress=progress)
+    sums.names = group_names() if callable(group_names) else (group_names or {})
+    return summarise(measures, sums)
+
+
+def tally_chunks(
+    measures: list[Measures],
+    chunks: Iterable[Chunk],
+    *,
+    sink: LineSink | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Sums:
+    """The sums of ``chunks`` under every scenario (group names left to the caller)."""
+    sums = Sums([ScenarioSums() for _ in measures])
     for chunk in chunks:
         combo = chunk.hts_index * len(chunk.origins) + chunk.origin_index
         pairs = _Pairs.of(chunk, combo)
         days = _Days.of(chunk.day)
-        first_day = min(first_day, int(chunk.day.min()))
-        last_day = max(last_day, int(chunk.day.max()))
+        sums.first_day = min(sums.first_day, int(chunk.day.min()))
+        sums.last_day = max(sums.last_day, int(chunk.day.max()))
         for name, ids in chunk.groups.items():
-            _accumulate(group_value, name, ids, chunk.value)
-            _accumulate(group_lines, name, ids, None)
-        for tally in tallies:
-            tally.add(chunk, combo, pairs, days, sink)
-        rows += chunk.size
+            _accumulate(sums.group_value, name, ids, chunk.value)
+            _accumulate(sums.group_lines, name, ids, None)
+        for m, scenario in zip(measures, sums.scenarios, strict=True):
+            _add_chunk(m, m.scenario.horizon.step, scenario, chunk, combo, pairs, days, sink)
+        sums.rows += chunk.size
         if progress is not None:
-            progress(rows)
-    names = group_names() if callable(group_names) else (group_names or {})
-    frames = [_summary(t, group_value, group_lines, names) for t in tallies]
-    entries = (from_day_number(first_day), from_day_number(last_day)) if rows else None
+            progress(sums.rows)
+    return sums
+
+
+def merge_sums(parts: Iterable[Sums]) -> Sums:
+    """The sums of consecutive parts of one ledger, as if read in one pass.
+
+    Group ids are renumbered by name in order of first appearance, part after
+    part, so the SKU and supplier tables come out in the order one pass gives.
+    """
+    merged: Sums | None = None
+    for part in parts:
+        if merged is None:
+            merged = Sums([ScenarioSums() for _ in part.scenarios])
+        _merge_into(merged, part)
+    if merged is None:
+        raise ValueError("no parts to merge")
+    return merged
+
+
+def _merge_into(merged: Sums, part: Sums) -> None:
+    remap: dict[str, IntArray] = {}
+    for name, labels in part.names.items():
+        known = merged.names.setdefault(name, [])
+        where = {label: i for i, label in enumerate(known)}
+        found = []
+        for label in labels:
+            if label not in where:
+                where[label] = len(known)
+                known.append(label)
+            found.append(where[label])
+        remap[name] = np.asarray(found, dtype=np.int64)
+    for name in part.group_value:
+        ids = remap[name][: part.group_value[name].size]
+        _accumulate(merged.group_value, name, ids, part.group_value[name])
+        _accumulate(merged.group_lines, name, ids, part.group_lines[name])
+    for into, scenario in zip(merged.scenarios, part.scenarios, strict=True):
+        into.chapter_value += scenario.chapter_value
+        into.chapter_lines += scenario.chapter_lines
+        for ordinal in scenario.value:
+            _add_row(into, ordinal, scenario.value[ordinal], scenario.lines[ordinal])
+        for name, values in scenario.group_base.items():
+            where_ids = remap[name][: values.size]
+            _accumulate(into.group_base, name, where_ids, values)
+            _accumulate(into.group_additional, name, where_ids, scenario.group_additional[name])
+    merged.rows += part.rows
+    merged.first_day = min(merged.first_day, part.first_day)
+    merged.last_day = max(merged.last_day, part.last_day)
+
+
+def summarise(measures: list[Measures], sums: Sums) -> Exposure:
+    """The exposure tables of merged sums."""
+    frames = [
+        _summary(m, m.scenario.horizon.step, s, sums.group_value, sums.group_lines, sums.names)
+        for m, s in zip(measures, sums.scenarios, strict=True)
+    ]
+    entries = (
+        (from_day_number(sums.first_day), from_day_number(sums.last_day)) if sums.rows else None
+    )
     return Exposure(
-        summary=pd.concat(frames, ignore_index=True)[SUMMARY_COLUMNS], rows=rows, entries=entries
+        summary=pd.concat(frames, ignore_index=True)[SUMMARY_COLUMNS],
+        rows=sums.rows,
+        entries=entries,
     )
 
 
 def _summary(
-    tally: _Tally,
+    m: Measures,
+    step: Step,
+    tally: ScenarioSums,
     group_value: dict[str, FloatArray],
     group_lines: dict[str, FloatArray],
     names: dict[str, list[str]],
 ) -> pd.DataFrame:
-    m = tally.measures
     ordinals = sorted(tally.value)
     value = np.array([tally.value[o] for o in ordinals]).reshape(len(ordinals), m.n_keys)
     lines = np.array([tally.lines[o] for o in ordinals]).reshape(len(ordinals), m.n_keys)
@@ -300,7 +420,7 @@ def _summary(
     covers = m.covers.astype(np.float64)
     base_credit = m.base_share
     uncovered = ~m.covered
-    bounds = [period_bounds(o, tally.step) for o in ordinals]
+    bounds = [period_bounds(o, step) for o in ordinals]
     chapters = np.flatnonzero(tally.chapter_lines)
     parts = [
         _rows(
@@ -339,6 +459,7 @@ def _summary(
             key_value @ base_credit,
             key_value @ m.additional_share,
         ),
+        _authority_rows(m, key_lines, key_value),
         _rows(
             "period",
             [s.isoformat() for s, _ in bounds],
@@ -370,6 +491,25 @@ def _summary(
     frame = pd.concat(parts, ignore_index=True)
     frame.insert(0, "scenario", m.scenario.name)
     return frame
+
+
+def _authority_rows(m: Measures, key_lines: FloatArray, key_value: FloatArray) -> pd.DataFrame:
+    """Duty per legal authority: its measures' parts of the base and additional duty.
+
+    ``lines`` and ``imports_usd`` count the lines any of its measures cover.
+    """
+    names = list(dict.fromkeys(m.authorities))
+    member = np.array([[a == name for a in m.authorities] for name in names], dtype=np.float64)
+    reach = (m.covers.astype(np.float64) @ member.T) > 0  # (K, A)
+    return _rows(
+        "authority",
+        names,
+        [""] * len(names),
+        key_lines @ reach,
+        key_value @ reach,
+        key_value @ (m.base_share @ member.T),
+        key_value @ (m.additional_share @ member.T),
+    )
 
 
 def _padded(values: FloatArray | None, n: int) -> FloatArray:

@@ -77,6 +77,15 @@ class LedgerReader:
     path : a ``.parquet`` or ``.csv`` file.
     columns : ledger column name → the name in this file, for names that differ.
     chunk_rows : lines per chunk (approximate for CSV).
+    row_groups : read only these row groups of a Parquet file (default: all), for a
+        part of the ledger priced in another process.
+    first_row : the 0-based ledger row of the first line read, so errors name the
+        ledger's row when only a part is read.
+
+    Notes
+    -----
+    Parquet is read without pre-buffering: pyarrow's pre-buffer keeps each row group's
+    compressed bytes for the reader's life, so memory would grow with the ledger.
     """
 
     def __init__(
@@ -84,11 +93,15 @@ class LedgerReader:
         path: str | Path,
         columns: Mapping[str, str] | None = None,
         chunk_rows: int = CHUNK_ROWS,
+        *,
+        row_groups: list[int] | None = None,
+        first_row: int = 0,
     ) -> None:
         self.path = Path(path)
         self.is_csv = self.path.suffix.lower() == ".csv"
         self.chunk_rows = chunk_rows
-        self.rows_read = 0
+        self.row_groups = row_groups
+        self.rows_read = first_row
         self.names: dict[str, pa.Array] = {}
         if not self.path.is_file():
             raise TariffsimError("ledger file not found", file=self.path)
@@ -120,7 +133,7 @@ class LedgerReader:
         import pyarrow.parquet as pq
 
         try:
-            return pq.ParquetFile(self.path)
+            return pq.ParquetFile(self.path, pre_buffer=False)
         except (pa.ArrowException, OSError) as exc:
             raise TariffsimError(f"not a readable Parquet file ({exc})", file=self.path) from None
 
@@ -153,14 +166,12 @@ class LedgerReader:
             text = [
                 n for n in names if pa.types.is_string(self._parquet().schema_arrow.field(n).type)
             ]
-            source = self._parquet()
-            reader = source.iter_batches(batch_size=self.chunk_rows, columns=names)
-            if text:
-                import pyarrow.parquet as pq
+            import pyarrow.parquet as pq
 
-                source = pq.ParquetFile(self.path, read_dictionary=text)
-                reader = source.iter_batches(batch_size=self.chunk_rows, columns=names)
-            yield from reader
+            source = pq.ParquetFile(self.path, read_dictionary=text, pre_buffer=False)
+            yield from source.iter_batches(
+                batch_size=self.chunk_rows, columns=names, row_groups=self.row_groups
+            )
             return
         from pyarrow import csv as pacsv
 

@@ -220,6 +220,12 @@ def render_exposure(exposure: Exposure) -> str:
                 f"  {row['key']:<{width}}  {row['lines']:>12,}  "
                 f"{_usd(row['imports_usd']):>16}  {_usd(duty):>16}"
             )
+        authorities = frame[frame["table"] == "authority"]
+        if len(authorities) > 1 or set(authorities["key"]) != set(measures["key"]):
+            parts = ", ".join(
+                f"{row['key']} {_usd(row['total_duty_usd'])}" for _, row in authorities.iterrows()
+            )
+            out.append(f"  by authority: {parts}")
         out.append("")
     return "\n".join(out)
 

@@ -189,8 +189,7 @@ def _product_coverage(
     if partial.any():
         f, m = (int(i[0]) for i in np.nonzero(partial))
         raise TariffsimError(
-            f"measure '{cols.columns[m].id}' covers some of flow '{fids[f]}''s products "
-            "but not all",
+            f"measure '{cols.columns[m].id}' covers some of this flow's products, not all",
             field=f"flows.{fids[f]}.products",
             hint="split the flow so each measure covers all of a flow's products or none "
             "(e.g. one flow for the listed products, one for the rest)",
@@ -207,8 +206,8 @@ def _origin_cover(
     if origins.isdisjoint(hit):
         return False
     raise TariffsimError(
-        f"measure '{column.id}' hits some of flow '{fid}''s exporters on {day} "
-        f"({hit.describe()}) but not all ({origins.describe()})",
+        f"measure '{column.id}' hits some of this flow's exporters on {day}, not all "
+        f"(it hits {hit.describe()}; the flow holds {origins.describe()})",
         field=f"flows.{fid}.exporter",
         hint="split the flow by exporter so each measure hits all of a flow or none",
     )
@@ -238,7 +237,7 @@ def _flow_rate(
 
 def _mixed_rates(fid: str, column: Column, day: dt.date) -> TariffsimError:
     return TariffsimError(
-        f"measure '{column.id}' sets different rates for flow '{fid}''s exporters on {day}",
+        f"measure '{column.id}' sets different rates for this flow's exporters on {day}",
         field=f"flows.{fid}.exporter",
         hint="split the flow by exporter so each part pays one rate",
     )
@@ -360,10 +359,11 @@ def check_overlaps(scenario: Scenario, lists: Lists) -> None:
             if all(a[2].resolve(groups, d).isdisjoint(b[2].resolve(groups, d)) for d in days):
                 continue
             shared = int(starts[np.flatnonzero(covers[:, i] & covers[:, j])[0]])
+            digits = f"{shared:010d}".rstrip("0")
+            digits += "0" * (max(2, len(digits) + len(digits) % 2) - len(digits))
             raise TariffsimError(
                 f"'{a[0]}' and '{b[0]}' both hold {b[1]} imports from "
-                f"{b[2].text()} of products from HTS key {shared:010d}: run would count "
-                "them twice",
+                f"{b[2].text()} of HTS {digits}: run would count them twice",
                 field=b[0],
                 hint="give each flow its own products (exclude the shared ones from one); "
                 "duties of several authorities on one flow are measures, not flows "

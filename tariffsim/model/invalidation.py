@@ -8,13 +8,17 @@ period, by calendar year and by US fiscal year (from 1 October). No I/O.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
 
 from tariffsim.model import refunds
 from tariffsim.model.refunds import Payment
 from tariffsim.model.timeline import Grid, day_number
 from tariffsim.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd  # imported when a scenario has refunds: a plain run stays without it
 
 AMOUNTS = [
     "deposited_usd",
@@ -49,6 +53,8 @@ def refund_table(
     accrual_fraction : share of the annual flow accrued on each slice [1], (S,) or (N, S).
     additional_rate : the rate each slice's entries pay [fraction], (N, S).
     """
+    import pandas as pd
+
     start, end = grid.slice_start, grid.slice_end
     deposited_all = annual_flow[:, None] * np.atleast_2d(accrual_fraction) * additional_rate
     frames = []

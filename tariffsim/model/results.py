@@ -1,8 +1,14 @@
-"""Result containers: tidy pandas frames built from the engine's arrays.
+"""Result containers: the engine's arrays, and tidy pandas frames built from them on request.
+
+A :class:`Result` keeps its per-row × per-period numbers as (R, P) arrays
+(:class:`PeriodArrays`) and the period bounds as ``datetime64[D]``; totals, the
+terminal table and the side-by-side figures are read from those arrays, so a run
+that prints a table never imports pandas. The frames (``periods``, ``tranches``,
+``importers``, ``events``) are built the first time they are asked for.
 
 Column names and units follow ``docs/nomenclature.md``: money columns end in
-``_usd`` [USD], rates are fractions [1], dates are ``datetime.date``. No
-arithmetic beyond sums and ratios of the engine's outputs happens here.
+``_usd`` [USD], rates are fractions [1], dates in frames are ``datetime.date``.
+No arithmetic beyond sums and ratios of the engine's outputs happens here.
 """
 
 from __future__ import annotations
@@ -10,16 +16,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from tariffsim.errors import TariffsimError
 from tariffsim.model import engine, measure_rates
 from tariffsim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from tariffsim._types import FloatArray
     from tariffsim.model.timeline import Grid
 
@@ -84,6 +92,67 @@ class Rows:
         )
 
 
+TRANCHE_SUMS = [
+    "imports_usd",
+    "additional_duty_usd",
+    "base_duty_usd",
+    "total_duty_usd",
+    *BEHAVIOUR_COLUMNS,
+]
+"""Columns of ``Result.tranches`` that are horizon sums of the period columns [USD]."""
+
+_VALUE_COLUMNS = PERIOD_COLUMNS[PERIOD_COLUMNS.index("imports_usd") :]
+
+
+@dataclass(frozen=True)
+class PeriodArrays:
+    """A result's numbers as arrays: R rows (tranches, per mode) × P periods.
+
+    Attributes
+    ----------
+    modes : (R,) the mode of each row.
+    rows : the identity of the R rows.
+    starts, ends : (P,) first and last day of each period, ``datetime64[D]``.
+    values : column → (R, P) array, for every column of :data:`PERIOD_COLUMNS`
+        from ``imports_usd`` on [USD; ``additional_rate`` a fraction].
+    run_rate_additional, run_rate_total : (R,) annualised run-rates at the horizon's
+        end [USD/year].
+    """
+
+    modes: np.ndarray
+    rows: Rows
+    starts: np.ndarray
+    ends: np.ndarray
+    values: dict[str, FloatArray]
+    run_rate_additional: FloatArray
+    run_rate_total: FloatArray
+
+    def of_mode(self, mode: str) -> np.ndarray:
+        """(R,) mask of the rows of ``mode``."""
+        return np.asarray(self.modes == mode)
+
+    def period_days(self) -> np.ndarray:
+        """(P,) days in each period, first and last included."""
+        days: np.ndarray = (self.ends - self.starts).astype(np.int64) + 1
+        return days
+
+    @staticmethod
+    def stacked(parts: Sequence[PeriodArrays]) -> PeriodArrays:
+        """The rows of several parts (same periods) one after the other."""
+        rows = parts[0].rows
+        for part in parts[1:]:
+            rows = rows + part.rows
+        return PeriodArrays(
+            modes=np.concatenate([x.modes for x in parts]),
+            rows=rows,
+            starts=parts[0].starts,
+            ends=parts[0].ends,
+            values={c: np.concatenate([x.values[c] for x in parts]) for c in parts[0].values},
+            run_rate_additional=np.concatenate([x.run_rate_additional for x in parts]),
+            run_rate_total=np.concatenate([x.run_rate_total for x in parts]),
+        )
+
+
 @dataclass(frozen=True)
 class Result:
     """The outcome of simulating one scenario.
@@ -121,10 +190,7 @@ class Result:
     scenario: Scenario
     step: str
     mode: str
-    periods: pd.DataFrame
-    tranches: pd.DataFrame
-    importers: pd.DataFrame
-    events: pd.DataFrame
+    arrays: PeriodArrays
     extra: dict[str, Any] = field(default_factory=dict)
     refunds: pd.DataFrame | None = None
 
@@ -132,42 +198,81 @@ class Result:
     def name(self) -> str:
         return self.scenario.name
 
+    @cached_property
+    def periods(self) -> pd.DataFrame:
+        """One row per mode × row × period (built on first use; see the class docstring)."""
+        return periods_frame(self.name, self.arrays)
+
+    @cached_property
+    def tranches(self) -> pd.DataFrame:
+        """One row per mode × row: horizon totals and run-rates (built on first use)."""
+        import pandas as pd
+
+        a = self.arrays
+        return pd.DataFrame(
+            {
+                "scenario": self.name,
+                "mode": a.modes,
+                **_identity(a.rows),
+                **{c: a.values[c].sum(axis=1) for c in TRANCHE_SUMS[:4]},
+                "run_rate_additional_usd": a.run_rate_additional,
+                "run_rate_total_usd": a.run_rate_total,
+                **{c: a.values[c].sum(axis=1) for c in BEHAVIOUR_COLUMNS},
+            }
+        )
+
+    @cached_property
+    def importers(self) -> pd.DataFrame:
+        """Effective rates per mode × importer × period (built on first use)."""
+        return importer_rates(self.periods)
+
+    @cached_property
+    def events(self) -> pd.DataFrame:
+        """Every dated schedule step, as :func:`schedule_events` (built on first use)."""
+        return schedule_events(self.scenario)
+
     @property
     def importer_codes(self) -> list[str]:
         """The importers of the run's rows, in file order: totals are per importer."""
-        return list(dict.fromkeys(self.tranches["importer"]))
+        return list(dict.fromkeys(self.arrays.rows.importers))
 
     def totals(self, mode: str | None = None, importer: str | None = None) -> dict[str, float]:
         """Totals over the horizon [USD] and run-rates [USD/year] of one mode and importer.
 
         ``mode`` defaults to the headline mode of the run; ``importer`` may be left out
         when the run has one importer. Duties of two importers (US duty on Chinese
-        goods, Chinese duty on US goods) are never added into one number.
+        goods, Chinese duty on US goods) are never added into one number. A column
+        whose rows are all NaN (consumer cost without a stated pass-through), or a mode
+        without rows, totals NaN; otherwise NaN rows are skipped.
 
         Raises
         ------
         TariffsimError
             if the run has several importers and ``importer`` is None.
         """
-        columns = [
-            "imports_usd",
-            "additional_duty_usd",
-            "base_duty_usd",
-            "total_duty_usd",
-            "run_rate_additional_usd",
-            "run_rate_total_usd",
-            *BEHAVIOUR_COLUMNS,
-        ]
-        rows = self.tranches[self.tranches["mode"] == (mode or self.mode)]
+        a = self.arrays
+        chosen = a.of_mode(mode or self.mode)
         if importer is not None:
-            rows = rows[rows["importer"] == importer]
+            chosen &= np.asarray(a.rows.importers, dtype=object) == importer
         elif len(self.importer_codes) > 1:
             raise TariffsimError(
                 f"'{self.name}' has several importers ({', '.join(self.importer_codes)}); "
                 "its totals are per importer",
                 hint="name one importer (--importer)",
             )
-        return {c: float(rows[c].sum(min_count=1)) for c in columns}
+        by_row = {c: a.values[c][chosen].sum(axis=1) for c in TRANCHE_SUMS}
+        by_row["run_rate_additional_usd"] = a.run_rate_additional[chosen]
+        by_row["run_rate_total_usd"] = a.run_rate_total[chosen]
+        order = [*TRANCHE_SUMS[:4], "run_rate_additional_usd", "run_rate_total_usd"]
+        return {c: _sum_present(by_row[c]) for c in [*order, *BEHAVIOUR_COLUMNS]}
+
+    def side_by_side_rows(
+        self, importer: str | None = None
+    ) -> dict[str, tuple[float, float, float]]:
+        """Measure → (static, behavioural, behavioural − static) totals [USD] of one importer."""
+        static = self.totals("static", importer)
+        responded = self.totals("behavioural", importer)
+        return {m: (static[m], responded[m], responded[m] - static[m]) for m in SIDE_BY_SIDE}
 
     def side_by_side(self, importer: str | None = None) -> pd.DataFrame:
         """Totals of the static and behavioural rows, and their difference [USD].
@@ -175,26 +280,12 @@ class Result:
         One row per measure (index); columns ``static``, ``behavioural`` and
         ``difference`` (behavioural − static). Without behavioural rows, those two are NaN.
         """
-        measures = [
-            "imports_usd",
-            "additional_duty_usd",
-            "total_duty_usd",
-            "run_rate_additional_usd",
-            "consumer_cost_usd",
-            "deadweight_loss_usd",
-            "diverted_usd",
-        ]
-        static = self.totals("static", importer)
-        responded = self.totals("behavioural", importer)
-        frame = pd.DataFrame(
-            {
-                "static": [static[m] for m in measures],
-                "behavioural": [responded[m] for m in measures],
-            },
-            index=measures,
+        import pandas as pd
+
+        rows = self.side_by_side_rows(importer)
+        return pd.DataFrame(
+            list(rows.values()), index=list(rows), columns=["static", "behavioural", "difference"]
         )
-        frame["difference"] = frame["behavioural"] - frame["static"]
-        return frame
 
     def periods_of(self, mode: str | None = None) -> pd.DataFrame:
         """The per-period rows of one mode (default: the headline mode)."""
@@ -206,6 +297,8 @@ class Result:
         No dollar sign: notebooks render text between two of them as mathematics.
         """
         import html
+
+        import pandas as pd
 
         s = self.scenario
         totals = self.side_by_side() / 1e9
@@ -237,6 +330,54 @@ class Result:
         return page
 
 
+SIDE_BY_SIDE = [
+    "imports_usd",
+    "additional_duty_usd",
+    "total_duty_usd",
+    "run_rate_additional_usd",
+    "consumer_cost_usd",
+    "deadweight_loss_usd",
+    "diverted_usd",
+]
+"""The measures of :meth:`Result.side_by_side`, in order."""
+
+
+def _sum_present(values: FloatArray) -> float:
+    """The sum of the non-NaN values; NaN when there are none (pandas' ``min_count=1``)."""
+    present = values[~np.isnan(values)]
+    return float(present.sum()) if present.size else float("nan")
+
+
+def _identity(rows: Rows) -> dict[str, list[str]]:
+    return {
+        "tranche": rows.ids,
+        "label": rows.labels,
+        "importer": rows.importers,
+        "exporter": rows.exporters,
+    }
+
+
+def periods_frame(scenario: str, a: PeriodArrays) -> pd.DataFrame:
+    """The tidy per-period frame of :data:`PERIOD_COLUMNS` from a result's arrays."""
+    import pandas as pd
+
+    r, p = len(a.modes), len(a.starts)
+    starts = np.array(a.starts.tolist(), dtype=object)  # datetime.date cells
+    ends = np.array(a.ends.tolist(), dtype=object)
+    return pd.DataFrame(
+        {
+            "scenario": scenario,
+            "mode": np.repeat(a.modes, p),
+            **{k: np.repeat(np.array(v, dtype=object), p) for k, v in _identity(a.rows).items()},
+            "period_start": np.tile(starts, r),
+            "period_end": np.tile(ends, r),
+            "days": np.tile(a.period_days(), r),
+            **{c: a.values[c].ravel() for c in _VALUE_COLUMNS if c != "days"},
+        },
+        columns=PERIOD_COLUMNS,
+    )
+
+
 def build_result(
     scenario: Scenario,
     *,
@@ -262,56 +403,24 @@ def build_result(
     extra = {c: np.zeros((n, p)) for c in BEHAVIOUR_COLUMNS}
     extra["consumer_cost_usd"] = np.full((n, p), np.nan)
     extra.update(behaviour or {})
-    periods = pd.DataFrame(
-        {
-            "scenario": scenario.name,
-            "mode": mode,
-            "tranche": np.repeat(rows.ids, p),
-            "label": np.repeat(rows.labels, p),
-            "importer": np.repeat(rows.importers, p),
-            "exporter": np.repeat(rows.exporters, p),
-            "period_start": np.tile(np.array(grid.period_start, dtype=object), n),
-            "period_end": np.tile(np.array(grid.period_end, dtype=object), n),
-            "days": np.tile(
-                [(e - s).days + 1 for s, e in zip(grid.period_start, grid.period_end, strict=True)],
-                n,
-            ),
-            "imports_usd": imports.ravel(),
-            "additional_rate": engine.weighted_rate(additional_duty, imports).ravel(),
-            "additional_duty_usd": additional_duty.ravel(),
-            "base_duty_usd": base_duty.ravel(),
-            "total_duty_usd": total.ravel(),
-            "cumulative_duty_usd": np.cumsum(total, axis=1).ravel(),
-            **{c: extra[c].ravel() for c in BEHAVIOUR_COLUMNS},
+    arrays = PeriodArrays(
+        modes=np.full(n, mode, dtype=object),
+        rows=rows,
+        starts=np.array(grid.period_start, dtype="datetime64[D]"),
+        ends=np.array(grid.period_end, dtype="datetime64[D]"),
+        values={
+            "imports_usd": imports,
+            "additional_rate": engine.weighted_rate(additional_duty, imports),
+            "additional_duty_usd": additional_duty,
+            "base_duty_usd": base_duty,
+            "total_duty_usd": total,
+            "cumulative_duty_usd": np.cumsum(total, axis=1),
+            **{c: extra[c] for c in BEHAVIOUR_COLUMNS},
         },
-        columns=PERIOD_COLUMNS,
+        run_rate_additional=np.asarray(run_rate_additional, dtype=float),
+        run_rate_total=np.asarray(run_rate_additional + run_rate_base, dtype=float),
     )
-    tranches = pd.DataFrame(
-        {
-            "scenario": scenario.name,
-            "mode": mode,
-            "tranche": rows.ids,
-            "label": rows.labels,
-            "importer": rows.importers,
-            "exporter": rows.exporters,
-            "imports_usd": imports.sum(axis=1),
-            "additional_duty_usd": additional_duty.sum(axis=1),
-            "base_duty_usd": base_duty.sum(axis=1),
-            "total_duty_usd": total.sum(axis=1),
-            "run_rate_additional_usd": run_rate_additional,
-            "run_rate_total_usd": run_rate_additional + run_rate_base,
-            **{c: extra[c].sum(axis=1) for c in BEHAVIOUR_COLUMNS},
-        }
-    )
-    return Result(
-        scenario=scenario,
-        step=step,
-        mode=mode,
-        periods=periods,
-        tranches=tranches,
-        importers=importer_rates(periods),
-        events=schedule_events(scenario),
-    )
+    return Result(scenario=scenario, step=step, mode=mode, arrays=arrays)
 
 
 def stack_modes(results: Sequence[Result], *, mode: str, extra: dict[str, Any]) -> Result:
@@ -321,10 +430,7 @@ def stack_modes(results: Sequence[Result], *, mode: str, extra: dict[str, Any]) 
         scenario=first.scenario,
         step=first.step,
         mode=mode,
-        periods=pd.concat([r.periods for r in results], ignore_index=True),
-        tranches=pd.concat([r.tranches for r in results], ignore_index=True),
-        importers=pd.concat([r.importers for r in results], ignore_index=True),
-        events=first.events,
+        arrays=PeriodArrays.stacked([r.arrays for r in results]),
         extra=extra,
     )
 
@@ -345,8 +451,23 @@ def importer_rates(periods: pd.DataFrame) -> pd.DataFrame:
     return sums
 
 
-def schedule_events(scenario: Scenario) -> pd.DataFrame:
-    """Every dated step of every tranche, with the rate before and after it."""
+EVENT_COLUMNS = [
+    "date",
+    "tranche",
+    "label",
+    "from_rate",
+    "to_rate",
+    "status",
+    "applies",
+    "announced",
+    "source",
+    "source_title",
+    "note",
+]
+
+
+def event_rows(scenario: Scenario) -> list[dict[str, Any]]:
+    """Every dated step of every tranche, with the rate before and after it, by date and tranche."""
     rows = []
     for tid, tranche in scenario.tranches.items():
         for day, last in sorted(tranche.schedule.items()):
@@ -390,20 +511,14 @@ def schedule_events(scenario: Scenario) -> pd.DataFrame:
                     "note": None,
                 }
             )
-    columns = [
-        "date",
-        "tranche",
-        "label",
-        "from_rate",
-        "to_rate",
-        "status",
-        "applies",
-        "announced",
-        "source",
-        "source_title",
-        "note",
-    ]
-    return pd.DataFrame(rows, columns=columns).sort_values(["date", "tranche"], ignore_index=True)
+    return sorted(rows, key=lambda row: (row["date"], row["tranche"]))
+
+
+def schedule_events(scenario: Scenario) -> pd.DataFrame:
+    """Every dated step of every tranche, with the rate before and after it."""
+    import pandas as pd
+
+    return pd.DataFrame(event_rows(scenario), columns=EVENT_COLUMNS)
 
 
 def select_mode(result: Result, mode: str) -> Result:
@@ -417,7 +532,7 @@ def select_mode(result: Result, mode: str) -> Result:
     TariffsimError
         when the result holds no rows of ``mode`` (a static run asked for behavioural rows).
     """
-    modes = set(result.periods["mode"])
+    modes = set(result.arrays.modes)
     if mode not in modes:
         raise TariffsimError(
             f"{result.name} has no {mode} rows (it ran {', '.join(sorted(modes))})",
@@ -426,16 +541,26 @@ def select_mode(result: Result, mode: str) -> Result:
             if mode == "behavioural"
             else None,
         )
+    return replace(result, mode=mode, arrays=rows_of(result.arrays, result.arrays.of_mode(mode)))
 
-    def keep(frame: pd.DataFrame) -> pd.DataFrame:
-        return frame[frame["mode"] == mode].reset_index(drop=True)
 
-    return replace(
-        result,
-        mode=mode,
-        periods=keep(result.periods),
-        tranches=keep(result.tranches),
-        importers=keep(result.importers),
+def rows_of(arrays: PeriodArrays, keep: np.ndarray) -> PeriodArrays:
+    """The rows of ``arrays`` where the (R,) mask ``keep`` is true, periods unchanged."""
+    picked = np.flatnonzero(keep)
+    r = arrays.rows
+    return PeriodArrays(
+        modes=arrays.modes[picked],
+        rows=Rows(
+            ids=[r.ids[i] for i in picked],
+            labels=[r.labels[i] for i in picked],
+            importers=[r.importers[i] for i in picked],
+            exporters=[r.exporters[i] for i in picked],
+        ),
+        starts=arrays.starts,
+        ends=arrays.ends,
+        values={c: v[picked] for c, v in arrays.values.items()},
+        run_rate_additional=arrays.run_rate_additional[picked],
+        run_rate_total=arrays.run_rate_total[picked],
     )
 
 

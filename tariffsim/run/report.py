@@ -1,13 +1,18 @@
 """The terminal summary of ``tariffsim run``: plain, aligned text.
 
 Money is shown in $B with the unit in the header; rates in %. The text is
-deterministic (golden-file tested). No arithmetic beyond unit scaling here.
+deterministic (golden-file tested). It reads the result's arrays, never its
+frames, so printing a run does not import pandas. No arithmetic beyond sums over
+rows and unit scaling here.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
+from tariffsim.model.results import event_rows
 from tariffsim.outputs.text import PERIOD_ADVERB, billions, records, table
 from tariffsim.scenario.units import format_rate
 
@@ -117,10 +122,9 @@ _MEASURES = {
 
 
 def _side_by_side(result: Result, importer: str) -> list[str]:
-    frame = result.side_by_side(importer)
     rows = [
-        [_MEASURES[m], billions(r["static"]), billions(r["behavioural"]), billions(r["difference"])]
-        for m, r in zip(frame.index, records(frame), strict=True)
+        [_MEASURES[m], *(billions(x) for x in values)]
+        for m, values in result.side_by_side_rows(importer).items()
     ]
     moved = result.extra.get("frontloaded_moved_usd", 0.0)
     rows.append(["front-loaded (bought early)", "-", billions(moved), ""])
@@ -129,19 +133,24 @@ def _side_by_side(result: Result, importer: str) -> list[str]:
 
 
 def _tranche_table(result: Result) -> list[str]:
-    t = result.tranches[result.tranches["mode"] == result.mode]
+    a = result.arrays
+    chosen = np.flatnonzero(a.of_mode(result.mode))
+    sums = {
+        c: a.values[c][chosen].sum(axis=1)
+        for c in ("imports_usd", "additional_duty_usd", "base_duty_usd", "total_duty_usd")
+    }
     rows = [
         [
-            r["tranche"],
-            r["label"],
-            f"{r['importer']}←{r['exporter']}",
-            billions(r["imports_usd"]),
-            billions(r["additional_duty_usd"]),
-            billions(r["base_duty_usd"]),
-            billions(r["total_duty_usd"]),
-            billions(r["run_rate_additional_usd"]),
+            a.rows.ids[i],
+            a.rows.labels[i],
+            f"{a.rows.importers[i]}←{a.rows.exporters[i]}",
+            billions(sums["imports_usd"][k]),
+            billions(sums["additional_duty_usd"][k]),
+            billions(sums["base_duty_usd"][k]),
+            billions(sums["total_duty_usd"][k]),
+            billions(a.run_rate_additional[i]),
         ]
-        for r in records(t)
+        for k, i in enumerate(chosen)
     ]
     several = len(result.importer_codes) > 1
     for importer in result.importer_codes:
@@ -191,26 +200,22 @@ def _authority_table(result: Result) -> list[str]:
 
 
 def _period_table(result: Result, importer: str) -> list[str]:
-    keys = ["period_start", "period_end"]
-    rows_of = result.periods_of()
-    sums = (
-        rows_of[rows_of["importer"] == importer]
-        .groupby(keys, sort=True)[["imports_usd", "additional_duty_usd", "total_duty_usd"]]
-        .sum()
-        .reset_index()
+    a = result.arrays
+    chosen = a.of_mode(result.mode) & (np.asarray(a.rows.importers, dtype=object) == importer)
+    imports, additional, total = (
+        a.values[c][chosen].sum(axis=0)
+        for c in ("imports_usd", "additional_duty_usd", "total_duty_usd")
     )
     rows = [
         [
-            str(r["period_start"]),
-            str(r["period_end"]),
-            billions(r["imports_usd"]),
-            billions(r["additional_duty_usd"]),
-            billions(r["total_duty_usd"]),
-            f"{r['additional_duty_usd'] / r['imports_usd'] * 100:.2f} %"
-            if r["imports_usd"]
-            else "-",
+            str(start),
+            str(end),
+            billions(imports[j]),
+            billions(additional[j]),
+            billions(total[j]),
+            f"{additional[j] / imports[j] * 100:.2f} %" if imports[j] else "-",
         ]
-        for r in records(sums)
+        for j, (start, end) in enumerate(zip(a.starts, a.ends, strict=True))
     ]
     if len(rows) > MAX_PERIOD_ROWS:
         half = MAX_PERIOD_ROWS // 2
@@ -260,8 +265,8 @@ def _refund_lines(result: Result) -> list[str]:
 
 
 def _event_table(result: Result) -> list[str]:
-    events = result.events
-    if events.empty:
+    events = event_rows(result.scenario)
+    if not events:
         return ["  (no dated steps)"]
     rows = [
         [
@@ -271,6 +276,6 @@ def _event_table(result: Result) -> list[str]:
             e["status"] + ("" if e["applies"] else " (not applied)"),
             f"[{e['source']}]" if e["source"] else "",
         ]
-        for e in records(events)
+        for e in events
     ]
     return ["  " + x for x in table(["date", "tranche", "change", "status", "source"], rows, set())]

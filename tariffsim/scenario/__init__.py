@@ -2,7 +2,8 @@
 
 Modules, in pipeline order:
 
-- ``yamlfile``: one YAML file read safely, with the line of every key;
+- ``yamlnodes``, ``yamlfile``: one YAML file read safely (libyaml where present), with the
+  line of every key;
 - ``loading``: a file and the files it ``extends``, merged;
 - ``units``, ``quantities``: pint at the edge; dated and sourced numbers;
 - ``countries``, ``hts``: country and HTS product codes;

@@ -11,6 +11,13 @@ silently drop it), and ``billion``/``million``/``thousand``/``trillion`` are
 short-scale multipliers. Other currencies (:data:`CURRENCIES`) are dimensions of
 their own too, turned into USD only at the exchange rate a scenario states
 (:func:`exchange_rates`); counted goods are in ``item`` (``dozen``, ``pair``).
+
+Speed: a value written as a number and a unit (``25 %``, ``200 billion USD/year``)
+is read as the number times the unit, and pint parses each distinct unit text
+once (memoised); the factor converting a unit to the model's is memoised too.
+pint converts by multiplying the magnitude by that same factor, so the floats are
+the ones a full parse gives, to the bit. Other spellings (``$50 billion``, sums)
+and foreign currencies take pint's full path, as before.
 """
 
 from __future__ import annotations
@@ -49,6 +56,11 @@ CURRENCIES = ("USD", "EUR", "CNY", "CAD", "MXN", "GBP", "JPY")
 """Currencies a scenario may write; each but USD needs an exchange rate stated in the file."""
 _RATES: ContextVar[Mapping[str, float] | None] = ContextVar("exchange_rates", default=None)
 _SAFE_TEXT = re.compile(r"[0-9A-Za-z_ .,/*%+\-$]+$")
+_NUMBER_UNIT = re.compile(
+    r"(?P<number>[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?)"
+    r"(?:\s*(?P<percent>%)|\s+(?P<unit>[A-Za-z%][A-Za-z_ /*%]*))?$"
+)
+"""A number, then nothing, ``%`` or a unit of words joined by spaces, ``/`` and ``*``."""
 MAX_TEXT = 120
 """Longest unit expression accepted [characters]."""
 
@@ -127,7 +139,7 @@ def to_quantity(value: Any, expected: str) -> Any:
         text = re.sub(r"(?<=\d),(?=\d{3})", "", text)  # 1,000 → 1000
         text = text.replace("US$", "USD ").replace("$", "USD ")
         try:
-            quantity = ureg.Quantity(text)
+            quantity = _split_quantity(text) or ureg.Quantity(text)
         except Exception as exc:  # pint raises many types for unparseable text
             raise TariffsimError(
                 f"expected {expected}, got {shown(value)}", hint=_unit_hint(exc)
@@ -153,9 +165,69 @@ _MISREAD = {  # units pint knows that a money, rate or time value only ever hits
 }
 
 
+def _split_quantity(text: str) -> Any:
+    """``number unit`` as the number times the unit's memoised parse; None otherwise."""
+    match = _NUMBER_UNIT.match(text)
+    if match is None:
+        return None
+    number = match["number"]
+    magnitude = float(number) if any(ch in number for ch in ".eE") else int(number)
+    unit = match["unit"] or match["percent"]
+    try:
+        units = _dimensionless() if unit is None else _unit(" ".join(unit.split()))
+    except Exception:  # pint raises many types; the full parse words the error
+        return None
+    return registry().Quantity(magnitude, units)
+
+
+@cache
+def _unit(text: str) -> Any:
+    """The pint Unit of a unit text such as ``billion USD/year``, parsed once per text."""
+    parsed = registry().Quantity(text)
+    if parsed.magnitude != 1:  # a word pint reads as a number, not a unit
+        raise ValueError(text)
+    return parsed.units
+
+
+@cache
+def _dimensionless() -> Any:
+    """pint's dimensionless Unit (the registry makes a new one at each attribute access)."""
+    return registry().dimensionless
+
+
+@cache
+def _unit_names(units: Any) -> tuple[str, ...]:
+    return tuple(name for name, _exponent in registry().Quantity(1.0, units).unit_items())
+
+
+@cache
+def _is_dimensionless(units: Any) -> bool:
+    return bool(registry().Quantity(1.0, units).dimensionless)
+
+
+@cache
+def _is_plain_number(units: Any) -> bool:
+    """Whether a value was written without any unit at all (not even '%')."""
+    return bool(units == _dimensionless())
+
+
+@cache
+def _factor(units: Any, target: str) -> float | None:
+    """How many ``target`` one of ``units`` is; None for a foreign currency (a context's
+    exchange rate decides) or no conversion (pint's full path words the error)."""
+    if any(name in CURRENCIES[1:] for name in _unit_names(units)):
+        return None
+    import pint
+
+    try:
+        return float(registry().Quantity(1.0, units).to(target).magnitude)
+    except (pint.DimensionalityError, ArithmeticError, ValueError):
+        return None
+
+
 def _only_known_units(quantity: Any, expected: str, original: Any) -> None:
     """Refuse abbreviations pint misreads (``200B`` is 200 bytes, a flow of 0 USD)."""
-    for unit, _exponent in quantity.unit_items():
+    for unit in _unit_names(quantity.units):
         if unit in _MISREAD:
             raise TariffsimError(
                 f"expected {expected}, got {shown(original)} (read '{unit}')", hint=_MISREAD[unit]
@@ -186,6 +258,9 @@ def _unit_hint(exc: Exception) -> str | None:
 
 
 def convert(quantity: Any, unit: str, expected: str, original: Any) -> float:
+    factor = _factor(quantity.units, unit)
+    if factor is not None:  # pint's own conversion: the magnitude times this factor
+        return _finite(quantity.magnitude * factor, original)
     import pint
 
     quantity = in_usd(quantity, expected, original)
@@ -237,7 +312,7 @@ def parse_duration(value: Any) -> float:
     """A duration such as ``'6 months'`` or ``'20 days'`` → days [d]."""
     expected = "a duration like '6 months' or '20 days'"
     quantity = to_quantity(value, expected)
-    if quantity.dimensionless:
+    if _is_dimensionless(quantity.units):
         raise TariffsimError(
             f"expected {expected}, got {shown(value)} without a unit",
             hint=f"did you mean '{quantity.magnitude:g} days' or '{quantity.magnitude:g} months'?",
@@ -261,7 +336,7 @@ def parse_rate(value: Any) -> float:
     """
     expected = "a rate like '25 %'"
     quantity = to_quantity(value, expected)
-    if quantity.dimensionless and quantity.units == registry().dimensionless:
+    if _is_plain_number(quantity.units):
         number = float(quantity.magnitude)
         if abs(number) >= 1 and number != 0:  # a bare 1 may mean 1 % as well as 100 %
             raise TariffsimError(

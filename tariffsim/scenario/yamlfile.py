@@ -15,13 +15,20 @@ Safety by construction:
 * duplicate keys and merge keys are errors, with the lines named;
 * file size, nesting depth and alias expansion are bounded, and text holding
   control characters (from escapes such as ``"\\e"``) is refused.
+
+Speed: where PyYAML was built with libyaml, its C parser reads the text and
+:mod:`tariffsim.scenario.yamlnodes` composes the nodes; a file that path is unsure
+of (an error, nesting past the bound, odd anchors) is read again by PyYAML's pure
+Python reader, so every error message and line is the one it gives. The garbage
+collector is paused while the nodes are built: they form no cycles, and its
+passes over a growing heap cost more than the parse.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +36,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from tariffsim.errors import TariffsimError, did_you_mean
+from tariffsim.scenario import yamlnodes
 
 MAX_FILE_BYTES = 1_000_000
 """Largest scenario file read [bytes]; scenario files are hand-written and small."""
@@ -83,12 +91,35 @@ class _PlainLoader(yaml.SafeLoader):
             self._depth -= 1
 
 
+_C_PARSER = yamlnodes.c_parser()
+
+
+def _compose(text: str) -> Node | None:
+    """The text's node tree: libyaml's parser first, PyYAML's own reader for the rest."""
+    if _C_PARSER is not None:
+        try:
+            return yamlnodes.compose(text, _C_PARSER, MAX_DEPTH)
+        except yamlnodes.Unsure:
+            pass  # read again below, for PyYAML's own message and line
+    return yaml.compose(text, Loader=_PlainLoader)
+
+
 def parse_file(path: Path) -> tuple[dict[str, Any], dict[Path_, Location]]:
     """Parse one YAML file into plain data and its key → (file, line) map."""
     name = str(path)
     text = _read_text(path)
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        node = yaml.compose(text, Loader=_PlainLoader)
+        return _parse_text(name, text)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _parse_text(name: str, text: str) -> tuple[dict[str, Any], dict[Path_, Location]]:
+    try:
+        node = _compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = exc.problem or exc.context or "malformed YAML"
@@ -226,7 +257,7 @@ class _Builder:
                 hint="scenario files hold plain values only",
             )
         if isinstance(node, MappingNode):
-            return dict(self._pairs(node, path))
+            return self._mapping(node, path)
         if isinstance(node, SequenceNode):
             return [self.build(item, (*path, str(i))) for i, item in enumerate(node.value)]
         assert isinstance(node, ScalarNode)
@@ -243,8 +274,9 @@ class _Builder:
                 hint="remove escapes such as \\e or \\x1b from the text",
             )
 
-    def _pairs(self, node: MappingNode, path: Path_) -> Iterator[tuple[str, Any]]:
+    def _mapping(self, node: MappingNode, path: Path_) -> dict[str, Any]:
         seen: dict[str, int] = {}
+        data: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 raise self._fail(key_node, "expected a plain key, got a mapping or list", path)
@@ -263,13 +295,15 @@ class _Builder:
                     key_node, f"duplicate key '{key}' (first on line {seen[key]})", (*path, key)
                 )
             seen[key] = line
-            self.lines[(*path, key)] = (self.file, line)
-            yield key, self.build(value_node, (*path, key))
+            here = (*path, key)
+            self.lines[here] = (self.file, line)
+            data[key] = self.build(value_node, here)
+        return data
 
 
 def canonical_key(text: str) -> str:
     """Date-like keys in ISO form, so '2019-1-1' and '2019-01-01' merge."""
-    match = _DATE_KEY.match(text)
+    match = _DATE_KEY.match(text) if text[:1].isdigit() else None
     if match:
         try:
             return dt.date(*map(int, match.groups())).isoformat()

@@ -14,8 +14,9 @@ reported through a callback).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -320,6 +321,25 @@ def draw_duty(
     ).sum(axis=1)
 
 
+def _priced_blocks(
+    plan: SweepPlan, draws: Draws, blocks: list[tuple[int, int]], client: Any
+) -> Iterator[tuple[FloatArray, FloatArray]]:
+    """(additional, total) duty of each block of draws, in order: here, or on a cluster."""
+
+    def arguments(lo: int, hi: int) -> tuple[Any, ...]:
+        parameters = {name: values[lo:hi] for name, values in draws.parameters.items()}
+        return draws.branch[lo:hi], draws.outcome[:, lo:hi], parameters
+
+    if client is None:  # chunks of many draws bound the memory
+        for lo, hi in blocks:
+            yield draw_duty(plan, *arguments(lo, hi))
+        return
+    shared = client.scatter(plan, broadcast=True)
+    futures = [client.submit(draw_duty, shared, *arguments(lo, hi)) for lo, hi in blocks]
+    for future in futures:
+        yield future.result()
+
+
 def sweep(
     outlook: Outlook,
     samples: int,
@@ -327,6 +347,7 @@ def sweep(
     step: Step | None = None,
     progress: Progress | None = None,
     behavioural: bool = True,
+    client: Any = None,
 ) -> SweepResult:
     """Monte Carlo over an outlook's branches and uncertain dates.
 
@@ -339,22 +360,25 @@ def sweep(
     progress : called after each chunk with (draws done, draws in all).
     behavioural : let imports respond when the branches state assumptions; False
         gives the static sweep.
+    client : a ``distributed.Client``: the blocks of draws are priced on its cluster's
+        workers (at least two blocks per worker). All draws are made here first, with
+        ``seed``, and every draw is priced alone, so the result is the one of a run
+        in this process.
     """
     plan = plan_outlook(outlook, step, behavioural)
     draws = draw(plan, outlook, samples, seed)
     grid = plan.grid
     width = len(plan.tranche_ids) * max(plan.step_day.shape[2], 1) * grid.n_slices
     chunk = max(MIN_CHUNK_DRAWS, CHUNK_ELEMENTS // max(width, 1))
+    if client is not None:
+        workers = max(1, len(client.scheduler_info().get("workers", {})))
+        chunk = min(chunk, max(1, -(-samples // (2 * workers))))
+    blocks = [(lo, min(lo + chunk, samples)) for lo in range(0, samples, chunk)]
     additional = np.empty((samples, grid.n_periods))
     total = np.empty((samples, grid.n_periods))
-    for lo in range(0, samples, chunk):  # chunks of many draws bound the memory
-        hi = min(lo + chunk, samples)
-        additional[lo:hi], total[lo:hi] = draw_duty(
-            plan,
-            draws.branch[lo:hi],
-            draws.outcome[:, lo:hi],
-            {name: values[lo:hi] for name, values in draws.parameters.items()},
-        )
+    priced = _priced_blocks(plan, draws, blocks, client)
+    for (lo, hi), (block_additional, block_total) in zip(blocks, priced, strict=True):
+        additional[lo:hi], total[lo:hi] = block_additional, block_total
         if progress is not None:
             progress(hi, samples)
     return SweepResult(

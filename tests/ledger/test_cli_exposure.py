@@ -12,7 +12,14 @@ from typer.testing import CliRunner
 
 from tariffsim.cli import app
 from tests.conftest import SCENARIOS
-from tests.ledgers import HAND_LINES, HAND_SCENARIO, write_csv, write_parquet, write_scenario
+from tests.ledgers import (
+    HAND_LINES,
+    HAND_SCENARIO,
+    HEADER,
+    write_csv,
+    write_parquet,
+    write_scenario,
+)
 
 runner = CliRunner()
 
@@ -174,3 +181,40 @@ def test_synth_ledger_command(tmp_path: Path) -> None:
         app, ["synth-ledger", "--rows", "5", "--start", "2019-13-01", "-o", str(out)]
     )
     assert result.exit_code == 2 and "--start: expected a date like 2019-01-01" in result.stderr
+
+
+INDEX_SCENARIO = """
+title: the worked example of docs/validation.md, Index definitions
+as_of: 2019-01-01
+horizon: {start: 2019-01-01, end: 2019-12-31}
+tranches:
+  listed:
+    label: one listed line of 8504.40
+    importer: US
+    exporter: CN
+    imports: 6 billion USD/year
+    products: ["8504409580"]
+    schedule: {2019-01-01: 25 %}
+"""
+
+
+def test_index_option_gives_both_definitions(tmp_path: Path) -> None:
+    # 8504.40: a listed line ($6) and two unlisted ($3, $1); 9503.00: one unlisted line ($10)
+    scenario = write_scenario(tmp_path, INDEX_SCENARIO, "index.yaml")
+    rows = [
+        ("8504409580", "CN", "6", "2019-03-01"),
+        ("8504409590", "CN", "3", "2019-03-01"),
+        ("8504409595", "CN", "1", "2019-03-01"),
+        ("9503000090", "CN", "10", "2019-03-01"),
+    ]
+    ledger = write_csv(tmp_path, rows, HEADER[:4])
+    args = ["exposure", str(scenario), "--ledger", str(ledger), "--index"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    # by hand: 6·25/20 = 7.50 %; mean 10·(25/3)/20 = 4.17 %; highest 10·25/20 = 12.50 %
+    assert (
+        "7.50 % line by line; by HS-6 subheading 4.17 % (simple mean of its lines), "
+        "12.50 % (its highest line)" in result.stdout
+    )
+    without = runner.invoke(app, ["exposure", str(scenario), "--ledger", str(ledger)])
+    assert "HS-6" not in without.stdout

@@ -92,7 +92,8 @@ def test_overlapping_flows_are_refused_with_one_located_line(tmp_path: Path) -> 
         load_scenario(write(tmp_path, fixed, "ok.yaml"))  # no overlap now, but ...
     message = info.value.render()  # ... fentanyl hits CN, not HK: a flow of both is refused
     assert message.startswith(f"{tmp_path / 'ok.yaml'}:9: flows.steel.exporter: ")
-    assert "hits some of flow 'steel''s exporters" in message and "split the flow" in message
+    assert "hits some of this flow's exporters on 2025-02-04" in message
+    assert "split the flow" in message
     split = fixed.replace("[CN, HK]", "CN")
     steel = load_scenario(write(tmp_path, split, "split.yaml")).tranches["steel"]
     assert steel.rate_on(dt.date(2025, 3, 1)) == pytest.approx(0.10)
@@ -154,3 +155,39 @@ def test_eu_has_28_members_in_2019_and_27_in_2021() -> None:
     usmca = Groups({"usmca": ("CA", "MX")})
     hit = spec.resolve(usmca, dt.date(2025, 1, 1))
     assert "CN" in hit and "DE" in hit and "CA" not in hit and "MX" not in hit
+
+
+TRANCHES_PER_AUTHORITY = """\
+title: one tranche per authority over the same imports
+as_of: 2025-01-01
+horizon: {start: 2025-01-01, end: 2025-12-31}
+tranches:
+  list3: {label: List 3, importer: US, exporter: CN, imports: 200 billion USD/year,
+          products: ['8501'], authority: section301, schedule: {2025-01-01: 25 %}}
+  fentanyl: {label: Fentanyl, importer: US, exporter: CN, imports: 400 billion USD/year,
+             products: all, authority: ieepa_fentanyl, schedule: {2025-02-04: 10 %}}
+"""
+
+
+def test_tranches_written_per_authority_over_one_flow_are_refused_by_run(tmp_path: Path) -> None:
+    with pytest.raises(TariffsimError) as info:
+        load_scenario(write(tmp_path, TRANCHES_PER_AUTHORITY))
+    message = info.value.render()
+    assert message.startswith(f"{tmp_path / 's.yaml'}:7: tranches.fentanyl: ")
+    assert "'tranches.list3' and 'tranches.fentanyl' both hold US imports" in message
+
+
+def test_statuses_and_in_transit_grace_apply_to_measures(tmp_path: Path) -> None:
+    text = STEEL_2025 % {"steel": "73"}
+    text = text.replace(
+        "schedule: {2025-04-05: 10 %}",
+        "schedule: {2025-04-05: {rate: 10 %, in_transit: {shipped_before: 2025-04-05, "
+        "entered_by: 2025-05-27, shipping_lag: 30 days}}, "
+        "2025-06-01: {rate: 50 %, status: suspended}}",
+    )
+    assert "suspended" in text
+    article = load_scenario(write(tmp_path, text)).tranches["article"]
+    # by entry date the 10 % starts on 2025-04-05 + 30 days = 2025-05-05; the 50 % never applies
+    assert article.rate_on(dt.date(2025, 5, 4)) == pytest.approx(0.20)
+    assert article.rate_on(dt.date(2025, 5, 5)) == pytest.approx(0.30)
+    assert article.rate_on(dt.date(2025, 7, 1)) == pytest.approx(0.30)

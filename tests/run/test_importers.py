@@ -39,8 +39,8 @@ def test_run_reports_one_effective_rate_per_importer(tmp_path: Path) -> None:
     assert code == 0, err
     us = out.split("Duty by period, importer US (static), $B")[1].splitlines()[3]
     cn = out.split("Duty by period, importer CN (static), $B")[1].splitlines()[3]
-    assert us.split()[-2:] == ["25", "%"] and us.split()[2:4] == ["365.00", "91.25"]
-    assert cn.split()[-2:] == ["10", "%"] and cn.split()[2:4] == ["146.00", "14.60"]
+    assert us.split()[-2:] == ["25.00", "%"] and us.split()[2:4] == ["365.00", "91.25"]
+    assert cn.split()[-2:] == ["10.00", "%"] and cn.split()[2:4] == ["146.00", "14.60"]
     # the sum would be 511.00 of imports at 20.71 %: it appears nowhere
     assert "511.00" not in out and "20.71" not in out
     assert "all tranches" not in out

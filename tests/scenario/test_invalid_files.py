@@ -302,6 +302,30 @@ CASES = [
         ("expected a file name like 'base.yaml'",),
     ),
     Case("too_large.yaml", "too_large.yaml:", ("scenario files are limited to 1,000,000 bytes",)),
+    Case(
+        "unknown_group.yaml",
+        "unknown_group.yaml:10: measures.reciprocal.origins:",
+        ("unknown country or group 'usmcA'", "(did you mean 'usmca'?)"),
+    ),
+    Case(
+        "flows_overlap.yaml",
+        "flows_overlap.yaml:8: flows.steel:",
+        (
+            "'flows.everything' and 'flows.steel' both hold US imports from CN of HTS 72",
+            "count them twice",
+            "exclude the shared ones",
+        ),
+    ),
+    Case(
+        "flow_partly_covered.yaml",
+        "flow_partly_covered.yaml:7: flows.iron_and_steel.products:",
+        ("measure 'steel232' covers some of this flow's products, not all", "split the flow"),
+    ),
+    Case(
+        "precedence_unknown_name.yaml",
+        "precedence_unknown_name.yaml:8: precedence.metals:",
+        ("no measure or authority named 'ieepa_reciprocl'", "did you mean 'ieepa_reciprocal'"),
+    ),
 ]
 
 GENERATED = {"missing.yaml", "too_large.yaml"}

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from tariffsim.errors import TariffsimError
@@ -80,3 +85,45 @@ def test_pct_is_not_a_percentage() -> None:
     with pytest.raises(TariffsimError) as info:
         units.parse_rate("25 pct")
     assert info.value.hint == "'pct' is a picocarat in pint; write '%'"
+
+
+NUMBERS = st.one_of(
+    st.integers(0, 10**12).map(str),
+    st.floats(0, 1e12, allow_nan=False, allow_infinity=False).map(repr),
+    st.decimals(0, 10**6, places=3, allow_nan=False, allow_infinity=False).map(str),
+)
+WRITTEN = [
+    ("%", "dimensionless", units.parse_rate),
+    ("percent", "dimensionless", units.parse_rate),
+    ("billion USD/year", "USD/year", units.parse_flow),
+    ("bn USD / month", "USD/year", units.parse_flow),
+    ("thousand USD/day", "USD/year", units.parse_flow),
+    ("million USD", "USD", units.parse_money),
+    ("trillion dollars", "USD", units.parse_money),
+    ("months", "day", units.parse_duration),
+    ("quarter", "day", units.parse_duration),
+    ("weeks", "day", units.parse_duration),
+]
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(NUMBERS, st.sampled_from(WRITTEN))
+def test_memoised_units_give_pints_own_floats_to_the_bit(number: str, written: Any) -> None:
+    """A value parsed through the memoised unit equals pint's parse of the whole text."""
+    unit, target, parse = written
+    text = f"{number} {unit}"
+    expected = units.registry().Quantity(text).to(target).magnitude
+    try:
+        got = parse(text)
+    except TariffsimError:  # a bare rate of 100 % or more is fine; only ranges refuse
+        assert parse is units.parse_rate and expected < 0
+        return
+    assert got == expected or (math.isnan(got) and math.isnan(expected))
+
+
+def test_each_unit_text_is_parsed_by_pint_once() -> None:
+    units._unit.cache_clear()
+    for value in ("12 billion USD/year", "13.5 billion USD/year", "7 billion USD/year"):
+        units.parse_flow(value)
+    units.parse_flow("1 million USD/year")
+    assert units._unit.cache_info().misses == 2 and units._unit.cache_info().hits == 2

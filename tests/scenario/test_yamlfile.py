@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 from tariffsim.errors import TariffsimError
-from tariffsim.scenario.yamlfile import MAX_DEPTH, MAX_NODES, parse_file
+from tariffsim.scenario import yamlnodes
+from tariffsim.scenario.yamlfile import MAX_DEPTH, MAX_NODES, _Builder, _PlainLoader, parse_file
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -64,3 +67,43 @@ def test_escapes_that_make_control_characters_are_refused(tmp_path: Path, escape
 def test_tabs_newlines_and_non_ascii_text_are_kept(tmp_path: Path) -> None:
     data, _ = parse_file(write(tmp_path, 'label: "a\\tb\\nc é ×"\n'))
     assert data["label"] == "a\tb\nc é ×"
+
+
+def test_nesting_far_past_the_limit_is_refused_not_crashed(tmp_path: Path) -> None:
+    # libyaml's own composer recurses in C and kills the interpreter at this depth; the
+    # fast path must decline it before any recursion, and the error stay the located one.
+    with pytest.raises(TariffsimError, match=f"nested more than {MAX_DEPTH} levels") as info:
+        parse_file(write(tmp_path, "title: t\n" + nested(100_000)))
+    assert info.value.line == 2
+
+
+SAMPLES = sorted(
+    p
+    for folder in ("scenarios", "scenarios/history", "docs/examples", "tests/data/invalid")
+    for p in (Path(__file__).resolve().parents[2] / folder).glob("*.yaml")
+)
+
+
+@pytest.mark.skipif(yamlnodes.c_parser() is None, reason="PyYAML was built without libyaml")
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_the_libyaml_path_reads_every_file_as_pyyaml_does(path: Path) -> None:
+    """Same data, same line map, or the same error, from the fast path and the pure one."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+
+    def outcome(compose: Any) -> object:
+        try:
+            node = compose(text)
+        except (yaml.YAMLError, yamlnodes.Unsure, Exception) as exc:
+            return ("refused", type(exc).__name__)
+        lines: dict[Any, Any] = {}
+        try:
+            return _Builder("f", lines).build(node, ()) if node else None, lines
+        except TariffsimError as exc:
+            return ("error", str(exc))
+
+    pure = outcome(lambda t: yaml.compose(t, Loader=_PlainLoader))
+    fast = outcome(lambda t: yamlnodes.compose(t, yamlnodes.c_parser(), MAX_DEPTH))
+    if fast == ("refused", "Unsure"):
+        assert pure[0] in ("refused", "error") or "nested" in str(pure), path
+    else:
+        assert repr(fast) == repr(pure)  # repr: a NaN value equals itself there

@@ -1,0 +1,57 @@
+"""``exposure`` splits a ledger's duty by legal authority (table ``authority``, text line)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tariffsim.cli import app
+from tests.stacks import STEEL_2025, write
+
+runner = CliRunner()
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_exposure_splits_the_ledger_duty_by_authority(tmp_path: Path) -> None:
+    import datetime as dt
+
+    import pandas as pd
+    import pyarrow as pa
+
+    from tests.ledgers import write_parquet
+
+    path = write(tmp_path, STEEL_2025 % {"steel": "72"})
+    ledger = write_parquet(
+        tmp_path,
+        {
+            "hts_code": ["7208.10.1500", "8517.13.0000", "9503.00.0000"],
+            "country_of_origin": ["CN", "CN", "VN"],
+            "customs_value_usd": pa.array([1000.0, 2000.0, 500.0]),
+            "entry_date": [dt.date(2025, 6, 10)] * 3,
+        },
+    )
+    summary = tmp_path / "summary.csv"
+    code, _, err = invoke("exposure", str(path), "--ledger", str(ledger), "-o", str(summary))
+    assert code == 0, err
+    _, text, _ = invoke("exposure", str(path), "--ledger", str(ledger))
+    assert (
+        "by authority: mfn $0, ieepa_fentanyl $600, section232 $500, ieepa_reciprocal $250" in text
+    )
+    frame = pd.read_csv(summary)
+    duty = frame[frame["table"] == "authority"].set_index("key")["additional_duty_usd"]
+    # steel (CN): fentanyl 20 %, 232 50 %, reciprocal excluded; phones (CN): fentanyl 20 %,
+    # reciprocal 10 %; toys (VN): reciprocal 10 %
+    assert duty.to_dict() == pytest.approx(
+        {
+            "mfn": 0.0,
+            "ieepa_fentanyl": 0.20 * 1000 + 0.20 * 2000,
+            "section232": 0.50 * 1000,
+            "ieepa_reciprocal": 0.10 * 2000 + 0.10 * 500,
+        }
+    )
