@@ -566,22 +566,14 @@ def rows_of(arrays: PeriodArrays, keep: np.ndarray) -> PeriodArrays:
 
 def importers_of(result: Result) -> list[str]:
     """The importing countries of a result's rows, in the order they first appear."""
-    return list(dict.fromkeys(str(i) for i in result.tranches["importer"]))
+    return result.importer_codes
 
 
 def select_importer(result: Result, importer: str) -> Result:
     """The result with only ``importer``'s rows and rate changes: one country's duty, never
     two countries' added together (each chart panel shows one importer)."""
-    mine = {tid for tid, t in result.scenario.tranches.items() if t.importer == importer}
-
-    def keep(frame: pd.DataFrame) -> pd.DataFrame:
-        return frame[frame["importer"] == importer].reset_index(drop=True)
-
-    events = result.events[result.events["tranche"].isin(mine)].reset_index(drop=True)
-    return replace(
-        result,
-        periods=keep(result.periods),
-        tranches=keep(result.tranches),
-        importers=keep(result.importers),
-        events=events,
-    )
+    a = result.arrays
+    keep = np.asarray(a.rows.importers, dtype=object) == importer
+    tranches = {tid: t for tid, t in result.scenario.tranches.items() if t.importer == importer}
+    scenario = result.scenario.model_copy(update={"tranches": tranches})
+    return replace(result, scenario=scenario, arrays=rows_of(a, keep))
