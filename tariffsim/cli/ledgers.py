@@ -76,29 +76,38 @@ def exposure(
     ] = False,
     scheduler: SchedulerOption = None,
     dask: DaskOption = False,
+    mfn: Annotated[
+        Path | None,
+        typer.Option(
+            "--mfn",
+            help="MFN file by HTS-8 line (from 'tariffsim data mfn'): every line pays its MFN.",
+        ),
+    ] = None,
 ) -> None:
     """Duty of every line of your import ledger under each scenario, with totals.
 
     A Parquet ledger is priced on every core (``--workers``); the tables are the
     same, to the cent, whatever the number of workers. A CSV ledger, and a run
-    writing ``--lines`` or ``--index`` (they follow every line), are read in one
-    process. With ``--scheduler`` or ``--dask`` the ledger may be a folder or glob
+    writing ``--lines``, ``--index`` or ``--mfn`` (they follow every line), are read in
+    one process. With ``--scheduler`` or ``--dask`` the ledger may be a folder or glob
     of Parquet files, priced on a Dask cluster (see docs/scale.md).
     """
     if scheduler is not None or dask:
-        if index:
+        if index or mfn is not None:
             from tariffsim.errors import TariffsimError
 
+            name = "--index" if index else "--mfn"
             raise TariffsimError(
-                "--index follows every line in one process",
-                field="--index",
+                f"{name} follows every line in one process",
+                field=name,
                 hint="drop --scheduler/--dask",
             )
         _exposure_on_cluster(
             files, ledger, output, lines, column, memberships, importer, chunk_rows, scheduler, dask
         )
         return
-    from tariffsim._types import IntArray
+    from tariffsim._types import FloatArray, IntArray
+    from tariffsim.errors import TariffsimError
     from tariffsim.ledger.coverage import Measures, load_measures
     from tariffsim.ledger.editions import edition_warnings
     from tariffsim.ledger.indices import SubheadingTally, render_indices
@@ -115,6 +124,11 @@ def exposure(
     check_target(output, "--output", [*files, ledger], tables)
     line_format = check_target(lines, "--lines", [*files, ledger], tables)
     measures = [load_measures(f, importer, memberships) for f in files]
+    schedule = None
+    if mfn is not None:
+        from tariffsim.ledger.mfn import read_mfn_file
+
+        schedule = read_mfn_file(mfn)
     reader = LedgerReader(ledger, parse_column_map(column or []), chunk_rows)
     update, finish = progress_reporter(reader.total_rows)
     found = []
@@ -137,25 +151,31 @@ def exposure(
 
         sinks = [s for s in (sink, tally) if s is not None]
 
-        def every(m: Measures, chunk: Chunk, key: IntArray) -> None:
-            for one in sinks:
-                one(m, chunk, key)
+        def every(m: Measures, chunk: Chunk, key: IntArray, line_mfn: FloatArray | None) -> None:
+            if sink is not None:
+                sink(m, chunk, key, line_mfn)
+            if tally is not None:
+                tally(m, chunk, key)
 
-        parts = [] if sinks else _parallel_parts(reader, workers)
+        parts = [] if sinks or schedule else _parallel_parts(reader, workers)
         if parts:
             from tariffsim.ledger.parallel import price_in_parallel
 
             found.append(price_in_parallel(measures, parts, progress=update))
             return
-        found.append(
-            price_ledger(
-                measures,
-                reader,
-                group_names=reader.group_names,
-                sink=every if sinks else None,
-                progress=update,
+        try:
+            found.append(
+                price_ledger(
+                    measures,
+                    reader,
+                    group_names=reader.group_names,
+                    sink=every if sinks else None,
+                    progress=update,
+                    mfn=schedule,
+                )
             )
-        )
+        except TariffsimError as exc:
+            raise exc.located(file=ledger) from None
 
     if lines is None:
         price(None)

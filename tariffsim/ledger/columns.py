@@ -163,3 +163,59 @@ def ints(array: Any) -> IntArray:
     """An Arrow (or numpy) array of integers as int64 numpy."""
     values = array.to_numpy(zero_copy_only=False) if hasattr(array, "to_numpy") else array
     return np.asarray(values, dtype=np.int64)
+
+
+def quantities(amount: pa.Array, unit: pa.Array, fail: Fail) -> tuple[FloatArray, IntArray]:
+    """Quantities in their base unit, and each line's base unit (index into ``BASE_UNITS``).
+
+    A blank quantity (or unit) is NaN (−1): the line has none, which only a specific rate
+    refuses. Units are read once per distinct text through pint (``t`` is 1,000 kg,
+    ``DOZ`` 12 items).
+    """
+    from tariffsim.scenario.duty_rates import BASE_UNITS, unit_factor
+
+    values = _numbers(amount, "quantity", fail, "a quantity")
+    if pa.types.is_dictionary(unit.type):
+        encoded = unit
+    else:
+        encoded = pc.dictionary_encode(unit.cast(pa.string()))
+    dictionary = encoded.dictionary.cast(pa.string()).to_pylist()
+    index = encoded.indices.to_numpy(zero_copy_only=False)
+    missing_unit = encoded.is_null().to_numpy(zero_copy_only=False)
+    factor = np.full(len(dictionary) + 1, np.nan)
+    base = np.full(len(dictionary) + 1, -1, dtype=np.int64)
+    for d, text in enumerate(dictionary):
+        if text is None or not str(text).strip():
+            continue
+        try:
+            size, name = unit_factor(str(text))
+        except TariffsimError as exc:
+            row = int(np.argmax((index == d) & ~missing_unit))
+            raise fail(row, "quantity_unit", exc.message, exc.hint) from None
+        factor[d], base[d] = size, BASE_UNITS.index(name)
+    where = np.where(missing_unit, len(dictionary), np.nan_to_num(index).astype(np.int64))
+    unit_of = base[where]
+    amount_base = values * factor[where]
+    unit_of = np.where(np.isnan(amount_base), -1, unit_of)
+    return amount_base, ints(unit_of)
+
+
+def _numbers(column: pa.Array, name: str, fail: Fail, what: str) -> FloatArray:
+    """A numeric or text column as floats, blanks NaN; negative or non-finite values refused."""
+    if pa.types.is_string(column.type) or pa.types.is_dictionary(column.type):
+        text = pc.utf8_trim_whitespace(column.cast(pa.string()))
+        blank = pc.equal(text, "")
+        text = pc.if_else(pc.fill_null(blank, False), pa.scalar(None, pa.string()), text)
+        number = r"^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$"
+        ok = pc.fill_null(pc.match_substring_regex(text, number), True)
+        ok_np = ok.to_numpy(zero_copy_only=False)
+        if not ok_np.all():
+            row = int(np.argmax(~ok_np))
+            raise fail(row, name, f"expected {what}, got {text[row].as_py()!r}")
+        column = text
+    out = column.cast(pa.float64()).to_numpy(zero_copy_only=False).astype(np.float64)
+    bad = ~np.isnan(out) & (~np.isfinite(out) | (out < 0))
+    if bad.any():
+        row = int(np.argmax(bad))
+        raise fail(row, name, f"expected {what} of at least 0, got {out[row]!r}")
+    return np.asarray(out, dtype=np.float64)

@@ -31,6 +31,7 @@ import pandas as pd
 
 from tariffsim._types import FloatArray, IntArray
 from tariffsim.ledger.coverage import Measures
+from tariffsim.ledger.mfn import MfnSchedule, line_mfn
 from tariffsim.ledger.reader import OPTIONAL, Chunk
 from tariffsim.model.timeline import from_day_number
 from tariffsim.scenario import hts
@@ -51,8 +52,9 @@ SUMMARY_COLUMNS = [
 ]
 CHAPTERS = 100
 """HTS chapters are the first two digits of a code: 01 to 99 (00 unused)."""
-LineSink = Callable[[Measures, Chunk, IntArray], None]
-"""Called per chunk and scenario with the compiled measures, the chunk and each line's key."""
+LineSink = Callable[[Measures, Chunk, IntArray, FloatArray | None], None]
+"""Called per chunk and scenario with the compiled measures, the chunk, each line's key and,
+with an MFN file, each line's MFN duty [USD] (None: the scenario's base rates)."""
 
 
 def period_ordinals(days: IntArray, step: Step) -> IntArray:
@@ -140,6 +142,10 @@ class ScenarioSums:
         duty [USD] of its lines.
     chapter_value, chapter_lines : (:data:`CHAPTERS`,) customs value [USD] and lines no
         measure covers, by HTS chapter.
+    by_file : whether base duty is MFN by line from an MFN file.
+    mfn : period ordinal → (keys,) MFN duty [USD] of the lines of each key (``by_file``).
+    mfn_unknown : lines and value [USD] whose HTS-8 line the MFN file lacks or could not
+        parse (they pay no MFN).
     """
 
     value: dict[int, FloatArray] = field(default_factory=dict)
@@ -148,6 +154,9 @@ class ScenarioSums:
     group_additional: dict[str, FloatArray] = field(default_factory=dict)
     chapter_value: FloatArray = field(default_factory=lambda: np.zeros(CHAPTERS))
     chapter_lines: FloatArray = field(default_factory=lambda: np.zeros(CHAPTERS))
+    by_file: bool = False
+    mfn: dict[int, FloatArray] = field(default_factory=dict)
+    mfn_unknown: FloatArray = field(default_factory=lambda: np.zeros(2))
 
 
 @dataclass
@@ -182,6 +191,7 @@ def _add_chunk(
     pairs: _Pairs,
     days: _Days,
     sink: LineSink | None,
+    mfn: MfnSchedule | None = None,
 ) -> None:
     """Add a chunk's lines; ``combo`` is each line's (HTS code × origin) dictionary pair."""
     product = m.product_classes(chunk.hts_keys)
@@ -201,17 +211,27 @@ def _add_chunk(
     value = np.bincount(bins, weights=chunk.value, minlength=n_periods * n_keys)
     count = np.bincount(bins, minlength=n_periods * n_keys)
     value, count = value.reshape(n_periods, n_keys), count.reshape(n_periods, n_keys)
+    by_file = None
+    if mfn is not None:
+        # MFN by line from the file, for every line, covered or not
+        sums.by_file = True
+        by_file, known = line_mfn(mfn, chunk)
+        duty = np.bincount(bins, weights=by_file, minlength=n_periods * n_keys)
+        duty = duty.reshape(n_periods, n_keys)
+        sums.mfn_unknown += [np.count_nonzero(~known), chunk.value[~known].sum()]
+        for row in np.flatnonzero(count.any(axis=1)):
+            _add_mfn(sums, low + int(row), duty[row])
     for row in np.flatnonzero(count.any(axis=1)):
         _add_row(sums, low + int(row), value[row], count[row])
     if chunk.groups or sink is not None:
         key = bins % n_keys
-        base_rate = m.base_rate[key]
+        line_base = chunk.value * m.base_rate[key] if by_file is None else by_file
         additional_rate = m.additional_rate[key]
         for name, ids in chunk.groups.items():
-            _accumulate(sums.group_base, name, ids, chunk.value * base_rate)
+            _accumulate(sums.group_base, name, ids, line_base)
             _accumulate(sums.group_additional, name, ids, chunk.value * additional_rate)
         if sink is not None:
-            sink(m, chunk, key)
+            sink(m, chunk, key, by_file)
 
 
 def _add_uncovered(
@@ -248,6 +268,13 @@ def _add_row(sums: ScenarioSums, ordinal: int, value: FloatArray, lines: IntArra
     else:
         sums.value[ordinal] = value.copy()
         sums.lines[ordinal] = lines.copy()
+
+
+def _add_mfn(sums: ScenarioSums, ordinal: int, duty: FloatArray) -> None:
+    if ordinal in sums.mfn:
+        sums.mfn[ordinal] += duty
+    else:
+        sums.mfn[ordinal] = duty.copy()
 
 
 def _accumulate(
@@ -300,6 +327,7 @@ def price_ledger(
     group_names: dict[str, list[str]] | Callable[[], dict[str, list[str]]] | None = None,
     sink: LineSink | None = None,
     progress: Callable[[int], None] | None = None,
+    mfn: MfnSchedule | None = None,
 ) -> Exposure:
     """Price every line of a ledger under each scenario and total the duties.
 
@@ -311,8 +339,10 @@ def price_ledger(
         giving them once the chunks are read).
     sink : receives each chunk's line rates, to write line-level output.
     progress : called with the number of lines read after each chunk.
+    mfn : MFN rates by HTS-8 line (:func:`tariffsim.ledger.mfn.read_mfn_file`); every line
+        then pays its MFN from the file, in place of the scenario's base rates.
     """
-    sums = tally_chunks(measures, chunks, sink=sink, progress=progress)
+    sums = tally_chunks(measures, chunks, sink=sink, progress=progress, mfn=mfn)
     sums.names = group_names() if callable(group_names) else (group_names or {})
     return summarise(measures, sums)
 
@@ -323,6 +353,7 @@ def tally_chunks(
     *,
     sink: LineSink | None = None,
     progress: Callable[[int], None] | None = None,
+    mfn: MfnSchedule | None = None,
 ) -> Sums:
     """The sums of ``chunks`` under every scenario (group names left to the caller)."""
     sums = Sums([ScenarioSums() for _ in measures])
@@ -336,7 +367,7 @@ def tally_chunks(
             _accumulate(sums.group_value, name, ids, chunk.value)
             _accumulate(sums.group_lines, name, ids, None)
         for m, scenario in zip(measures, sums.scenarios, strict=True):
-            _add_chunk(m, m.scenario.horizon.step, scenario, chunk, combo, pairs, days, sink)
+            _add_chunk(m, m.scenario.horizon.step, scenario, chunk, combo, pairs, days, sink, mfn)
         sums.rows += chunk.size
         if progress is not None:
             progress(sums.rows)
@@ -378,6 +409,10 @@ def _merge_into(merged: Sums, part: Sums) -> None:
     for into, scenario in zip(merged.scenarios, part.scenarios, strict=True):
         into.chapter_value += scenario.chapter_value
         into.chapter_lines += scenario.chapter_lines
+        into.by_file |= scenario.by_file
+        into.mfn_unknown += scenario.mfn_unknown
+        for ordinal, duty in scenario.mfn.items():
+            _add_mfn(into, ordinal, duty)
         for ordinal in scenario.value:
             _add_row(into, ordinal, scenario.value[ordinal], scenario.lines[ordinal])
         for name, values in scenario.group_base.items():
@@ -420,6 +455,14 @@ def _summary(
     covers = m.covers.astype(np.float64)
     base_credit = m.base_share
     uncovered = ~m.covered
+    by_file = tally.by_file
+    # base duty by period and key: from the MFN file line by line, or the scenario's rates
+    base = (
+        np.array([tally.mfn.get(o, np.zeros(m.n_keys)) for o in ordinals]).reshape(value.shape)
+        if by_file
+        else value * m.base_rate
+    )
+    key_base = base.sum(axis=0)
     bounds = [period_bounds(o, step) for o in ordinals]
     chapters = np.flatnonzero(tally.chapter_lines)
     parts = [
@@ -429,7 +472,7 @@ def _summary(
             [m.scenario.title],
             [key_lines.sum()],
             [key_value.sum()],
-            [key_value @ m.base_rate],
+            [key_base.sum()],
             [key_value @ m.additional_rate],
         ),
         _rows(
@@ -438,7 +481,7 @@ def _summary(
             ["lines no measure covers"],
             [key_lines[uncovered].sum()],
             [key_value[uncovered].sum()],
-            [0.0],
+            [key_base[uncovered].sum()],
             [0.0],
         ),
         _rows(
@@ -456,7 +499,7 @@ def _summary(
             m.labels,
             key_lines @ covers,
             key_value @ covers,
-            key_value @ base_credit,
+            np.zeros(len(m.ids)) if by_file else key_value @ base_credit,
             key_value @ m.additional_share,
         ),
         _authority_rows(m, key_lines, key_value),
@@ -466,12 +509,24 @@ def _summary(
             [""] * len(bounds),
             lines.sum(axis=1),
             value.sum(axis=1),
-            value @ m.base_rate,
+            base.sum(axis=1),
             value @ m.additional_rate,
         ),
     ]
     parts[-1]["period_start"] = [s for s, _ in bounds]
     parts[-1]["period_end"] = [e for _, e in bounds]
+    if by_file:
+        parts.append(
+            _rows(
+                "mfn_unknown",
+                [""],
+                ["lines whose HTS-8 rate the MFN file lacks or could not parse (no MFN)"],
+                [tally.mfn_unknown[0]],
+                [tally.mfn_unknown[1]],
+                [0.0],
+                [0.0],
+            )
+        )
     for name in OPTIONAL:
         if name not in group_value:
             continue

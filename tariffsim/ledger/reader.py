@@ -33,6 +33,10 @@ REQUIRED = ("hts_code", "country_of_origin", "customs_value_usd", "entry_date")
 """Columns every ledger has: HTS code (text), ISO alpha-2 origin, value [USD], date."""
 OPTIONAL = ("sku", "supplier")
 """Columns a ledger may have; totals by each are reported when present."""
+QUANTITY = ("quantity", "quantity_unit")
+"""Columns of the quantity entered and its unit (``kg``, ``t``, ``item``, ``DOZ``, ``liter``),
+read when present; specific rates need them."""
+_KNOWN = (*REQUIRED, *OPTIONAL, *QUANTITY)
 
 CHUNK_ROWS = 1_000_000
 """Default lines per chunk; about 100 MB of working arrays for three scenarios."""
@@ -53,6 +57,10 @@ class Chunk:
     day : entry date [day number, days since 1970-01-01].
     value : customs value [USD].
     groups : per optional column present, each line's id in :attr:`LedgerReader.names`.
+    quantity : quantity entered in its base unit (kg, item, liter), NaN where blank;
+        None when the ledger has no quantity column.
+    quantity_unit : each line's base unit, an index into
+        :data:`tariffsim.scenario.duty_rates.BASE_UNITS`, −1 where it has none.
     """
 
     first_row: int
@@ -63,6 +71,8 @@ class Chunk:
     day: IntArray
     value: FloatArray
     groups: dict[str, IntArray]
+    quantity: FloatArray | None = None
+    quantity_unit: IntArray | None = None
 
     @property
     def size(self) -> int:
@@ -108,13 +118,13 @@ class LedgerReader:
         if self.path.stat().st_size == 0:
             raise TariffsimError("the ledger file is empty", file=self.path)
         header = self._header()
-        mapping = {**{c: c for c in (*REQUIRED, *OPTIONAL)}, **dict(columns or {})}
+        mapping = {**{c: c for c in _KNOWN}, **dict(columns or {})}
         for name in mapping:
-            if name not in (*REQUIRED, *OPTIONAL):
+            if name not in _KNOWN:
                 raise TariffsimError(
                     f"unknown ledger column '{name}'",
                     field="--column",
-                    hint=did_you_mean(name, (*REQUIRED, *OPTIONAL)),
+                    hint=did_you_mean(name, _KNOWN),
                 )
         for name in REQUIRED:
             if mapping[name] not in header:
@@ -126,7 +136,19 @@ class LedgerReader:
                     or f"found {', '.join(header) or 'no columns'}; map names with "
                     f"--column {name}=YOUR_NAME",
                 )
-        self.columns = {n: mapping[n] for n in (*REQUIRED, *OPTIONAL) if mapping[n] in header}
+        self.columns = {n: mapping[n] for n in _KNOWN if mapping[n] in header}
+        if ("quantity" in self.columns) != ("quantity_unit" in self.columns):
+            have, lack = (
+                ("quantity", "quantity_unit")
+                if "quantity" in self.columns
+                else ("quantity_unit", "quantity")
+            )
+            raise TariffsimError(
+                f"a '{have}' column needs a '{lack}' column",
+                file=self.path,
+                line=1 if self.is_csv else None,
+                hint=f"add '{lack}' (e.g. kg, item, liter), or map it with --column {lack}=NAME",
+            )
         self.total_rows = None if self.is_csv else self._parquet().metadata.num_rows
 
     def _parquet(self) -> Any:
@@ -178,6 +200,8 @@ class LedgerReader:
         text_type = pa.dictionary(pa.int32(), pa.string())
         types = {n: text_type for n in names}
         types[self.columns["customs_value_usd"]] = pa.string()
+        if "quantity" in self.columns:
+            types[self.columns["quantity"]] = pa.string()
         try:
             reader = pacsv.open_csv(
                 self.path,
@@ -240,7 +264,18 @@ class LedgerReader:
             day=columns.entry_days(batch.column(self.columns["entry_date"]), fail),
             value=columns.customs_values(batch.column(self.columns["customs_value_usd"]), fail),
             groups=groups,
+            **self._quantities(batch, fail),
         )
+
+    def _quantities(self, batch: pa.RecordBatch, fail: columns.Fail) -> dict[str, Any]:
+        if "quantity" not in self.columns:
+            return {}
+        amount, unit = columns.quantities(
+            batch.column(self.columns["quantity"]),
+            batch.column(self.columns["quantity_unit"]),
+            fail,
+        )
+        return {"quantity": amount, "quantity_unit": unit}
 
     def _group_ids(self, name: str, column: pa.Array) -> IntArray:
         """Ids of an optional text column's values, stable across chunks (missing → '')."""
@@ -323,7 +358,7 @@ def parse_column_map(pairs: list[str]) -> dict[str, str]:
             raise TariffsimError(
                 f"expected NAME=YOUR_COLUMN, got {pair!r}",
                 field="--column",
-                hint=f"NAME is one of: {', '.join((*REQUIRED, *OPTIONAL))}",
+                hint=f"NAME is one of: {', '.join(_KNOWN)}",
             )
         mapping[name.strip()] = theirs.strip()
     return mapping

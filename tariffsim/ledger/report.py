@@ -19,11 +19,12 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from tariffsim._types import IntArray
+from tariffsim._types import FloatArray, IntArray
 from tariffsim.errors import TariffsimError
 from tariffsim.ledger.coverage import Measures
 from tariffsim.ledger.pricing import Exposure
 from tariffsim.ledger.reader import Chunk
+from tariffsim.model import duty_forms
 from tariffsim.model.stack import BELOW_MAX, NOT_EXCLUDED
 from tariffsim.outputs.files import write_atomic
 from tariffsim.scenario.units import format_rate
@@ -86,10 +87,15 @@ class LineWriter:
 
             self._writer = pacsv.CSVWriter(path, LINE_SCHEMA)
 
-    def __call__(self, measures: Measures, chunk: Chunk, key: IntArray) -> None:
-        base_rate = measures.base_rate[key]
+    def __call__(
+        self, measures: Measures, chunk: Chunk, key: IntArray, mfn: FloatArray | None = None
+    ) -> None:
+        if mfn is None:
+            base_rate = measures.base_rate[key]
+            base = chunk.value * base_rate
+        else:  # MFN by line from the MFN file; its rate is what the duty amounts to
+            base, base_rate = mfn, duty_forms.ad_valorem_equivalent(mfn, chunk.value)
         additional_rate = measures.additional_rate[key]
-        base = chunk.value * base_rate
         additional = chunk.value * additional_rate
         rows = np.arange(chunk.first_row + 1, chunk.first_row + chunk.size + 1, dtype=np.int64)
         unique, where = np.unique(key, return_inverse=True)
@@ -201,13 +207,20 @@ def render_exposure(exposure: Exposure) -> str:
         out.append(
             f"  {total['lines']:,} lines, {_usd(total['imports_usd'])} customs value; "
             f"duty {_usd(total['total_duty_usd'])} "
-            f"(base {_usd(total['base_duty_usd'])}, "
+            f"(MFN {_usd(total['base_duty_usd'])}, "
             f"additional {_usd(total['additional_duty_usd'])})"
         )
         out.append(
             f"  not covered by any measure: {missing['lines']:,} lines, "
             f"{_usd(missing['imports_usd'])}"
+            + (f", paying MFN {_usd(missing['base_duty_usd'])}" if missing["base_duty_usd"] else "")
         )
+        unknown = frame[frame["table"] == "mfn_unknown"]
+        if len(unknown) and unknown.iloc[0]["lines"]:
+            out.append(
+                f"  no MFN rate in the MFN file: {unknown.iloc[0]['lines']:,} lines, "
+                f"{_usd(unknown.iloc[0]['imports_usd'])} (they pay no MFN here)"
+            )
         chapters = frame[frame["table"] == "uncovered_chapter"]
         if len(chapters):
             out.append("  " + uncovered_chapters_line(chapters))

@@ -65,6 +65,8 @@ class Column:
     tranche: bool = False
     source: str | None = None
     path: tuple[str, ...] = ()
+    value_share: float | None = None
+    min_share: float | None = None
 
     def step_on(self, day: dt.date) -> ScheduleStep | None:
         """The step in force on ``day`` (None before the first)."""
@@ -148,6 +150,8 @@ def columns_of(
                     tranche=True,
                     source=t.source,
                     path=("tranches", tid),
+                    value_share=t.value_share,
+                    min_share=t.min_share,
                 )
             )
     for mid, m in scenario.measures.items():
@@ -163,6 +167,8 @@ def columns_of(
                 steps=applied_steps(m.schedule, m.end_date()),
                 source=m.source,
                 path=("measures", mid),
+                value_share=m.value_share,
+                min_share=m.min_share,
             )
         )
     ids = [c.id for c in found]

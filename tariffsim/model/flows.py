@@ -16,10 +16,12 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from tariffsim.errors import TariffsimError
+from tariffsim.model import measure_rates
 from tariffsim.model.coverage import (
     Column,
     Columns,
@@ -29,7 +31,7 @@ from tariffsim.model.coverage import (
     product_cover,
     product_prefixes,
 )
-from tariffsim.model.stack import BASE_AUTHORITY, Stacked, by_authority, stack
+from tariffsim.model.stack import BASE_AUTHORITY, Stacked, base_columns, by_authority, stack
 from tariffsim.scenario.groups import Groups, OriginSet, OriginSpec
 from tariffsim.scenario.memberships import scenario_lists
 from tariffsim.scenario.quantities import Rate
@@ -153,8 +155,11 @@ def flow_stacks(scenario: Scenario, lists: Lists | None = None) -> dict[str, Flo
         days = [changes[0] - _DAY, *changes] if changes else [scenario.horizon.start]
         covers = np.zeros((len(days), len(cols.columns)), dtype=np.bool_)
         rates = np.zeros(covers.shape)
+        base = base_columns(cols.authorities)
+        per_usd = measure_rates.quantity_per_usd(flow)
         for s, day in enumerate(days):
             origins = flow.exporter.resolve(cols.groups, day)
+            steps: dict[int, ScheduleStep] = {}
             for m, column in enumerate(cols.columns):
                 step = column.step_on(day)
                 if step is None or not covers_products[m]:
@@ -163,6 +168,16 @@ def flow_stacks(scenario: Scenario, lists: Lists | None = None) -> dict[str, Flo
                     continue
                 covers[s, m] = True
                 rates[s, m] = _flow_rate(fid, origins, column, step, cols, day)
+                steps[m] = step
+            # floors and caps read the MFN the flow pays on the segment (mfn measures add)
+            mfn = float(rates[s, base & covers[s]].sum())
+            for m, step in steps.items():
+                if not base[m]:
+                    column = cols.columns[m]
+                    _check_quantity(fid, flow.quantity, column, step)
+                    rates[s, m] = measure_rates.form_rate(
+                        step, rates[s, m], mfn, per_usd, column.value_share, column.min_share
+                    )
         out[fid] = FlowStack(
             fid, days, cols, stack(covers, rates, cols.authorities, cols.within, cols.rules)
         )
@@ -235,6 +250,26 @@ def _flow_rate(
     return found.pop() if found else step.rate
 
 
+def _check_quantity(fid: str, quantity: Any, column: Column, step: ScheduleStep) -> None:
+    """A specific rate on a flow needs the flow's quantity, in the rate's unit."""
+    if not step.is_specific:
+        return
+    if quantity is None:
+        raise TariffsimError(
+            f"measure '{column.id}' has a specific rate ('{step.text}') on flow '{fid}', "
+            "which states no quantity",
+            field=f"flows.{fid}",
+            hint=f"add e.g. 'quantity: 50 million {step.unit}/year' to the flow",
+        )
+    if quantity.unit != step.unit:
+        raise TariffsimError(
+            f"measure '{column.id}' is per {step.unit} but flow '{fid}''s quantity is in "
+            f"{quantity.unit}",
+            field=f"flows.{fid}.quantity",
+            hint="state both by mass, by item or by volume",
+        )
+
+
 def _mixed_rates(fid: str, column: Column, day: dt.date) -> TariffsimError:
     return TariffsimError(
         f"measure '{column.id}' sets different rates for this flow's exporters on {day}",
@@ -273,7 +308,15 @@ def _row(scenario: Scenario, fid: str, fs: FlowStack) -> Tranche:
             )
         previous = additional[s]
     base_rate = float(base[inside[0]]) if inside else 0.0
+    parts = {
+        column.id: [(day, float(fs.stacked.component[s, m])) for s, day in enumerate(fs.days)]
+        for m, column in enumerate(fs.columns.columns)
+        if not column.tranche
+        and scenario.measures[column.id].refund is not None
+        and fs.stacked.applied[:, m].any()
+    }
     return Tranche.model_construct(
+        refund_parts=parts,
         label=flow.label or fid,
         importer=flow.importer,
         exporter=flow.exporter.text(),

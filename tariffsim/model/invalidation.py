@@ -8,13 +8,14 @@ period, by calendar year and by US fiscal year (from 1 October). No I/O.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from tariffsim._types import FloatArray
 from tariffsim.model import refunds
 from tariffsim.model.refunds import Payment
-from tariffsim.model.timeline import Grid, day_number
+from tariffsim.model.timeline import Grid, day_number, step_function
 from tariffsim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ AMOUNTS = [
 ]
 """By entry date: duty deposited; the part that stands (owed); the part owed back; owed back
 but never claimed. By payment date: duty refunded, interest paid, their sum [USD]."""
-COLUMNS = ["scenario", "tranche", "label", "table", "key", *AMOUNTS]
+COLUMNS = ["scenario", "tranche", "label", "measure", "table", "key", *AMOUNTS]
 TABLES = ("period", "calendar_year", "fiscal_year")
 """``period``: the run's periods (key: first day; payments after the horizon land in none);
 ``calendar_year`` (key ``2026``); ``fiscal_year`` (key ``FY2026``: 1 Oct 2025 – 30 Sep 2026)."""
@@ -44,7 +45,10 @@ def refund_table(
     accrual_fraction: np.ndarray,
     additional_rate: np.ndarray,
 ) -> pd.DataFrame:
-    """One row per invalidated tranche × table × key, columns :data:`COLUMNS`.
+    """One row per invalidated tranche (or flow × measure) × table × key, :data:`COLUMNS`.
+
+    A tranche's own ``refund`` prices its whole additional rate; a flow laid out as a row
+    carries, per invalidated measure covering it, that measure's part of its rate.
 
     Parameters
     ----------
@@ -55,55 +59,81 @@ def refund_table(
     """
     import pandas as pd
 
-    start, end = grid.slice_start, grid.slice_end
-    deposited_all = annual_flow[:, None] * np.atleast_2d(accrual_fraction) * additional_rate
+    start = grid.slice_start
+    accrued = annual_flow[:, None] * np.atleast_2d(accrual_fraction)
     frames = []
     for row, (tid, tranche) in enumerate(scenario.tranches.items()):
-        refund, invalidated = tranche.refund, tranche.invalidated
-        if refund is None or invalidated is None:
-            continue
-        flows = refunds.refund_flows(
-            deposited_all[row],
-            start,
-            end,
-            entries_from=day_number(refund.entries_from),
-            invalidated=day_number(invalidated),
-            payments=[Payment(day_number(p.date), p.share) for p in refund.paid],
-            claim_share=refund.claim_share,
-            interest_rate=refund.interest,
-            rule=refund.interest_rule,
-        )
-        by_entry = np.stack([flows.deposited, flows.owed, flows.owed_back, flows.unclaimed])
-        by_payment = np.stack([flows.principal, flows.interest, flows.refunded])
-        period_start = np.array([day_number(d) for d in grid.period_start], dtype=np.int64)
-        after = int(end[-1])
-        parts = {
-            "period": (
-                [d.isoformat() for d in grid.period_start],
-                np.add.reduceat(by_entry, grid.period_first_slice, axis=1),
-                refunds.sums_by_period(flows.paid_day, by_payment, period_start, after),
-            )
-        }
-        for table, first_month, prefix in (("calendar_year", 1, ""), ("fiscal_year", 10, "FY")):
-            years, entry_sums = refunds.sums_by_year(start, end, by_entry, first_month)
-            paid_years, paid_sums = refunds.sums_on_days(flows.paid_day, by_payment, first_month)
-            keys = sorted(set(years.tolist()) | set(paid_years.tolist()))
-            parts[table] = (
-                [f"{prefix}{y}" for y in keys],
-                _on_keys(years, entry_sums, keys),
-                _on_keys(paid_years, paid_sums, keys),
-            )
-        for table, (keys, entry, paid) in parts.items():
-            frame = pd.DataFrame(np.vstack([entry, paid]).T, columns=AMOUNTS)
-            frame.insert(0, "key", keys)
-            frame.insert(0, "table", table)
-            frame.insert(0, "label", tranche.label)
-            frame.insert(0, "tranche", tid)
-            frame.insert(0, "scenario", scenario.name)
-            frames.append(frame)
+        parts: list[tuple[str, Any, FloatArray]] = []
+        if tranche.refund is not None:
+            parts.append(("", tranche, accrued[row] * additional_rate[row]))
+        for mid, steps in tranche.refund_parts.items():
+            rate = step_function(
+                [[day_number(d) for d, _ in steps]], [[r for _, r in steps]], start
+            )[0]
+            parts.append((mid, scenario.measures[mid], accrued[row] * rate))
+        for mid, measure, deposited in parts:
+            frames += _frames(scenario, grid, tid, tranche.label, mid, measure, deposited)
     if not frames:
         return pd.DataFrame(columns=COLUMNS)
     return pd.concat(frames, ignore_index=True)[COLUMNS]
+
+
+def _frames(
+    scenario: Scenario,
+    grid: Grid,
+    tid: str,
+    label: str,
+    mid: str,
+    measure: Any,
+    deposited: FloatArray,
+) -> list[pd.DataFrame]:
+    """The period, calendar-year and fiscal-year tables of one measure's deposits on a row."""
+    import pandas as pd
+
+    start, end = grid.slice_start, grid.slice_end
+    refund, invalidated = measure.refund, measure.invalidated
+    frames = []
+    flows = refunds.refund_flows(
+        deposited,
+        start,
+        end,
+        entries_from=day_number(refund.entries_from),
+        invalidated=day_number(invalidated),
+        payments=[Payment(day_number(p.date), p.share) for p in refund.paid],
+        claim_share=refund.claim_share,
+        interest_rate=refund.interest,
+        rule=refund.interest_rule,
+    )
+    by_entry = np.stack([flows.deposited, flows.owed, flows.owed_back, flows.unclaimed])
+    by_payment = np.stack([flows.principal, flows.interest, flows.refunded])
+    period_start = np.array([day_number(d) for d in grid.period_start], dtype=np.int64)
+    after = int(end[-1])
+    parts = {
+        "period": (
+            [d.isoformat() for d in grid.period_start],
+            np.add.reduceat(by_entry, grid.period_first_slice, axis=1),
+            refunds.sums_by_period(flows.paid_day, by_payment, period_start, after),
+        )
+    }
+    for table, first_month, prefix in (("calendar_year", 1, ""), ("fiscal_year", 10, "FY")):
+        years, entry_sums = refunds.sums_by_year(start, end, by_entry, first_month)
+        paid_years, paid_sums = refunds.sums_on_days(flows.paid_day, by_payment, first_month)
+        keys = sorted(set(years.tolist()) | set(paid_years.tolist()))
+        parts[table] = (
+            [f"{prefix}{y}" for y in keys],
+            _on_keys(years, entry_sums, keys),
+            _on_keys(paid_years, paid_sums, keys),
+        )
+    for table, (keys, entry, paid) in parts.items():
+        frame = pd.DataFrame(np.vstack([entry, paid]).T, columns=AMOUNTS)
+        frame.insert(0, "key", keys)
+        frame.insert(0, "table", table)
+        frame.insert(0, "measure", mid)
+        frame.insert(0, "label", label)
+        frame.insert(0, "tranche", tid)
+        frame.insert(0, "scenario", scenario.name)
+        frames.append(frame)
+    return frames
 
 
 def _on_keys(years: np.ndarray, sums: np.ndarray, keys: list[int]) -> np.ndarray:

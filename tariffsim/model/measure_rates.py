@@ -17,6 +17,7 @@ line. No I/O; the scenario's models in, plain (date, rate) lists out.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import numpy as np
 
@@ -24,31 +25,59 @@ from tariffsim.model import duty_forms
 from tariffsim.scenario.schema import ScheduleStep, Tranche
 
 
+def form_rate(
+    step: ScheduleStep,
+    rate: float,
+    mfn: float,
+    quantity_per_usd: float | None,
+    value_share: float | None = None,
+    min_share: float | None = None,
+) -> float:
+    """The ad valorem rate a flow pays under one step of a measure, its forms applied.
+
+    Parameters
+    ----------
+    step : the step in force.
+    rate : its ad valorem rate for the flow's origin (``by_origin`` resolved) [fraction].
+    mfn : the flow's MFN rate [fraction].
+    quantity_per_usd : the flow's quantity per USD of value [unit/USD], None if unknown.
+    value_share, min_share : the measure's value share and its gate [fraction].
+    """
+    base = np.array([mfn])
+    if step.all_in_floor is not None:
+        return float(duty_forms.all_in_floor_rate(step.all_in_floor, base)[0])
+    if step.is_specific:
+        if quantity_per_usd is None:  # check_forms refuses this at load time
+            raise ValueError(f"a specific rate ('{step.text}') on a flow without a quantity")
+        rate += float(duty_forms.specific_duty(np.array([quantity_per_usd]), step.specific)[0])
+    if value_share is not None or min_share is not None:
+        share = 1.0 if value_share is None else value_share
+        rate *= float(duty_forms.dutiable_share(share, min_share))
+    if step.all_in_cap is not None:
+        rate = float(duty_forms.all_in_cap_rate(rate, step.all_in_cap, base)[0])
+    return rate
+
+
+def quantity_per_usd(flow: Tranche | Any) -> float | None:
+    """A flow's (or tranche's) quantity per USD of its value [unit/USD], None without one."""
+    if flow.quantity is None:
+        return None
+    value = flow.imports.value
+    return flow.quantity.value / value if value > 0 else 0.0
+
+
 def step_rate(tranche: Tranche, step: ScheduleStep | None) -> float:
     """The ad valorem rate the tranche's flow pays under one step [fraction]."""
     if step is None:
         return 0.0
-    mfn = np.array([tranche.base_rate.value])
-    if step.all_in_floor is not None:
-        return float(duty_forms.all_in_floor_rate(step.all_in_floor, mfn)[0])
-    rate = step.rate
-    if step.is_specific:
-        per_usd = _quantity_per_usd(tranche)
-        rate += float(duty_forms.specific_duty(np.array([per_usd]), step.specific)[0])
-    if tranche.value_share is not None or tranche.min_share is not None:
-        share = 1.0 if tranche.value_share is None else tranche.value_share
-        rate *= float(duty_forms.dutiable_share(share, tranche.min_share))
-    if step.all_in_cap is not None:
-        rate = float(duty_forms.all_in_cap_rate(rate, step.all_in_cap, mfn)[0])
-    return rate
-
-
-def _quantity_per_usd(tranche: Tranche) -> float:
-    """The flow's quantity per USD of value [unit/USD]; refused at load time when absent."""
-    if tranche.quantity is None:  # pragma: no cover - check_forms refuses this at load time
-        raise ValueError(f"tranche '{tranche.label}' has a specific rate but no quantity")
-    value = tranche.imports.value
-    return tranche.quantity.value / value if value > 0 else 0.0
+    return form_rate(
+        step,
+        step.rate,
+        tranche.base_rate.value,
+        quantity_per_usd(tranche),
+        tranche.value_share,
+        tranche.min_share,
+    )
 
 
 def flow_steps(tranche: Tranche) -> list[tuple[dt.date, float]]:

@@ -128,7 +128,7 @@ def simulate(scenario: Scenario, step: Step | None = None, *, behavioural: bool 
     assumptions = tranche_assumptions(scenario)
     inputs = scenario_arrays(scenario, step, assumptions)
     result = _simulate(scenario, step or scenario.horizon.step, inputs, assumptions, behavioural)
-    if any(t.refund is not None for t in scenario.tranches.values()):
+    if any(t.refund is not None or t.refund_parts for t in scenario.tranches.values()):
         table = invalidation.refund_table(
             scenario,
             inputs.grid,

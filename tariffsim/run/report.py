@@ -238,7 +238,7 @@ def _refund_lines(result: Result) -> list[str]:
     years = refunds[refunds["table"] != "period"]
     rows = [
         [
-            r["tranche"],
+            r["tranche"] + (f" ({r['measure']})" if r["measure"] else ""),
             r["key"],
             billions(r["deposited_usd"]),
             billions(r["owed_usd"]),

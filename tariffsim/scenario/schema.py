@@ -108,6 +108,11 @@ class Tranche(MeasureForms):
         "'50 million kg/year'.",
     )
     exclusions: list[Exclusion] = Field(default_factory=list)
+    refund_parts: SkipJsonSchema[dict[str, list[tuple[dt.date, float]]]] = Field(
+        default_factory=dict,
+        description="Internal, for a flow laid out as a row: per invalidated measure with a "
+        "refund, its part of the row's rate from each date [fraction]; never written.",
+    )
     source: str | None = Field(None, description="Default source for the tranche's numbers.")
     note: str | None = None
     products: list[str] | ProductScope = Field(
@@ -149,6 +154,13 @@ class Tranche(MeasureForms):
     @classmethod
     def _iso_code(cls, value: Any) -> str:
         return parse_country(value)
+
+    @field_validator("refund_parts", mode="before")
+    @classmethod
+    def _internal(cls, value: Any) -> Any:
+        if value:
+            raise ValueError("'refund_parts' is filled in by tariffsim, not written in a file")
+        return {}
 
     @field_validator("exporter")
     @classmethod

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from numpy.testing import assert_allclose
 
+from tariffsim.model import flows
+from tariffsim.model.results import Result
 from tariffsim.model.simulation import simulate
 from tariffsim.scenario.validation import load_scenario
 
@@ -62,3 +64,36 @@ def test_the_mfn_is_paid_apart_from_the_floor() -> None:
     result = simulate(load_scenario(FORMS / "forms.yaml"))
     base = dict(zip(result.tranches["tranche"], result.tranches["base_duty_usd"], strict=True))
     assert_allclose([base["eu_low"], base["eu_high"]], [365 * 0.045 * M, 365 * 0.20 * M])
+
+
+@pytest.fixture(scope="module")
+def stacked() -> Result:
+    return simulate(flows.load_scenario(FORMS / "measures.yaml"))
+
+
+@pytest.mark.parametrize(
+    ("flow", "additional", "base"),
+    [
+        ("de_sweaters", 365 * 0.105 * M, 365 * 0.045 * M),  # EU floor 15 % over an mfn of 4.5 %
+        ("de_other", 365 * 0.15 * M, 0.0),  # the floor over no mfn measure
+        ("cl_copper", 365 * 0.20 * M, 0.0),  # 50 % on a 40 % value share
+        ("mx_beef", 365 * 1.024 * M, 0.0),  # 2.4 % + 5 USD/kg at 0.2 kg per USD
+        ("br_all", 150 * 0.10 * M, 0.0),  # 10 % from 24 Feb, expired on 24 Jul
+        ("cn_all", 90 * 0.20 * M, 0.0),  # 20 % until invalidated on 1 Apr: Jan–Mar 2026
+    ],
+)
+def test_each_form_as_a_measure_on_flows(
+    stacked: Result, flow: str, additional: float, base: float
+) -> None:
+    row = stacked.tranches.set_index("tranche").loc[flow]
+    assert_allclose(row["additional_duty_usd"], additional, rtol=1e-12, atol=1e-6)
+    assert_allclose(row["base_duty_usd"], base, rtol=1e-12, atol=1e-6)
+
+
+def test_an_invalidated_measure_refunds_its_part_of_each_flow(stacked: Result) -> None:
+    assert stacked.refunds is not None
+    years = stacked.refunds[stacked.refunds["table"] == "fiscal_year"].set_index("key")
+    assert set(stacked.refunds["tranche"]) == {"cn_all"}  # the only flow it hit
+    assert set(stacked.refunds["measure"]) == {"ieepa"}
+    assert_allclose(years.loc["FY2026", "deposited_usd"], 90 * 0.20 * M)
+    assert_allclose(years.loc["FY2026", "refunded_usd"], 90 * 0.20 * M)  # paid 2026-06-01

@@ -86,6 +86,11 @@ CASES = [
         ("a specific rate ('0.50 USD/kg') needs the quantity", "'quantity: 50 million kg/year'"),
     ),
     Case(
+        "flow_specific_without_quantity.yaml",
+        "flow_specific_without_quantity.yaml:14: flows.mx_beef:",
+        ("measure 'beef' has a specific rate", "states no quantity", "'quantity: 50 million"),
+    ),
+    Case(
         "specific_unit_mismatch.yaml",
         "specific_unit_mismatch.yaml:14: tranches.t.schedule.2025-04-01:",
         ("the rate is per kg but the tranche's quantity is in item",),
