@@ -35,6 +35,7 @@ import numpy as np
 from tariffsim._types import BoolArray, FloatArray, IntArray
 from tariffsim.errors import TariffsimError
 from tariffsim.ledger.editions import read_editions
+from tariffsim.model import duty_forms
 from tariffsim.model.coverage import Columns, columns_of, fill_rest, importers, product_cover
 from tariffsim.model.stack import Stacked, base_columns, largest_owner, stack
 from tariffsim.model.timeline import day_number
@@ -155,6 +156,7 @@ def compile_measures(
     importer = _importer(scenario, importer)
     cols = columns_of(scenario, importer, memberships or {})
     _check_products(cols)
+    _check_specific(cols)
     columns = cols.columns
     segment_start, segment_covers = product_cover([c.products for c in columns])
     fill_rest(columns, segment_covers)
@@ -180,7 +182,15 @@ def compile_measures(
     base = np.array([c.base_rate for c in columns], dtype=np.float64)
     owner = largest_owner(reach & tranche, np.broadcast_to(base, reach.shape))
     base_share = owner * base + np.where(base_column, stacked.component, 0.0)
-    additional_share = np.where(base_column, 0.0, stacked.component)
+    additional_share = _all_in(
+        np.where(base_column, 0.0, stacked.component),
+        stacked.applied,
+        base_share.sum(axis=1),
+        *(
+            np.broadcast_to(a[None], (product_sets.shape[0], *a.shape)).reshape(-1, len(columns))
+            for a in (origins.floor, origins.cap)
+        ),
+    )
     return Measures(
         scenario=scenario,
         importer=importer,
@@ -208,7 +218,9 @@ class _Origins:
     """Countries grouped into classes that every measure treats alike on every segment.
 
     ``reach`` (O, S, M): class o is among measure m's origins on segment s;
-    ``in_force`` (O, S, M): m has a step in force; ``rate`` (O, S, M) its rate there.
+    ``in_force`` (O, S, M): m has a step in force; ``rate`` (O, S, M) its rate there, on
+    the measure's value share; ``floor``, ``cap`` (O, S, M): the step's all-in floor and
+    cap [fraction], NaN where it has none.
     """
 
     of_country: dict[str, int]
@@ -217,6 +229,8 @@ class _Origins:
     reach: BoolArray
     in_force: BoolArray
     rate: FloatArray
+    floor: FloatArray
+    cap: FloatArray
 
 
 def _origin_classes(cols: Columns, days: list[dt.date]) -> _Origins:
@@ -235,19 +249,31 @@ def _origin_classes(cols: Columns, days: list[dt.date]) -> _Origins:
     reach = np.zeros(shape, dtype=np.bool_)
     in_force = np.zeros(shape, dtype=np.bool_)
     rate = np.zeros(shape)
+    floor = np.full(shape, np.nan)
+    cap = np.full(shape, np.nan)
     for m, c in enumerate(columns):
+        share = 1.0
+        if c.value_share is not None or c.min_share is not None:
+            written = 1.0 if c.value_share is None else c.value_share
+            share = float(duty_forms.dutiable_share(written, c.min_share))
         for s, day in enumerate(days):
             step = c.step_on(day)
             for i, country in enumerate(countries):
                 reach[i, s, m] = country in resolved[m][s]
                 if step is not None:
                     in_force[i, s, m] = True
-                    rate[i, s, m] = c.rate_for(step, country, day, cols.groups)
+                    rate[i, s, m] = c.rate_for(step, country, day, cols.groups) * share
+                    if step.all_in_floor is not None:
+                        floor[i, s, m] = step.all_in_floor
+                    if step.all_in_cap is not None:
+                        cap[i, s, m] = step.all_in_cap
     signature = np.concatenate(
         [
             reach.reshape(len(countries), -1),
             in_force.reshape(len(countries), -1),
             rate.reshape(len(countries), -1),
+            np.nan_to_num(floor, nan=-1.0).reshape(len(countries), -1),
+            np.nan_to_num(cap, nan=-1.0).reshape(len(countries), -1),
         ],
         axis=1,
     )
@@ -260,7 +286,46 @@ def _origin_classes(cols: Columns, days: list[dt.date]) -> _Origins:
         reach=reach[first],
         in_force=in_force[first],
         rate=rate[first],
+        floor=floor[first],
+        cap=cap[first],
     )
+
+
+def _all_in(
+    additional: FloatArray,
+    applied: BoolArray,
+    mfn: FloatArray,
+    floor: FloatArray,
+    cap: FloatArray,
+) -> FloatArray:
+    """Each measure's part of the rate with all-in floors and caps over the key's MFN.
+
+    ``additional`` (K, M) as stacked; ``mfn`` (K,) the key's base rate; ``floor``, ``cap``
+    (K, M) NaN where the step has none (:func:`tariffsim.model.duty_forms.all_in_floor_rate`,
+    :func:`~tariffsim.model.duty_forms.all_in_cap_rate`).
+    """
+    has_floor = applied & ~np.isnan(floor)
+    has_cap = applied & ~np.isnan(cap)
+    if not (has_floor.any() or has_cap.any()):
+        return additional
+    base = mfn[:, None]
+    out = np.where(has_floor, duty_forms.all_in_floor_rate(np.nan_to_num(floor), base), additional)
+    capped = duty_forms.all_in_cap_rate(out, np.nan_to_num(cap), base)
+    return np.asarray(np.where(has_cap, capped, out))
+
+
+def _check_specific(cols: Columns) -> None:
+    """A measure's specific rate is refused on ledger lines: not priced there yet."""
+    for c in cols.columns:
+        for day, step in c.steps:
+            if step.is_specific:
+                raise TariffsimError(
+                    f"the specific rate '{step.text}' of '{c.id}' is not priced on ledger "
+                    "lines yet",
+                    field=".".join((*c.path, "schedule", day.isoformat())),
+                    hint="price MFN specific rates with 'exposure --mfn FILE'; run the measure "
+                    "on flows with 'tariffsim run'",
+                )
 
 
 def _check_products(cols: Columns) -> None:

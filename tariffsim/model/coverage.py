@@ -218,6 +218,12 @@ def product_prefixes(products: ProductSet, lists: Lists, path: tuple[str, ...]) 
                 )
         return tuple(found)
 
+    if products.weights is not None:
+        raise TariffsimError(
+            "product weights belong to flows; a measure covers HTS prefixes or lists",
+            field=".".join((*path, "weights")),
+            hint="write them as ['8517.13', list3] or {include: ..., exclude: ...}",
+        )
     include = None if products.include is None else expand(products.include)
     return Products(include, expand(products.exclude))
 

@@ -34,9 +34,10 @@ from tariffsim.model.coverage import (
 from tariffsim.model.stack import BASE_AUTHORITY, Stacked, base_columns, by_authority, stack
 from tariffsim.scenario.groups import Groups, OriginSet, OriginSpec
 from tariffsim.scenario.memberships import scenario_lists
-from tariffsim.scenario.quantities import Rate
+from tariffsim.scenario.quantities import Flow, Rate
 from tariffsim.scenario.schema import Scenario, ScheduleStep, Tranche
 from tariffsim.scenario.validation import locate_error, read_scenario
+from tariffsim.scenario.weights import Weights, flow_weights
 
 _DAY = dt.timedelta(days=1)
 
@@ -47,17 +48,19 @@ class FlowStack:
 
     Attributes
     ----------
-    flow : the flow's id.
+    flow : the row's id (the flow's id, or ``flow[k]`` for a class of a weighted flow).
     days : first day of each date segment (the first segment starts a day before
         the first change, standing for all earlier days), shape (S,).
     columns : the importer's measures.
     stacked : the stack on each segment (keys = segments).
+    part : the row's flow, products and share of the flow's value.
     """
 
     flow: str
     days: list[dt.date]
     columns: Columns
     stacked: Stacked
+    part: Part | None = None
 
     def additional(self) -> np.ndarray:
         """The additional rate (every authority but ``mfn``) on each segment [fraction]."""
@@ -83,7 +86,7 @@ def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
     scenario, document = read_scenario(path, overrides)
     try:
         lists = scenario_lists(scenario, document) if _names_lists(scenario) else {}
-        return as_rows(scenario, lists)
+        return as_rows(scenario, lists, flow_weights(scenario, document))
     except TariffsimError as exc:
         raise locate_error(exc, document) from None
 
@@ -94,13 +97,18 @@ def _names_lists(scenario: Scenario) -> bool:
     )
 
 
-def as_rows(scenario: Scenario, lists: Lists | None = None) -> Scenario:
+def as_rows(
+    scenario: Scenario, lists: Lists | None = None, weights: dict[str, Weights] | None = None
+) -> Scenario:
     """The scenario with each flow added as a tranche whose rates are its stack.
 
+    A flow with product weights becomes one row per product class (the lines every
+    measure treats alike), ``flow[1]``, ``flow[2]``, …, each with its share of the value.
     A scenario without flows comes back as it is (after the overlap check).
     """
     lists = lists or {}
-    check_overlaps(scenario, lists)
+    weights = weights or {}
+    check_overlaps(scenario, lists, weights)
     if not scenario.flows:
         return scenario
     for importer in {m.importer for m in scenario.measures.values()}:
@@ -115,13 +123,13 @@ def as_rows(scenario: Scenario, lists: Lists | None = None) -> Scenario:
             )
     rows = dict(scenario.tranches)
     parts = {}
-    for fid, fs in flow_stacks(scenario, lists).items():
-        rows[fid] = _row(scenario, fid, fs)
-        parts[fid] = _parts(fs)
+    for pid, fs in flow_stacks(scenario, lists, weights).items():
+        rows[pid] = _row(scenario, fs)
+        parts[pid] = _authority_parts(fs)
     return scenario.model_copy(update={"tranches": rows, "authority_parts": parts})
 
 
-def _parts(fs: FlowStack) -> dict[str, tuple[tuple[dt.date, float], ...]]:
+def _authority_parts(fs: FlowStack) -> dict[str, tuple[tuple[dt.date, float], ...]]:
     """Each additional authority's part of the flow's rate, as (day, rate) steps on changes."""
     found: dict[str, tuple[tuple[dt.date, float], ...]] = {}
     for authority, rates in by_authority(fs.stacked.component, fs.columns.authorities).items():
@@ -136,80 +144,135 @@ def _parts(fs: FlowStack) -> dict[str, tuple[tuple[dt.date, float], ...]]:
     return found
 
 
-def flow_stacks(scenario: Scenario, lists: Lists | None = None) -> dict[str, FlowStack]:
-    """The stack over every flow of the scenario, by flow id."""
+@dataclass(frozen=True)
+class Part:
+    """A row laid out from a flow: all of it, or one product class of a weighted flow.
+
+    Attributes
+    ----------
+    id : the row's id: the flow's id, or ``flow[k]`` for the k-th class of a weighted flow.
+    flow : the flow's id.
+    products : the products the row holds.
+    share : its share of the flow's value [fraction].
+    weighted : whether its products come from a weights file.
+    """
+
+    id: str
+    flow: str
+    products: Products
+    share: float = 1.0
+    weighted: bool = False
+
+
+def flow_stacks(
+    scenario: Scenario, lists: Lists | None = None, weights: dict[str, Weights] | None = None
+) -> dict[str, FlowStack]:
+    """The stack over every row laid out from the scenario's flows, by row id."""
     lists = lists or {}
     by_importer = {
         importer: columns_of(scenario, importer, lists, tranches=False)
-        for importer in {f.importer for f in scenario.flows.values()}
-    }
-    covered = {
-        importer: _product_coverage(scenario, lists, importer, cols)
-        for importer, cols in by_importer.items()
+        for importer in dict.fromkeys(f.importer for f in scenario.flows.values())
     }
     out: dict[str, FlowStack] = {}
-    for fid, flow in scenario.flows.items():
-        cols = by_importer[flow.importer]
-        covers_products = covered[flow.importer][fid]
+    for importer, cols in by_importer.items():
+        fids = [fid for fid, f in scenario.flows.items() if f.importer == importer]
+        parts = flow_parts(scenario, fids, cols, lists, weights or {})
+        covered = _product_coverage(parts, cols)
         changes = cols.change_days()
         days = [changes[0] - _DAY, *changes] if changes else [scenario.horizon.start]
-        covers = np.zeros((len(days), len(cols.columns)), dtype=np.bool_)
-        rates = np.zeros(covers.shape)
         base = base_columns(cols.authorities)
-        per_usd = measure_rates.quantity_per_usd(flow)
-        for s, day in enumerate(days):
-            origins = flow.exporter.resolve(cols.groups, day)
-            steps: dict[int, ScheduleStep] = {}
-            for m, column in enumerate(cols.columns):
-                step = column.step_on(day)
-                if step is None or not covers_products[m]:
-                    continue
-                if not _origin_cover(fid, origins, column, cols, day):
-                    continue
-                covers[s, m] = True
-                rates[s, m] = _flow_rate(fid, origins, column, step, cols, day)
-                steps[m] = step
-            # floors and caps read the MFN the flow pays on the segment (mfn measures add)
-            mfn = float(rates[s, base & covers[s]].sum())
-            for m, step in steps.items():
-                if not base[m]:
-                    column = cols.columns[m]
-                    _check_quantity(fid, flow.quantity, column, step)
-                    rates[s, m] = measure_rates.form_rate(
-                        step, rates[s, m], mfn, per_usd, column.value_share, column.min_share
-                    )
-        out[fid] = FlowStack(
-            fid, days, cols, stack(covers, rates, cols.authorities, cols.within, cols.rules)
-        )
-    return out
+        for part in parts:
+            flow = scenario.flows[part.flow]
+            per_usd = measure_rates.quantity_per_usd(flow)
+            covers = np.zeros((len(days), len(cols.columns)), dtype=np.bool_)
+            rates = np.zeros(covers.shape)
+            for s, day in enumerate(days):
+                origins = flow.exporter.resolve(cols.groups, day)
+                steps: dict[int, ScheduleStep] = {}
+                for m, column in enumerate(cols.columns):
+                    step = column.step_on(day)
+                    if step is None or not covered[part.id][m]:
+                        continue
+                    if not _origin_cover(part.flow, origins, column, cols, day):
+                        continue
+                    covers[s, m] = True
+                    rates[s, m] = _flow_rate(part.flow, origins, column, step, cols, day)
+                    steps[m] = step
+                # floors and caps read the MFN the flow pays on the segment (mfn measures add)
+                mfn = float(rates[s, base & covers[s]].sum())
+                for m, step in steps.items():
+                    if not base[m]:
+                        column = cols.columns[m]
+                        _check_quantity(part.flow, flow.quantity, column, step)
+                        rates[s, m] = measure_rates.form_rate(
+                            step, rates[s, m], mfn, per_usd, column.value_share, column.min_share
+                        )
+            stacked = stack(covers, rates, cols.authorities, cols.within, cols.rules)
+            out[part.id] = FlowStack(part.id, days, cols, stacked, part)
+    order = {fid: i for i, fid in enumerate(scenario.flows)}  # rows in the file's flow order
+    return dict(
+        sorted(out.items(), key=lambda item: order[item[1].part.flow if item[1].part else item[0]])
+    )
 
 
-def _product_coverage(
-    scenario: Scenario, lists: Lists, importer: str, cols: Columns
-) -> dict[str, np.ndarray]:
-    """Per flow of ``importer``: whether each measure covers all its products (or none).
+def flow_parts(
+    scenario: Scenario,
+    fids: list[str],
+    cols: Columns,
+    lists: Lists,
+    weights: dict[str, Weights],
+) -> list[Part]:
+    """The rows of some flows: one per flow, or one per product class of a weighted flow.
 
-    A measure covering some of a flow's products but not all is refused.
+    A weighted flow's lines are grouped by the set of measures covering each; each group
+    is a row holding those lines and the sum of their weights.
     """
-    fids = [fid for fid, f in scenario.flows.items() if f.importer == importer]
-    sets = [
-        product_prefixes(scenario.flows[f].products, lists, ("flows", f, "products")) for f in fids
-    ]
-    _, covers = product_cover([*sets, *(c.products for c in cols.columns)])
-    inside = covers[:, : len(fids)].T.astype(np.int64)  # (F, K)
-    measure = covers[:, len(fids) :].astype(np.int64)  # (K, M)
+    parts: list[Part] = []
+    for fid in fids:
+        if fid not in weights:
+            products = product_prefixes(scenario.flows[fid].products, lists, _path(fid))
+            parts.append(Part(fid, fid, products))
+            continue
+        lines = weights[fid]
+        _, covers = product_cover(
+            [*(Products((code,)) for code, _ in lines), *(c.products for c in cols.columns)]
+        )
+        inside = covers[:, : len(lines)].T.astype(np.int64)
+        pattern = (inside @ covers[:, len(lines) :].astype(np.int64)) > 0  # (lines, M)
+        classes, which = np.unique(pattern, axis=0, return_inverse=True)
+        which = np.asarray(which).ravel()
+        for k in range(classes.shape[0]):
+            members = [lines[i] for i in np.flatnonzero(which == k)]
+            pid = fid if classes.shape[0] == 1 else f"{fid}[{k + 1}]"
+            products = Products(tuple(code for code, _ in members))
+            parts.append(Part(pid, fid, products, sum(w for _, w in members), weighted=True))
+    return parts
+
+
+def _path(fid: str) -> tuple[str, ...]:
+    return ("flows", fid, "products")
+
+
+def _product_coverage(parts: list[Part], cols: Columns) -> dict[str, np.ndarray]:
+    """Per row: whether each measure covers all its products (or none); partial refused."""
+    _, covers = product_cover([*(p.products for p in parts), *(c.products for c in cols.columns)])
+    inside = covers[:, : len(parts)].T.astype(np.int64)  # (P, K)
+    measure = covers[:, len(parts) :].astype(np.int64)  # (K, M)
     both = (inside @ measure) > 0
     outside = (inside @ (1 - measure)) > 0
     partial = both & outside
     if partial.any():
         f, m = (int(i[0]) for i in np.nonzero(partial))
+        weighted = parts[f].weighted
         raise TariffsimError(
             f"measure '{cols.columns[m].id}' covers some of this flow's products, not all",
-            field=f"flows.{fids[f]}.products",
+            field=".".join((*_path(parts[f].flow), *(("weights",) if weighted else ()))),
             hint="split the flow so each measure covers all of a flow's products or none "
-            "(e.g. one flow for the listed products, one for the rest)",
+            "(e.g. one flow for the listed products, one for the rest)"
+            if not weighted
+            else "give the weights file longer HTS codes, each wholly in or out of the measure",
         )
-    return {fid: both[i] for i, fid in enumerate(fids)}
+    return {p.id: both[i] for i, p in enumerate(parts)}
 
 
 def _origin_cover(
@@ -278,8 +341,10 @@ def _mixed_rates(fid: str, column: Column, day: dt.date) -> TariffsimError:
     )
 
 
-def _row(scenario: Scenario, fid: str, fs: FlowStack) -> Tranche:
+def _row(scenario: Scenario, fs: FlowStack) -> Tranche:
     """A flow as a tranche: its stacked additional rate as the schedule, mfn as the base."""
+    part = fs.part or Part(fs.flow, fs.flow, Products(None))
+    fid = part.flow
     flow = scenario.flows[fid]
     additional, base = fs.additional(), fs.base()
     horizon = scenario.horizon
@@ -317,10 +382,17 @@ def _row(scenario: Scenario, fid: str, fs: FlowStack) -> Tranche:
     }
     return Tranche.model_construct(
         refund_parts=parts,
-        label=flow.label or fid,
+        label=(flow.label or fid) + (part.id[len(fid) :] if part.id != fid else ""),
         importer=flow.importer,
         exporter=flow.exporter.text(),
-        imports=flow.imports,
+        imports=flow.imports
+        if part.share == 1.0
+        else Flow.model_construct(
+            value=flow.imports.value * part.share,
+            text=f"{part.share:.6g} of {flow.imports.text}",
+            source=flow.imports.source,
+            note=None,
+        ),
         base_rate=Rate.model_construct(value=base_rate, text=_percent(base_rate)),
         schedule=schedule,
         exclusions=[],
@@ -362,7 +434,9 @@ def _percent(rate: float) -> str:
     return f"{rate * 100:.10g} %"
 
 
-def check_overlaps(scenario: Scenario, lists: Lists) -> None:
+def check_overlaps(
+    scenario: Scenario, lists: Lists, weights: dict[str, Weights] | None = None
+) -> None:
     """Refuse two flows, or two tranches declaring products, that hold the same imports.
 
     Raises
@@ -378,7 +452,10 @@ def check_overlaps(scenario: Scenario, lists: Lists) -> None:
             )
             rows.append((f"tranches.{tid}", t.importer, OriginSpec((t.exporter,)), products))
     for fid, f in scenario.flows.items():
-        products = product_prefixes(f.products, lists, ("flows", fid, "products"))
+        if weights and fid in weights:
+            products = Products(tuple(code for code, _ in weights[fid]))
+        else:
+            products = product_prefixes(f.products, lists, ("flows", fid, "products"))
         rows.append((f"flows.{fid}", f.importer, f.exporter, products))
     if len(rows) < 2:
         return

@@ -89,9 +89,17 @@ def _product_schema(schema: dict[str, Any]) -> None:
         },
         "additionalProperties": False,
     }
+    weights = {
+        "type": "object",
+        "properties": {"weights": {"type": "string", "examples": ["weights/cn-2024.csv"]}},
+        "required": ["weights"],
+        "additionalProperties": False,
+    }
     description = schema.get("description", "")
     schema.clear()
-    schema.update({"description": description, "anyOf": [{"const": ALL}, _ITEMS_SCHEMA, mapping]})
+    schema.update(
+        {"description": description, "anyOf": [{"const": ALL}, _ITEMS_SCHEMA, mapping, weights]}
+    )
 
 
 class ProductSet(Frozen):
@@ -104,17 +112,29 @@ class ProductSet(Frozen):
     model_config = ConfigDict(json_schema_extra=_product_schema)
 
     include: tuple[str, ...] | None = Field(
-        description="HTS prefixes and list names covered; None (written 'all'): every product."
+        None,
+        description="HTS prefixes and list names covered; None (written 'all'): every product.",
     )
     exclude: tuple[str, ...] = ()
+    weights: str | None = Field(
+        None,
+        min_length=1,
+        description="Flows only: a CSV (hts_code, weight) of the lines the flow holds and "
+        "their shares of its value, relative to this file.",
+    )
 
     @model_validator(mode="before")
     @classmethod
     def _written(cls, data: Any) -> Any:
         if data == ALL or isinstance(data, list):
             data = {"include": data}
-        if isinstance(data, dict) and data.get("include", ALL) == ALL:
+        weighted = isinstance(data, dict) and data.get("weights") is not None
+        if isinstance(data, dict) and data.get("include", ALL) == ALL and not weighted:
             data = {**data, "include": None}
+        if weighted:
+            if {k for k, v in data.items() if v is not None} != {"weights"}:
+                raise ValueError("weights stand alone: the file lists the flow's products")
+            return data
         if not isinstance(data, dict):
             raise ValueError(
                 f"expected 'all', a list like ['8517.13', list3] or {{include: ..., exclude: "
@@ -141,6 +161,8 @@ class ProductSet(Frozen):
         return [i for i in (*(self.include or ()), *self.exclude) if not is_prefix(i)]
 
     def text(self) -> str:
+        if self.weights is not None:
+            return f"weights in {self.weights}"
         body = "all" if self.include is None else ", ".join(self.include)
         return body + (f" except {', '.join(self.exclude)}" if self.exclude else "")
 
@@ -186,7 +208,7 @@ class ImportFlow(Frozen):
         "'50 million kg/year'.",
     )
     products: ProductSet = Field(
-        default_factory=lambda: ProductSet(include=None),
+        default_factory=lambda: ProductSet(include=None, weights=None),
         description="The products the flow carries; 'all' by default.",
     )
     assumptions: Assumptions | None = Field(

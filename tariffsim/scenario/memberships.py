@@ -28,30 +28,10 @@ def read_memberships(path: Path, measure_ids: list[str]) -> dict[str, list[str]]
     starting with ``#`` are comments. A measure the file does not name keeps
     only its ``products``.
     """
-    if not path.is_file():
-        raise TariffsimError("membership file not found", file=path)
-    if path.stat().st_size > MAX_MEMBERSHIP_BYTES:
-        raise TariffsimError(f"larger than {MAX_MEMBERSHIP_BYTES} bytes", file=path)
     found: dict[str, list[str]] = {m: [] for m in measure_ids}
-    with open(path, newline="", encoding="utf-8-sig") as stream:
-        rows = [
-            (number, row)
-            for number, row in enumerate(csv.reader(stream), start=1)
-            if row and not row[0].lstrip().startswith("#")
-        ]
-    header_line, header = rows[0] if rows else (1, [])
-    header = [c.strip() for c in header]
-    for column in MEMBERSHIP_COLUMNS:
-        if column not in header:
-            raise TariffsimError(
-                f"missing column '{column}'",
-                file=path,
-                line=header_line,
-                hint=did_you_mean(column, header)
-                or f"the header must name: {', '.join(MEMBERSHIP_COLUMNS)}",
-            )
+    header, rows = read_rows(path, MEMBERSHIP_COLUMNS, "membership file")
     code_at, measure_at = (header.index(c) for c in MEMBERSHIP_COLUMNS)
-    for line, row in rows[1:]:
+    for line, row in rows:
         cells = [*row, "", ""]
         measure = cells[measure_at].strip()
         if measure not in found:
@@ -68,6 +48,39 @@ def read_memberships(path: Path, measure_ids: list[str]) -> dict[str, list[str]]
         except ValueError as exc:
             raise TariffsimError(str(exc), file=path, line=line, field="hts_code") from None
     return found
+
+
+def read_rows(
+    path: Path, columns: tuple[str, ...], kind: str
+) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """A small CSV's header and its (line number, cells) rows; ``#`` lines are comments.
+
+    Raises
+    ------
+    TariffsimError
+        if the file is missing, too large, or its header lacks one of ``columns``.
+    """
+    if not path.is_file():
+        raise TariffsimError(f"{kind} not found", file=path)
+    if path.stat().st_size > MAX_MEMBERSHIP_BYTES:
+        raise TariffsimError(f"larger than {MAX_MEMBERSHIP_BYTES} bytes", file=path)
+    with open(path, newline="", encoding="utf-8-sig") as stream:
+        rows = [
+            (number, row)
+            for number, row in enumerate(csv.reader(stream), start=1)
+            if row and not row[0].lstrip().startswith("#")
+        ]
+    header_line, header = rows[0] if rows else (1, [])
+    header = [c.strip() for c in header]
+    for column in columns:
+        if column not in header:
+            raise TariffsimError(
+                f"missing column '{column}'",
+                file=path,
+                line=header_line,
+                hint=did_you_mean(column, header) or f"the header must name: {', '.join(columns)}",
+            )
+    return header, rows[1:]
 
 
 def list_names(scenario: Scenario) -> list[str]:

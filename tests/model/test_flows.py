@@ -191,3 +191,38 @@ def test_statuses_and_in_transit_grace_apply_to_measures(tmp_path: Path) -> None
     assert article.rate_on(dt.date(2025, 5, 4)) == pytest.approx(0.20)
     assert article.rate_on(dt.date(2025, 5, 5)) == pytest.approx(0.30)
     assert article.rate_on(dt.date(2025, 7, 1)) == pytest.approx(0.30)
+
+
+def test_a_flow_with_product_weights_is_priced_class_by_class(tmp_path: Path) -> None:
+    (tmp_path / "weights.csv").write_text(
+        "# 2024 shares, illustrative\nhts_code,weight\n7208.10,50\n8517.13.00,30\n9503,20\n",
+        encoding="utf-8",
+    )
+    text = (
+        (STEEL_2025 % {"steel": "72"})
+        .replace(
+            "    products: all\n    schedule: {2025-04-05: 10 %}",
+            "    products: {include: all, exclude: ['8517.13']}\n    schedule: {2025-04-05: 10 %}",
+        )
+        .replace('products: ["7208"]\n', "products: {weights: weights.csv}\n")
+    )
+    assert "weights.csv" in text and "exclude: ['8517.13']" in text
+    scenario = load_scenario(write(tmp_path, text))
+    rows = {t: scenario.tranches[t] for t in scenario.tranches if t.startswith("article")}
+    shares = {t: r.imports.value / 100e9 for t, r in rows.items()}
+    assert sorted(shares.values()) == pytest.approx([0.2, 0.3, 0.5])
+    # steel (50 %): fentanyl + 232; phones (30 %): fentanyl only (exempt from reciprocal);
+    # toys (20 %): fentanyl + reciprocal on 271 days
+    expected = DAY * (0.5 * (63.4 + 126.5) + 0.3 * 63.4 + 0.2 * (63.4 + 0.10 * 271))
+    assert_allclose(total_duty(write(tmp_path, text)), expected, rtol=1e-12)
+
+
+def test_a_weights_line_one_measure_covers_in_part_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "weights.csv").write_text("hts_code,weight\n72,1\n", encoding="utf-8")
+    text = STEEL_2025 % {"steel": "7208"}
+    text = text[: text.rindex('products: ["7208"]')] + "products: {weights: weights.csv}\n"
+    with pytest.raises(TariffsimError) as info:
+        load_scenario(write(tmp_path, text))
+    message = info.value.render()
+    assert "flows.article.products.weights: measure 'steel232' covers some" in message
+    assert "longer HTS codes" in message
