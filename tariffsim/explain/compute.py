@@ -8,12 +8,13 @@ Reads the scenario (and its membership lists), lays its measures out as columns
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from tariffsim.errors import TariffsimError
+from tariffsim.model import duty_forms, measure_rates
 from tariffsim.model.coverage import (
     Column,
     Columns,
@@ -22,7 +23,7 @@ from tariffsim.model.coverage import (
     importers,
     product_cover,
 )
-from tariffsim.model.stack import BASE_AUTHORITY, BELOW_MAX, NOT_EXCLUDED, stack
+from tariffsim.model.stack import BASE_AUTHORITY, BELOW_MAX, NOT_EXCLUDED, base_columns, stack
 from tariffsim.scenario import hts
 from tariffsim.scenario.countries import parse_country
 from tariffsim.scenario.memberships import scenario_lists
@@ -138,7 +139,10 @@ def explain(
     in_force = np.array([s is not None for s in steps], dtype=np.bool_)
     rates = np.array(
         [
-            c.rate_for(s, country, day, cols.groups) if s else 0.0
+            c.rate_for(s, country, day, cols.groups)
+            * measure_rates.column_share(c.value_share, c.min_share)
+            if s
+            else 0.0
             for c, s in zip(columns, steps, strict=True)
         ]
     )
@@ -149,6 +153,22 @@ def explain(
         cols.within,
         cols.rules,
     )
+    # all-in floors and caps read the MFN the product pays (mfn measures and tranche bases)
+    base = base_columns(cols.authorities)
+    reach = product & origin_hit
+    tranche_base = max(
+        [c.base_rate for m, c in enumerate(columns) if c.tranche and reach[m]] or [0]
+    )
+    mfn = np.array([tranche_base + float(stacked.component[0, base].sum())])
+    forms = [
+        [s.all_in_floor if s and s.all_in_floor is not None else np.nan for s in steps],
+        [s.all_in_cap if s and s.all_in_cap is not None else np.nan for s in steps],
+    ]
+    component = duty_forms.all_in_components(
+        stacked.component, stacked.applied, mfn, *(np.array([row]) for row in forms)
+    )
+    rates = np.where(np.isnan(forms[0]), rates, component[0])
+    stacked = replace(stacked, component=component)
     lines = []
     for m, c in enumerate(columns):
         status, why = _status(

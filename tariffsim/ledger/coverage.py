@@ -35,7 +35,7 @@ import numpy as np
 from tariffsim._types import BoolArray, FloatArray, IntArray
 from tariffsim.errors import TariffsimError
 from tariffsim.ledger.editions import read_editions
-from tariffsim.model import duty_forms
+from tariffsim.model import duty_forms, measure_rates
 from tariffsim.model.coverage import Columns, columns_of, fill_rest, importers, product_cover
 from tariffsim.model.stack import Stacked, base_columns, largest_owner, stack
 from tariffsim.model.timeline import day_number
@@ -182,7 +182,7 @@ def compile_measures(
     base = np.array([c.base_rate for c in columns], dtype=np.float64)
     owner = largest_owner(reach & tranche, np.broadcast_to(base, reach.shape))
     base_share = owner * base + np.where(base_column, stacked.component, 0.0)
-    additional_share = _all_in(
+    additional_share = duty_forms.all_in_components(
         np.where(base_column, 0.0, stacked.component),
         stacked.applied,
         base_share.sum(axis=1),
@@ -252,10 +252,7 @@ def _origin_classes(cols: Columns, days: list[dt.date]) -> _Origins:
     floor = np.full(shape, np.nan)
     cap = np.full(shape, np.nan)
     for m, c in enumerate(columns):
-        share = 1.0
-        if c.value_share is not None or c.min_share is not None:
-            written = 1.0 if c.value_share is None else c.value_share
-            share = float(duty_forms.dutiable_share(written, c.min_share))
+        share = measure_rates.column_share(c.value_share, c.min_share)
         for s, day in enumerate(days):
             step = c.step_on(day)
             for i, country in enumerate(countries):
@@ -289,29 +286,6 @@ def _origin_classes(cols: Columns, days: list[dt.date]) -> _Origins:
         floor=floor[first],
         cap=cap[first],
     )
-
-
-def _all_in(
-    additional: FloatArray,
-    applied: BoolArray,
-    mfn: FloatArray,
-    floor: FloatArray,
-    cap: FloatArray,
-) -> FloatArray:
-    """Each measure's part of the rate with all-in floors and caps over the key's MFN.
-
-    ``additional`` (K, M) as stacked; ``mfn`` (K,) the key's base rate; ``floor``, ``cap``
-    (K, M) NaN where the step has none (:func:`tariffsim.model.duty_forms.all_in_floor_rate`,
-    :func:`~tariffsim.model.duty_forms.all_in_cap_rate`).
-    """
-    has_floor = applied & ~np.isnan(floor)
-    has_cap = applied & ~np.isnan(cap)
-    if not (has_floor.any() or has_cap.any()):
-        return additional
-    base = mfn[:, None]
-    out = np.where(has_floor, duty_forms.all_in_floor_rate(np.nan_to_num(floor), base), additional)
-    capped = duty_forms.all_in_cap_rate(out, np.nan_to_num(cap), base)
-    return np.asarray(np.where(has_cap, capped, out))
 
 
 def _check_specific(cols: Columns) -> None:

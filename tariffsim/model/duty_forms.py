@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from tariffsim._types import FloatArray
+from tariffsim._types import BoolArray, FloatArray
 
 
 def specific_duty(quantity: FloatArray, amount: FloatArray | float) -> FloatArray:
@@ -90,6 +90,37 @@ def all_in_cap_rate(
     """
     room = np.maximum(0.0, cap - np.asarray(mfn_rate, dtype=np.float64))
     return np.minimum(np.asarray(rate, dtype=np.float64), room)
+
+
+def all_in_components(
+    additional: FloatArray,
+    applied: BoolArray,
+    mfn: FloatArray,
+    floor: FloatArray,
+    cap: FloatArray,
+) -> FloatArray:
+    """Each measure's part of a stacked rate with all-in floors and caps over the MFN.
+
+    Parameters
+    ----------
+    additional : each measure's part of the additional rate on key k [fraction], (K, M).
+    applied : whether measure m is paid on key k, (K, M).
+    mfn : the key's base (MFN) rate [fraction], (K,).
+    floor, cap : the step's all-in floor and cap [fraction], NaN where it has none, (K, M).
+
+    Notes
+    -----
+    Where m sets a floor: ``max(0, F − MFN)`` (:func:`all_in_floor_rate`); where it sets a
+    cap: ``min(τ, max(0, C − MFN))`` (:func:`all_in_cap_rate`).
+    """
+    has_floor = applied & ~np.isnan(floor)
+    has_cap = applied & ~np.isnan(cap)
+    if not (has_floor.any() or has_cap.any()):
+        return additional
+    base = mfn[:, None]
+    out = np.where(has_floor, all_in_floor_rate(np.nan_to_num(floor), base), additional)
+    capped = all_in_cap_rate(out, np.nan_to_num(cap), base)
+    return np.asarray(np.where(has_cap, capped, out))
 
 
 def dutiable_share(

@@ -58,6 +58,13 @@ def form_rate(
     return rate
 
 
+def column_share(value_share: float | None, min_share: float | None) -> float:
+    """The share of the value a measure's rate applies to [fraction]; 1 when it sets none."""
+    if value_share is None and min_share is None:
+        return 1.0
+    return float(duty_forms.dutiable_share(1.0 if value_share is None else value_share, min_share))
+
+
 def quantity_per_usd(flow: Tranche | Any) -> float | None:
     """A flow's (or tranche's) quantity per USD of its value [unit/USD], None without one."""
     if flow.quantity is None:

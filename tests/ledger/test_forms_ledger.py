@@ -35,3 +35,11 @@ def test_floor_on_each_line_s_mfn_and_copper_on_its_share(tmp_path: Path) -> Non
     assert_allclose(frame["additional_rate"], [0.15, 0.105, 0.0, 0.20])
     assert_allclose(frame["base_duty_usd"], [0, 45, 200, 0])
     assert_allclose(frame["additional_duty_usd"], [150, 105, 0, 200])
+
+
+def test_explain_shows_the_floor_over_the_product_s_mfn() -> None:
+    # The same stack as the ledger: sweaters from DE pay 4.5 % MFN and 10.5 % on top.
+    args = ["explain", str(FORMS / "eu-ledger.yaml"), "--hts", "6110.20.20", "--origin", "DE"]
+    result = CliRunner().invoke(app, [*args, "--date", "2026-03-01"])
+    assert result.exit_code == 0, result.stderr
+    assert "additional rate 10.5 %, base (MFN) rate 4.5 %, total 15 %" in result.stdout
