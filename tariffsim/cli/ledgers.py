@@ -74,6 +74,15 @@ def exposure(
             "(docs/validation.md, Index definitions).",
         ),
     ] = False,
+    steps: Annotated[
+        bool,
+        typer.Option(
+            "--steps",
+            help="Also print the average tariff at every step of each scenario's horizon, "
+            "weighting products by the ledger's value, by authority, and the duty deposited, "
+            "owed and refunded of invalidated measures by US fiscal year.",
+        ),
+    ] = False,
     scheduler: SchedulerOption = None,
     dask: DaskOption = False,
     mfn: Annotated[
@@ -88,15 +97,16 @@ def exposure(
 
     A Parquet ledger is priced on every core (``--workers``); the tables are the
     same, to the cent, whatever the number of workers. A CSV ledger, and a run
-    writing ``--lines``, ``--index`` or ``--mfn`` (they follow every line), are read in
-    one process. With ``--scheduler`` or ``--dask`` the ledger may be a folder or glob
-    of Parquet files, priced on a Dask cluster (see docs/scale.md).
+    writing ``--lines``, ``--index``, ``--mfn`` or ``--steps`` (they follow every line), are
+    read in one process. With ``--scheduler`` or ``--dask`` the ledger may be a folder or
+    glob of Parquet files, priced on a Dask cluster (see docs/scale.md).
     """
     if scheduler is not None or dask:
-        if index or mfn is not None:
+        follows = [n for n, on in (("--index", index), ("--mfn", mfn), ("--steps", steps)) if on]
+        if follows:
             from tariffsim.errors import TariffsimError
 
-            name = "--index" if index else "--mfn"
+            name = follows[0]
             raise TariffsimError(
                 f"{name} follows every line in one process",
                 field=name,
@@ -118,6 +128,7 @@ def exposure(
         render_exposure,
         write_summary,
     )
+    from tariffsim.ledger.steps import StepTally, refund_years, render_steps, step_series
     from tariffsim.outputs.files import check_target, write_atomic, write_beside
 
     tables = {".parquet": "parquet", ".csv": "csv"}
@@ -145,17 +156,20 @@ def exposure(
         inputs.append(("memberships", [memberships]))
     manifest = manifest_for("exposure", inputs, options) if output or lines else None
     tally = SubheadingTally() if index else None
+    step_tally = StepTally() if steps else None
 
     def price(sink: LineWriter | None) -> None:
         from tariffsim.ledger.pricing import price_ledger
 
-        sinks = [s for s in (sink, tally) if s is not None]
+        sinks = [s for s in (sink, tally, step_tally) if s is not None]
 
         def every(m: Measures, chunk: Chunk, key: IntArray, line_mfn: FloatArray | None) -> None:
             if sink is not None:
                 sink(m, chunk, key, line_mfn)
             if tally is not None:
                 tally(m, chunk, key)
+            if step_tally is not None:
+                step_tally(m, chunk, key)
 
         parts = [] if sinks or schedule else _parallel_parts(reader, workers)
         if parts:
@@ -198,6 +212,10 @@ def exposure(
         write_beside(output, manifest)
     if tally is not None:
         typer.echo(render_indices(tally.indices()), nl=False)
+    if step_tally is not None:
+        for name, m in step_tally.measures.items():
+            value = step_tally.value[name]
+            typer.echo(render_steps(name, step_series(m, value), refund_years(m, value)), nl=False)
 
 
 def _exposure_on_cluster(

@@ -5,5 +5,7 @@
 - ``pricing``: every line priced under each scenario, streaming, and totalled;
 - ``report``: line files, the summary, a text table, progress;
 - ``indices``: the ledger's average tariff line by line and by HS-6 subheading (``--index``);
+- ``steps``: the ledger's value priced at every step of a history, by authority, and the
+  refunds of invalidated measures by fiscal year (``--steps``);
 - ``synth``: synthetic ledgers for trying and testing.
 """

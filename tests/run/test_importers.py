@@ -92,3 +92,19 @@ def test_run_chart_draws_one_panel_per_importer(tmp_path: Path) -> None:
 def test_an_unknown_importer_is_refused(tmp_path: Path) -> None:
     code, _, err = invoke("run", str(write(tmp_path, TWO_WAYS)), "--importer", "DE")
     assert code == 2 and "no tranche or flow imported by 'DE'" in err and "US, CN" in err
+
+
+def test_draws_refuse_two_importers_and_run_with_one(tmp_path: Path) -> None:
+    text = TWO_WAYS + (
+        "assumptions: {reference_date: 2024-12-31, elasticity: {value: 1.5, source: j},"
+        " pass_through: {value: 100 %, source: j}}\n"
+        "uncertainty: {elasticity: {distribution: uniform, low: 1, high: 2, source: judgement}}\n"
+        "sources: {j: {title: judgement, date: 2025-01-01, note: an assumption for the test}}\n"
+    )
+    path = str(write(tmp_path, text))
+    code, _, err = invoke("run", path, "--samples", "20")
+    assert code == 2 and err.count("\n") == 1, err
+    assert "--samples reports one importer's duty at a time" in err
+    code, out, err = invoke("run", path, "--samples", "20", "--importer", "CN", "-f", "json")
+    assert code == 0, err
+    assert json.loads(out)  # the draws of CN's duty alone
