@@ -6,8 +6,9 @@ Two peers of :mod:`benchmarks.bench_ledger`, both given the same scenario tables
 * DuckDB SQL: the lines are first summed by (HTS code, origin, entry date) —
   a few hundred thousand cells for millions of lines — and only those cells are
   joined to the measures covering them, priced on their date and stacked with
-  window functions; the SKU table joins the lines to the per-cell rates by a
-  hash join. No line × measure rows are ever formed.
+  window functions; the SKU table joins each line once (a hash join) to its
+  cell's rates under every scenario, pivoted side by side. No line × measure
+  rows are ever formed.
 * polars, lazily: the same plan as one lazy query per table, collected with
   the streaming engine.
 
@@ -61,14 +62,42 @@ GROUP BY ALL
 """
 
 BY_SKU = """
-SELECT p.scenario, l.sku AS key, count(*) AS lines, sum(l.customs_value_usd) AS imports_usd,
-       sum(l.customs_value_usd * coalesce(r.base_rate, 0)) AS base_duty_usd,
-       sum(l.customs_value_usd * coalesce(r.additional_rate, 0)) AS additional_duty_usd
-FROM read_parquet($ledger) l CROSS JOIN periods p
-LEFT JOIN cell_rates r ON r.scenario = p.scenario AND r.hts_code = l.hts_code
-                      AND r.origin = upper(trim(l.country_of_origin)) AND r.d = l.entry_date
-GROUP BY ALL
+WITH wide AS (
+    SELECT hts_code, origin, d, {rate_columns}
+    FROM cell_rates GROUP BY ALL
+)
+SELECT l.sku AS key, count(*) AS lines, sum(l.customs_value_usd) AS imports_usd, {sums}
+FROM read_parquet($ledger) l
+LEFT JOIN wide w ON w.hts_code = l.hts_code AND w.origin = upper(trim(l.country_of_origin))
+                AND w.d = l.entry_date
+GROUP BY l.sku
 """
+"""Every line joined once to its cell's rates under every scenario, side by side."""
+
+
+def _by_sku(con: Any, ledger: str, scenarios: list[str]) -> pd.DataFrame:
+    """The SKU table: one pass over the lines, the scenarios' rates as columns."""
+    rate_columns = ", ".join(
+        f"sum(base_rate) FILTER (WHERE scenario = '{s}') AS b{i}, "
+        f"sum(additional_rate) FILTER (WHERE scenario = '{s}') AS a{i}"
+        for i, s in enumerate(scenarios)
+    )
+    sums = ", ".join(
+        f"sum(l.customs_value_usd * coalesce(w.b{i}, 0)) AS base_{i}, "
+        f"sum(l.customs_value_usd * coalesce(w.a{i}, 0)) AS additional_{i}"
+        for i in range(len(scenarios))
+    )
+    wide = con.execute(BY_SKU.format(rate_columns=rate_columns, sums=sums), {"ledger": ledger}).df()
+    parts = [
+        wide[["key", "lines", "imports_usd"]].assign(
+            scenario=s,
+            base_duty_usd=wide[f"base_{i}"],
+            additional_duty_usd=wide[f"additional_{i}"],
+        )
+        for i, s in enumerate(scenarios)
+    ]
+    return pd.concat(parts, ignore_index=True)
+
 
 UNCOVERED = """
 SELECT p.scenario, coalesce(sum(c.n) FILTER (WHERE r.scenario IS NULL), 0) AS lines,
@@ -90,7 +119,7 @@ def duckdb_expert(ledger: str, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     parts = [
         con.execute(BY_MEASURE).df().assign(table="measure"),
         con.execute(BY_PERIOD).df().assign(table="period"),
-        con.execute(BY_SKU, {"ledger": ledger}).df().assign(table="sku"),
+        _by_sku(con, ledger, list(tables["periods"]["scenario"])).assign(table="sku"),
         con.execute(UNCOVERED).df().assign(table="uncovered", key=""),
     ]
     con.close()

@@ -82,3 +82,22 @@ def write_parquet(
     path = folder / name
     pq.write_table(pa.table(columns), path)
     return path
+
+
+ONE_FLOW_SCENARIO = """\
+title: one flow, two steps
+as_of: 2019-01-01
+horizon: {start: 2019-01-01, end: 2019-12-31, step: month}
+tranches:
+  a:
+    label: A
+    importer: US
+    exporter: CN
+    imports: 120 USD/year
+    base_rate: 2 %
+    products: ["8501"]
+    schedule:
+      2019-01-01: 10 %
+      2019-07-01: 25 %
+"""
+"""A scenario every command runs (``run``, ``sweep`` branches, ``backtest``): one flow."""

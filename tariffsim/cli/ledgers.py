@@ -57,6 +57,14 @@ def exposure(
     chunk_rows: Annotated[
         int, typer.Option("--chunk-rows", min=1000, help="Ledger lines read per chunk.")
     ] = 1_000_000,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding",
+            help="Text encoding of the CSV ledger and membership file when not UTF-8, "
+            "e.g. latin-1 or cp1252.",
+        ),
+    ] = None,
     workers: Annotated[
         int | None,
         typer.Option(
@@ -129,18 +137,25 @@ def exposure(
         write_summary,
     )
     from tariffsim.ledger.steps import StepTally, refund_years, render_steps, step_series
+    from tariffsim.model.budget import check_memory, ledger_bytes
     from tariffsim.outputs.files import check_target, write_atomic, write_beside
 
     tables = {".parquet": "parquet", ".csv": "csv"}
-    check_target(output, "--output", [*files, ledger], tables)
-    line_format = check_target(lines, "--lines", [*files, ledger], tables)
-    measures = [load_measures(f, importer, memberships) for f in files]
+    read = [*files, ledger, *(p for p in (memberships, mfn) if p is not None)]
+    check_target(output, "--output", read, tables)
+    line_format = check_target(lines, "--lines", read, tables)
+    check_memory(
+        ledger_bytes(chunk_rows, len(files)),
+        f"{len(files)} scenarios × chunks of {chunk_rows:,} lines",
+        "use a smaller --chunk-rows",
+    )
+    measures = [load_measures(f, importer, memberships, encoding) for f in files]
     schedule = None
     if mfn is not None:
         from tariffsim.ledger.mfn import read_mfn_file
 
         schedule = read_mfn_file(mfn)
-    reader = LedgerReader(ledger, parse_column_map(column or []), chunk_rows)
+    reader = LedgerReader(ledger, parse_column_map(column or []), chunk_rows, encoding)
     update, finish = progress_reporter(reader.total_rows)
     found = []
     inputs = [("scenario", files), ("ledger", [ledger])]
@@ -242,7 +257,8 @@ def _exposure_on_cluster(
         raise TariffsimError(
             "--lines is written by one process", field="--lines", hint="drop --scheduler/--dask"
         )
-    check_target(output, "--output", [*files], {".parquet": "parquet", ".csv": "csv"})
+    read = [*files, *([memberships] if memberships is not None else [])]
+    check_target(output, "--output", read, {".parquet": "parquet", ".csv": "csv"})
     measures = [load_measures(f, importer, memberships) for f in files]
     paths = dataset_files(ledger)
     first = LedgerReader(paths[0], parse_column_map(column or []), chunk_rows)  # checks columns
@@ -266,16 +282,25 @@ def _parallel_parts(reader: LedgerReader, workers: int | None) -> list[Part]:
     count = workers or default_workers(reader.total_rows, reader.chunk_rows)
     if count <= 1:
         return []
-    parts = plan_parts(reader.path, count, reader.columns, reader.chunk_rows)
+    parts = plan_parts(reader.source, count, reader.columns, reader.chunk_rows)
     return parts if len(parts) > 1 else []
+
+
+MAX_SYNTH_ROWS = 1_000_000_000
+"""Most lines ``synth-ledger`` writes: about 30 GB of Parquet; checked before writing."""
 
 
 @app.command("synth-ledger")
 @user_errors
 def synth_ledger(
     output: Annotated[Path, typer.Option("--output", "-o", help="A .parquet or .csv file.")],
-    rows: Annotated[int, typer.Option("--rows", min=1, help="Number of ledger lines.")] = 10_000,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same file).")] = 0,
+    rows: Annotated[
+        int,
+        typer.Option("--rows", min=1, max=MAX_SYNTH_ROWS, help="Number of ledger lines."),
+    ] = 10_000,
+    seed: Annotated[
+        int, typer.Option("--seed", min=0, help="Random seed (same seed, same file).")
+    ] = 0,
     start: Annotated[str, typer.Option("--start", help="First entry date.")] = "2019-01-01",
     end: Annotated[str, typer.Option("--end", help="Last entry date.")] = "2019-12-31",
 ) -> None:

@@ -10,7 +10,9 @@ any other exception is a bug and keeps its traceback (exit code 1).
 from __future__ import annotations
 
 import functools
+import os
 import re
+import sys
 from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
@@ -44,6 +46,53 @@ class _OrderedGroup(TyperGroup):
         names = super().list_commands(ctx)
         rank = {name: i for i, name in enumerate(COMMAND_ORDER)}
         return sorted(names, key=lambda name: rank.get(name, len(rank)))
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Run the command line; a usage error is one line and exit code 2 (:func:`usage_line`)."""
+        from typer._click.exceptions import ClickException, NoArgsIsHelpError
+
+        try:
+            done = super().main(
+                args=args,
+                prog_name=prog_name,
+                complete_var=complete_var,
+                standalone_mode=False,
+                windows_expand_args=windows_expand_args,
+                **extra,
+            )
+            code = done if isinstance(done, int) else 0
+        except NoArgsIsHelpError as exc:
+            exc.show()  # bare 'tariffsim' or 'tariffsim run': the help is the answer
+            code = 2
+        except ClickException as exc:
+            typer.echo(f"tariffsim: error: {usage_line(exc)}", err=True)
+            code = 2
+        except typer.Abort:
+            typer.echo("tariffsim: aborted", err=True)
+            code = 1
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+def usage_line(exc: Any) -> str:
+    """A click usage error (typer's bundled ``ClickException``) as one line with a hint.
+
+    Click prints a usage block, a "Try --help" line and the error; the funnel keeps the
+    error and turns the rest into a hint naming the command's help.
+    """
+    message = " ".join(str(exc.format_message()).split())
+    context = getattr(exc, "ctx", None)
+    where = f"{context.command_path} --help" if context is not None else "tariffsim --help"
+    return TariffsimError(message, hint=f"see '{where}'").render()
 
 
 class _PlainCommand(TyperCommand):
@@ -137,20 +186,52 @@ def report_error(exc: TariffsimError) -> None:
 
 
 def user_errors(command: Callable[P, R]) -> Callable[P, R]:
-    """The one funnel: a user error becomes one stderr line and exit code 2."""
+    """The one funnel: a user error becomes one stderr line and exit code 2.
+
+
+    Inside it, the command's outputs are all written or none, and every input it
+    reads is recorded so no output replaces it (:func:`tariffsim.outputs.files.command_outputs`).
+    An operating-system error that reaches the funnel (standard output on a full disk,
+    a closed pipe, an unreadable folder) is the machine's answer, not a bug: one line,
+    exit code 2.
+    """
 
     @functools.wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        from tariffsim.outputs.files import command_outputs
+
         try:
-            return command(*args, **kwargs)
+            with command_outputs():
+                return command(*args, **kwargs)
         except TariffsimError as exc:
             report_error(exc)
+            raise typer.Exit(code=2) from None
+        except OSError as exc:
+            _silence_stdout()
+            reason = exc.strerror or str(exc)
+            report_error(
+                TariffsimError(f"cannot write to standard output: {reason}")
+                if exc.filename is None
+                else TariffsimError(reason, file=exc.filename)
+            )
             raise typer.Exit(code=2) from None
         except KeyboardInterrupt:
             typer.echo("tariffsim: interrupted; no output file was changed", err=True)
             raise typer.Exit(code=130) from None
 
     return wrapper
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so Python's final flush of what could
+    not be written (a full disk, a closed pipe) adds no second message."""
+    try:
+        fd = sys.stdout.fileno()
+    except (OSError, ValueError, AttributeError):
+        return  # not a real file (a test runner's buffer)
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, fd)
+    os.close(null)
 
 
 Files = Annotated[

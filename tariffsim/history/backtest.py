@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from tariffsim.errors import TariffsimError, did_you_mean
 from tariffsim.model.aggregates import average_tariff_on, average_tariff_series
 from tariffsim.model.results import Result
-from tariffsim.scenario import units
+from tariffsim.scenario import inputs, units
+from tariffsim.scenario.countries import parse_country
 from tariffsim.scenario.loading import read_document
 from tariffsim.scenario.quantities import as_value_error
 from tariffsim.scenario.schema import Source
@@ -83,6 +84,26 @@ class PublishedFigure(BaseModel):
             raise ValueError(exc.message) from None
         return {**data, "value": str(data["value"]), "amount": amount}
 
+    @field_validator("importer", "exporter", mode="before")
+    @classmethod
+    def _country(cls, value: Any) -> str:
+        return parse_country(value)
+
+    @field_validator("date", "since")
+    @classmethod
+    def _sane_date(cls, value: dt.date | None) -> dt.date | None:
+        if value is not None and not inputs.MIN_DATE <= value <= inputs.MAX_DATE:
+            raise ValueError(f"expected a date from {inputs.MIN_DATE} to {inputs.MAX_DATE}")
+        return value
+
+    @field_validator("year")
+    @classmethod
+    def _sane_year(cls, value: int | None) -> int | None:
+        first, last = inputs.MIN_DATE.year, inputs.MAX_DATE.year
+        if value is not None and not first <= value <= last:
+            raise ValueError(f"expected a year from {first} to {last}, got {value}")
+        return value
+
     @model_validator(mode="after")
     def _has_its_dates(self) -> PublishedFigure:
         needs = {
@@ -96,6 +117,10 @@ class PublishedFigure(BaseModel):
         if missing:
             raise ValueError(f"a {self.kind} figure needs {' and '.join(missing)}")
         return self
+
+
+MAX_FIGURES = 1_000
+"""Most figures in a published-figures file; each costs a pass over the replay's periods."""
 
 
 class CollectionLag(BaseModel):
@@ -125,7 +150,15 @@ class Published(BaseModel):
     title: str
     sources: dict[str, Source]
     collection_lag: CollectionLag | None = None
-    figures: dict[str, PublishedFigure] = Field(min_length=1)
+    figures: dict[str, PublishedFigure] = Field(min_length=1, max_length=MAX_FIGURES)
+    _places: dict[str, tuple[str, int | None]] = PrivateAttr(default_factory=dict)
+
+    def locate(self, fid: str, exc: TariffsimError) -> TariffsimError:
+        """``exc`` placed at figure ``fid``'s line in the file (errors found while comparing)."""
+        file, line = self._places.get(fid, (None, None))
+        return TariffsimError(
+            exc.message, file=file, line=line, field=f"figures.{fid}", hint=exc.hint
+        )
 
 
 def load_published(path: str | Path) -> Published:
@@ -154,6 +187,9 @@ def load_published(path: str | Path) -> Published:
                 field=f"figures.{fid}.source",
                 hint=did_you_mean(figure.source, published.sources),
             )
+    for fid in published.figures:
+        place = document.locate(("figures", fid))
+        published._places[fid] = place if place else (str(path), None)
     return published
 
 
@@ -181,7 +217,10 @@ def compare(results: list[Result], published: Published) -> pd.DataFrame:
         for mode in result.periods["mode"].unique():
             periods = result.periods[result.periods["mode"] == mode]
             for fid, figure in published.figures.items():
-                simulated = _simulated(figure, periods, series, result, lag)
+                try:
+                    simulated = _simulated(figure, periods, series, result, lag)
+                except TariffsimError as exc:
+                    raise published.locate(fid, exc) from None
                 error = simulated - figure.amount
                 rows.append(
                     {

@@ -10,6 +10,7 @@ into an error naming the ledger row. No file reading here.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Protocol
 
 import numpy as np
@@ -18,7 +19,7 @@ import pyarrow.compute as pc
 
 from tariffsim._types import FloatArray, IntArray
 from tariffsim.errors import TariffsimError
-from tariffsim.scenario import hts
+from tariffsim.scenario import hts, inputs
 from tariffsim.scenario.countries import ISO_ALPHA2
 
 
@@ -31,6 +32,12 @@ class Fail(Protocol):
 
 
 _ISO = pa.array(sorted(ISO_ALPHA2))
+_FIRST_DAY = (inputs.MIN_DATE - dt.date(1970, 1, 1)).days
+_LAST_DAY = (inputs.MAX_DATE - dt.date(1970, 1, 1)).days
+
+MAX_LINE_USD = 1e15
+"""Largest customs value of one ledger line [USD]: a thousand times a year of US imports
+from any country, so no sum of lines can overflow to infinity."""
 _TEXT_HINT = "store HTS codes as text: as numbers they lose their leading zeros"
 
 
@@ -101,19 +108,18 @@ def origins(column: pa.Array, fail: Fail) -> tuple[list[str], IntArray]:
 
 
 def entry_days(column: pa.Array, fail: Fail) -> IntArray:
-    """Entry dates [day number] from a date, timestamp or ISO-text column."""
-    if pa.types.is_timestamp(column.type):
-        column = column.cast(pa.date32())
-    if pa.types.is_date32(column.type) or pa.types.is_date64(column.type):
+    """Entry dates [day number] from a date, timestamp or ISO-text column, within
+    :data:`~tariffsim.scenario.inputs.MIN_DATE` … :data:`~tariffsim.scenario.inputs.MAX_DATE`."""
+    if pa.types.is_timestamp(column.type) or pa.types.is_date64(column.type):
+        try:
+            column = column.cast(pa.date32())
+        except pa.ArrowInvalid:
+            column = column.cast(pa.date32(), safe=False)  # out of range: refused just below
+    if pa.types.is_date32(column.type):
         if column.null_count:
             row = int(np.argmax(column.is_null().to_numpy(zero_copy_only=False)))
             raise fail(row, "entry_date", "missing value")
-        return ints(
-            column.cast(pa.date32())
-            .cast(pa.int32())
-            .to_numpy(zero_copy_only=False)
-            .astype(np.int64)
-        )
+        return _bounded(ints(column.cast(pa.int32()).to_numpy(zero_copy_only=False)), fail)
     dictionary, index = _text(column, "entry_date", fail)
     text = pc.utf8_trim_whitespace(dictionary)
     parsed = pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True)
@@ -125,7 +131,46 @@ def entry_days(column: pa.Array, fail: Fail) -> IntArray:
         row, text = _bad(index, bad, dictionary)
         raise fail(row, "entry_date", f"expected a date like 2019-01-31, got {text!r}")
     days = parsed.cast(pa.date32()).cast(pa.int32()).to_numpy(zero_copy_only=False)
-    return ints(days)[index]
+    return _bounded(ints(days)[index], fail)
+
+
+def _bounded(days: IntArray, fail: Fail) -> IntArray:
+    """``days`` when every one lies in the accepted range; else the first row outside it."""
+    bad = (days < _FIRST_DAY) | (days > _LAST_DAY)
+    if bad.any():
+        row = int(np.argmax(bad))
+        raise fail(
+            row,
+            "entry_date",
+            f"expected a date from {inputs.MIN_DATE} to {inputs.MAX_DATE}, "
+            f"got day {int(days[row]):,} after 1970-01-01",
+            "check the year",
+        )
+    return days
+
+
+def text_lengths(column: pa.Array, name: str, fail: Fail) -> None:
+    """Refuse a text value longer than :data:`~tariffsim.scenario.inputs.MAX_FIELD_CHARS`."""
+    if pa.types.is_dictionary(column.type):
+        values, index = column.dictionary, ints(column.indices.fill_null(0))
+    elif pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        values, index = column, np.arange(len(column))
+    else:
+        return
+    if not len(values):
+        return
+    lengths = pc.fill_null(pc.utf8_length(values.cast(pa.string())), 0).to_numpy(
+        zero_copy_only=False
+    )
+    too_long = lengths > inputs.MAX_FIELD_CHARS
+    if too_long.any() and too_long[index].any():
+        row = int(np.argmax(too_long[index]))
+        raise fail(
+            row,
+            name,
+            f"a value of {int(lengths[index[row]]):,} characters, "
+            f"more than {inputs.MAX_FIELD_CHARS:,}",
+        )
 
 
 def customs_values(column: pa.Array, fail: Fail) -> FloatArray:
@@ -147,15 +192,24 @@ def customs_values(column: pa.Array, fail: Fail) -> FloatArray:
         or pa.types.is_decimal(column.type)
     ):
         raise fail(0, name, f"expected numbers, got {column.type} values")
-    values = column.cast(pa.float64())
+    try:
+        values = column.cast(pa.float64())
+    except pa.ArrowInvalid:
+        values = column.cast(pa.float64(), safe=False)  # 2**64 - 1 loses digits, then is capped
     missing = values.is_null().to_numpy(zero_copy_only=False)
     if missing.any():
         raise fail(int(np.argmax(missing)), name, "missing value")
     out = values.to_numpy(zero_copy_only=False)
-    bad = ~np.isfinite(out) | (out < 0)
+    bad = ~np.isfinite(out) | (out < 0) | (out > MAX_LINE_USD)
     if bad.any():
         row = int(np.argmax(bad))
-        raise fail(row, name, f"expected a finite value of at least 0 USD, got {out[row]!r}")
+        raise fail(
+            row,
+            name,
+            f"expected a finite value of at least 0 and at most {MAX_LINE_USD:g} USD, "
+            f"got {float(out[row])!r}",
+            "a customs value is in USD per line" if out[row] > MAX_LINE_USD else None,
+        )
     return np.asarray(out, dtype=np.float64)
 
 

@@ -39,7 +39,12 @@ from tariffsim.model import duty_forms, measure_rates
 from tariffsim.model.coverage import Columns, columns_of, fill_rest, importers, product_cover
 from tariffsim.model.stack import Stacked, base_columns, largest_owner, stack
 from tariffsim.model.timeline import day_number
-from tariffsim.scenario.memberships import list_names, memberships_path, read_memberships
+from tariffsim.scenario.memberships import (
+    MAX_MEMBERSHIP_BYTES,
+    list_names,
+    memberships_path,
+    read_memberships,
+)
 from tariffsim.scenario.schema import Scenario
 from tariffsim.scenario.validation import locate_error, read_scenario
 
@@ -126,7 +131,10 @@ class Measures:
 
 
 def load_measures(
-    path: str | Path, importer: str | None = None, memberships: str | Path | None = None
+    path: str | Path,
+    importer: str | None = None,
+    memberships: str | Path | None = None,
+    encoding: str | None = None,
 ) -> Measures:
     """Read a scenario file and its membership file, and compile it for a ledger.
 
@@ -135,15 +143,18 @@ def load_measures(
     path : the scenario YAML file.
     importer : the ledger's importing country; by default the scenario's only one.
     memberships : a membership CSV used instead of the one the scenario names.
+    encoding : the membership CSV's encoding when it is not UTF-8.
     """
     scenario, document = read_scenario(path)
     try:
         target = memberships_path(scenario, document, memberships)
-        lists = {} if target is None else read_memberships(target, list_names(scenario))
+        lists = {} if target is None else read_memberships(target, list_names(scenario), encoding)
         measures = compile_measures(scenario, lists, importer)
     except TariffsimError as exc:
         raise locate_error(exc, document) from None
-    editions = tuple(read_editions(target)) if target is not None else ()
+    editions = (
+        tuple(read_editions(target, encoding, MAX_MEMBERSHIP_BYTES)) if target is not None else ()
+    )
     return replace(measures, hts_editions=editions)
 
 

@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import re
 from collections.abc import Sequence
 from pathlib import Path
+
+from tariffsim.scenario import inputs
 
 MAX_GAP_DAYS = 366
 """A ledger entry date farther than this from its lists' edition start is warned about [days]."""
@@ -23,16 +26,22 @@ _YEAR_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _YEAR = re.compile(r"^(\d{4})\b")
 
 
-def read_editions(path: Path) -> list[str]:
-    """The distinct ``hts_edition`` values of a membership CSV, in file order (none: [])."""
-    with open(path, newline="", encoding="utf-8-sig") as stream:
-        rows = (row for row in csv.reader(stream) if row and not row[0].lstrip().startswith("#"))
-        header = [cell.strip() for cell in next(rows, [])]
-        if "hts_edition" not in header:
-            return []
-        at = header.index("hts_edition")
-        found = (row[at].strip() for row in rows if len(row) > at)
-        return [edition for edition in dict.fromkeys(found) if edition]
+def read_editions(path: Path, encoding: str | None = None, limit: int = 10_000_000) -> list[str]:
+    """The distinct ``hts_edition`` values of a membership CSV, in file order (none: []).
+
+    The file's bytes come from the run's one read of it (a pipe works), decoded as
+    the membership reader decodes them; the reader has already refused a bad file.
+    ``limit`` is the membership reader's size limit [bytes].
+    """
+    text = inputs.decode(inputs.read_bytes(path, limit), path, encoding)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows = (row for row in reader if row and not row[0].lstrip().startswith("#"))
+    header = [cell.strip() for cell in next(rows, [])]
+    if "hts_edition" not in header:
+        return []
+    at = header.index("hts_edition")
+    found = (row[at].strip() for row in rows if len(row) > at)
+    return [edition for edition in dict.fromkeys(found) if edition]
 
 
 def edition_start(edition: str) -> dt.date | None:

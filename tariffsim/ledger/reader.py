@@ -28,6 +28,7 @@ import pyarrow.compute as pc
 from tariffsim._types import FloatArray, IntArray
 from tariffsim.errors import TariffsimError, did_you_mean
 from tariffsim.ledger import columns
+from tariffsim.scenario import inputs
 
 REQUIRED = ("hts_code", "country_of_origin", "customs_value_usd", "entry_date")
 """Columns every ledger has: HTS code (text), ISO alpha-2 origin, value [USD], date."""
@@ -40,6 +41,8 @@ _KNOWN = (*REQUIRED, *OPTIONAL, *QUANTITY)
 
 CHUNK_ROWS = 1_000_000
 """Default lines per chunk; about 100 MB of working arrays for three scenarios."""
+MAX_CHUNK_ROWS = 20_000_000
+"""Most lines per chunk (``--chunk-rows``): about 2 GB of working arrays for three scenarios."""
 _CSV_BYTES_PER_ROW = 64
 
 
@@ -86,7 +89,8 @@ class LedgerReader:
     ----------
     path : a ``.parquet`` or ``.csv`` file.
     columns : ledger column name → the name in this file, for names that differ.
-    chunk_rows : lines per chunk (approximate for CSV).
+    chunk_rows : lines per chunk (approximate for CSV), at most :data:`MAX_CHUNK_ROWS`.
+    encoding : the CSV's text encoding when it is not UTF-8 (``latin-1``, ``cp1252``).
     row_groups : read only these row groups of a Parquet file (default: all), for a
         part of the ledger priced in another process.
     first_row : the 0-based ledger row of the first line read, so errors name the
@@ -103,21 +107,30 @@ class LedgerReader:
         path: str | Path,
         columns: Mapping[str, str] | None = None,
         chunk_rows: int = CHUNK_ROWS,
+        encoding: str | None = None,
         *,
         row_groups: list[int] | None = None,
         first_row: int = 0,
     ) -> None:
         self.path = Path(path)
-        self.is_csv = self.path.suffix.lower() == ".csv"
+        if not 1 <= chunk_rows <= MAX_CHUNK_ROWS:
+            raise TariffsimError(
+                f"expected 1 to {MAX_CHUNK_ROWS:,} lines per chunk, got {chunk_rows:,}",
+                field="--chunk-rows",
+                hint=f"memory grows with the chunk; the default is {CHUNK_ROWS:,}",
+            )
         self.chunk_rows = chunk_rows
+        self.encoding = inputs.check_encoding(encoding)
         self.row_groups = row_groups
         self.rows_read = first_row
         self.names: dict[str, pa.Array] = {}
-        if not self.path.is_file():
-            raise TariffsimError("ledger file not found", file=self.path)
-        if self.path.stat().st_size == 0:
+        # a pipe or FIFO is drained once into a temporary copy: the reader opens it twice
+        self.source = inputs.seekable_path(self.path, "ledger file")
+        if self.source.stat().st_size == 0:
             raise TariffsimError("the ledger file is empty", file=self.path)
+        self.is_csv = _is_csv(self.path, self.source)
         header = self._header()
+        self.header = header
         mapping = {**{c: c for c in _KNOWN}, **dict(columns or {})}
         for name in mapping:
             if name not in _KNOWN:
@@ -137,6 +150,7 @@ class LedgerReader:
                     f"--column {name}=YOUR_NAME",
                 )
         self.columns = {n: mapping[n] for n in _KNOWN if mapping[n] in header}
+        _check_distinct(self.columns, header, self.path)
         if ("quantity" in self.columns) != ("quantity_unit" in self.columns):
             have, lack = (
                 ("quantity", "quantity_unit")
@@ -155,15 +169,27 @@ class LedgerReader:
         import pyarrow.parquet as pq
 
         try:
-            return pq.ParquetFile(self.path, pre_buffer=False)
-        except (pa.ArrowException, OSError) as exc:
+            return pq.ParquetFile(self.source, pre_buffer=False)
+        except (pa.ArrowException, OSError, ValueError) as exc:  # ValueError: bad UTF-8 names
             raise TariffsimError(f"not a readable Parquet file ({exc})", file=self.path) from None
 
     def _header(self) -> list[str]:
         if not self.is_csv:
             return list(self._parquet().schema_arrow.names)
-        with open(self.path, newline="", encoding="utf-8-sig") as stream:
-            first = next(csv.reader(stream), [])
+        with open(self.source, "rb") as stream:
+            raw = stream.readline(MAX_HEADER_BYTES + 1)
+        if len(raw) > MAX_HEADER_BYTES:
+            raise TariffsimError(
+                f"the header line is longer than {MAX_HEADER_BYTES:,} bytes",
+                file=self.path,
+                line=1,
+                hint="is this a CSV ledger?",
+            )
+        text = inputs.decode(raw, self.path, self.encoding)
+        try:
+            first = next(csv.reader([text]), [])
+        except csv.Error as exc:
+            raise TariffsimError(f"cannot read the header: {exc}", file=self.path, line=1) from None
         return [c.strip() for c in first]
 
     def __iter__(self) -> Iterator[Chunk]:
@@ -190,10 +216,17 @@ class LedgerReader:
             ]
             import pyarrow.parquet as pq
 
-            source = pq.ParquetFile(self.path, read_dictionary=text, pre_buffer=False)
-            yield from source.iter_batches(
-                batch_size=self.chunk_rows, columns=names, row_groups=self.row_groups
-            )
+            try:
+                source = pq.ParquetFile(self.source, read_dictionary=text, pre_buffer=False)
+                yield from source.iter_batches(
+                    batch_size=self.chunk_rows, columns=names, row_groups=self.row_groups
+                )
+            except (pa.ArrowException, OSError, ValueError) as exc:  # ValueError: bad UTF-8 names
+                raise TariffsimError(
+                    f"not a readable Parquet file ({' '.join(str(exc).split())[:200]})",
+                    file=self.path,
+                    hint="the file may be truncated or corrupt; write it again",
+                ) from None
             return
         from pyarrow import csv as pacsv
 
@@ -204,8 +237,14 @@ class LedgerReader:
             types[self.columns["quantity"]] = pa.string()
         try:
             reader = pacsv.open_csv(
-                self.path,
-                read_options=pacsv.ReadOptions(block_size=self.chunk_rows * _CSV_BYTES_PER_ROW),
+                self.source,
+                read_options=pacsv.ReadOptions(
+                    block_size=self.chunk_rows * _CSV_BYTES_PER_ROW,
+                    # the header as read and stripped: ' hts_code ' names hts_code
+                    column_names=_unique(self.header),
+                    skip_rows=1,
+                    encoding=self.encoding or "utf8",
+                ),
                 convert_options=pacsv.ConvertOptions(
                     include_columns=names, column_types=types, strings_can_be_null=True
                 ),
@@ -216,19 +255,33 @@ class LedgerReader:
 
     def _csv_problem(self, exc: Exception) -> TariffsimError:
         """Locate a row pyarrow cannot parse (it does not say which), scanning in Python."""
-        with open(self.path, newline="", encoding="utf-8-sig") as stream:
-            rows = csv.reader(stream)
-            width = len(next(rows, []))
-            for number, row in enumerate(rows, start=1):
-                if len(row) != width:
-                    return TariffsimError(
-                        f"expected {width} fields, got {len(row)}",
-                        file=self.path,
-                        line=rows.line_num,
-                        field=f"row {number}",
-                        hint="quote values that contain commas",
-                    )
-        return TariffsimError(f"cannot read the CSV ({exc})", file=self.path)
+        if self.encoding is None:
+            bad = inputs.first_bad_utf8(self.source)
+            if bad is not None:
+                line, column, byte = bad
+                return TariffsimError(
+                    f"not UTF-8 text: byte 0x{byte:02x} at column {column}",
+                    file=self.path,
+                    line=line,
+                    hint=inputs.ENCODING_HINT,
+                )
+        try:
+            with open(self.source, newline="", encoding=self.encoding or "utf-8-sig") as stream:
+                rows = csv.reader(stream)
+                width = len(next(rows, []))
+                for number, row in enumerate(rows, start=1):
+                    if len(row) != width:
+                        return TariffsimError(
+                            f"expected {width} fields, got {len(row)}",
+                            file=self.path,
+                            line=rows.line_num,
+                            field=f"row {number}",
+                            hint="quote values that contain commas",
+                        )
+        except (csv.Error, UnicodeDecodeError) as scan:
+            return TariffsimError(f"cannot read the CSV ({scan})", file=self.path)
+        text = " ".join(str(exc).split())[:200]
+        return TariffsimError(f"cannot read the CSV ({text})", file=self.path)
 
     def _fail(self, row: int, column: str, message: str, hint: str | None = None) -> TariffsimError:
         """An error at 0-based ledger row ``row``."""
@@ -250,6 +303,8 @@ class LedgerReader:
         origins, origin_index = columns.origins(
             batch.column(self.columns["country_of_origin"]), fail
         )
+        for name in self.columns:
+            columns.text_lengths(batch.column(self.columns[name]), name, fail)
         groups = {
             name: self._group_ids(name, batch.column(self.columns[name]))
             for name in OPTIONAL
@@ -304,6 +359,48 @@ class LedgerReader:
     def group_names(self) -> dict[str, list[str]]:
         """Per optional column read, the value of each id of :attr:`Chunk.groups`."""
         return {name: [str(v) for v in names.to_pylist()] for name, names in self.names.items()}
+
+
+def _is_csv(path: Path, source: Path) -> bool:
+    """A ``.csv`` name, or a name of neither kind (a pipe) whose bytes are not Parquet's."""
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".parquet"):
+        return suffix == ".csv"
+    with open(source, "rb") as stream:
+        return stream.read(4) != b"PAR1"
+
+
+MAX_HEADER_BYTES = 100_000
+"""Longest CSV header line read [bytes]."""
+
+
+def _unique(header: list[str]) -> list[str]:
+    """Column names for pyarrow: repeated names of columns the ledger does not use made unique."""
+    seen: dict[str, int] = {}
+    names = []
+    for name in header:
+        seen[name] = seen.get(name, 0) + 1
+        names.append(name if seen[name] == 1 else f"{name}\x00{seen[name]}")
+    return names
+
+
+def _check_distinct(columns: Mapping[str, str], header: list[str], path: Path) -> None:
+    """Two ledger columns read from one file column, or a used column named twice, is refused."""
+    used: dict[str, str] = {}
+    for name, theirs in columns.items():
+        if theirs in used:
+            raise TariffsimError(
+                f"'{used[theirs]}' and '{name}' both read the column '{theirs}'",
+                field="--column",
+                hint="map each ledger column to its own column of the file",
+            )
+        used[theirs] = name
+        if header.count(theirs) > 1:
+            raise TariffsimError(
+                f"the column '{theirs}' appears {header.count(theirs)} times",
+                file=path,
+                hint="rename the duplicates so each column has one name",
+            )
 
 
 def _prefetched(items: Iterator[Chunk]) -> Iterator[Chunk]:

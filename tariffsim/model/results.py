@@ -13,8 +13,10 @@ No arithmetic beyond sums and ratios of the engine's outputs happens here.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
-from collections.abc import Mapping, Sequence
+import itertools
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -23,7 +25,7 @@ import numpy as np
 
 from tariffsim.errors import TariffsimError
 from tariffsim.model import engine, measure_rates
-from tariffsim.scenario.schema import Scenario
+from tariffsim.scenario.schema import Scenario, Tranche
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -451,6 +453,22 @@ def importer_rates(periods: pd.DataFrame) -> pd.DataFrame:
     return sums
 
 
+def _rate_before(tranche: Tranche) -> Callable[[dt.date], float]:
+    """``day ↦ flow_rate_on(tranche, day − 1 day)``, by bisection when the steps' entry
+    dates are in order (as they nearly always are), so a schedule of n steps costs
+    n log n, not n²."""
+    steps = measure_rates.flow_steps(tranche)
+    starts = [start for start, _ in steps]
+    if any(a > b for a, b in itertools.pairwise(starts)):
+        return lambda day: measure_rates.flow_rate_on(tranche, day - _ONE_DAY)
+
+    def before(day: dt.date) -> float:
+        i = bisect.bisect_right(starts, day - _ONE_DAY)
+        return steps[i - 1][1] if i else 0.0
+
+    return before
+
+
 EVENT_COLUMNS = [
     "date",
     "tranche",
@@ -470,8 +488,9 @@ def event_rows(scenario: Scenario) -> list[dict[str, Any]]:
     """Every dated step of every tranche, with the rate before and after it, by date and tranche."""
     rows = []
     for tid, tranche in scenario.tranches.items():
+        rate_before = _rate_before(tranche)
         for day, last in sorted(tranche.schedule.items()):
-            before = measure_rates.flow_rate_on(tranche, day - _ONE_DAY)
+            before = rate_before(day)
             # steps superseded the same day are listed first, for the record, never applied
             for step in [*last.superseded, last]:
                 source_id = step.source or tranche.source

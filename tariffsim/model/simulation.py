@@ -17,7 +17,7 @@ import numpy as np
 
 from tariffsim._types import FloatArray, IntArray
 from tariffsim.errors import TariffsimError
-from tariffsim.model import behaviour, engine, invalidation, measure_rates, response
+from tariffsim.model import behaviour, budget, engine, invalidation, measure_rates, response
 from tariffsim.model.results import Result, Rows, build_result, stack_modes
 from tariffsim.model.timeline import Grid, build_grid, day_number, step_function
 from tariffsim.scenario.assumptions import Assumptions
@@ -107,6 +107,14 @@ def _check_size(tranches: int, grid: Grid) -> None:
             field="horizon",
             hint="use a coarser --step or a shorter horizon",
         )
+    try:
+        budget.check_memory(
+            budget.simulation_bytes(rows, cells),
+            f"{tranches:,} tranches × {len(grid.period_start):,} periods",
+            "use a coarser --step or a shorter horizon",
+        )
+    except TariffsimError as exc:
+        raise TariffsimError(exc.message, field="horizon", hint=exc.hint) from None
 
 
 def simulate(scenario: Scenario, step: Step | None = None, *, behavioural: bool = True) -> Result:

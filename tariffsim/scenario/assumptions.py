@@ -45,6 +45,10 @@ class ReferenceDate(Frozen):
         return data if isinstance(data, dict) else {"value": data}
 
 
+MAX_ELASTICITY = 50.0
+"""Largest import-demand elasticity accepted [1]: five times the largest estimates."""
+
+
 class Elasticity(Sourced):
     """Import-demand elasticity ε [1] w.r.t. the tariff-inclusive price, a magnitude ≥ 0."""
 
@@ -64,6 +68,11 @@ class Elasticity(Sourced):
             raise ValueError(
                 f"expected an elasticity magnitude of at least 0, got {value!r} (ε is stored "
                 f"positive: imports fall by ε % per 1 % price rise; write {abs(value):g})"
+            )
+        if value > MAX_ELASTICITY:
+            raise ValueError(
+                f"expected an elasticity of at most {MAX_ELASTICITY:g}, got {value!r} "
+                "(estimated import elasticities lie below about 10)"
             )
         return float(value)
 

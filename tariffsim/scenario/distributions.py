@@ -44,8 +44,12 @@ DOMAINS: dict[str, tuple[float, float, str]] = {
 }
 """Allowed values of each assumption that may carry a distribution: (low, high, why)."""
 
-MIN_MASS = 1e-6
-"""Smallest probability a truncation may keep; less would stall rejection sampling."""
+MIN_MASS = 1e-3
+"""Smallest probability a truncation may keep; less would stall rejection sampling (and a
+distribution cut to a thousandth of its mass says the bounds, not the shape)."""
+
+MAX_ROUND_DRAWS = 4_000_000
+"""Most normal draws made in one rejection round (32 MB); bounds memory whatever the mass."""
 
 
 def name_distributions(block: Any) -> Any:
@@ -166,7 +170,10 @@ class Distribution(Frozen):
             raise ValueError(f"mode {self.mode:g} lies outside [{low:g}, {high:g}]")
         self._check_domain(low, high)
         if family in ("normal", "lognormal") and self.kept_mass() < MIN_MASS:
-            raise ValueError("the bounds keep almost none of the distribution's probability")
+            raise ValueError(
+                f"the bounds keep {self.kept_mass():.2g} of the distribution's probability, "
+                f"less than {MIN_MASS:g}"
+            )
         return self
 
     def bounds(self) -> tuple[float, float]:
@@ -229,8 +236,9 @@ def _truncated_normal(
     Notes
     -----
     Each round draws a batch sized by the kept probability m = Φ(β) − Φ(α) and
-    keeps the draws inside the bounds; the expected number of rounds is small
-    because m ≥ :data:`MIN_MASS` and the batch is ``1.2·needed/m``.
+    keeps the draws inside the bounds; the batch is ``1.2·needed/m``, at most
+    :data:`MAX_ROUND_DRAWS`, so memory stays bounded, and the expected number of
+    rounds is small because m ≥ :data:`MIN_MASS`.
     """
     if spread == 0:
         return np.full(size, min(max(centre, a), b))
@@ -238,7 +246,8 @@ def _truncated_normal(
     out = np.empty(size)
     filled = 0
     while filled < size:  # rounds of many draws, not one per draw
-        batch = rng.normal(centre, spread, int(1.2 * (size - filled) / mass) + 16)
+        wanted = min(1.2 * (size - filled) / mass + 16, MAX_ROUND_DRAWS)
+        batch = rng.normal(centre, spread, int(wanted))
         kept = batch[(batch >= a) & (batch <= b)][: size - filled]
         out[filled : filled + kept.size] = kept
         filled += kept.size

@@ -8,6 +8,7 @@ map pointing at the winning values. No validation of meaning here.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,9 @@ from tariffsim.errors import TariffsimError, shown
 from tariffsim.scenario.yamlfile import MAX_FILE_BYTES as MAX_FILE_BYTES
 from tariffsim.scenario.yamlfile import Location, Path_, sibling_hint
 from tariffsim.scenario.yamlfile import parse_file as parse_file
+
+NAME_MAX = 255
+"""Longest file name [bytes] named by ``extends``, as most file systems allow."""
 
 MAX_EXTENDS_DEPTH = 16
 """Longest chain of ``extends`` parents."""
@@ -95,6 +99,13 @@ def _parent_path(path: Path, ref: object, root: Path, place: Location) -> Path:
             field="extends",
         )
     parent = path.parent / ref
+    if len(os.fsencode(parent.name)) > NAME_MAX:
+        raise TariffsimError(
+            f"the file name is longer than {NAME_MAX} bytes",
+            file=file,
+            line=line,
+            field="extends",
+        )
     real = _resolved(parent)
     if not real.is_relative_to(root):
         raise TariffsimError(

@@ -8,28 +8,35 @@ its own list. Reading this file is this module's only job.
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 from tariffsim.errors import TariffsimError, did_you_mean
-from tariffsim.scenario import hts
+from tariffsim.scenario import hts, inputs
 from tariffsim.scenario.loading import Document
 from tariffsim.scenario.schema import Scenario
 
 MEMBERSHIP_COLUMNS = ("hts_code", "measure")
-MAX_MEMBERSHIP_BYTES = 50_000_000
+MAX_MEMBERSHIP_BYTES = 10_000_000
 """Largest membership file read [bytes]; a full set of Section 301 annexes is ~1 MB."""
+MAX_MEMBERSHIP_ROWS = 200_000
+"""Most rows of a membership file; the whole HTS has about 19,000 ten-digit lines."""
 
 
-def read_memberships(path: Path, measure_ids: list[str]) -> dict[str, list[str]]:
+def read_memberships(
+    path: Path, measure_ids: list[str], encoding: str | None = None
+) -> dict[str, list[str]]:
     """Measure id → HTS prefixes (normalised digits) from a membership CSV.
 
     The file has a header with the columns ``hts_code`` and ``measure`` (others
     are ignored); each row puts one code prefix on one measure's list. Lines
     starting with ``#`` are comments. A measure the file does not name keeps
-    only its ``products``.
+    only its ``products``. The file is read once (a pipe works), as UTF-8 unless
+    ``encoding`` is declared, within :data:`MAX_MEMBERSHIP_BYTES` and
+    :data:`MAX_MEMBERSHIP_ROWS`.
     """
     found: dict[str, list[str]] = {m: [] for m in measure_ids}
-    header, rows = read_rows(path, MEMBERSHIP_COLUMNS, "membership file")
+    header, rows = read_rows(path, MEMBERSHIP_COLUMNS, "membership file", encoding)
     code_at, measure_at = (header.index(c) for c in MEMBERSHIP_COLUMNS)
     for line, row in rows:
         cells = [*row, "", ""]
@@ -44,32 +51,55 @@ def read_memberships(path: Path, measure_ids: list[str]) -> dict[str, list[str]]
                 or f"expected a tranche id or a list name: {', '.join(found)}",
             )
         try:
-            found[measure].append(hts.normalise_prefix(cells[code_at]))
+            digits = hts.normalise_prefix(cells[code_at])
         except ValueError as exc:
             raise TariffsimError(str(exc), file=path, line=line, field="hts_code") from None
+        if len(digits) % 2:
+            raise TariffsimError(
+                f"expected an HTS prefix of 2, 4, 6, 8 or 10 digits, got {cells[code_at]!r}",
+                file=path,
+                line=line,
+                field="hts_code",
+                hint="a code like '8501.0' was read as a number by a spreadsheet; "
+                "store codes as text",
+            )
+        found[measure].append(digits)
     return found
 
 
 def read_rows(
-    path: Path, columns: tuple[str, ...], kind: str
+    path: Path, columns: tuple[str, ...], kind: str, encoding: str | None = None
 ) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """A small CSV's header and its (line number, cells) rows; ``#`` lines are comments.
+
+    The file is read once per run (a pipe works), as UTF-8 with or without a byte-order
+    mark unless ``encoding`` is declared, within :data:`MAX_MEMBERSHIP_BYTES` and
+    :data:`MAX_MEMBERSHIP_ROWS`.
 
     Raises
     ------
     TariffsimError
-        if the file is missing, too large, or its header lacks one of ``columns``.
+        if the file is missing, too large, not in its encoding, not CSV (a field over
+        the csv module's limit, a NUL byte), or its header lacks one of ``columns``.
     """
-    if not path.is_file():
-        raise TariffsimError(f"{kind} not found", file=path)
-    if path.stat().st_size > MAX_MEMBERSHIP_BYTES:
-        raise TariffsimError(f"larger than {MAX_MEMBERSHIP_BYTES} bytes", file=path)
-    with open(path, newline="", encoding="utf-8-sig") as stream:
-        rows = [
-            (number, row)
-            for number, row in enumerate(csv.reader(stream), start=1)
-            if row and not row[0].lstrip().startswith("#")
-        ]
+    raw = inputs.read_bytes(path, MAX_MEMBERSHIP_BYTES, kind)
+    reader = csv.reader(io.StringIO(inputs.decode(raw, path, encoding), newline=""))
+    rows = []
+    try:
+        for row in reader:
+            if row and not row[0].lstrip().startswith("#"):
+                rows.append((reader.line_num, row))
+                if len(rows) > MAX_MEMBERSHIP_ROWS + 1:
+                    raise TariffsimError(
+                        f"more than {MAX_MEMBERSHIP_ROWS:,} rows",
+                        file=path,
+                        line=reader.line_num,
+                        hint=f"a {kind} lists HTS prefixes; the whole HTS has ~19,000 lines",
+                    )
+    except csv.Error as exc:
+        raise TariffsimError(
+            f"cannot read the CSV: {exc}", file=path, line=max(reader.line_num, 1)
+        ) from None
     header_line, header = rows[0] if rows else (1, [])
     header = [c.strip() for c in header]
     for column in columns:
@@ -98,14 +128,16 @@ def memberships_path(
 ) -> Path | None:
     """The membership file to read: ``override``, or the one the scenario names (or None).
 
-    The file a scenario names is relative to the scenario file that names it.
+    The file a scenario names is relative to the scenario file that names it, and must
+    lie in the folder tree of the scenario named on the command line, as ``extends`` must.
     """
     if override is not None:
         return Path(override)
     if scenario.memberships is None:
         return None
     file, line = document.locate(("memberships",)) or (document.files[0], None)
-    target = Path(file).parent / scenario.memberships
+    root = Path(document.files[0]).resolve().parent  # confined like 'extends'
+    target = inputs.confine(scenario.memberships, file, root, "memberships", line)
     if not target.is_file():
         raise TariffsimError(
             f"membership file '{scenario.memberships}' not found",

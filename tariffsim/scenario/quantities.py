@@ -35,8 +35,9 @@ LAST_DATE = dt.date(2299, 12, 31)
 MAX_FLOW = 1e18
 """Largest import flow accepted [USD/year]: a typo guard, some 40,000 times world imports."""
 
-MAX_RATE = 100.0
-"""Largest ad valorem rate accepted [fraction] (10,000 %)."""
+MAX_RATE = 10.0
+"""Largest ad valorem rate accepted [fraction] (1,000 %): above every ad valorem tariff in
+force; a larger one is a typo (2500 % for 25 %)."""
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}$")
 

@@ -56,6 +56,8 @@ CURRENCIES = ("USD", "EUR", "CNY", "CAD", "MXN", "GBP", "JPY")
 """Currencies a scenario may write; each but USD needs an exchange rate stated in the file."""
 _RATES: ContextVar[Mapping[str, float] | None] = ContextVar("exchange_rates", default=None)
 _SAFE_TEXT = re.compile(r"[0-9A-Za-z_ .,/*%+\-$]+$")
+MAX_DURATION_DAYS = 36_525.0
+"""Longest duration accepted [d] (lags, half-lives, windows): 100 years."""
 _NUMBER_UNIT = re.compile(
     r"(?P<number>[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?)"
     r"(?:\s*(?P<percent>%)|\s+(?P<unit>[A-Za-z%][A-Za-z_ /*%]*))?$"
@@ -70,7 +72,11 @@ def registry() -> Any:  # pint.UnitRegistry; pint's generics add nothing here
     """The shared unit registry, with currency and scale words defined."""
     import pint
 
-    ureg: Any = pint.UnitRegistry(cache_folder=":auto:", on_redefinition="ignore")
+    try:
+        ureg: Any = pint.UnitRegistry(cache_folder=":auto:", on_redefinition="ignore")
+    except OSError:
+        # The cache only speeds up start-up; an unwritable home folder must not stop a run.
+        ureg = pint.UnitRegistry(cache_folder=None, on_redefinition="ignore")
     ureg.define("USD = [currency] = usd = dollar = dollars")
     ureg.define("thousand = 1e3")
     ureg.define("million = 1e6 = mn")
@@ -317,7 +323,13 @@ def parse_duration(value: Any) -> float:
             f"expected {expected}, got {shown(value)} without a unit",
             hint=f"did you mean '{quantity.magnitude:g} days' or '{quantity.magnitude:g} months'?",
         )
-    return convert(quantity, "day", expected, value)
+    days = convert(quantity, "day", expected, value)
+    if days > MAX_DURATION_DAYS:
+        raise TariffsimError(
+            f"expected a duration of at most {MAX_DURATION_DAYS:,.0f} days (100 years), "
+            f"got {shown(value)}"
+        )
+    return days
 
 
 def parse_whole_days(value: Any) -> int:

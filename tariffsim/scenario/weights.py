@@ -12,7 +12,7 @@ import math
 from pathlib import Path
 
 from tariffsim.errors import TariffsimError
-from tariffsim.scenario import hts
+from tariffsim.scenario import hts, inputs
 from tariffsim.scenario.loading import Document
 from tariffsim.scenario.memberships import read_rows
 from tariffsim.scenario.schema import Scenario
@@ -62,7 +62,8 @@ def flow_weights(scenario: Scenario, document: Document) -> dict[str, Weights]:
             continue
         path = ("flows", fid, "products", "weights")
         file, line = document.locate(path) or (document.files[0], None)
-        target = Path(file).parent / flow.products.weights
+        root = Path(document.files[0]).resolve().parent  # confined like 'extends'
+        target = inputs.confine(flow.products.weights, file, root, ".".join(path), line)
         if not target.is_file():
             raise TariffsimError(
                 f"weights file '{flow.products.weights}' not found",

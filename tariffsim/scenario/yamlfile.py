@@ -37,12 +37,16 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from tariffsim.errors import TariffsimError, did_you_mean
 from tariffsim.scenario import yamlnodes
+from tariffsim.scenario.inputs import read_bytes
 
 MAX_FILE_BYTES = 1_000_000
 """Largest scenario file read [bytes]; scenario files are hand-written and small."""
 
 MAX_NODES = 100_000
 """Most YAML nodes built per file, aliases counted each time they are used."""
+
+MAX_EXPANDED_BYTES = 10_000_000
+"""Most bytes of text built per file, aliases counted each time they are used."""
 
 MAX_DEPTH = 50
 """Deepest nesting of mappings and lists in a file; scenarios need fewer than 10 levels."""
@@ -73,15 +77,25 @@ class _TooDeep(Exception):
         self.line = line
 
 
+class _TooMany(_TooDeep):
+    pass
+
+
 class _PlainLoader(yaml.SafeLoader):
     """SafeLoader's parser and composer with no implicit typing at all, and a nesting bound."""
 
     yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012 (class attribute of PyYAML)
     _depth = 0
+    _composed = 0
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         # The composer recurses once per level: refuse deep nesting before Python's
         # recursion limit turns it into a RecursionError.
+        # Nodes are counted as they are composed, so a file of half a million tiny items
+        # stops at the bound instead of after building the whole tree.
+        self._composed += 1
+        if self._composed > MAX_NODES:
+            raise _TooMany(self.peek_event().start_mark.line + 1)  # type: ignore[no-untyped-call]
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
@@ -136,6 +150,13 @@ def _parse_text(name: str, text: str) -> tuple[dict[str, Any], dict[Path_, Locat
         ) from None
     except yaml.YAMLError as exc:
         raise TariffsimError(f"malformed YAML: {exc}", file=name) from None
+    except _TooMany as exc:
+        raise TariffsimError(
+            f"more than {MAX_NODES:,} YAML values",
+            file=name,
+            line=exc.line,
+            hint="split long product lists into a membership CSV",
+        ) from None
     except _TooDeep as exc:
         raise TariffsimError(
             f"mappings and lists nested more than {MAX_DEPTH} levels deep",
@@ -177,27 +198,13 @@ def parse_value(text: str, origin: str, path: Path_) -> Any:
 
 def _read_text(path: Path) -> str:
     name = str(path)
-    try:
-        if path.is_dir():
-            raise TariffsimError("is a directory, expected a scenario file", file=name)
-        size = path.stat().st_size
-        raw = b""
-        if size <= MAX_FILE_BYTES:
-            # Read one byte past the limit rather than trust the size on disk: a pipe or a
-            # device such as /dev/zero reports 0 bytes and never ends.
-            with path.open("rb") as stream:
-                raw = stream.read(MAX_FILE_BYTES + 1)
-        if size > MAX_FILE_BYTES or len(raw) > MAX_FILE_BYTES:
-            found = f"{size:,} bytes" if size > MAX_FILE_BYTES else "endless (a device or pipe)"
-            raise TariffsimError(
-                f"file is {found}; scenario files are limited to {MAX_FILE_BYTES:,} bytes",
-                file=name,
-                hint="split product lists into a membership CSV",
-            )
-    except FileNotFoundError:
-        raise TariffsimError("file not found", file=name, hint=sibling_hint(path)) from None
-    except OSError as exc:
-        raise TariffsimError(f"cannot read file: {exc.strerror}", file=name) from None
+    if not path.exists() and not path.is_symlink():
+        raise TariffsimError("file not found", file=name, hint=sibling_hint(path))
+    # Read once per run and one byte past the limit, never trusting the size on disk:
+    # a pipe or a device such as /dev/zero reports 0 bytes and never ends.
+    raw = read_bytes(
+        path, MAX_FILE_BYTES, "scenario file", hint="split product lists into a membership CSV"
+    )
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -217,6 +224,7 @@ class _Builder:
         self.file = file
         self.lines = lines
         self.nodes = 0
+        self.text_bytes = 0
 
     def _fail(
         self, node: Node, message: str, path: Path_, hint: str | None = None
@@ -261,6 +269,16 @@ class _Builder:
         if isinstance(node, SequenceNode):
             return [self.build(item, (*path, str(i))) for i, item in enumerate(node.value)]
         assert isinstance(node, ScalarNode)
+        self.text_bytes += len(node.value)
+        if self.text_bytes > MAX_EXPANDED_BYTES:
+            top = path[:1]
+            raise TariffsimError(
+                f"more than {MAX_EXPANDED_BYTES:,} bytes of text (after expanding aliases)",
+                file=self.file,
+                line=self.lines.get(top, (self.file, node.start_mark.line + 1))[1],
+                field=".".join(top) or None,
+                hint="a long text used through many aliases is refused",
+            )
         self._check_text(node, node.value, path)
         return _scalar(node)
 

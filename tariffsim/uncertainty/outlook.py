@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from typing import Any
 from tariffsim.errors import TariffsimError, did_you_mean
 from tariffsim.model.flows import for_importer, load_scenario, one_importer
 from tariffsim.scenario.distributions import JUDGEMENT
-from tariffsim.scenario.loading import Document, parse_file, read_document
+from tariffsim.scenario.loading import NAME_MAX, Document, parse_file, read_document
 from tariffsim.scenario.schema import Scenario, tranche_assumptions
 from tariffsim.scenario.validation import validate_document
 from tariffsim.uncertainty.outlook_model import Branch, OutlookSpec, UncertainStep
@@ -207,6 +208,8 @@ def _branch_path(outlook: Path, bid: str, ref: str, document: Document) -> Path:
     loc = ("branches", bid, "file")
     root = outlook.resolve().parent
     target = outlook.parent / ref
+    if len(os.fsencode(target.name)) > NAME_MAX:
+        raise _error(document, loc, f"the file name is longer than {NAME_MAX} bytes")
     if not target.resolve().is_relative_to(root):
         raise _error(
             document,

@@ -116,6 +116,10 @@ class UncertainStep(Frozen):
         return [None if k == CANCELLED else dt.date.fromisoformat(k) for k in self.outcomes]
 
 
+MAX_BRANCHES = 100
+"""Most branches in an outlook; each is a scenario loaded and simulated per draw."""
+
+
 class OutlookSpec(Frozen):
     """The validated content of an outlook file."""
 
@@ -123,7 +127,7 @@ class OutlookSpec(Frozen):
     description: str = ""
     as_of: dt.date = Field(description="The date the probabilities describe.")
     sources: dict[str, Source] = Field(default_factory=dict)
-    branches: dict[str, Branch] = Field(min_length=1)
+    branches: dict[str, Branch] = Field(min_length=1, max_length=MAX_BRANCHES)
     uncertain_steps: dict[str, UncertainStep] = Field(default_factory=dict)
     assumptions: dict[Assumption, Distribution] = Field(
         default_factory=dict,

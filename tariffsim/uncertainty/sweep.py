@@ -21,7 +21,8 @@ from typing import Any
 import numpy as np
 
 from tariffsim._types import FloatArray, IntArray
-from tariffsim.model import engine, measure_rates
+from tariffsim.errors import TariffsimError
+from tariffsim.model import budget, engine, measure_rates
 from tariffsim.model.timeline import Grid, build_grid, day_number
 from tariffsim.scenario.schema import Step
 from tariffsim.uncertainty import draws
@@ -321,6 +322,21 @@ def draw_duty(
     ).sum(axis=1)
 
 
+def _check_finite(total: FloatArray, parameters: dict[str, FloatArray]) -> None:
+    """Refuse a sweep whose duties overflowed: an "expected value $nan" is never printed."""
+    bad = ~np.isfinite(total).all(axis=1)
+    if not bad.any():
+        return
+    first = int(np.argmax(bad))
+    drawn = ", ".join(f"{name} {float(values[first]):.3g}" for name, values in parameters.items())
+    raise TariffsimError(
+        f"draw {first + 1:,} gives a duty that is not a finite number"
+        + (f" (drawn: {drawn})" if drawn else ""),
+        field="assumptions",
+        hint="bound the distributions with 'low:' and 'high:' inside their physical range",
+    )
+
+
 def _priced_blocks(
     plan: SweepPlan, draws: Draws, blocks: list[tuple[int, int]], client: Any
 ) -> Iterator[tuple[FloatArray, FloatArray]]:
@@ -366,10 +382,15 @@ def sweep(
         in this process.
     """
     plan = plan_outlook(outlook, step, behavioural)
-    draws = draw(plan, outlook, samples, seed)
     grid = plan.grid
     width = len(plan.tranche_ids) * max(plan.step_day.shape[2], 1) * grid.n_slices
     chunk = max(MIN_CHUNK_DRAWS, CHUNK_ELEMENTS // max(width, 1))
+    budget.check_memory(
+        budget.sweep_bytes(samples, grid.n_periods, min(chunk, samples) * width),
+        f"{samples:,} draws × {grid.n_periods:,} periods",
+        "use fewer --samples or a coarser --step",
+    )
+    draws = draw(plan, outlook, samples, seed)
     if client is not None:
         workers = max(1, len(client.scheduler_info().get("workers", {})))
         chunk = min(chunk, max(1, -(-samples // (2 * workers))))
@@ -381,6 +402,7 @@ def sweep(
         additional[lo:hi], total[lo:hi] = block_additional, block_total
         if progress is not None:
             progress(hi, samples)
+    _check_finite(total, draws.parameters)
     return SweepResult(
         outlook=outlook,
         plan=plan,

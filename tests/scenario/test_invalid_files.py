@@ -153,7 +153,7 @@ CASES = [
     Case(
         "rate_too_large.yaml",
         "rate_too_large.yaml:13: tranches.list3.schedule.2019-01-01.rate:",
-        ("at most 10,000 %", "got '20000 %'"),
+        ("at most 1,000 %", "got '20000 %'"),
     ),
     Case(
         "negative_flow.yaml",

@@ -133,7 +133,7 @@ def test_degenerate_distributions_give_one_value(fields: dict[str, Any], value: 
         (
             "elasticity",
             {"distribution": "normal", "mean": 2, "sd": 0.1, "low": 5},
-            "keep almost none",
+            "of the distribution's probability, less than 0.001",
         ),
         (
             "elasticity",
