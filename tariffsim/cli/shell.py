@@ -106,7 +106,7 @@ class _PlainCommand(TyperCommand):
 
 
 _TYPE_NOISE = re.compile(r" <list\[\w+\]>")
-_BRACED = re.compile(r"\{([A-Z][A-Z_]*(?:\.\.\.)?)\}(?:\.\.\.)?")
+_BRACED = re.compile(r"\{([A-Z][A-Z_]*)\}")
 
 
 def _plain(text: str) -> str:
@@ -236,7 +236,7 @@ def _silence_stdout() -> None:
 
 Files = Annotated[
     list[Path],
-    typer.Argument(help="Scenario YAML files.", show_default=False, metavar="FILE..."),
+    typer.Argument(help="Scenario YAML files.", show_default=False, metavar="FILE"),
 ]
 StepOption = Annotated[
     StepChoice | None,

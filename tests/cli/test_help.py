@@ -30,4 +30,4 @@ def test_usage_names_the_files_plainly() -> None:
 def test_a_missing_argument_is_named_plainly() -> None:
     result = runner.invoke(app, ["run"])
     assert result.exit_code == 2
-    assert "'FILE...'" in result.stderr and "{" not in result.stderr
+    assert "'FILE'" in result.stderr and "{" not in result.stderr
