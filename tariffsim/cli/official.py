@@ -118,41 +118,73 @@ def chapter99(
     _written(table, output, lambda: rates_report(table, output, "chapter 99 headings"))
 
 
+PeriodOption = Annotated[
+    str | None,
+    typer.Option(
+        "--period",
+        help="Year or month the file covers (2024, 2024-01), if it has no time column.",
+    ),
+]
+CountryOption = Annotated[
+    str | None,
+    typer.Option("--country", help="ISO code of origin (CN), if the file has no CTY_CODE."),
+]
+CensusCountryOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--census-country",
+        help="A Census country code's ISO code, e.g. 5570=MY (repeatable).",
+    ),
+]
+
+
+def _census(
+    source: Path, period: str | None, country: str | None, pairs: list[str] | None
+) -> pd.DataFrame:
+    from tariffsim.official.census import parse_country_pairs, read_census_imports
+
+    return read_census_imports(
+        source,
+        period=period,
+        country_of_origin=country,
+        census_countries=parse_country_pairs(pairs or []),
+    )
+
+
 @data_app.command("census")
 @user_errors
 def census(
     source: SourceArgument,
     output: Annotated[Path, _output("Ledger to write: .parquet or .csv.")],
-    period: Annotated[
-        str | None,
-        typer.Option(
-            "--period",
-            help="Year or month the file covers (2024, 2024-01), if it has no time column.",
-        ),
-    ] = None,
-    country: Annotated[
-        str | None,
-        typer.Option("--country", help="ISO code of origin (CN), if the file has no CTY_CODE."),
-    ] = None,
-    census_country: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--census-country",
-            help="A Census country code's ISO code, e.g. 5570=MY (repeatable).",
-        ),
-    ] = None,
+    period: PeriodOption = None,
+    country: CountryOption = None,
+    census_country: CensusCountryOption = None,
 ) -> None:
     """Census imports by HTS-10 (API JSON/CSV) → a ledger for exposure --ledger."""
-    from tariffsim.official.census import parse_country_pairs, read_census_imports
     from tariffsim.official.export import ledger_table
     from tariffsim.official.report import ledger_report
 
     _checked(output, source)
-    ledger = read_census_imports(
-        source,
-        period=period,
-        country_of_origin=country,
-        census_countries=parse_country_pairs(census_country or []),
-    )
-    table = ledger_table(ledger)
+    table = ledger_table(_census(source, period, country, census_country))
     _written(table, output, lambda: ledger_report(table, output))
+
+
+@data_app.command("weights")
+@user_errors
+def weights(
+    source: SourceArgument,
+    output: Annotated[Path, _output("Weights file to write: .csv or .parquet.")],
+    digits: Annotated[
+        int, typer.Option("--digits", help="HTS digits of a line: 2, 4, 6, 8 or 10.")
+    ] = 10,
+    period: PeriodOption = None,
+    country: CountryOption = None,
+    census_country: CensusCountryOption = None,
+) -> None:
+    """Census imports by HTS-10 → product weights for a flow's 'weights:' file."""
+    from tariffsim.official.census import product_weights
+    from tariffsim.official.report import weights_report
+
+    _checked(output, source)
+    table = product_weights(_census(source, period, country, census_country), digits=digits)
+    _written(table, output, lambda: weights_report(table, output))

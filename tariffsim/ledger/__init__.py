@@ -2,7 +2,9 @@
 
 - ``reader``, ``columns``: a ledger read in checked chunks, as arrays;
 - ``coverage``: membership files and which measures cover a line on a date;
-- ``pricing``: every line priced under each scenario, streaming, and totalled;
+- ``pricing``: every line priced under each scenario, streaming, and totalled (sums that merge);
+- ``parallel``: a Parquet ledger's row groups priced in several processes (``--workers``);
+- ``cluster``: a folder or glob of Parquet files priced on a Dask cluster (``--scheduler``);
 - ``report``: line files, the summary, a text table, progress;
 - ``indices``: the ledger's average tariff line by line and by HS-6 subheading (``--index``);
 - ``steps``: the ledger's value priced at every step of a history, by authority, and the

@@ -247,7 +247,7 @@ def product_weights(ledger: pd.DataFrame, *, digits: int = 8) -> pd.DataFrame:
         weights add up to 1], sorted by code.
     """
     if digits not in (2, 4, 6, 8, 10):
-        raise TariffsimError(f"expected 2, 4, 6, 8 or 10 digits, got {digits}", field="digits")
+        raise TariffsimError(f"expected 2, 4, 6, 8 or 10 digits, got {digits}", field="--digits")
     lines = ledger.assign(hts_code=ledger["hts_code"].str[:digits])
     value = lines.groupby("hts_code", sort=True)["customs_value_usd"].sum()
     total = float(value.sum())

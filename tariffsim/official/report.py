@@ -50,3 +50,13 @@ def ledger_report(table: pd.DataFrame, path: Path) -> str:
         f"wrote {len(table):,} ledger lines ({span}, from {origins}) to {path}: "
         f"customs value ${value:,.0f}{stated}\n"
     )
+
+
+def weights_report(table: pd.DataFrame, path: Path) -> str:
+    """A weights file's lines, digits and the value they split."""
+    digits = ", ".join(str(d) for d in sorted(set(table["hts_code"].str.len())))
+    value = float(table["customs_value_usd"].sum())
+    return (
+        f"wrote {len(table):,} weights (HTS-{digits} lines) to {path}: "
+        f"they split customs value ${value:,.0f}\n"
+    )

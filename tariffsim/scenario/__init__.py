@@ -9,6 +9,7 @@ Modules, in pipeline order:
 - ``countries``, ``hts``: country and HTS product codes;
 - ``distributions``, ``assumptions``: behavioural assumptions and their distributions;
 - ``schema``: the validated scenario model;
+- ``weights``: a flow's product-level weights file (HTS line → weight);
 - ``checks``: checks that need the whole scenario, each located at its key;
 - ``validation``: ``load_scenario``, every error mapped to its file and line.
 """

@@ -1,7 +1,7 @@
 """Product weights of a flow: which HTS lines it holds, and each line's share of its value.
 
 A CSV with the columns ``hts_code`` and ``weight`` (a share, a percentage or a value in any
-one unit: the weights are normalised to add up to 1), as ``tariffsim data census`` writes
+one unit: the weights are normalised to add up to 1), as ``tariffsim data weights`` writes
 them from Census imports. A flow names the file as ``products: {weights: file.csv}``,
 relative to the scenario file. Reading this file is this module's only job.
 """

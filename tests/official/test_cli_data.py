@@ -246,3 +246,25 @@ def test_the_real_china_tariffs_table_counts_by_list(tmp_path: Path) -> None:
         ("list4a", "9903.88.15"): (3229, 14),
         ("list4b", "9903.88.16"): (542, 13),
     }
+
+
+def test_weights_by_line_from_census_data(tmp_path: Path) -> None:
+    source = tmp_path / "answer.json"
+    source.write_text(
+        '[["I_COMMODITY","CTY_CODE","CON_VAL_MO","time"],\n'
+        '["8501104000","5700","300","2024-03"],\n'
+        '["8501104000","5700","100","2024-04"],\n'
+        '["8501105000","5700","100","2024-04"]]\n'
+    )
+    for digits, expected in (("10", [0.8, 0.2]), ("8", [0.8, 0.2]), ("6", [1.0])):
+        out = tmp_path / f"weights{digits}.csv"
+        code, _, stderr = invoke("data", "weights", source, "-o", out, "--digits", digits)
+        assert code == 0, stderr
+        frame = pd.read_csv(out, dtype={"hts_code": str})
+        assert frame["hts_code"].str.len().unique().tolist() == [int(digits)]
+        assert_allclose(frame["weight"], expected)
+        assert f"HTS-{digits} lines" in stderr and "split customs value $500" in stderr
+    out = tmp_path / "w.csv"
+    message = one_error_line(*invoke("data", "weights", source, "-o", out, "--digits", "7")[::2])
+    assert message == "--digits: expected 2, 4, 6, 8 or 10 digits, got 7"
+    assert not out.exists()

@@ -7,6 +7,7 @@ computation on the raw files: the highest list rate per HTS-8 (or HTS-10) line Ã
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -53,6 +54,33 @@ def independent_section301(imports: pd.DataFrame, table: pd.DataFrame) -> tuple[
     return float((value * rates.fillna(0.0)).sum()), float(value[rates.isna()].sum())
 
 
+FLOWS_SCENARIO = """\
+title: 2024 imports from China, one flow split by HTS-10 weights, under the Section 301 lists
+as_of: 2024-01-01
+horizon: {start: 2024-01-01, end: 2024-12-31, step: year}
+memberships: m.csv
+stacking: {section301: max}
+measures:
+  list1: {authority: section301, importer: US, origins: CN, products: [list1],
+          schedule: {2018-07-06: 25 %}}
+  list2: {authority: section301, importer: US, origins: CN, products: [list2],
+          schedule: {2018-08-23: 25 %}}
+  list3: {authority: section301, importer: US, origins: CN, products: [list3],
+          schedule: {2019-05-10: 25 %}}
+  list4a: {authority: section301, importer: US, origins: CN, products: [list4a],
+           schedule: {2020-02-14: 7.5 %}}
+  list4b: {authority: section301, importer: US, origins: CN, products: [list4b],
+           schedule: {2019-12-15: {rate: 15 %, status: suspended}}}
+flows:
+  china:
+    importer: US
+    exporter: CN
+    imports: 429425828419 USD/year
+    products: {weights: weights.csv}
+"""
+"""The same lists and rates as measures, and the 2024 imports as one flow with line weights."""
+
+
 def mfn_ad_valorem_duty(ledger_file: Path, mfn_file: Path) -> float:
     """MFN duty [USD] of the ad valorem rates by HTS-8, as docs/real-data.md computes it."""
     ledger = pd.read_parquet(ledger_file)
@@ -69,16 +97,25 @@ def priced(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     imports_file = shared_file("china_imports_2024_hs10.csv")
     table_file = shared_file("section301_usitc_2020-01-01.csv")
     mfn_file = shared_file("mfn_2017_hts8.csv")
+    table_2026 = shared_file("section301_usitc_2026-01_yale.csv")
     folder = tmp_path_factory.mktemp("real")
     ledger, lists, summary = folder / "ledger.parquet", folder / "m.csv", folder / "s.csv"
-    mfn = folder / "mfn2017.csv"
+    mfn, lines = folder / "mfn2017.csv", folder / "lines.parquet"
+    lists_2026, summary_2026 = folder / "m2026.csv", folder / "s2026.csv"
+    weights, flows, run_json = folder / "weights.csv", folder / "flows.yaml", folder / "run.json"
+    flows.write_text(FLOWS_SCENARIO, encoding="utf-8")
+    exposure = ["exposure", SCENARIOS / "section301-2024.yaml", "--ledger", ledger]
     steps = [
         ["data", "census", imports_file, "--period", "2024", "--country", "CN", "-o", ledger],
         ["data", "china-tariffs", table_file, "-o", lists],
         ["data", "mfn", mfn_file, "-o", mfn],
-        ["exposure", SCENARIOS / "section301-2024.yaml", "--ledger", ledger],
+        [*exposure, "--memberships", lists, "-o", summary, "--lines", lines],
+        ["data", "china-tariffs", table_2026, "-o", lists_2026]
+        + [arg for name in ("1", "2", "3", "4A", "4B") for arg in ("--list", name)],
+        [*exposure, "--memberships", lists_2026, "-o", summary_2026],
+        ["data", "weights", imports_file, "--period", "2024", "--country", "CN", "-o", weights],
+        ["run", flows, "-o", run_json],
     ]
-    steps[-1] += ["--memberships", lists, "-o", summary]
     errors = []
     for args in steps:
         result = runner.invoke(app, [str(a) for a in args])
@@ -86,7 +123,12 @@ def priced(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         errors.append(result.stderr)
     return {
         "summary": pd.read_csv(summary),
+        "summary_2026": pd.read_csv(summary_2026),
+        "run": json.loads(run_json.read_text(encoding="utf-8"))[0],
         "mfn_duty": mfn_ad_valorem_duty(ledger, mfn),
+        "ledger": pd.read_parquet(ledger),
+        "lines": pd.read_parquet(lines),
+        "mfn": pd.read_csv(mfn, dtype={"hts_code": str}, keep_default_na=False),
         "imports": read_raw(imports_file),
         "table": read_raw(table_file),
         "stderr": errors,
@@ -130,3 +172,76 @@ def test_the_numbers_in_the_docs_are_the_measured_ones(priced: dict[str, object]
     ours = total["additional_duty_usd"] + mfn
     for amount in (census, ours, ours - census):
         assert f"${amount:,.0f}" in docs
+
+
+def billions(amount: float, digits: int = 1) -> str:
+    return f"${amount / 1e9:,.{digits}f}B"
+
+
+def test_the_gaps_to_census_stated_in_the_docs(priced: dict[str, object]) -> None:
+    """Every figure of the docs' explanation of the gap, recomputed from the CLI's outputs."""
+    ledger, lines, mfn = priced["ledger"], priced["lines"], priced["mfn"]
+    assert isinstance(ledger, pd.DataFrame) and isinstance(lines, pd.DataFrame)
+    assert isinstance(mfn, pd.DataFrame)
+    docs = (ROOT / "docs" / "real-data.md").read_text(encoding="utf-8")
+    frame = ledger.assign(
+        s301=lines["additional_duty_usd"].to_numpy(),
+        listed=lines["measures"].to_numpy() > 0,
+        hts8=ledger["hts_code"].str[:8],
+        chapter=ledger["hts_code"].str[:2],
+    ).merge(mfn.rename(columns={"hts_code": "hts8"}), on="hts8", how="left")
+    frame["mfn"] = frame["customs_value_usd"] * pd.to_numeric(frame["ad_valorem"]).fillna(0.0)
+    frame["gap"] = frame["calculated_duty_usd"] - frame["mfn"] - frame["s301"]
+    value, census = frame["customs_value_usd"], frame["calculated_duty_usd"]
+    new_codes = frame["rate_form"].isna()
+    chapters = frame.groupby("chapter")["gap"].sum()
+    phones = frame[frame["hts_code"] == "8517130000"].iloc[0]
+    body_parts = frame[frame["hts_code"] == "8708295160"].iloc[0]
+    assert not phones["listed"] and not body_parts["listed"]
+    summary = priced["summary"]
+    assert isinstance(summary, pd.DataFrame)
+    value_4b = summary[(summary["table"] == "measure") & (summary["key"] == "list4b")]
+    later = priced["summary_2026"]
+    assert isinstance(later, pd.DataFrame)
+    stated = {
+        "above": billions(frame["gap"][frame["gap"] > 0].sum()),
+        "below": billions(-frame["gap"][frame["gap"] < 0].sum()),
+        "new codes": billions(value[new_codes].sum()),
+        "census on new codes": billions(census[new_codes].sum()),
+        "301 on new codes": billions(frame["s301"][new_codes].sum(), 2),
+        "chapter 84": billions(-chapters["84"], 2),
+        "chapter 85": billions(-chapters["85"], 2),
+        "chapter 94": billions(chapters["94"]),
+        "chapter 87": billions(chapters["87"], 2),
+        "4B at 15 %": billions(0.15 * value_4b["imports_usd"].item()),
+        "4B value": billions(value_4b["imports_usd"].item()),
+        "specific": billions(value[frame["rate_form"] == "specific"].sum(), 2),
+        "compound": billions(value[frame["rate_form"] == "compound"].sum(), 2),
+        "refused": billions(value[frame["rate_form"] == "unparsed"].sum(), 2),
+        "smartphones": billions(phones["customs_value_usd"]),
+        "body parts": billions(body_parts["customs_value_usd"], 2),
+        "body parts duty": f"${body_parts['calculated_duty_usd'] / 1e6:,.0f}M",
+        "2026 uncovered": billions(later[later["table"] == "uncovered"]["imports_usd"].item()),
+        "2026 duty": billions(later[later["table"] == "total"]["additional_duty_usd"].item()),
+    }
+    missing = {name: text for name, text in stated.items() if text not in docs}
+    assert missing == {}
+
+
+def test_run_on_a_flow_with_line_weights_equals_the_ledgers_duty(
+    priced: dict[str, object],
+) -> None:
+    """Issue item 3: ``run`` prices the weighted flow line by line, as ``exposure`` does."""
+    summary, run = priced["summary"], priced["run"]
+    assert isinstance(summary, pd.DataFrame) and isinstance(run, dict)
+    total = summary[summary["table"] == "total"].iloc[0]
+    assert abs(run["totals"]["additional_duty_usd"] - total["additional_duty_usd"]) < 1.0
+    assert abs(run["totals"]["imports_usd"] - total["imports_usd"]) < 1.0
+    # One row per class of lines the lists treat alike: the value of each list, or none.
+    rows = sorted(row["imports_usd"] for row in run["tranches"])
+    measures = summary[summary["table"] == "measure"]
+    missing = summary[summary["table"] == "uncovered"]["imports_usd"].item()
+    expected = sorted([*measures["imports_usd"], missing])  # no code is on two 2020 lists
+    assert len(rows) == len(expected) == 6
+    for got, want in zip(rows, expected, strict=True):
+        assert abs(got - want) < 1.0
