@@ -294,6 +294,17 @@ class LedgerReader:
         )
 
     def _chunk(self, batch: pa.RecordBatch) -> Chunk:
+        try:
+            return self._checked_chunk(batch)
+        except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+            # Parquet does not check its strings: text that is not UTF-8 reaches the checks
+            raise TariffsimError(
+                f"unreadable text in the ledger ({' '.join(str(exc).split())[:120]})",
+                file=self.path,
+                hint="the file may be corrupt, or its text not UTF-8; write it again",
+            ) from None
+
+    def _checked_chunk(self, batch: pa.RecordBatch) -> Chunk:
         first = self.rows_read
 
         def fail(row: int, column: str, message: str, hint: str | None = None) -> TariffsimError:

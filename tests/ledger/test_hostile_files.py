@@ -45,6 +45,7 @@ LEDGERS = [
     ("corrupt_pages.parquet", ": ", ["not a readable Parquet file", "truncated or corrupt"]),
     ("truncated.parquet", ": ", ["not a readable Parquet file"]),
     ("column_name_not_utf8.parquet", ": ", ["not a readable Parquet file"]),
+    ("text_not_utf8.parquet", ": ", ["unreadable text in the ledger"]),
 ]
 
 
