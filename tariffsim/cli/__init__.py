@@ -11,12 +11,20 @@ exits with code 2; any other exception is a bug and keeps its traceback
 
 from __future__ import annotations
 
-from tariffsim.cli import comparing, history, ledgers, official, scenarios, uncertainty
+from tariffsim.cli import (
+    comparing,
+    history,
+    ledgers,
+    official,
+    reporting,
+    scenarios,
+    uncertainty,
+)
 from tariffsim.cli.shell import app, user_errors
 
 __all__ = ["app", "main", "user_errors"]
 
-_COMMAND_MODULES = (scenarios, comparing, ledgers, official, history, uncertainty)
+_COMMAND_MODULES = (scenarios, comparing, reporting, ledgers, official, history, uncertainty)
 """Imported for the commands they register, in the order ``--help`` lists them."""
 
 

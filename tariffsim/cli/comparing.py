@@ -12,9 +12,12 @@ from tariffsim.cli.shell import (
     Files,
     FormatOption,
     ImporterOption,
+    ModeOption,
     OutputOption,
+    SetOption,
     StepOption,
     app,
+    manifest_for,
     user_errors,
 )
 from tariffsim.errors import TariffsimError
@@ -50,6 +53,8 @@ def compare(
     plot_format: Annotated[
         ChartFormat, typer.Option("--plot-format", help="File type of the --plot-dir charts.")
     ] = ChartFormat.png,
+    mode: ModeOption = None,
+    overrides: SetOption = None,
     importer: ImporterOption = None,
 ) -> None:
     """Compare tariff paths: totals and differences to a reference, per period and tranche."""
@@ -65,7 +70,7 @@ def compare(
     scenarios = []
     for f in files:
         try:
-            scenario = for_importer(load_scenario(f), importer)
+            scenario = for_importer(load_scenario(f, overrides or []), importer)
             one_importer(scenario, "compare")
         except TariffsimError as exc:
             raise exc.located(file=f) from None
@@ -73,18 +78,37 @@ def compare(
     comparison = prepare(scenarios, reference, step.value if step else None)
     alignment = comparison.alignment
     assert alignment is not None  # prepare aligns
+    if mode is not None:
+        from tariffsim.comparison.compute import Comparison
+        from tariffsim.model.results import select_mode
+
+        one_mode = [select_mode(r, mode.value) for r in comparison.results]
+        comparison = Comparison.of(one_mode, comparison.reference.name, alignment)
     if alignment.clipped:
         typer.echo(
             f"note: compared over the common range {alignment.start} to {alignment.end}"
             f" (horizon cut for {', '.join(alignment.clipped)})",
             err=True,
         )
-    text = emit_comparison(comparison, fmt_name, output)
+    options = {
+        "reference": reference,
+        "step": step,
+        "format": fmt_name,
+        "output": output,
+        "plot": plot,
+        "plot_dir": plot_dir,
+        "plot_format": plot_format,
+        "mode": mode,
+        "set": overrides or [],
+        "importer": importer,
+    }
+    manifest = manifest_for("compare", [("scenario", files)], options)
+    text = emit_comparison(comparison, fmt_name, output, manifest)
     if text is not None:
         typer.echo(text, nl=False)
     if plot is not None or plot_dir is not None:
         from tariffsim.comparison.chart import write_charts
 
         results, ref = list(comparison.results), comparison.reference.name
-        for path in write_charts(results, ref, plot, plot_dir, plot_format.value):
+        for path in write_charts(results, ref, plot, plot_dir, plot_format.value, manifest):
             typer.echo(f"chart written to {path}", err=True)

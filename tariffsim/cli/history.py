@@ -11,6 +11,7 @@ from tariffsim.cli.shell import (
     ImporterOption,
     PlotOption,
     app,
+    manifest_for,
     user_errors,
 )
 
@@ -21,7 +22,8 @@ HISTORY = Path("scenarios/history/us-china-2018-2020.yaml")
 @user_errors
 def backtest(
     scenario: Annotated[
-        Path, typer.Argument(help="History scenario to replay.", show_default=True)
+        Path,
+        typer.Argument(help="History scenario to replay.", show_default=True, metavar="SCENARIO"),
     ] = HISTORY,
     published: Annotated[
         Path | None,
@@ -49,7 +51,7 @@ def backtest(
     from tariffsim.history.backtest import for_importer, run_backtest
     from tariffsim.history.report import render_backtest, render_years
     from tariffsim.model.aggregates import average_tariff_series, yearly_totals
-    from tariffsim.outputs.files import CHART_SUFFIXES, check_target, write_text
+    from tariffsim.outputs.files import CHART_SUFFIXES, check_target, write_beside, write_text
     from tariffsim.outputs.text import csv_text
 
     figures = published or scenario.parent / "published.yaml"
@@ -57,6 +59,11 @@ def backtest(
     check_target(series, "--series", [scenario, figures])
     check_target(plot, "--plot", [scenario, figures], CHART_SUFFIXES)
     replay = for_importer(run_backtest(scenario, figures, behavioural=not static), importer)
+    options: dict[str, object] = {"output": output, "series": series, "plot": plot}
+    options |= {"static": static, "importer": importer}
+    manifest = manifest_for(
+        "backtest", [("scenario", [scenario]), ("published figures", [figures])], options
+    )
     typer.echo(render_backtest(replay.comparison))
     for kind in ("calendar", "fiscal"):
         years = yearly_totals(replay.results[0], kind)
@@ -65,13 +72,15 @@ def backtest(
         typer.echo(render_years(years, kind))
     if output is not None:
         write_text(output, csv_text(replay.comparison))
+        write_beside(output, manifest)
         typer.echo(f"comparison written to {output}", err=True)
     if series is not None:
         write_text(series, csv_text(average_tariff_series(replay.results[0].scenario)))
+        write_beside(series, manifest)
         typer.echo(f"average-tariff series written to {series}", err=True)
     if plot is not None:
         from tariffsim.history.chart import plot_backtest
         from tariffsim.outputs.files import save_figure
 
-        save_figure(plot_backtest(replay), plot)
+        save_figure(plot_backtest(replay), plot, manifest)
         typer.echo(f"chart written to {plot}", err=True)

@@ -11,6 +11,7 @@ from tariffsim.cli.cluster import DaskOption, SchedulerOption, dask_client
 from tariffsim.cli.shell import (
     Files,
     app,
+    manifest_for,
     user_errors,
 )
 
@@ -137,7 +138,7 @@ def exposure(
     )
     from tariffsim.ledger.steps import StepTally, refund_years, render_steps, step_series
     from tariffsim.model.budget import check_memory, ledger_bytes
-    from tariffsim.outputs.files import check_target, write_atomic
+    from tariffsim.outputs.files import check_target, write_atomic, write_beside
 
     tables = {".parquet": "parquet", ".csv": "csv"}
     read = [*files, ledger, *(p for p in (memberships, mfn) if p is not None)]
@@ -157,6 +158,18 @@ def exposure(
     reader = LedgerReader(ledger, parse_column_map(column or []), chunk_rows, encoding)
     update, finish = progress_reporter(reader.total_rows)
     found = []
+    inputs = [("scenario", files), ("ledger", [ledger])]
+    options = {
+        "output": output,
+        "lines": lines,
+        "column": column or [],
+        "memberships": memberships,
+        "importer": importer,
+        "index": index,
+    }
+    if memberships is not None:
+        inputs.append(("memberships", [memberships]))
+    manifest = manifest_for("exposure", inputs, options) if output or lines else None
     tally = SubheadingTally() if index else None
     step_tally = StepTally() if steps else None
 
@@ -202,6 +215,7 @@ def exposure(
                 price(sink)
 
         write_atomic(lines, render)
+        write_beside(lines, manifest)
     finish(found[0].rows)
     for m in measures:
         for warning in edition_warnings(m.scenario.name, m.hts_editions, found[0].entries):
@@ -210,6 +224,7 @@ def exposure(
         typer.echo(render_exposure(found[0]), nl=False)
     else:
         write_summary(output, found[0])
+        write_beside(output, manifest)
     if tally is not None:
         typer.echo(render_indices(tally.indices()), nl=False)
     if step_tally is not None:

@@ -11,13 +11,16 @@ from tariffsim.cli.shell import (
     Files,
     FormatOption,
     ImporterOption,
+    ModeOption,
     OutputOption,
     PlotOption,
     SamplesOption,
     SeedOption,
+    SetOption,
     StaticOption,
     StepOption,
     app,
+    manifest_for,
     user_errors,
 )
 from tariffsim.errors import TariffsimError
@@ -34,15 +37,18 @@ def run(
     static: StaticOption = False,
     samples: SamplesOption = None,
     seed: SeedOption = 1,
+    mode: ModeOption = None,
+    overrides: SetOption = None,
     importer: ImporterOption = None,
 ) -> None:
     """Simulate scenarios and show duty by tranche and period, with sources.
 
-    Scenarios with an ``assumptions:`` block run behavioural by default: static and
-    behavioural totals side by side. With ``--samples N``, one scenario's
-    ``uncertainty:`` distributions are drawn N times (a sweep of one branch).
+    Scenarios with an 'assumptions:' block run behavioural by default: static and
+    behavioural totals side by side. With --samples N, one scenario's 'uncertainty:'
+    distributions are drawn N times (a sweep of one branch).
     """
-    from tariffsim.model.flows import for_importer, load_scenario, one_importer
+    from tariffsim.model.flows import for_importer, load_scenario
+    from tariffsim.model.results import select_mode
     from tariffsim.model.simulation import simulate
     from tariffsim.outputs.files import CHART_SUFFIXES, check_target, output_format
     from tariffsim.run.export import write_results
@@ -56,21 +62,36 @@ def run(
             hint="use 'tariffsim compare' to chart several paths",
         )
     fmt_name = output_format(fmt.value if fmt else None, output)
+    options = {
+        "step": step,
+        "format": fmt_name,
+        "output": output,
+        "plot": plot,
+        "static": static,
+        "samples": samples,
+        "mode": mode,
+        "set": overrides or [],
+        "importer": importer,
+    }
     if samples is not None:
         from tariffsim.cli.uncertainty import sample_one
 
-        sample_one(files, samples, seed, static, step, fmt_name, output, plot, importer)
+        sample_one(
+            files, samples, seed, static, step, fmt_name, output, plot, overrides or [], importer
+        )
         return
     results = []
     for f in files:
         try:
-            scenario = for_importer(load_scenario(f), importer)
-            if plot is not None:
-                one_importer(scenario, "a chart")
+            # the chart draws one panel per importer, so several importers need no refusal
+            scenario = for_importer(load_scenario(f, overrides or []), importer)
             results.append(simulate(scenario, step.value if step else None, behavioural=not static))
         except TariffsimError as exc:
             raise exc.located(file=f) from None
-    text_out = write_results(results, fmt_name, output)
+    if mode is not None:
+        results = [select_mode(r, mode.value) for r in results]
+    manifest = manifest_for("run", [("scenario", files)], options)
+    text_out = write_results(results, fmt_name, output, manifest)
     if text_out is not None:
         typer.echo(text_out, nl=False)
     if plot is not None:
@@ -78,7 +99,7 @@ def run(
         from tariffsim.run.chart import plot_tranche_duty
 
         (result,) = results
-        save_figure(plot_tranche_duty(result), plot)
+        save_figure(plot_tranche_duty(result), plot, manifest)
         typer.echo(f"chart written to {plot}", err=True)
 
 
@@ -87,7 +108,7 @@ def run(
 def validate(files: Files) -> None:
     """Check scenario files (and outlook files) without running them.
 
-    Every file is checked: one line per file, ``ok`` or its error; the exit code
+    Every file is checked: one line per file, 'ok' or its error; the exit code
     is 2 if any file failed.
     """
     from tariffsim.cli.shell import report_error

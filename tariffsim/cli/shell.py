@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from enum import StrEnum
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from tariffsim.errors import TariffsimError
 
@@ -28,6 +29,7 @@ R = TypeVar("R")
 COMMAND_ORDER = (
     "run",
     "compare",
+    "report",
     "sweep",
     "backtest",
     "exposure",
@@ -93,7 +95,38 @@ def usage_line(exc: Any) -> str:
     return TariffsimError(message, hint=f"see '{where}'").render()
 
 
-app = typer.Typer(
+class _PlainCommand(TyperCommand):
+    """A command whose help reads as plain text: ``FILE...``, not ``{FILE...}... <list[Path]>``."""
+
+    def get_usage(self, ctx: Any) -> str:
+        return _plain(super().get_usage(ctx))
+
+    def get_help(self, ctx: Any) -> str:
+        return _plain(super().get_help(ctx))
+
+
+_TYPE_NOISE = re.compile(r" <list\[\w+\]>")
+_BRACED = re.compile(r"\{([A-Z][A-Z_]*)\}")
+
+
+def _plain(text: str) -> str:
+    """Drop typer's braces around required arguments, its Python type names and the
+    docstrings' reST literal quotes (``--lines`` reads --lines)."""
+    return _BRACED.sub(r"\1", _TYPE_NOISE.sub("", text)).replace("``", "")
+
+
+class _App(typer.Typer):
+    """The app; every command it registers gets :class:`_PlainCommand`'s plain help."""
+
+    def command(  # type: ignore[override]
+        self, *args: Any, **kwargs: Any
+    ) -> Callable[[Callable[P, R]], Callable[P, R]]:
+        kwargs.setdefault("cls", _PlainCommand)
+        decorator: Callable[[Callable[P, R]], Callable[P, R]] = super().command(*args, **kwargs)
+        return decorator
+
+
+app = _App(
     name="tariffsim",
     cls=_OrderedGroup,
     help="What will these tariffs cost? Day-exact duty exposure of tariff paths, with sources.",
@@ -112,11 +145,39 @@ class StepChoice(StrEnum):
     year = "year"
 
 
+class ModeChoice(StrEnum):
+    static = "static"
+    behavioural = "behavioural"
+
+
 class FormatChoice(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
     parquet = "parquet"
+
+
+def manifest_for(
+    command: str,
+    inputs: Sequence[tuple[str, Sequence[Path]]],
+    options: dict[str, Any],
+    seed: int | None = None,
+) -> dict[str, Any]:
+    """The manifest of this run (:mod:`tariffsim.outputs.manifest`): ``inputs`` are
+    (role, files) pairs; option values are made JSON-ready (paths as text, enums as names)."""
+    from tariffsim.outputs.manifest import build_manifest, input_entries
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, Path):
+            return value.as_posix()
+        if isinstance(value, StrEnum):
+            return value.value
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        return value
+
+    entries = [e for role, files in inputs for e in input_entries(role, files)]
+    return build_manifest(command, entries, {k: plain(v) for k, v in options.items()}, seed)
 
 
 def report_error(exc: TariffsimError) -> None:
@@ -174,7 +235,8 @@ def _silence_stdout() -> None:
 
 
 Files = Annotated[
-    list[Path], typer.Argument(help="Scenario YAML files.", show_default=False, metavar="FILE")
+    list[Path],
+    typer.Argument(help="Scenario YAML files.", show_default=False, metavar="FILE"),
 ]
 StepOption = Annotated[
     StepChoice | None,
@@ -196,6 +258,23 @@ StaticOption = Annotated[
     typer.Option(
         "--static",
         help="Switch the behavioural response off: imports do not respond to tariffs.",
+    ),
+]
+ModeOption = Annotated[
+    ModeChoice | None,
+    typer.Option(
+        "--mode",
+        help="Keep only static or behavioural rows (a run holds both; summing all rows"
+        " counts the duty twice).",
+    ),
+]
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        metavar="KEY.PATH=VALUE",
+        help="Change one value of every scenario, checked as if written in the file, e.g."
+        " --set tranches.list3.schedule.2019-01-01.rate='20 %' (repeatable).",
     ),
 ]
 PlotOption = Annotated[

@@ -20,6 +20,7 @@ from tariffsim.cli.shell import (
     StepChoice,
     StepOption,
     app,
+    manifest_for,
     user_errors,
 )
 from tariffsim.errors import TariffsimError
@@ -37,9 +38,10 @@ def sample_one(
     fmt: str,
     output: Path | None,
     plot: Path | None,
+    overrides: list[str],
     importer: str | None = None,
 ) -> None:
-    """``run --samples``: one scenario as a one-branch outlook, swept."""
+    """run --samples: one scenario as a one-branch outlook, swept."""
     from tariffsim.model.flows import for_importer, load_scenario, one_importer
     from tariffsim.uncertainty.outlook import single_outlook
 
@@ -51,10 +53,15 @@ def sample_one(
             "--static leaves nothing to draw: the distributions are of behavioural assumptions",
             field="--samples",
         )
-    scenario = for_importer(load_scenario(files[0]), importer)
+    scenario = for_importer(load_scenario(files[0], overrides), importer)
     one_importer(scenario, "--samples")
     outlook = single_outlook(files[0], scenario)
-    _sweep_and_render(outlook, samples, seed, None, "total", False, step, fmt, output, plot)
+    options: dict[str, object] = {"samples": samples, "step": step, "format": fmt}
+    options |= {"output": output, "plot": plot, "importer": importer, "set": overrides}
+    manifest = manifest_for("run", [("scenario", files)], options, seed)
+    _sweep_and_render(
+        outlook, samples, seed, None, "total", False, step, fmt, output, plot, manifest
+    )
 
 
 class MeasureChoice(StrEnum):
@@ -72,7 +79,9 @@ PROGRESS_MIN_SAMPLES = 100_000
 @app.command()
 @user_errors
 def sweep(
-    outlook: Annotated[Path, typer.Argument(help="Outlook YAML file.", show_default=False)],
+    outlook: Annotated[
+        Path, typer.Argument(help="Outlook YAML file.", show_default=False, metavar="OUTLOOK")
+    ],
     samples: Annotated[int, typer.Option("--samples", "-n", help="Number of draws.")] = 10_000,
     seed: SeedOption = 1,
     threshold: Annotated[
@@ -112,6 +121,21 @@ def sweep(
     except TariffsimError as exc:
         raise TariffsimError(exc.message, field="--threshold", hint=exc.hint) from None
     loaded = load_outlook(outlook, importer)
+    branches = [outlook.parent / b.file for b in loaded.spec.branches.values()]
+    options = {
+        "samples": samples,
+        "threshold": threshold,
+        "measure": measure,
+        "static": static,
+        "step": step,
+        "format": fmt_name,
+        "output": output,
+        "plot": plot,
+        "importer": importer,
+    }
+    manifest = manifest_for(
+        "sweep", [("outlook", [outlook]), ("scenario", branches)], options, seed
+    )
     with dask_client(scheduler, dask) as client:
         _sweep_and_render(
             loaded,
@@ -124,6 +148,7 @@ def sweep(
             fmt_name,
             output,
             plot,
+            manifest,
             client,
         )
 
@@ -149,6 +174,7 @@ def _sweep_and_render(
     fmt: str,
     output: Path | None,
     plot: Path | None,
+    manifest: dict[str, Any],
     client: Any = None,
 ) -> None:
     """Sweep (with a progress bar on long runs), then print or write, and chart."""
@@ -173,12 +199,12 @@ def _sweep_and_render(
             client=client,
         )
     summary = summarise(result, measure, threshold)
-    text = write_sweep(result, summary, fmt, output)
+    text = write_sweep(result, summary, fmt, output, manifest)
     if text is not None:
         typer.echo(text, nl=False)
     if plot is not None:
         from tariffsim.outputs.files import save_figure
         from tariffsim.uncertainty.chart import plot_sweep
 
-        save_figure(plot_sweep(result, summary), plot)
+        save_figure(plot_sweep(result, summary), plot, manifest)
         typer.echo(f"chart written to {plot}", err=True)

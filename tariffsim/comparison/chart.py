@@ -11,7 +11,7 @@ beyond scaling to $B and %. No file I/O (see :func:`tariffsim.outputs.files.save
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -102,8 +102,6 @@ def draw_cumulative_duty(ax: Axes, results: Sequence[Result], reference: str | N
 
 def draw_effective_rate(ax: Axes, results: Sequence[Result], reference: str | None) -> None:
     """Chart 3: the import-weighted additional rate of each period [%], as steps."""
-    from matplotlib.ticker import PercentFormatter
-
     frame = data.effective_rate_data(results)
     for scenario, mode in _series(results):
         rows = frame[(frame["scenario"] == scenario) & (frame["mode"] == mode)]
@@ -112,7 +110,7 @@ def draw_effective_rate(ax: Axes, results: Sequence[Result], reference: str | No
         ax.step(x, [*values, values[-1]], where="post", **_line_style(results, scenario, mode))
     ax.set_title(TITLES["effective-rate"])
     ax.set_ylabel("Additional duty ÷ imports (%)")
-    ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
+    style.percent_axis(ax, scale=1.0)
     ax.set_ylim(bottom=0)
     style.date_axis(ax)
 
@@ -235,37 +233,87 @@ def _legend(results: Sequence[Result]) -> tuple[list[Any], list[str]]:
     return handles, labels
 
 
+def _by_importer(results: Sequence[Result]) -> list[tuple[str | None, list[Result]]]:
+    """The results split by importer, one entry per importing country (None: only one)."""
+    from tariffsim.model.results import importers_of, select_importer
+
+    importers = list(dict.fromkeys(i for r in results for i in importers_of(r)))
+    if len(importers) <= 1:
+        return [(None, list(results))]
+    return [(i, [select_importer(r, i) for r in results]) for i in importers]
+
+
+SHORT_TITLES = {
+    "duty-per-period": "additional duty per period",
+    "cumulative-duty": "cumulative additional duty",
+    "effective-rate": "effective additional rate",
+    "totals": "total additional duty",
+}
+"""Panel titles when each chart is drawn once per importer, kept short to fit a column."""
+
+
+def _panel_title(ax: Axes, importer: str | None, name: str) -> None:
+    if importer is not None:
+        ax.set_title(f"Imports into {importer}: {SHORT_TITLES[name]}", loc="left")
+
+
 def plot_chart(name: str, results: Sequence[Result], reference: str | None = None) -> Figure:
-    """One comparison chart on its own figure; ``name`` is a key of :data:`TITLES`."""
+    """One comparison chart on its own figure; ``name`` is a key of :data:`TITLES`.
+
+    With several importers, one panel per importer: their duties are never added.
+    """
     check_comparable(results)
+    parts = _by_importer(results)
     with style.styled():
-        fig = style.new_figure(9.0, 5.4)
+        fig = style.new_figure(9.0, 5.4 + 3.6 * (len(parts) - 1))
         handles, labels = _legend(results) if name != "totals" else ([], [])
         subtitle = _subtitle(results, reference)
         footer = _footer(results, name)
         style.frame_figure(fig, TITLES[name], footer, handles, labels, subtitle)
-        ax = fig.subplots()
-        DRAWERS[name](ax, results, reference)
-        ax.set_title("")  # the figure's title says it
+        axes = fig.subplots(len(parts), 1, squeeze=False)[:, 0]
+        for ax, (importer, own) in zip(axes, parts, strict=True):
+            DRAWERS[name](ax, own, reference)
+            if importer is None:
+                ax.set_title("")  # the figure's title says it
+            else:
+                ax.set_title(f"Imports into {importer}", loc="left")
     return fig
 
 
 def plot_comparison(results: Sequence[Result], reference: str | None = None) -> Figure:
-    """All four comparison charts on one figure (2 × 2), one shared legend."""
+    """All four comparison charts on one figure (2 × 2), one shared legend.
+
+    With several importers, one column per importer and one row per chart.
+    """
     check_comparable(results)
+    parts = _by_importer(results)
     with style.styled():
-        fig = style.new_figure(12.0, 8.4)
+        if len(parts) == 1:
+            fig = style.new_figure(12.0, 8.4)
+        else:
+            fig = style.new_figure(6.5 * len(parts), 16.0)
         handles, labels = _legend(results)
         subtitle = _subtitle(results, reference)
         style.frame_figure(
             fig, "Tariff paths compared", _footer(results), handles, labels, subtitle
         )
-        grid = fig.subplots(2, 2)
-        axes = {"duty-per-period": grid[0, 0], "cumulative-duty": grid[0, 1]}
-        axes |= {"effective-rate": grid[1, 0], "totals": grid[1, 1]}
+        order = ["duty-per-period", "cumulative-duty", "effective-rate", "totals"]
+        if len(parts) == 1:
+            grid = fig.subplots(2, 2)
+            cells = [{n: ax for n, ax in zip(order, grid.ravel(), strict=True)}]
+        else:
+            grid = fig.subplots(4, len(parts), squeeze=False)
+            cells = [
+                {n: grid[row, col] for row, n in enumerate(order)} for col in range(len(parts))
+            ]
         # the event labels are measured on the finished layout, so that chart comes last
-        for name in ["cumulative-duty", "effective-rate", "totals", "duty-per-period"]:
-            DRAWERS[name](axes[name], results, reference)
+        for (importer, own), axes in zip(parts, cells, strict=True):
+            for name in ["cumulative-duty", "effective-rate", "totals"]:
+                DRAWERS[name](axes[name], own, reference)
+                _panel_title(axes[name], importer, name)
+        for (importer, own), axes in zip(parts, cells, strict=True):
+            DRAWERS["duty-per-period"](axes["duty-per-period"], own, reference)
+            _panel_title(axes["duty-per-period"], importer, "duty-per-period")
     return fig
 
 
@@ -282,6 +330,7 @@ def write_charts(
     plot: Path | None = None,
     plot_dir: Path | None = None,
     extension: str = "png",
+    manifest: Mapping[str, Any] | None = None,
 ) -> list[Path]:
     """Save the multi-panel figure to ``plot`` and/or one file per chart into ``plot_dir``.
 
@@ -299,4 +348,4 @@ def write_charts(
         for name, fig in comparison_figures(results, reference).items():
             figures[plot_dir / f"{name}.{extension}"] = fig
         plot_dir.mkdir(exist_ok=True)
-    return [save_figure(fig, path) for path, fig in figures.items()]
+    return [save_figure(fig, path, manifest) for path, fig in figures.items()]

@@ -122,6 +122,33 @@ class Comparison:
         check_comparable(results)
         return cls(tuple(results), reference_result(results, reference), alignment)
 
+    def _repr_html_(self) -> str:
+        """A notebook's view: totals per path and mode [billion USD] and the differences to
+        the reference (no dollar sign: notebooks read text between two as mathematics)."""
+        import html
+
+        frame = totals_frame(self.results, self.reference)
+        shown = pd.DataFrame(
+            {
+                "path": frame["scenario"],
+                "mode": frame["mode"],
+                "additional duty": frame["additional_duty_usd"] / 1e9,
+                "Δ additional": frame["additional_duty_difference_usd"] / 1e9,
+                "Δ %": frame["additional_duty_relative_difference"] * 100,
+                "total duty": frame["total_duty_usd"] / 1e9,
+                "Δ total": frame["total_duty_difference_usd"] / 1e9,
+            }
+        )
+        h = self.reference.scenario.horizon
+        table: str = shown.to_html(
+            index=False, float_format=lambda v: f"{v:,.2f}", na_rep="-", border=0
+        )
+        return (
+            f"<div><p>Compared over {h.start} to {h.end}; reference:"
+            f" <b>{html.escape(self.reference.name)}</b>. Billion USD; Δ % of the"
+            " reference.</p>" + table + "</div>"
+        )
+
 
 def prepare(
     scenarios: Sequence[Scenario], reference: str | None = None, step: Step | None = None

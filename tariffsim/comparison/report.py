@@ -9,7 +9,7 @@ nothing is computed here beyond unit scaling.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -107,14 +107,26 @@ def comparison_document(comparison: Comparison) -> dict[str, Any]:
 
 
 def write_comparison(
-    results: Sequence[Result], reference: str | None, fmt: str, output: Path | None
+    results: Sequence[Result],
+    reference: str | None,
+    fmt: str,
+    output: Path | None,
+    manifest: Mapping[str, Any] | None = None,
 ) -> str | None:
     """Write the comparison as ``fmt``; return the text instead when no file is given."""
-    return emit_comparison(Comparison.of(results, reference), fmt, output)
+    return emit_comparison(Comparison.of(results, reference), fmt, output, manifest)
 
 
-def emit_comparison(comparison: Comparison, fmt: str, output: Path | None) -> str | None:
-    """Write a comparison made once as ``fmt``; return the text when no file is given."""
+def emit_comparison(
+    comparison: Comparison,
+    fmt: str,
+    output: Path | None,
+    manifest: Mapping[str, Any] | None = None,
+) -> str | None:
+    """Write a comparison made once as ``fmt``; return the text when no file is given.
+
+    ``manifest`` goes into the JSON document, or beside any other file.
+    """
     return emit(
         fmt,
         output,
@@ -122,4 +134,5 @@ def emit_comparison(comparison: Comparison, fmt: str, output: Path | None) -> st
         frame=lambda: period_differences(comparison.results, comparison.reference),
         payload=lambda: comparison_document(comparison),
         example="comparison.parquet",
+        manifest=manifest,
     )

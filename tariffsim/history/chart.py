@@ -71,22 +71,24 @@ def _duty_scope(replay: Backtest) -> list[str]:
 def plot_backtest(replay: Backtest) -> Figure:
     """Four panels: each importer's average tariff (applied, planned, published), the
     cumulative duty and the yearly imports, simulated (every mode) against published."""
-    from matplotlib.figure import Figure
+    from tariffsim.outputs import style
+    from tariffsim.outputs.text import sources_line
 
     data = backtest_chart_data(replay)
-    fig = Figure(figsize=(13, 8.5), layout="constrained")
-    axes = fig.subplots(2, 2)
-    for ax, pair in zip(axes[0], [("US", "CN"), ("CN", "US")], strict=True):
-        _draw_pair(ax, data, pair)
-    _draw_duty(axes[1][0], data)
-    _draw_imports(axes[1][1], data)
-    fig.supxlabel(
-        "tariffsim backtest · fixed 2017 weights · published: PIIE (Bown), CBP via trade press",
-        fontsize=7,
-        color="#555555",
-        x=0.01,
-        ha="left",
+    scenario = replay.results[0].scenario
+    footer = (
+        "tariffsim backtest · fixed 2017 weights · published: PIIE (Bown), CBP via trade press."
+        f" {sources_line(replay.results[:1])}"
     )
+    with style.styled():
+        fig = style.new_figure(13, 9.0)
+        style.frame_figure(fig, f"Backtest: {scenario.title}", footer)
+        axes = fig.subplots(2, 2)
+        for ax, pair in zip(axes[0], [("US", "CN"), ("CN", "US")], strict=True):
+            _draw_pair(ax, data, pair)
+            style.percent_axis(ax, scale=1.0)
+        _draw_duty(axes[1][0], data)
+        _draw_imports(axes[1][1], data)
     return fig
 
 

@@ -13,6 +13,7 @@ exporter would count those imports twice, and are refused.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -72,15 +73,17 @@ class FlowStack:
         return np.asarray(self.stacked.component[:, base].sum(axis=1))
 
 
-def load_scenario(path: str | Path) -> Scenario:
+def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
     """Read and validate a scenario, with its flows laid out as rows to run.
+
+    ``overrides`` are ``--set key.path=value`` texts, checked as if written in the file.
 
     Raises
     ------
     TariffsimError
         for anything wrong, located to its file and line.
     """
-    scenario, document = read_scenario(path)
+    scenario, document = read_scenario(path, overrides)
     try:
         lists = scenario_lists(scenario, document) if _names_lists(scenario) else {}
         return as_rows(scenario, lists, flow_weights(scenario, document))

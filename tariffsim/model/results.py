@@ -17,7 +17,7 @@ import bisect
 import datetime as dt
 import itertools
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -293,6 +293,44 @@ class Result:
         """The per-period rows of one mode (default: the headline mode)."""
         return self.periods[self.periods["mode"] == (mode or self.mode)]
 
+    def _repr_html_(self) -> str:
+        """A notebook's view: title, range, totals by mode [billion USD], rate changes.
+
+        No dollar sign: notebooks render text between two of them as mathematics.
+        """
+        import html
+
+        import pandas as pd
+
+        s = self.scenario
+        totals = self.side_by_side() / 1e9
+        if self.mode == "static" or totals["behavioural"].isna().all():
+            totals = totals[["static"]]
+        events = self.events[self.events["from_rate"] != self.events["to_rate"]]
+        timeline = pd.DataFrame(
+            {
+                "date": events["date"].astype(str),
+                "tranche": events["tranche"],
+                "change": [
+                    f"{a * 100:g} % → {b * 100:g} %"
+                    for a, b in zip(events["from_rate"], events["to_rate"], strict=True)
+                ],
+                "status": events["status"],
+                "source": events["source"].fillna(""),
+            }
+        )
+        page: str = (
+            f"<div><p><b>{html.escape(s.name)}</b>: {html.escape(s.title)}<br>"
+            f"{s.horizon.start} to {s.horizon.end}, {html.escape(self.step)} periods;"
+            f" headline mode {html.escape(self.mode)}</p>"
+            "<p>Totals over the horizon, billion USD</p>"
+            + totals.to_html(float_format=lambda v: f"{v:,.2f}", na_rep="-")
+            + "<p>Rate changes</p>"
+            + timeline.to_html(index=False)
+            + "</div>"
+        )
+        return page
+
 
 SIDE_BY_SIDE = [
     "imports_usd",
@@ -500,3 +538,61 @@ def schedule_events(scenario: Scenario) -> pd.DataFrame:
     import pandas as pd
 
     return pd.DataFrame(event_rows(scenario), columns=EVENT_COLUMNS)
+
+
+def select_mode(result: Result, mode: str) -> Result:
+    """The result with only ``mode``'s rows (``"static"`` or ``"behavioural"``), as its headline.
+
+    A run keeps both modes in one frame, so summing a column over all rows counts the
+    same duty twice; this is the one-mode view the ``--mode`` option writes.
+
+    Raises
+    ------
+    TariffsimError
+        when the result holds no rows of ``mode`` (a static run asked for behavioural rows).
+    """
+    modes = set(result.arrays.modes)
+    if mode not in modes:
+        raise TariffsimError(
+            f"{result.name} has no {mode} rows (it ran {', '.join(sorted(modes))})",
+            field="--mode",
+            hint="behavioural rows need an 'assumptions:' block and no --static"
+            if mode == "behavioural"
+            else None,
+        )
+    return replace(result, mode=mode, arrays=rows_of(result.arrays, result.arrays.of_mode(mode)))
+
+
+def rows_of(arrays: PeriodArrays, keep: np.ndarray) -> PeriodArrays:
+    """The rows of ``arrays`` where the (R,) mask ``keep`` is true, periods unchanged."""
+    picked = np.flatnonzero(keep)
+    r = arrays.rows
+    return PeriodArrays(
+        modes=arrays.modes[picked],
+        rows=Rows(
+            ids=[r.ids[i] for i in picked],
+            labels=[r.labels[i] for i in picked],
+            importers=[r.importers[i] for i in picked],
+            exporters=[r.exporters[i] for i in picked],
+        ),
+        starts=arrays.starts,
+        ends=arrays.ends,
+        values={c: v[picked] for c, v in arrays.values.items()},
+        run_rate_additional=arrays.run_rate_additional[picked],
+        run_rate_total=arrays.run_rate_total[picked],
+    )
+
+
+def importers_of(result: Result) -> list[str]:
+    """The importing countries of a result's rows, in the order they first appear."""
+    return result.importer_codes
+
+
+def select_importer(result: Result, importer: str) -> Result:
+    """The result with only ``importer``'s rows and rate changes: one country's duty, never
+    two countries' added together (each chart panel shows one importer)."""
+    a = result.arrays
+    keep = np.asarray(a.rows.importers, dtype=object) == importer
+    tranches = {tid: t for tid, t in result.scenario.tranches.items() if t.importer == importer}
+    scenario = result.scenario.model_copy(update={"tranches": tranches})
+    return replace(result, scenario=scenario, arrays=rows_of(a, keep))

@@ -8,12 +8,12 @@ returned for the terminal.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tariffsim.errors import TariffsimError
-from tariffsim.outputs.files import to_json_text, write_atomic, write_text
+from tariffsim.outputs.files import to_json_text, write_atomic, write_beside, write_text
 from tariffsim.outputs.text import csv_text
 
 if TYPE_CHECKING:
@@ -31,6 +31,7 @@ def emit(
     frame: Callable[[], pd.DataFrame],
     payload: Callable[[], Any],
     example: str = "results.parquet",
+    manifest: Mapping[str, Any] | None = None,
 ) -> str | None:
     """Write one output as ``fmt`` to ``output``; return the text instead when no file is given.
 
@@ -40,7 +41,10 @@ def emit(
     output : the target file, or None for standard output (refused for binary Parquet).
     table, frame, payload : the renderings; only the one ``fmt`` needs is called.
     example : a file name shown in the hint when Parquet is asked for without a file.
+    manifest : the run's manifest (:mod:`tariffsim.outputs.manifest`): embedded in JSON
+        (as ``"manifest"``, in each record of a list), written beside any other file.
     """
+
     if fmt not in FORMATS:
         raise TariffsimError(f"unknown format '{fmt}'", field="--format", hint=", ".join(FORMATS))
     if fmt == "parquet":
@@ -50,16 +54,51 @@ def emit(
                 field="--format",
                 hint=f"e.g. --output {example}",
             )
-        data = frame()
+        data = with_date_types(frame())
         write_atomic(output, lambda tmp: data.to_parquet(tmp, index=False))
+        write_beside(output, manifest)
         return None
     if fmt == "table":
         text = table()
     elif fmt == "csv":
         text = csv_text(frame())
     else:
-        text = to_json_text(payload())
+        text = to_json_text(with_manifest(payload(), manifest))
     if output is None:
         return text
     write_text(output, text)
+    if fmt != "json":
+        write_beside(output, manifest)
     return None
+
+
+def with_manifest(payload: Any, manifest: Mapping[str, Any] | None) -> Any:
+    """A JSON payload with the manifest inside: a key of a mapping, or of each record of a list."""
+    if manifest is None:
+        return payload
+    if isinstance(payload, list):
+        return [{**record, "manifest": dict(manifest)} for record in payload]
+    return {**payload, "manifest": dict(manifest)}
+
+
+def with_date_types(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every column of ``datetime.date`` cells typed as a date (Arrow ``date32``).
+
+    pandas holds dates as plain Python objects; typed, Parquet stores them as dates and
+    pandas reads them back as dates (``date32[day][pyarrow]``), not as objects or text.
+    A column that mixes dates with anything else is left alone.
+    """
+    import datetime as dt
+
+    import pandas as pd
+    import pyarrow as pa
+
+    typed = frame.copy()
+    for column in frame.columns:
+        cells = frame[column]
+        if cells.dtype != object or cells.isna().all():
+            continue
+        present = cells.dropna()
+        if all(type(v) is dt.date for v in present):
+            typed[column] = cells.astype(pd.ArrowDtype(pa.date32()))
+    return typed

@@ -423,8 +423,13 @@ def chart_format(path: str | Path) -> str:
     return fmt
 
 
-def save_figure(fig: Figure, path: str | Path) -> Path:
-    """Save a figure as PNG, SVG or PDF (by extension), atomically: whole or not at all."""
+def save_figure(fig: Figure, path: str | Path, manifest: Mapping[str, Any] | None = None) -> Path:
+    """Save a figure as PNG, SVG or PDF (by extension), atomically: whole or not at all.
+
+    With a ``manifest``, it is written beside the chart as ``NAME.manifest.json``.
+    """
+    import matplotlib as mpl
+
     target = Path(path)
     fmt = chart_format(target)
     # metadata without dates keeps the files byte-stable between runs
@@ -433,9 +438,15 @@ def save_figure(fig: Figure, path: str | Path) -> Path:
         "svg": {"Date": None},
         "pdf": {"CreationDate": None},
     }
-    return write_atomic(
-        target, lambda tmp: fig.savefig(tmp, format=fmt, dpi=DPI, metadata=metadata[fmt])
-    )
+
+    def render(tmp: Path) -> None:
+        # a fixed salt: SVG element ids are otherwise random on every save
+        with mpl.rc_context({"svg.hashsalt": "tariffsim"}):
+            fig.savefig(tmp, format=fmt, dpi=DPI, metadata=metadata[fmt])
+
+    write_atomic(target, render)
+    write_beside(target, manifest)
+    return target
 
 
 def check_plot_dir(plot_dir: Path | None) -> None:
@@ -452,3 +463,21 @@ def check_plot_dir(plot_dir: Path | None) -> None:
         )
     if plot_dir.exists() and not plot_dir.is_dir():
         raise TariffsimError("is a file, expected a folder", file=plot_dir, field="--plot-dir")
+
+
+MANIFEST_SUFFIX = ".manifest.json"
+"""Appended to an output file's name to name its manifest: ``r.csv`` → ``r.csv.manifest.json``."""
+
+
+def manifest_path(output: str | Path) -> Path:
+    """Where the manifest of ``output`` goes: beside it, named after it."""
+    target = Path(output)
+    return target.with_name(target.name + MANIFEST_SUFFIX)
+
+
+def write_beside(output: str | Path, manifest: Mapping[str, Any] | None) -> Path | None:
+    """Write a run's manifest (:mod:`tariffsim.outputs.manifest`) as ``OUTPUT.manifest.json``
+    beside ``output``, atomically; nothing without a manifest."""
+    if manifest is None:
+        return None
+    return write_text(manifest_path(output), to_json_text(manifest))

@@ -21,8 +21,23 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
-"""Okabe & Ito (2008) colours, distinguishable with the common colour-vision deficiencies."""
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442"]
+"""Okabe & Ito (2008) colours, distinguishable with the common colour-vision deficiencies.
+
+Yellow comes last: it is barely visible on white, so a chart of up to seven series never
+uses it (:data:`MAX_SERIES`)."""
+
+MAX_SERIES = 8
+"""Most series a chart tells apart by colour; past that the smallest are grouped as "other"."""
+
+OTHER = "#A6A6A6"
+"""The colour of the grouped "other" series (no palette colour)."""
+
+THRESHOLD = "#B2182B"
+"""The colour of a threshold line (no palette colour, so no series shares it)."""
+
+MAX_EVENT_ROWS = 3
+"""Rows of event labels above a chart's data; labels that do not fit are counted as "+N more"."""
 
 PATH_COLOURS = {
     "escalate": PALETTE[0],
@@ -66,6 +81,8 @@ RC: dict[str, Any] = {
     "legend.frameon": False,
     "figure.titlesize": TITLE_POINTS,
     "figure.titleweight": "bold",
+    # '$' is text, never the start of mathematics: "$60B and $1.5B" must not turn italic
+    "text.parse_math": False,
 }
 
 
@@ -94,6 +111,49 @@ def colour_of(index: int) -> str:
     return PALETTE[index % len(PALETTE)]
 
 
+def largest_series(sizes: dict[str, float], limit: int = MAX_SERIES) -> tuple[list[str], list[str]]:
+    """Split series into those shown by colour and those grouped as "other".
+
+    With more than ``limit`` series, the ``limit − 1`` largest (by ``sizes``, ties by
+    order given) keep their own colour and the rest share one "other" series; the kept
+    ones stay in the order given. Returns (kept, grouped).
+    """
+    names = list(sizes)
+    if len(names) <= limit:
+        return names, []
+    ranked = sorted(names, key=lambda n: (-sizes[n], names.index(n)))
+    kept = set(ranked[: limit - 1])
+    return [n for n in names if n in kept], [n for n in names if n not in kept]
+
+
+def percent_axis(ax: Axes, axis: str = "y", scale: float = 100.0) -> None:
+    """A rate axis in %, with as many decimals as its ticks need (7.5 %, not 8 %).
+
+    ``scale`` turns the data into percent: 100 for fractions [1], 1 for data in % already.
+    """
+    from matplotlib.ticker import Formatter
+
+    class _Percent(Formatter):
+        decimals = 0
+
+        def set_locs(self, locs: list[float]) -> None:
+            super().set_locs(locs)
+            self.decimals = percent_decimals([float(v) * scale / 100 for v in locs])
+
+        def __call__(self, x: float, pos: int | None = None) -> str:
+            return f"{x * scale:.{self.decimals}f} %"
+
+    getattr(ax, f"{axis}axis").set_major_formatter(_Percent())
+
+
+def percent_decimals(values: Sequence[float], most: int = 3) -> int:
+    """The fewest decimals that show every tick value [fraction] in % exactly (at most ``most``)."""
+    for decimals in range(most + 1):
+        if all(abs(round(v * 100, decimals) - v * 100) < 1e-7 for v in values):
+            return decimals
+    return most
+
+
 def scenario_colours(names: Sequence[str]) -> dict[str, str]:
     """The colour of each scenario, the same in every chart that shows it.
 
@@ -105,8 +165,10 @@ def scenario_colours(names: Sequence[str]) -> dict[str, str]:
     unique = list(dict.fromkeys(names))
     colours = {n: PATH_COLOURS[n] for n in unique if n in PATH_COLOURS}
     owned = set(PATH_COLOURS.values())
-    free = [c for c in PALETTE if c not in owned]
-    free += [c for c in PALETTE if c in owned and c not in colours.values()]
+    visible = PALETTE[:-1]  # yellow, the last, only when every other colour is taken
+    free = [c for c in visible if c not in owned]
+    free += [c for c in visible if c in owned and c not in colours.values()]
+    free += PALETTE[-1:]
     others = [n for n in unique if n not in colours]
     colours |= {n: free[i % len(free)] for i, n in enumerate(others)}
     return {n: colours[n] for n in unique}
@@ -163,7 +225,7 @@ def frame_figure(
         fig.text(0.008, 1 - header / height, subtitle, fontsize=9.5, color="#333333", va="top")
         header += 9.5 * 1.4
     if labels:
-        ncols = max(1, min(len(labels), int(fig.get_figwidth() / 1.45)))
+        ncols = legend_columns(fig.get_figwidth(), labels)
         rows = -(-len(labels) // ncols)
         fig.legend(
             handles,
@@ -192,53 +254,130 @@ def frame_figure(
     engine.set(rect=(0.0, bottom, 1.0, 1.0 - bottom - header / height))
 
 
+def legend_columns(width: float, labels: Sequence[str]) -> int:
+    """Legend columns that fit ``labels`` side by side in a figure ``width`` inches wide.
+
+    A column is as wide as its longest label, measured as drawn at the legend's size,
+    plus the handle and the gaps (3 + 0.8 + 2 em); the legend wraps onto more rows
+    instead of running off the figure.
+    """
+    from matplotlib.textpath import TextPath
+
+    widest = max(
+        TextPath((0, 0), label, size=LEGEND_POINTS).get_extents().width for label in labels
+    )
+    column = (widest + 6.0 * LEGEND_POINTS) / 72  # [inch]
+    return max(1, min(len(labels), int(width * 0.98 / column)))
+
+
 def mark_events(ax: Axes, marks: Sequence[tuple[float | dt.date, str]], top: float) -> None:
     """Dotted lines at the events and their labels in a band above the data.
 
-    Labels go left-aligned beside their line, each in the highest row where it
-    does not collide with the label before it; the y-axis starts at 0 and is
-    raised so the band never covers data. ``top`` is the highest data value
-    [axis units]. The figure is drawn once here to measure the labels, so call
-    this after everything else on the figure is in place.
+    Events on one date share one label (``"List 3 → 25 % +2 more"``). Labels go
+    left-aligned beside their line, each in the highest of :data:`MAX_EVENT_ROWS`
+    rows where it does not collide with the label before it; a label that fits in
+    no row, or would run past the axes, is left out and counted in a ``"+N more"``
+    note at the band's right end. The y-axis starts at 0 and is raised so the band
+    never covers data. ``top`` is the highest data value [axis units]. The figure
+    is drawn once here to measure the labels, so call this after everything else
+    on the figure is in place.
     """
     if not marks:
         ax.set_ylim(top=top * 1.05 if top > 0 else 1.0)
         return
     fig: Any = ax.get_figure()
-    texts = []
+    by_date: dict[Any, list[str]] = {}
     for x, text in marks:
-        ax.axvline(x, color="#777777", lw=0.8, ls=":", zorder=1)  # type: ignore[arg-type]
-        texts.append(
-            ax.annotate(
-                text,
-                xy=(x, 1.0),
-                xycoords=("data", "axes fraction"),
-                xytext=(3, -3),
-                textcoords="offset points",
-                fontsize=7.5,
-                ha="left",
-                va="top",
-                color="#333333",
-                bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.85},
-            )
-        )
+        if x not in by_date:
+            ax.axvline(x, color="#777777", lw=0.8, ls=":", zorder=1)  # type: ignore[arg-type]
+        by_date.setdefault(x, []).append(text)
+    labels = [
+        (_label(ax, x, texts[0] + (f" +{len(texts) - 1} more" if len(texts) > 1 else "")), texts)
+        for x, texts in by_date.items()
+    ]
+    note = _label(ax, 1.0, "+999 more", right=True)
     fig.canvas.draw()
-    row_right: list[float] = []
-    row_height = 0.0
+    # a gap of 8 pt: text widths differ slightly between the screen and the saved dpi
+    gap = 8 * fig.dpi / 72
+    edge = ax.get_window_extent().x1
+    start = ax.get_window_extent().x0
+    rows, left_out, flipped = _pack([t for t, _ in labels], (start, edge), None, gap)
+    if left_out:
+        reserved = note.get_window_extent().x0
+        rows, left_out, flipped = _pack([t for t, _ in labels], (start, edge), reserved, gap)
+    hidden = sum(len(texts) for t, texts in labels if t in left_out)
+    height = max(t.get_window_extent().height for t, _ in labels) * 72 / fig.dpi  # [pt]
+    for t, _ in labels:
+        if t in left_out:
+            t.remove()
+        elif t in flipped:  # near the right edge: the label ends at its line instead
+            t.set_horizontalalignment("right")
+            t.set_position((-3, -3 - rows[t] * (height + 2)))
+        else:
+            t.set_position((3, -3 - rows[t] * (height + 2)))
+    if hidden:
+        note.set_text(f"+{hidden} more")
+    else:
+        note.remove()
+    band = (max(rows.values(), default=0) + 1) * (height + 2) * fig.dpi / 72 + 6
+    share = min(0.5, band / ax.get_window_extent().height)
+    ax.set_ylim(bottom=0, top=(top if top > 0 else 1.0) * 1.02 / (1 - share))
+
+
+def _label(ax: Axes, x: Any, text: str, right: bool = False) -> Any:
+    """An event label at the top of the axes: beside its line, or (``right``) at the right end."""
+    return ax.annotate(
+        text,
+        xy=(x, 1.0),
+        xycoords=("axes fraction" if right else "data", "axes fraction"),
+        xytext=(-2 if right else 3, -3),
+        textcoords="offset points",
+        fontsize=7.5,
+        ha="right" if right else "left",
+        va="top",
+        color="#333333",
+        bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.85},
+    )
+
+
+def _pack(
+    texts: Sequence[Any], span: tuple[float, float], reserved: float | None, gap: float
+) -> tuple[dict[Any, int], set[Any], set[Any]]:
+    """Rows for labels in x order [display units] inside ``span`` (the axes' left and right).
+
+    A label that would run past the right edge ends at its line instead (flipped).
+    ``reserved``: row 0 ends there (for the note). Returns each placed label's row, the
+    labels that fit nowhere and the flipped ones.
+    """
+    left, edge = span
+    ends = [float("-inf")] * MAX_EVENT_ROWS
+    rows: dict[Any, int] = {}
+    left_out: set[Any] = set()
+    flipped: set[Any] = set()
     for t in texts:
         box = t.get_window_extent()
-        row_height = max(row_height, box.height)
-        # a gap of 8 pt: text widths differ slightly between the screen and the saved dpi
-        gap = 8 * fig.dpi / 72
-        row = next((i for i, right in enumerate(row_right) if box.x0 > right + gap), len(row_right))
-        if row == len(row_right):
-            row_right.append(box.x1)
-        row_right[row] = box.x1
-        t.set_position((3, -3 - row * (box.height * 72 / fig.dpi + 2)))
-    band = len(row_right) * (row_height + 2 * fig.dpi / 72) + 6
-    axes_height = ax.get_window_extent().height
-    share = min(0.5, band / axes_height)
-    ax.set_ylim(bottom=0, top=(top if top > 0 else 1.0) * 1.02 / (1 - share))
+        x0, x1 = box.x0, box.x1
+        if x1 > edge + 1:  # the label starts 3 pt right of its line; end 3 pt left of it
+            shift = box.width + 2 * gap * 3 / 8
+            x0, x1 = x0 - shift, x1 - shift
+            if x0 < left:
+                left_out.add(t)
+                continue
+            flipped.add(t)
+        limits = [
+            reserved if i == 0 and reserved is not None else edge + gap
+            for i in range(MAX_EVENT_ROWS)
+        ]
+        free = [
+            i for i in range(MAX_EVENT_ROWS) if x0 > ends[i] + gap and x1 + gap <= limits[i] + 1e-9
+        ]
+        if not free:
+            left_out.add(t)
+            flipped.discard(t)
+            continue
+        ends[free[0]] = x1
+        rows[t] = free[0]
+    return rows, left_out, flipped
 
 
 def wrap_title(text: str, width: int) -> str:

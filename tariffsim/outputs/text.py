@@ -59,8 +59,10 @@ def csv_text(frame: pd.DataFrame) -> str:
     return buffer.getvalue()
 
 
-def event_marks(results: Sequence[Result]) -> pd.DataFrame:
+def event_marks(results: Sequence[Result], importer: str | None = None) -> pd.DataFrame:
     """Dated rate changes inside the compared range, labelled once for all scenarios.
+
+    ``importer`` keeps the changes of that importer's tranches only.
 
     Returns
     -------
@@ -75,6 +77,9 @@ def event_marks(results: Sequence[Result]) -> pd.DataFrame:
     seen: dict[tuple[dt.date, str], list[str]] = {}
     for r in results:
         events = r.events[r.events["applies"]]
+        if importer is not None:
+            mine = {tid for tid, t in r.scenario.tranches.items() if t.importer == importer}
+            events = events[events["tranche"].isin(mine)]
         for e in events.itertuples():
             if start <= e.date <= end and e.from_rate != e.to_rate:
                 text = f"{short_label(e.label)} → {format_rate(e.to_rate)}"
@@ -103,7 +108,7 @@ def sources_line(results: Sequence[Result]) -> str:
     for r in results:
         for source in r.scenario.sources.values():
             title = source.title.split(": ")[0]
-            title = title if len(title) <= 48 else title[:47] + "…"
+            title = title if len(title) <= 48 else title[:47].rsplit(" ", 1)[0].rstrip(",;:") + "…"
             year = f" ({source.date.year})" if source.date else ""
             if title + year not in titles:
                 titles.append(title + year)

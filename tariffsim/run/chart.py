@@ -17,6 +17,7 @@ from tariffsim.outputs.text import event_marks, sources_line
 
 if TYPE_CHECKING:
     import pandas as pd
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
     from tariffsim.model.results import Result
@@ -29,12 +30,16 @@ BAR_WIDTH = 0.8
 """Width of a period's bar, and of its static-total mark [periods]."""
 
 
-def tranche_duty_data(result: Result, mode: str | None = None) -> pd.DataFrame:
+def tranche_duty_data(
+    result: Result, mode: str | None = None, importer: str | None = None
+) -> pd.DataFrame:
     """Additional duty per period [USD / 1e9 = $B]: rows are period starts, columns tranche labels.
 
-    ``mode`` defaults to the run's headline mode.
+    ``mode`` defaults to the run's headline mode; ``importer`` keeps one importer's tranches.
     """
     rows = result.periods[result.periods["mode"] == (mode or result.mode)]
+    if importer is not None:
+        rows = rows[rows["importer"] == importer]
     frame = rows.pivot_table(
         index="period_start",
         columns="label",
@@ -42,53 +47,104 @@ def tranche_duty_data(result: Result, mode: str | None = None) -> pd.DataFrame:
         aggfunc="sum",
         sort=False,
     )
-    order = [t.label for t in result.scenario.tranches.values()]
-    return frame[order] / 1e9
+    order = [
+        t.label
+        for t in result.scenario.tranches.values()
+        if importer is None or t.importer == importer
+    ]
+    return frame[[label for label in order if label in frame.columns]] / 1e9
+
+
+def series_colours(result: Result) -> tuple[dict[str, str], list[str]]:
+    """The colour of each tranche label with duty, and the labels grouped as "other".
+
+    At most :data:`~tariffsim.outputs.style.MAX_SERIES` series by colour: past that, the
+    tranches with the least additional duty over the horizon share one grey "other".
+    """
+    data = tranche_duty_data(result)
+    sizes = data.abs().sum()
+    sizes = sizes[sizes > 0]
+    kept, grouped = style.largest_series({str(k): float(v) for k, v in sizes.items()})
+    colours = {label: style.colour_of(i) for i, label in enumerate(kept)}
+    return colours, grouped
+
+
+def importers_of(result: Result) -> list[str]:
+    """The importing countries of a scenario's tranches, in file order."""
+    return list(dict.fromkeys(t.importer for t in result.scenario.tranches.values()))
 
 
 def plot_tranche_duty(result: Result) -> Figure:
-    """Stacked bars of additional duty per period by tranche, rate changes marked and labelled."""
+    """Stacked bars of additional duty per period by tranche, rate changes marked and labelled.
+
+    One panel per importer: two countries' duties are never stacked in one bar.
+    """
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    data = tranche_duty_data(result)
-    data = data.loc[:, data.abs().sum() > 0]
-    periods = list(data.index)
-    colours = [style.colour_of(i) for i in range(len(data.columns))]
-    # a behavioural run also marks the static (imports fixed) total of each period
-    static = None if result.mode == "static" else tranche_duty_data(result, "static").sum(axis=1)
+    colours, grouped = series_colours(result)
+    importers = importers_of(result)
+    handles: list[object] = [Patch(color=c) for c in colours.values()]
+    labels = list(colours)
+    if grouped:
+        handles.append(Patch(color=style.OTHER))
+        labels.append(f"other ({len(grouped)} tranches)")
+    if result.mode != "static":
+        handles.append(Line2D([], [], color="#000000", lw=2))
+        labels.append("static total (imports fixed)")
+    footer = f"tariffsim · {result.name} · {result.mode} model. {sources_line([result])}"
     with style.styled():
-        fig = style.new_figure(9.0, 5.4)
-        handles: list[object] = [Patch(color=c) for c in colours]
-        labels = list(data.columns)
-        if static is not None:
-            handles.append(Line2D([], [], color="#000000", lw=2))
-            labels.append("static total (imports fixed)")
-        footer = f"tariffsim · {result.name} · {result.mode} model. {sources_line([result])}"
+        fig = style.new_figure(9.0, 5.4 + 3.4 * (len(importers) - 1))
         style.frame_figure(fig, result.scenario.title, footer, handles, labels)
-        ax = fig.subplots()
-        bottom = [0.0] * len(periods)
-        for label, colour in zip(data.columns, colours, strict=True):
-            values = data[label].to_numpy()
-            ax.bar(range(len(periods)), values, bottom=bottom, color=colour, width=BAR_WIDTH)
-            bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-        if static is not None:
-            top = static.reindex(periods).to_numpy()
-            # a line across each bar's own width, in data units: a marker's width is fixed in
-            # points, so on daily or weekly bars it spilled over its neighbours
-            left = [i - BAR_WIDTH / 2 for i in range(len(periods))]
-            right = [i + BAR_WIDTH / 2 for i in range(len(periods))]
-            ax.hlines(top, left, right, color="#000000", lw=2, zorder=3)
-            bottom = [max(b, t) for b, t in zip(bottom, top, strict=True)]
-        ax.set_xticks(*_period_ticks(periods, result.step))
-        ax.set_xlim(-0.6, len(periods) - 0.4)
-        model = "" if static is None else f" ({result.mode} model; marks: static)"
-        ax.set_title(f"Additional duty per {result.step}, by tranche{model}", fontsize=10)
-        style.money_axis(ax, f"Additional duty per {result.step} ($B)")
-        marks = event_marks([result])
-        positions = [_position(d, periods, result.periods) for d in marks["date"]]
-        style.mark_events(ax, list(zip(positions, marks["text"], strict=True)), max(bottom))
+        axes = fig.subplots(len(importers), 1, squeeze=False)[:, 0]
+        panels = [
+            (ax, i if len(importers) > 1 else None) for ax, i in zip(axes, importers, strict=True)
+        ]
+        tops = [_draw_panel(ax, result, importer, colours, grouped) for ax, importer in panels]
+        # the event labels are measured on the finished layout
+        for (ax, importer), top in zip(panels, tops, strict=True):
+            _mark_panel(ax, result, importer, top)
     return fig
+
+
+def _draw_panel(
+    ax: Axes, result: Result, importer: str | None, colours: dict[str, str], grouped: list[str]
+) -> float:
+    """One importer's stacked bars and static marks; returns the highest bar [$B]."""
+    data = tranche_duty_data(result, importer=importer)
+    periods = list(data.index)
+    bottom = [0.0] * len(periods)
+    stacks = [(label, data[label].to_numpy(), c) for label, c in colours.items() if label in data]
+    others = [label for label in grouped if label in data]
+    if others:
+        stacks.append(("other", data[others].sum(axis=1).to_numpy(), style.OTHER))
+    for _, values, colour in stacks:
+        ax.bar(range(len(periods)), values, bottom=bottom, color=colour, width=BAR_WIDTH)
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    if result.mode != "static":
+        static = tranche_duty_data(result, "static", importer).sum(axis=1)
+        top = static.reindex(periods).to_numpy()
+        # a line across each bar's own width, in data units: a marker's width is fixed in
+        # points, so on daily or weekly bars it spilled over its neighbours
+        left = [i - BAR_WIDTH / 2 for i in range(len(periods))]
+        right = [i + BAR_WIDTH / 2 for i in range(len(periods))]
+        ax.hlines(top, left, right, color="#000000", lw=2, zorder=3)
+        bottom = [max(b, t) for b, t in zip(bottom, top, strict=True)]
+    ax.set_xticks(*_period_ticks(periods, result.step))
+    ax.set_xlim(-0.6, len(periods) - 0.4)
+    model = "" if result.mode == "static" else f" ({result.mode} model; marks: static)"
+    into = f"Imports into {importer}: additional" if importer else "Additional"
+    ax.set_title(f"{into} duty per {result.step}, by tranche{model}", fontsize=10)
+    style.money_axis(ax, f"Additional duty per {result.step} ($B)")
+    return max(bottom, default=0.0)
+
+
+def _mark_panel(ax: Axes, result: Result, importer: str | None, top: float) -> None:
+    """The rate changes of one importer's tranches, marked on its panel."""
+    periods = list(tranche_duty_data(result, importer=importer).index)
+    marks = event_marks([result], importer)
+    positions = [_position(d, periods, result.periods) for d in marks["date"]]
+    style.mark_events(ax, list(zip(positions, marks["text"], strict=True)), top)
 
 
 MAX_TICKS = 16

@@ -5,7 +5,7 @@ Frames are rendered here; the files are written by :mod:`tariffsim.outputs.files
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -79,8 +79,16 @@ def json_payload(results: Sequence[Result]) -> list[dict[str, Any]]:
     return payload
 
 
-def write_results(results: Sequence[Result], fmt: str, output: Path | None) -> str | None:
-    """Write ``results`` as ``fmt`` to ``output``; return the text instead when no file is given."""
+def write_results(
+    results: Sequence[Result],
+    fmt: str,
+    output: Path | None,
+    manifest: Mapping[str, Any] | None = None,
+) -> str | None:
+    """Write ``results`` as ``fmt`` to ``output``; return the text instead when no file is given.
+
+    ``manifest`` goes into each JSON record, or beside any other file.
+    """
     from tariffsim.run.report import render_summary
 
     return emit(
@@ -89,6 +97,7 @@ def write_results(results: Sequence[Result], fmt: str, output: Path | None) -> s
         table=lambda: "\n".join(render_summary(r) for r in results),
         frame=lambda: periods_frame(results),
         payload=lambda: json_payload(results),
+        manifest=manifest,
     )
 
 

@@ -213,7 +213,7 @@ def _period_table(result: Result, importer: str) -> list[str]:
             billions(imports[j]),
             billions(additional[j]),
             billions(total[j]),
-            format_rate(additional[j] / imports[j]) if imports[j] else "-",
+            f"{additional[j] / imports[j] * 100:.2f} %" if imports[j] else "-",
         ]
         for j, (start, end) in enumerate(zip(a.starts, a.ends, strict=True))
     ]

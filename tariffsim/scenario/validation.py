@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import types
 import typing
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -59,18 +60,22 @@ _OTHER_KINDS = (
 """Top-level keys of the project's other YAML files, to name them when run as scenarios."""
 
 
-def load_scenario(path: str | Path) -> Scenario:
+def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
     """Read, merge and validate a scenario file.
+
+    ``overrides`` are ``key.path=value`` texts (``--set``) applied to the merged file
+    before validation, so they are checked as if written in it
+    (:mod:`tariffsim.scenario.overrides`).
 
     Raises
     ------
     TariffsimError
         for anything wrong with the file, located to its line.
     """
-    return read_scenario(path)[0]
+    return read_scenario(path, overrides)[0]
 
 
-def read_scenario(path: str | Path) -> tuple[Scenario, Document]:
+def read_scenario(path: str | Path, overrides: Sequence[str] = ()) -> tuple[Scenario, Document]:
     """:func:`load_scenario`, also giving the document (to locate later errors)."""
     document = read_document(path)
     for key, kind, hint in _OTHER_KINDS:
@@ -81,6 +86,10 @@ def read_scenario(path: str | Path) -> tuple[Scenario, Document]:
                 line=document.lines[(key,)][1],
                 hint=hint.format(path=path),
             )
+    if overrides:
+        from tariffsim.scenario.overrides import apply_overrides
+
+        apply_overrides(document, overrides)
     document.data.setdefault("name", Path(path).stem)
     return validate_document(document, Scenario), document
 

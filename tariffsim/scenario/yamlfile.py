@@ -52,7 +52,8 @@ MAX_DEPTH = 50
 """Deepest nesting of mappings and lists in a file; scenarios need fewer than 10 levels."""
 
 Path_ = tuple[str, ...]
-Location = tuple[str, int]
+Location = tuple[str, int | None]
+"""Where a value came from: a file and its 1-based line (None for a ``--set`` value)."""
 
 _CORE_TAGS = {
     "tag:yaml.org,2002:str",
@@ -178,6 +179,23 @@ def _parse_text(name: str, text: str) -> tuple[dict[str, Any], dict[Path_, Locat
     return data, lines
 
 
+def parse_value(text: str, origin: str, path: Path_) -> Any:
+    """One YAML value given as text (``20 %``, ``{rate: 20 %, status: scheduled}``), built by the
+    same safe rules as a file; ``origin`` names it in errors (e.g. ``--set``)."""
+    try:
+        node = yaml.compose(text, Loader=_PlainLoader)
+    except (yaml.YAMLError, _TooDeep):
+        raise TariffsimError(
+            f"malformed YAML value {text!r}",
+            file=origin,
+            field=".".join(path),
+            hint="quote text that holds ':' or '#', e.g. \"a: b\"",
+        ) from None
+    if node is None:
+        return None
+    return _Builder(origin, {}).build(node, path)
+
+
 def _read_text(path: Path) -> str:
     name = str(path)
     if not path.exists() and not path.is_symlink():
@@ -281,7 +299,7 @@ class _Builder:
             if not isinstance(key_node, ScalarNode):
                 raise self._fail(key_node, "expected a plain key, got a mapping or list", path)
             self._check_text(key_node, key_node.value, path)
-            key = _canonical_key(key_node.value)
+            key = canonical_key(key_node.value)
             line = key_node.start_mark.line + 1
             if key == "<<":
                 raise self._fail(
@@ -301,7 +319,7 @@ class _Builder:
         return data
 
 
-def _canonical_key(text: str) -> str:
+def canonical_key(text: str) -> str:
     """Date-like keys in ISO form, so '2019-1-1' and '2019-01-01' merge."""
     match = _DATE_KEY.match(text) if text[:1].isdigit() else None
     if match:

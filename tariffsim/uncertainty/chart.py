@@ -29,8 +29,10 @@ BINS = 40
 
 FAN = style.NEUTRAL
 """The fan is the whole outlook, no one branch, so it takes no scenario's colour."""
-MARKER = style.PALETTE[5]
-"""The mean line and the threshold (vermillion)."""
+MEAN = style.PALETTE[5]
+"""The mean line of the fan (vermillion)."""
+MARKER = style.THRESHOLD
+"""The threshold line: a colour no branch and no line of the fan takes."""
 
 
 def fan_data(summary: SweepSummary) -> pd.DataFrame:
@@ -109,7 +111,7 @@ def _draw_fan(ax: Any, result: SweepResult, data: pd.DataFrame) -> None:
         label="p25–p75",
     )
     ax.step(x, edge("p50"), where="post", color=FAN, lw=1.8, label="median")
-    ax.step(x, edge("mean"), where="post", color=MARKER, lw=1.2, ls="--", label="mean")
+    ax.step(x, edge("mean"), where="post", color=MEAN, lw=1.2, ls="--", label="mean")
     style.money_axis(ax, f"Duty per {result.step} ($B)")
     style.date_axis(ax)
     ax.set_ylim(bottom=0)
@@ -144,6 +146,7 @@ def _draw_totals(ax: Any, result: SweepResult, summary: SweepSummary) -> None:
         _marker(ax, threshold, f"P(> {threshold:,.0f}) = {share:.1%}", MARKER, "-")
     style.money_axis(ax, "Duty over the horizon ($B)", axis="x")
     ax.set_ylabel("Probability (%)")
+    style.percent_axis(ax, scale=1.0)
     ax.set_title("Distribution of totals by branch")
     ax.legend(loc="upper right", frameon=True, framealpha=1, edgecolor="none")
 

@@ -7,6 +7,7 @@ numbers come from :class:`tariffsim.uncertainty.stats.SweepSummary`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -187,7 +188,11 @@ def _describe(d: Distribution) -> str:
 
 
 def write_sweep(
-    result: SweepResult, summary: SweepSummary, fmt: str, output: Path | None
+    result: SweepResult,
+    summary: SweepSummary,
+    fmt: str,
+    output: Path | None,
+    manifest: Mapping[str, Any] | None = None,
 ) -> str | None:
     """Write the sweep as ``fmt``; return the text instead when no file is given."""
     return emit(
@@ -197,4 +202,5 @@ def write_sweep(
         frame=lambda: sweep_frame(result, summary),
         payload=lambda: sweep_payload(result, summary),
         example="sweep.parquet",
+        manifest=manifest,
     )

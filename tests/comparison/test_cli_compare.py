@@ -46,7 +46,13 @@ def test_plot_format_svg(tmp_path: Path) -> None:
     args = ["compare", *FILES[:2], "--plot-dir", str(tmp_path), "--plot-format", "svg"]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
-    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".svg"] * 4
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert [n for n in names if not n.endswith(".manifest.json")] == sorted(
+        f"{c}.svg" for c in ("cumulative-duty", "duty-per-period", "effective-rate", "totals")
+    )
+    assert [n for n in names if n.endswith(".manifest.json")] == [
+        n + ".manifest.json" for n in names if n.endswith(".svg")
+    ]
 
 
 def variant(tmp_path: Path, name: str, horizon: str) -> Path:

@@ -239,3 +239,18 @@ def test_prepare_aligns_once_and_finds_the_reference(monkeypatch: pytest.MonkeyP
     assert calls == {"align": 1, "reference": 1}
     assert made.reference is made.results[1]
     assert made.alignment is not None and made.alignment.clipped == ()
+
+
+def test_comparison_displays_its_totals_in_a_notebook() -> None:
+    import re
+
+    from tariffsim.comparison.compute import prepare
+    from tariffsim.model.flows import load_scenario
+    from tests.conftest import SCENARIOS
+
+    comparison = prepare([load_scenario(SCENARIOS / f"{n}.yaml") for n in ("hold", "escalate")])
+    page = comparison._repr_html_()
+    cells = re.findall(r"<td>([^<]*)</td>", page)
+    totals = comparison.reference.totals("static")["additional_duty_usd"] / 1e9
+    assert f"{totals:,.2f}" in cells
+    assert "hold" in page and "$" not in page

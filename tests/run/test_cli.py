@@ -74,7 +74,8 @@ def test_run_parquet_and_step_override(tmp_path: Path) -> None:
     assert code == 0, err
     frame = pd.read_parquet(target)
     assert frame.period_start.nunique() == 5  # Q4 2018 and four quarters of 2019
-    assert sorted(os.listdir(tmp_path)) == ["out.parquet"]  # no temporary file left
+    # no temporary file left; the manifest beside the output
+    assert sorted(os.listdir(tmp_path)) == ["out.parquet", "out.parquet.manifest.json"]
 
 
 def test_run_charts_one_scenario_and_refuses_several(tmp_path: Path) -> None:

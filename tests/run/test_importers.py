@@ -39,8 +39,8 @@ def test_run_reports_one_effective_rate_per_importer(tmp_path: Path) -> None:
     assert code == 0, err
     us = out.split("Duty by period, importer US (static), $B")[1].splitlines()[3]
     cn = out.split("Duty by period, importer CN (static), $B")[1].splitlines()[3]
-    assert us.split()[-2:] == ["25", "%"] and us.split()[2:4] == ["365.00", "91.25"]
-    assert cn.split()[-2:] == ["10", "%"] and cn.split()[2:4] == ["146.00", "14.60"]
+    assert us.split()[-2:] == ["25.00", "%"] and us.split()[2:4] == ["365.00", "91.25"]
+    assert cn.split()[-2:] == ["10.00", "%"] and cn.split()[2:4] == ["146.00", "14.60"]
     # the sum would be 511.00 of imports at 20.71 %: it appears nowhere
     assert "511.00" not in out and "20.71" not in out
     assert "all tranches" not in out
@@ -67,14 +67,26 @@ def test_importer_option_narrows_every_command(tmp_path: Path) -> None:
     assert "365" in out or "3.65e+11" in out or "365000000000" in out
 
 
-def test_compare_and_charts_refuse_two_importers_in_one_line(tmp_path: Path) -> None:
+def test_compare_refuses_two_importers_in_one_line(tmp_path: Path) -> None:
     path = write(tmp_path, TWO_WAYS)
-    for args in (["compare", str(path)], ["run", str(path), "--plot", str(tmp_path / "c.png")]):
-        code, _, err = invoke(*args)
-        assert code == 2
-        assert err.count("\n") == 1, err
-        assert "several importers (US, CN)" in err and "--importer US" in err
-    assert not (tmp_path / "c.png").exists()
+    code, _, err = invoke("compare", str(path))
+    assert code == 2
+    assert err.count("\n") == 1, err
+    assert "several importers (US, CN)" in err and "--importer US" in err
+
+
+def test_run_chart_draws_one_panel_per_importer(tmp_path: Path) -> None:
+    from tariffsim.model.flows import load_scenario
+    from tariffsim.model.simulation import simulate
+    from tariffsim.run.chart import plot_tranche_duty
+
+    path = write(tmp_path, TWO_WAYS)
+    code, _, err = invoke("run", str(path), "--plot", str(tmp_path / "c.png"))
+    assert code == 0, err
+    assert (tmp_path / "c.png").read_bytes()[:4] == b"\x89PNG"
+    fig = plot_tranche_duty(simulate(load_scenario(path), behavioural=False))
+    titles = [ax.get_title(loc="left") for ax in fig.axes]
+    assert [t.split(":")[0] for t in titles] == ["Imports into US", "Imports into CN"]
 
 
 def test_an_unknown_importer_is_refused(tmp_path: Path) -> None:

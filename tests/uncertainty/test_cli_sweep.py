@@ -61,7 +61,12 @@ def test_output_file_and_plot(tmp_path: Path) -> None:
     assert code == 0 and stdout == ""
     assert out.read_text().startswith("outlook,measure,branch,")
     assert chart.stat().st_size > 0 and "chart written to" in err
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["fan.png", "s.csv"]  # no temp files left
+    assert sorted(p.name for p in tmp_path.iterdir()) == [  # no temp files left
+        "fan.png",
+        "fan.png.manifest.json",
+        "s.csv",
+        "s.csv.manifest.json",
+    ]
 
 
 def test_progress_bar_on_long_runs(monkeypatch: pytest.MonkeyPatch) -> None:

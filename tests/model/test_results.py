@@ -1,0 +1,94 @@
+"""Result views: one mode's rows (``--mode``) and the notebook display."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html.parser
+import io
+
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+from typer.testing import CliRunner
+
+from tariffsim.cli import app
+from tariffsim.errors import TariffsimError
+from tariffsim.model.results import select_mode
+from tariffsim.model.simulation import simulate
+from tariffsim.scenario.validation import load_scenario
+from tests.conftest import SCENARIOS
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def hold():  # type: ignore[no-untyped-def]
+    return simulate(load_scenario(SCENARIOS / "hold.yaml"))
+
+
+@pytest.mark.parametrize("mode", ["static", "behavioural"])
+def test_select_mode_keeps_one_mode_and_its_totals(hold, mode: str) -> None:  # type: ignore[no-untyped-def]
+    one = select_mode(hold, mode)
+    assert set(one.periods["mode"]) == set(one.tranches["mode"]) == {mode}
+    assert one.mode == mode
+    # a naive sum over the one-mode rows is the mode's total: nothing counted twice
+    assert_allclose(
+        one.periods["additional_duty_usd"].sum(), hold.totals(mode)["additional_duty_usd"]
+    )
+    assert len(one.periods) == (hold.periods["mode"] == mode).sum()
+
+
+def test_select_mode_refuses_a_mode_the_run_lacks() -> None:
+    static = simulate(load_scenario(SCENARIOS / "hold.yaml"), behavioural=False)
+    with pytest.raises(TariffsimError, match="no behavioural rows") as caught:
+        select_mode(static, "behavioural")
+    assert caught.value.field == "--mode"
+
+
+def test_cli_mode_writes_one_mode_only() -> None:
+    both = runner.invoke(app, ["run", str(SCENARIOS / "hold.yaml"), "-f", "csv"])
+    one = runner.invoke(app, ["run", str(SCENARIOS / "hold.yaml"), "-f", "csv", "--mode", "static"])
+    assert both.exit_code == one.exit_code == 0
+    every = pd.read_csv(io.StringIO(both.stdout))
+    static = pd.read_csv(io.StringIO(one.stdout))
+    assert set(static["mode"]) == {"static"}
+    assert_allclose(
+        static["total_duty_usd"].sum(),
+        every.loc[every["mode"] == "static", "total_duty_usd"].sum(),
+    )
+    assert every["total_duty_usd"].sum() > 1.5 * static["total_duty_usd"].sum()
+
+
+class _Cells(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.cells: list[str] = []
+        self._in = False
+
+    def handle_starttag(self, tag: str, attrs: object) -> None:
+        self._in = tag in ("td", "th")
+        if self._in:
+            self.cells.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in:
+            self.cells[-1] += data.strip()
+
+
+def test_notebook_display_shows_the_totals_and_changes(hold) -> None:  # type: ignore[no-untyped-def]
+    page = hold._repr_html_()
+    parser = _Cells()
+    parser.feed(page)
+    cells = parser.cells
+    row = cells.index("additional_duty_usd")
+    static, behavioural = (float(c.replace(",", "")) for c in cells[row + 1 : row + 3])
+    assert static == pytest.approx(hold.totals("static")["additional_duty_usd"] / 1e9, abs=0.005)
+    assert behavioural == pytest.approx(
+        hold.totals("behavioural")["additional_duty_usd"] / 1e9, abs=0.005
+    )
+    assert "10 % → 25 %" in cells  # List 3's rise
+    assert str(dt.date(2019, 1, 1)) in cells
+    assert "$" not in page.replace(hold.scenario.title, "")

@@ -1,0 +1,120 @@
+"""``--set key.path=value``: a value changed without a file, checked exactly like the file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from numpy.testing import assert_allclose
+from typer.testing import CliRunner
+
+from tariffsim.cli import app
+from tariffsim.errors import TariffsimError
+from tariffsim.model.simulation import simulate
+from tariffsim.scenario.validation import load_scenario
+from tests.conftest import SCENARIOS
+
+HOLD = SCENARIOS / "hold.yaml"
+runner = CliRunner()
+
+
+def test_an_override_changes_the_rate_and_nothing_else() -> None:
+    plain = load_scenario(HOLD)
+    changed = load_scenario(HOLD, ["tranches.list3.schedule.2019-01-01.rate=20 %"])
+    assert changed.tranches["list3"].rate_on(dt.date(2019, 1, 1)) == pytest.approx(0.20)
+    assert plain.tranches["list3"].rate_on(dt.date(2019, 1, 1)) == pytest.approx(0.25)
+    step = changed.tranches["list3"].schedule[dt.date(2019, 1, 1)]
+    assert step.source == "ustr-list3"  # the rest of the step is the file's
+    assert changed.model_dump(exclude={"tranches"}) == plain.model_dump(exclude={"tranches"})
+
+
+def test_the_override_reaches_the_duty() -> None:
+    """List 3 is $200B/year: 20 % instead of 25 % over calendar 2019 is $10B less, static."""
+    base = simulate(load_scenario(HOLD), "year", behavioural=False)
+    lower = simulate(
+        load_scenario(HOLD, ["tranches.list3.schedule.2019-01-01.rate='20 %'"]),
+        "year",
+        behavioural=False,
+    )
+
+    def list3_2019(r: object) -> float:
+        p = r.periods  # type: ignore[attr-defined]
+        row = p[(p["tranche"] == "list3") & (p["period_start"] == dt.date(2019, 1, 1))]
+        return float(row["additional_duty_usd"].sum())
+
+    assert_allclose(list3_2019(base) - list3_2019(lower), 0.05 * 200e9, rtol=1e-12)
+
+
+def test_an_override_may_add_a_date_and_replace_a_mapping() -> None:
+    s = load_scenario(
+        HOLD,
+        [
+            "tranches.list3.schedule.2019-6-1={rate: 30 %, status: scheduled}",
+            "title=A what-if",
+        ],
+    )
+    assert s.tranches["list3"].rate_on(dt.date(2019, 6, 1)) == pytest.approx(0.30)
+    assert s.title == "A what-if"
+
+
+def test_later_overrides_win() -> None:
+    s = load_scenario(
+        HOLD,
+        ["tranches.list1.imports=10 billion USD/year"] * 1
+        + ["tranches.list1.imports=12 billion USD/year"],
+    )
+    assert s.tranches["list1"].imports.value == pytest.approx(12e9)
+
+
+@pytest.mark.parametrize(
+    ("override", "field", "words"),
+    [
+        (
+            "tranches.list3.schedule.2019-01-01.rate=20 kg",
+            "tranches.list3.schedule.2019-01-01.rate",
+            "expected a rate",
+        ),
+        ("tranches.list3.improts=1", "tranches.list3.improts", "did you mean 'imports'"),
+        ("tranches.list3.imports=-5 billion USD/year", "tranches.list3.imports", "at least 0"),
+        ("title=[1, 2]", "title", "expected text"),
+        ("title.sub=x", "title.sub", "is a single value"),
+        ("no-equals-sign", "--set", "expected key.path=value"),
+        ("tranches..rate=1 %", "--set", "expected key.path=value"),
+        ("title={a: [", "title", "malformed YAML"),
+    ],
+)
+def test_bad_overrides_are_one_located_line(override: str, field: str, words: str) -> None:
+    with pytest.raises(TariffsimError) as caught:
+        load_scenario(HOLD, [override])
+    error = caught.value
+    assert error.field == field
+    assert words in error.message + (error.hint or "")
+    assert error.file in ("--set", None)
+    assert error.line is None
+
+
+def test_cli_set_prints_one_line_and_exits_2() -> None:
+    result = runner.invoke(
+        app, ["run", str(HOLD), "--set", "tranches.list3.schedule.2019-01-01.rate=20 kg"]
+    )
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert lines == [
+        "tariffsim: error: --set: tranches.list3.schedule.2019-01-01.rate:"
+        " expected a rate like '25 %', got '20 kg' ([mass])"
+    ]
+
+
+def test_cli_set_changes_the_written_totals(tmp_path: Path) -> None:
+    out = tmp_path / "r.json"
+    args = ["run", str(HOLD), "--static", "--step", "year", "-o"]
+    assert runner.invoke(app, [*args, str(out)]).exit_code == 0
+    before = json.loads(out.read_text())[0]["totals"]["additional_duty_usd"]
+    result = runner.invoke(
+        app, [*args, str(out), "--set", "tranches.list3.schedule.2019-01-01.rate=20 %"]
+    )
+    assert result.exit_code == 0, result.stderr
+    after = json.loads(out.read_text())[0]["totals"]["additional_duty_usd"]
+    assert_allclose(before - after, 0.05 * 200e9, rtol=1e-12)
