@@ -235,10 +235,7 @@ def render_exposure(exposure: Exposure) -> str:
             )
         authorities = frame[frame["table"] == "authority"]
         if len(authorities) > 1 or set(authorities["key"]) != set(measures["key"]):
-            parts = ", ".join(
-                f"{row['key']} {_usd(row['total_duty_usd'])}" for _, row in authorities.iterrows()
-            )
-            out.append(f"  by authority: {parts}")
+            out.append(f"  by authority: {_authority_parts(authorities)}")
         out.append("")
     return "\n".join(out)
 
@@ -281,3 +278,22 @@ def progress_reporter(total: int | None) -> tuple[Callable[[int], None], Callabl
         final_line(rows)
 
     return update, finish
+
+
+def _authority_parts(authorities: pd.DataFrame) -> str:
+    """Each authority's additional duty; MFN that tranches carry as their base shown once, apart.
+
+    A tranche holds its product group's MFN as a base rate, so its authority's total would mix
+    MFN into (say) Section 301; only the ``mfn`` authority's row keeps its whole duty.
+    """
+    parts = []
+    folded = 0.0
+    for _, row in authorities.iterrows():
+        if row["key"] == "mfn":
+            parts.append(f"mfn {_usd(row['total_duty_usd'])}")
+            continue
+        parts.append(f"{row['key']} {_usd(row['additional_duty_usd'])}")
+        folded += float(row["base_duty_usd"])
+    if folded:
+        parts.append(f"MFN {_usd(folded)}")
+    return ", ".join(parts)

@@ -55,3 +55,20 @@ def test_exposure_splits_the_ledger_duty_by_authority(tmp_path: Path) -> None:
             "ieepa_reciprocal": 0.10 * 2000 + 0.10 * 500,
         }
     )
+
+
+def test_tranche_mfn_is_shown_apart_from_the_authority() -> None:
+    """Tranches carry MFN as a base rate: the authority line gives its additional duty only."""
+    import pandas as pd
+
+    from tariffsim.ledger.report import _authority_parts
+
+    frame = pd.DataFrame(
+        {
+            "key": ["section301", "section232"],
+            "base_duty_usd": [30.0, 5.0],
+            "additional_duty_usd": [100.0, 50.0],
+        }
+    )
+    frame["total_duty_usd"] = frame["base_duty_usd"] + frame["additional_duty_usd"]
+    assert _authority_parts(frame) == "section301 $100, section232 $50, MFN $35"
