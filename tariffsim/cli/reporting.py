@@ -21,6 +21,7 @@ from tariffsim.cli.shell import (
     manifest_for,
     user_errors,
 )
+from tariffsim.errors import TariffsimError
 
 if TYPE_CHECKING:
     from tariffsim.model.results import Result
@@ -66,7 +67,7 @@ def report(
     """
     from tariffsim.cli.uncertainty import check_samples
     from tariffsim.comparison.compute import prepare, totals_frame
-    from tariffsim.model.flows import load_scenario
+    from tariffsim.model.flows import load_scenario, require_rows
     from tariffsim.outputs.files import check_target, write_text
     from tariffsim.page.build import PageInputs, render_page
 
@@ -75,7 +76,13 @@ def report(
     check_target(output, "--output", inputs, PAGE_SUFFIXES)
     if outlook is not None:
         check_samples(samples)
-    scenarios = [load_scenario(f, overrides or []) for f in files]
+    scenarios = []
+    for f in files:
+        try:
+            scenarios.append(load_scenario(f, overrides or []))
+            require_rows(scenarios[-1], "report")
+        except TariffsimError as exc:
+            raise exc.located(file=f) from None
     comparison = prepare(scenarios, reference, step.value if step else None)
     results, ref = list(comparison.results), comparison.reference.name
     roles = [("scenario", files)]
