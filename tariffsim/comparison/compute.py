@@ -240,12 +240,18 @@ def as_results(
     return results
 
 
-def totals_frame(results: Sequence[Result], reference: Result) -> pd.DataFrame:
-    """The rows of :func:`compare` for results that are already comparable."""
+def totals_frame(
+    results: Sequence[Result], reference: Result, importer: str | None = None
+) -> pd.DataFrame:
+    """The rows of :func:`compare` for results that are already comparable.
+
+    ``importer`` picks one importer's duty where the results hold several (duties of two
+    importers are never added); it may be left out when there is one.
+    """
     rows = []
     for r in results:
         for mode in _modes(r):
-            totals = r.totals(mode)
+            totals = r.totals(mode, importer)
             rows.append(
                 {
                     "scenario": r.name,
@@ -261,7 +267,7 @@ def totals_frame(results: Sequence[Result], reference: Result) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
     ref_modes = set(_modes(reference))
     for column in DIFFERENCE_OF:
-        ref = {m: reference.totals(m)[column] for m in ref_modes}
+        ref = {m: reference.totals(m, importer)[column] for m in ref_modes}
         base = frame["mode"].map(ref).astype(float).to_numpy()
         difference = frame[column].to_numpy() - base
         stem = column.removesuffix("_usd")
