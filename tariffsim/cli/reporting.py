@@ -25,8 +25,6 @@ from tariffsim.cli.shell import (
 from tariffsim.errors import TariffsimError
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from tariffsim.model.results import Result
     from tariffsim.page.sections import Block
 
@@ -70,7 +68,7 @@ def report(
     phone and prints. It ends with the run's manifest.
     """
     from tariffsim.cli.uncertainty import check_samples
-    from tariffsim.comparison.compute import prepare
+    from tariffsim.comparison.compute import prepare, totals_frame
     from tariffsim.model.flows import for_importer, load_scenario, require_rows
     from tariffsim.outputs.files import check_target, write_text
     from tariffsim.page.build import PageInputs, render_page
@@ -113,7 +111,7 @@ def report(
         PageInputs(
             results=results,
             reference=ref,
-            totals=_totals(results, comparison.reference),
+            totals=totals_frame(results, comparison.reference),
             charts=_charts(results, ref),
             manifest=manifest,
             uncertainty=uncertainty,
@@ -124,32 +122,10 @@ def report(
     typer.echo(f"report written to {output} ({len(page.encode()) / 1e6:.1f} MB)", err=True)
 
 
-def _importers(results: list[Result]) -> list[str]:
-    """Every importer of the paths, in the order they first appear."""
-    return list(dict.fromkeys(code for r in results for code in r.importer_codes))
-
-
-def _totals(results: list[Result], reference: Result) -> pd.DataFrame:
-    """The comparison's totals; one block per importer when the paths have several (the
-    duties of two countries are never added), marked by an ``importer`` column."""
-    import pandas as pd
-
-    from tariffsim.comparison.compute import totals_frame
-
-    importers = _importers(results)
-    if len(importers) <= 1:
-        return totals_frame(results, reference)
-    return pd.concat(
-        [totals_frame(results, reference, code).assign(importer=code) for code in importers],
-        ignore_index=True,
-    )
-
-
 def _charts(results: list[Result], reference: str) -> list:  # type: ignore[type-arg]
-    """The comparison's charts (per importer when there are several), then each path's
-    duty by tranche."""
+    """The comparison's charts (a panel per importer when there are several), then each
+    path's duty by tranche."""
     from tariffsim.comparison.chart import TITLES, comparison_figures
-    from tariffsim.model.results import select_importer
     from tariffsim.page.sections import Chart
     from tariffsim.run.chart import plot_tranche_duty
 
@@ -161,20 +137,10 @@ def _charts(results: list[Result], reference: str) -> list:  # type: ignore[type
         "totals": f"Total additional duty over the range, and each path's difference to"
         f" {reference}.",
     }
-    importers = _importers(results)
-    if len(importers) <= 1:
-        found = [
-            Chart(name, TITLES[name], captions[name], fig)
-            for name, fig in comparison_figures(results, reference).items()
-        ]
-    else:
-        found = [
-            Chart(f"{name}-{code}", f"{TITLES[name]}: imports into {code}", captions[name], fig)
-            for code in importers
-            for name, fig in comparison_figures(
-                [select_importer(r, code) for r in results], reference
-            ).items()
-        ]
+    found = [
+        Chart(name, TITLES[name], captions[name], fig)
+        for name, fig in comparison_figures(results, reference).items()
+    ]
     found += [
         Chart(
             f"tranches-{r.name}",

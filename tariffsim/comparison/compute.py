@@ -245,9 +245,23 @@ def totals_frame(
 ) -> pd.DataFrame:
     """The rows of :func:`compare` for results that are already comparable.
 
-    ``importer`` picks one importer's duty where the results hold several (duties of two
-    importers are never added); it may be left out when there is one.
+    Duties of two importers are never added: where the results hold several importers the
+    rows come per importer, marked by an ``importer`` column (second), unless ``importer``
+    picks one.
     """
+    importers = list(dict.fromkeys(code for r in results for code in r.importer_codes))
+    if importer is None and len(importers) > 1:
+        frames = [_importer_totals(results, reference, code) for code in importers]
+        for code, frame in zip(importers, frames, strict=True):
+            frame.insert(1, "importer", code)
+        return pd.concat(frames, ignore_index=True)
+    return _importer_totals(results, reference, importer)
+
+
+def _importer_totals(
+    results: Sequence[Result], reference: Result, importer: str | None
+) -> pd.DataFrame:
+    """:func:`totals_frame` of one importer (None: the results have one)."""
     rows = []
     for r in results:
         for mode in _modes(r):

@@ -160,7 +160,9 @@ def test_two_importers_get_their_own_tables_and_charts(tmp_path: Path) -> None:
         own = run.totals(importer=code)["additional_duty_usd"]
         block = section.split(f"<h3>Imports into {code}</h3>")[1].split("<h3>")[0]
         assert money(own) in block
-        assert f'id="totals-{code}"' in text
+    charts = text.split('id="charts-section"')[1].split("</section>")[0]
+    # four comparison charts and the path's tranche chart, each with a panel per importer
+    assert charts.count("Imports into US") == charts.count("Imports into CN") == 5
     assert money(sum(run.totals(importer=c)["additional_duty_usd"] for c in ("US", "CN"))) not in (
         section
     )
