@@ -172,21 +172,12 @@ def period_duty_stepped(
 ) -> PeriodDuty:
     """:func:`period_duty` with the additional rate given as step changes by slice.
 
-    Parameters
-    ----------
-    annual_flow : import value [USD/year], shape (N,).
-    year_fraction : share of its calendar year each slice covers [1], (S,) or (N, S).
-    rate_factors : step functions whose product is the additional rate [fraction]
-        on each slice (a rate, or a rate and the share not excluded), each as
-        :func:`tariffsim.model.timeline.step_changes` gives it on the grid.
-    base_rate : MFN rate [fraction], shape (N,).
-    period_first_slice : index of each period's first slice, shape (P,), increasing.
-    out : three (N, P) arrays to write into, best Fortran-ordered (as for
-        :func:`period_duty`).
-
-    Returns
-    -------
-    The three (N, P) arrays; new ones are Fortran-ordered (period-major).
+    ``annual_flow``, ``year_fraction``, ``base_rate``, ``period_first_slice`` and
+    ``out`` are as for :func:`period_duty`; ``rate_factors`` are step functions
+    whose product is the additional rate [fraction] on each slice (a rate, or a
+    rate and the share not excluded), each as
+    :func:`tariffsim.model.timeline.step_changes` gives it on the grid. Returns
+    the three (N, P) arrays; new ones are Fortran-ordered (period-major).
 
     Notes
     -----
