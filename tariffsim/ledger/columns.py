@@ -254,6 +254,21 @@ def quantities(amount: pa.Array, unit: pa.Array, fail: Fail) -> tuple[FloatArray
     return amount_base, ints(unit_of)
 
 
+def shares(column: pa.Array, name: str, fail: Fail) -> FloatArray:
+    """A share column [fraction] (``0.4`` for 40 %), blanks NaN; above 1 refused."""
+    values = _numbers(column, name, fail, "a share between 0 and 1")
+    over = values > 1
+    if over.any():
+        row = int(np.argmax(over))
+        raise fail(
+            row,
+            name,
+            f"expected a value share between 0 and 100 %, got {values[row]!r}",
+            "write a share as a fraction: 0.4 for 40 %",
+        )
+    return values
+
+
 def _numbers(column: pa.Array, name: str, fail: Fail, what: str) -> FloatArray:
     """A numeric or text column as floats, blanks NaN; negative or non-finite values refused."""
     if pa.types.is_string(column.type) or pa.types.is_dictionary(column.type):

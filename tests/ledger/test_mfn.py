@@ -58,7 +58,7 @@ def test_a_specific_mfn_rate_without_a_quantity_is_one_located_line(tmp_path: Pa
     ledger = tmp_path / "no-quantity.csv"
     ledger.write_text(LEDGER.read_text().replace(",2,t\n", ",,\n"))
     args = ["exposure", str(SCENARIO), "--ledger", str(ledger), "--mfn", str(MFN)]
-    result = runner.invoke(app, args)
+    result = runner.invoke(app, [*args, "--unpriced", "error"])
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1
     assert result.stderr.startswith(f"tariffsim: error: {ledger}: row 2: the MFN rate of 02011005")
@@ -69,7 +69,7 @@ def test_a_quantity_in_the_wrong_unit_is_refused(tmp_path: Path) -> None:
     ledger = tmp_path / "litres.csv"
     ledger.write_text(LEDGER.read_text().replace(",2,t\n", ",2,liter\n"))
     args = ["exposure", str(SCENARIO), "--ledger", str(ledger), "--mfn", str(MFN)]
-    result = runner.invoke(app, args)
+    result = runner.invoke(app, [*args, "--unpriced", "error"])
     assert result.exit_code == 2
     assert "the line's quantity is in liter, the rate per kg" in result.stderr
 
