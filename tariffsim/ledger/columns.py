@@ -176,7 +176,11 @@ def text_lengths(column: pa.Array, name: str, fail: Fail) -> None:
 def customs_values(column: pa.Array, fail: Fail) -> FloatArray:
     """Customs values [USD], finite and at least 0, from a numeric or text column."""
     name = "customs_value_usd"
-    if pa.types.is_string(column.type) or pa.types.is_dictionary(column.type):
+    if (
+        pa.types.is_string(column.type)
+        or pa.types.is_large_string(column.type)
+        or pa.types.is_dictionary(column.type)
+    ):
         text = pc.utf8_trim_whitespace(column.cast(pa.string()))
         number = r"^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$"
         matched = pc.match_substring_regex(text, number)
@@ -271,7 +275,11 @@ def shares(column: pa.Array, name: str, fail: Fail) -> FloatArray:
 
 def _numbers(column: pa.Array, name: str, fail: Fail, what: str) -> FloatArray:
     """A numeric or text column as floats, blanks NaN; negative or non-finite values refused."""
-    if pa.types.is_string(column.type) or pa.types.is_dictionary(column.type):
+    if (
+        pa.types.is_string(column.type)
+        or pa.types.is_large_string(column.type)
+        or pa.types.is_dictionary(column.type)
+    ):
         text = pc.utf8_trim_whitespace(column.cast(pa.string()))
         blank = pc.equal(text, "")
         text = pc.if_else(pc.fill_null(blank, False), pa.scalar(None, pa.string()), text)
