@@ -35,7 +35,7 @@ import numpy as np
 from tariffsim._types import BoolArray, FloatArray, IntArray
 from tariffsim.errors import TariffsimError
 from tariffsim.ledger.editions import read_editions
-from tariffsim.ledger.lines import KeyForms
+from tariffsim.ledger.forms import KeyForms
 from tariffsim.model import duty_forms, measure_rates
 from tariffsim.model.coverage import Columns, columns_of, fill_rest, importers, product_cover
 from tariffsim.model.stack import Stacked, base_columns, largest_owner, stack
@@ -82,7 +82,7 @@ class Measures:
     other_class : the exporter class of countries no measure names.
     hts_editions : the HTS editions its membership file states (``hts_edition`` column).
     forms : the duty forms of each measure on each key, for pricing line by line
-        (:class:`tariffsim.ledger.lines.KeyForms`).
+        (:class:`tariffsim.ledger.forms.KeyForms`).
     """
 
     scenario: Scenario

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from tariffsim._types import FloatArray, IntArray
+from tariffsim.ledger.periods import period_bounds, period_ordinals
 from tariffsim.model import refunds
 from tariffsim.model.invalidation import AMOUNTS
 from tariffsim.model.refunds import Payment
@@ -93,8 +94,6 @@ def _by_period(
     step: Step,
 ) -> tuple[list[str], FloatArray]:
     """Entry amounts by the period of their entry day, payments by that of their payment day."""
-    from tariffsim.ledger.pricing import period_bounds, period_ordinals
-
     entry, paid = period_ordinals(days, step), period_ordinals(paid_day, step)
     ordinals = sorted({*entry.tolist(), *paid.tolist()})
     out = np.zeros((by_entry.shape[0] + by_payment.shape[0], len(ordinals)))

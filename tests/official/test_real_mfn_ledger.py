@@ -7,8 +7,6 @@ numbers are checked against an independent pandas join of the raw ledger and MFN
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
