@@ -545,3 +545,19 @@ def one_importer(scenario: Scenario, command: str) -> None:
             field="--importer",
             hint=f"pass --importer {found[0]} (or {', '.join(found[1:])})",
         )
+
+
+def require_rows(scenario: Scenario, command: str) -> None:
+    """Refuse a scenario with nothing ``command`` can price: no tranche and no flow.
+
+    Such a scenario is valid (its measures price a ledger in ``tariffsim exposure``), but
+    a run of it would print an empty table and a total of zero.
+    """
+    if not scenario.tranches:
+        what = "measures but no tranche or flow" if scenario.measures else "no tranche or flow"
+        raise TariffsimError(
+            f"scenario '{scenario.name}' has {what}: {command} has no imports to price",
+            field="flows",
+            hint="price an import ledger with 'tariffsim exposure FILE --ledger LEDGER', or add "
+            "flows (see 'From tranches to measures' in docs/scenario-format.md)",
+        )
