@@ -267,7 +267,7 @@ def shares(column: pa.Array, name: str, fail: Fail) -> FloatArray:
         raise fail(
             row,
             name,
-            f"expected a value share between 0 and 100 %, got {values[row]!r}",
+            f"expected a value share between 0 and 100 %, got {float(values[row]):g}",
             "write a share as a fraction: 0.4 for 40 %",
         )
     return values

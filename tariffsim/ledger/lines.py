@@ -178,11 +178,14 @@ def _quantity(m: Measures, chunk: Chunk, a: int, needs: BoolArray, unit: IntArra
         column = m.columns.columns[a]
         code = str(chunk.hts_keys[chunk.hts_index[row]]).zfill(hts.DIGITS)
         want = BASE_UNITS[int(unit[row])]
-        hint = (
-            f"add 'quantity' and 'quantity_unit' ({want}) columns"
-            if line_unit[row] < 0
-            else f"the line's quantity is in {BASE_UNITS[int(line_unit[row])]}, the rate per {want}"
-        )
+        if chunk.quantity is None:
+            hint = f"add 'quantity' and 'quantity_unit' ({want}) columns"
+        elif line_unit[row] < 0:
+            hint = f"the line's quantity or its unit is blank; give it in {want}"
+        else:
+            hint = (
+                f"the line's quantity is in {BASE_UNITS[int(line_unit[row])]}, the rate per {want}"
+            )
         raise TariffsimError(
             f"the specific rate of '{column.id}' on {code} needs the line's quantity in {want}",
             field=f"row {chunk.first_row + row + 1}",

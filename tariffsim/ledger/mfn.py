@@ -204,8 +204,10 @@ def _no_quantity(
     code = str(chunk.hts_keys[chunk.hts_index[row]]).zfill(hts.DIGITS)[:8]
     if unit[row] == NOT_PRICED:
         hint = "its unit is not one a ledger quantity gives (kg, item or liter)"
-    elif line_unit[row] < 0:
+    elif chunk.quantity is None:
         hint = f"add 'quantity' and 'quantity_unit' ({BASE_UNITS[int(unit[row])]}) columns"
+    elif line_unit[row] < 0:
+        hint = f"the line's quantity or its unit is blank; give it in {BASE_UNITS[int(unit[row])]}"
     else:
         hint = (
             f"the line's quantity is in {BASE_UNITS[int(line_unit[row])]}, the rate per "

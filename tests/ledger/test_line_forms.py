@@ -87,7 +87,7 @@ def test_a_metal_share_above_100_percent_is_one_located_line(tmp_path: Path) -> 
     ledger.write_text((LINES / "shares.csv").read_text().replace(",0.20\n", ",1.5\n"))
     error = one_line_error(["exposure", str(LINES / "shares.yaml"), "--ledger", str(ledger)])
     assert error.startswith(f"tariffsim: error: {ledger}:6: row 5: metal_share: expected a value")
-    assert "between 0 and 100 %" in error
+    assert "between 0 and 100 %, got 1.5 (write a share as a fraction: 0.4 for 40 %)" in error
 
 
 def test_specific_measures_are_priced_on_the_line_s_quantity(tmp_path: Path) -> None:
@@ -104,7 +104,7 @@ def test_specific_measures_are_priced_on_the_line_s_quantity(tmp_path: Path) -> 
 @pytest.mark.parametrize(
     ("old", "new", "hint"),
     [
-        (",3,item\n", ",,\n", "add 'quantity' and 'quantity_unit' (item) columns"),
+        (",3,item\n", ",,\n", "the line's quantity or its unit is blank; give it in item"),
         (",3,item\n", ",3,kg\n", "the line's quantity is in kg, the rate per item"),
     ],
 )
@@ -174,3 +174,34 @@ def test_refund_tables_are_the_same_on_parallel_workers(tmp_path: Path) -> None:
         assert result.exit_code == 0, result.stderr
         found.append(pd.read_csv(out, keep_default_na=False))
     pd.testing.assert_frame_equal(found[0], found[1])
+
+
+def test_a_specific_measure_on_a_ledger_without_quantities_is_one_located_line(
+    tmp_path: Path,
+) -> None:
+    ledger = tmp_path / "specific.csv"
+    frame = pd.read_csv(LINES / "specific.csv", dtype=str)
+    frame.drop(columns=["quantity", "quantity_unit"]).to_csv(ledger, index=False)
+    error = one_line_error(["exposure", str(LINES / "specific.yaml"), "--ledger", str(ledger)])
+    assert "row 1: the specific rate of 'postal'" in error
+    assert "add 'quantity' and 'quantity_unit' (item) columns" in error
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["floors", "--mfn", str(LINES / "floors-mfn.csv")],
+        ["shares"],
+        ["specific"],
+        ["refunds"],
+    ],
+)
+def test_the_outputs_in_the_docs_are_the_measured_ones(args: list[str]) -> None:
+    name, *extra = args
+    ledger = ["--ledger", str(LINES / f"{name}.csv")]
+    result = runner.invoke(app, ["exposure", str(LINES / f"{name}.yaml"), *ledger, *extra])
+    assert result.exit_code == 0, result.stderr
+    docs = (LINES.parents[2].parent / "docs" / "duty-forms.md").read_text(encoding="utf-8")
+    for line in result.stdout.splitlines():
+        if line.strip():
+            assert line in docs, line

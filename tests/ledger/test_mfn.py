@@ -62,7 +62,7 @@ def test_a_specific_mfn_rate_without_a_quantity_is_one_located_line(tmp_path: Pa
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1
     assert result.stderr.startswith(f"tariffsim: error: {ledger}: row 2: the MFN rate of 02011005")
-    assert "add 'quantity' and 'quantity_unit' (kg) columns" in result.stderr
+    assert "the line's quantity or its unit is blank; give it in kg" in result.stderr
 
 
 def test_a_quantity_in_the_wrong_unit_is_refused(tmp_path: Path) -> None:
