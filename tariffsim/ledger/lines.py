@@ -25,7 +25,7 @@ import numpy as np
 
 from tariffsim._types import BoolArray, FloatArray, IntArray
 from tariffsim.errors import TariffsimError
-from tariffsim.ledger.mfn import LineMfn, MfnSchedule, line_mfn
+from tariffsim.ledger.mfn import LineMfn, MfnSchedule, line_mfn, line_units, quantity_hint
 from tariffsim.ledger.reader import Chunk
 from tariffsim.model import duty_forms
 from tariffsim.scenario import hts
@@ -166,29 +166,16 @@ def _measure_duty(
 
 def _quantity(m: Measures, chunk: Chunk, a: int, needs: BoolArray, unit: IntArray) -> FloatArray:
     """Each line's quantity in the unit of measure ``a``'s specific rate, where it needs one."""
-    have = chunk.quantity if chunk.quantity is not None else np.full(chunk.size, np.nan)
-    line_unit = (
-        chunk.quantity_unit
-        if chunk.quantity_unit is not None
-        else np.full(chunk.size, -1, dtype=np.int64)
-    )
+    have, line_unit = line_units(chunk)
     wrong = needs & ((unit != line_unit) | np.isnan(have))
     if wrong.any():
         row = int(np.argmax(wrong))
-        column = m.columns.columns[a]
         code = str(chunk.hts_keys[chunk.hts_index[row]]).zfill(hts.DIGITS)
-        want = BASE_UNITS[int(unit[row])]
-        if chunk.quantity is None:
-            hint = f"add 'quantity' and 'quantity_unit' ({want}) columns"
-        elif line_unit[row] < 0:
-            hint = f"the line's quantity or its unit is blank; give it in {want}"
-        else:
-            hint = (
-                f"the line's quantity is in {BASE_UNITS[int(line_unit[row])]}, the rate per {want}"
-            )
+        want = int(unit[row])
         raise TariffsimError(
-            f"the specific rate of '{column.id}' on {code} needs the line's quantity in {want}",
+            f"the specific rate of '{m.columns.columns[a].id}' on {code} needs the line's "
+            f"quantity in {BASE_UNITS[want]}",
             field=f"row {chunk.first_row + row + 1}",
-            hint=hint,
+            hint=quantity_hint(chunk, row, want),
         )
     return np.where(needs, have, 0.0)

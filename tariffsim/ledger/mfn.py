@@ -177,19 +177,36 @@ def line_mfn(schedule: MfnSchedule, chunk: Chunk, unpriced: str = "report") -> L
     quantity = np.zeros(chunk.size)
     lacking = np.zeros(chunk.size, dtype=np.bool_)
     if needs.any():
-        have = chunk.quantity if chunk.quantity is not None else np.full(chunk.size, np.nan)
-        line_unit = (
-            chunk.quantity_unit
-            if chunk.quantity_unit is not None
-            else -np.ones(chunk.size, dtype=np.int64)
-        )
+        have, line_unit = line_units(chunk)
         lacking = needs & ((unit != line_unit) | np.isnan(have))
         if lacking.any() and unpriced == "error":
-            raise _no_quantity(schedule, chunk, int(np.argmax(lacking)), line, unit, line_unit)
+            raise _no_quantity(schedule, chunk, int(np.argmax(lacking)), line, unit)
         quantity = np.where(needs & ~lacking, have, 0.0)
     ad_valorem = np.where(known, schedule.ad_valorem[line], 0.0)
     duty = duty_forms.compound_duty(chunk.value, quantity, ad_valorem, specific * ~lacking)
     return LineMfn(duty, known, lacking, line, needs & ~lacking)
+
+
+def line_units(chunk: Chunk) -> tuple[FloatArray, IntArray]:
+    """Each line's quantity (NaN: none) and its base unit (−1: none), with or without columns."""
+    have = chunk.quantity if chunk.quantity is not None else np.full(chunk.size, np.nan)
+    unit = (
+        chunk.quantity_unit
+        if chunk.quantity_unit is not None
+        else np.full(chunk.size, -1, dtype=np.int64)
+    )
+    return have, unit
+
+
+def quantity_hint(chunk: Chunk, row: int, want: int) -> str:
+    """What to do for line ``row`` to have a quantity in base unit ``want``."""
+    name = BASE_UNITS[want]
+    if chunk.quantity is None or chunk.quantity_unit is None:
+        return f"add 'quantity' and 'quantity_unit' ({name}) columns"
+    if chunk.quantity_unit[row] < 0:
+        return f"the line's quantity or its unit is blank; give it in {name}"
+    have = BASE_UNITS[int(chunk.quantity_unit[row])]
+    return f"the line's quantity is in {have}, the rate per {name}"
 
 
 def _no_quantity(
@@ -198,21 +215,13 @@ def _no_quantity(
     row: int,
     line: IntArray,
     unit: IntArray,
-    line_unit: IntArray,
 ) -> TariffsimError:
     text = schedule.text[int(line[row])]
     code = str(chunk.hts_keys[chunk.hts_index[row]]).zfill(hts.DIGITS)[:8]
     if unit[row] == NOT_PRICED:
         hint = "its unit is not one a ledger quantity gives (kg, item or liter)"
-    elif chunk.quantity is None:
-        hint = f"add 'quantity' and 'quantity_unit' ({BASE_UNITS[int(unit[row])]}) columns"
-    elif line_unit[row] < 0:
-        hint = f"the line's quantity or its unit is blank; give it in {BASE_UNITS[int(unit[row])]}"
     else:
-        hint = (
-            f"the line's quantity is in {BASE_UNITS[int(line_unit[row])]}, the rate per "
-            f"{BASE_UNITS[int(unit[row])]}"
-        )
+        hint = quantity_hint(chunk, row, int(unit[row]))
     return TariffsimError(
         f"the MFN rate of {code} is specific ('{text}') and the line has no quantity to price it",
         field=f"row {chunk.first_row + row + 1}",

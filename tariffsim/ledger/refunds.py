@@ -19,9 +19,7 @@ import pandas as pd
 from tariffsim._types import FloatArray, IntArray
 from tariffsim.ledger.periods import period_bounds, period_ordinals
 from tariffsim.model import refunds
-from tariffsim.model.invalidation import AMOUNTS
-from tariffsim.model.refunds import Payment
-from tariffsim.model.timeline import day_number
+from tariffsim.model.invalidation import AMOUNTS, measure_flows
 from tariffsim.scenario.schema import Scenario, Step
 
 COLUMNS = ["scenario", "measure", "label", "table", "key", *AMOUNTS]
@@ -54,18 +52,7 @@ def refund_frame(
         if found is None or found.refund is None or found.invalidated is None:
             continue
         deposited = np.array([deposits[int(d)][m] for d in days], dtype=np.float64)
-        refund = found.refund
-        flows = refunds.refund_flows(
-            deposited,
-            days,
-            days + 1,
-            entries_from=day_number(refund.entries_from),
-            invalidated=day_number(found.invalidated),
-            payments=[Payment(day_number(p.date), p.share) for p in refund.paid],
-            claim_share=refund.claim_share,
-            interest_rate=refund.interest,
-            rule=refund.interest_rule,
-        )
+        flows = measure_flows(found, deposited, days, days + 1)
         by_entry = np.stack([flows.deposited, flows.owed, flows.owed_back, flows.unclaimed])
         by_payment = np.stack([flows.principal, flows.interest, flows.refunded])
         tables = {
