@@ -210,3 +210,30 @@ def test_a_missing_weights_file_says_how_to_make_it(tmp_path: Path) -> None:
     assert (
         "tariffsim data weights FILE -o " in lines[0] and str(tmp_path / "weights.csv") in lines[0]
     )
+
+
+def test_no_published_figures_beside_the_scenario_is_one_line(tmp_path: Path) -> None:
+    path = write_history(tmp_path)
+    (tmp_path / "history.published.yaml").unlink()
+    code, _, err = backtest(path)
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in err
+    assert "no published figures beside the scenario" in lines[0]
+    assert "history.published.yaml and published.yaml" in lines[0] and "--published" in lines[0]
+
+
+def test_chart_data_by_authority(tmp_path: Path) -> None:
+    from tariffsim.history.backtest import run_backtest
+    from tariffsim.history.chart_authority import authority_chart_data
+
+    path = write_history(tmp_path)
+    data = authority_chart_data(run_backtest(path, tmp_path / "history.published.yaml"))
+    series = data["series"]
+    parts = series.drop(columns=["importer", "exporter", "start", "end", "days", "total"])
+    assert (parts.sum(axis=1) - series["total"]).abs().max() < 1e-12
+    assert list(data["points"]["figure"]) == ["march", "april"]
+    refunds = data["refunds"].set_index("year")
+    assert refunds.loc["FY2026", "refunded_usd"] == pytest.approx(
+        100e9 * 0.20 * FENTANYL_DAYS[0.20] / 365, rel=1e-9
+    )
