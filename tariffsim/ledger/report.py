@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from tariffsim._types import FloatArray, IntArray
+from tariffsim._types import FloatArray, IndexArray, IntArray
 from tariffsim.errors import TariffsimError
 from tariffsim.ledger.coverage import Measures
 from tariffsim.ledger.pricing import Exposure
@@ -177,7 +177,7 @@ def _repeat(text: str, n: int) -> pa.Array:
     return pa.DictionaryArray.from_arrays(indices, pa.array([text])).cast(pa.string())
 
 
-def _decoded(indices: IntArray, dictionary: pa.Array) -> pa.Array:
+def _decoded(indices: IndexArray, dictionary: pa.Array) -> pa.Array:
     """``dictionary[indices]`` as a plain string column, without a Python loop per line."""
     return pa.DictionaryArray.from_arrays(
         pa.array(np.asarray(indices, dtype=np.int32)), dictionary

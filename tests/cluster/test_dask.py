@@ -86,7 +86,7 @@ def test_a_ledger_folder_on_the_cluster_equals_one_pass_and_two_workers(
     reader = LedgerReader(whole)
     one = price_ledger(measures, reader, group_names=reader.group_names).summary
     files = dataset_files(parts)
-    assert [f.name for f in files] == ["part-0.parquet", "part-1.parquet", "part-2.parquet"]
+    assert [Path(f).name for f in files] == ["part-0.parquet", "part-1.parquet", "part-2.parquet"]
     cut = dataset_parts(files)
     assert len(cut) == 3 + 3 + 2 and cut[-1].first_row == 18_000
     on_cluster = price_on_cluster(measures, cut, client)
@@ -121,3 +121,21 @@ def test_a_sweep_of_100000_draws_gives_the_same_statistics(client: Any) -> None:
     ours, theirs = summarise(here, "total", 150e9), summarise(there, "total", 150e9)
     pd.testing.assert_frame_equal(ours.periods, theirs.periods)
     assert sys.modules.get("dask") is not None  # the cluster path did run through Dask
+
+
+def test_a_glob_by_file_url_on_the_cluster_equals_one_pass(
+    client: Any, ledger: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """The same parts named by ``file://`` URLs: each worker opens them through fsspec."""
+    whole, parts = ledger
+    outputs = []
+    for source, extra in (
+        (str(whole), []),
+        (f"file://{parts}/*.parquet", ["--scheduler", client.scheduler.address]),
+    ):
+        out = tmp_path / f"u{len(outputs)}.parquet"
+        args = [*map(str, PATHS), "--ledger", source, "--memberships", str(MEMBERSHIPS)]
+        result = runner.invoke(app, ["exposure", *args, *extra, "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        outputs.append(pd.read_parquet(out))
+    same_to_the_cent(*outputs)
