@@ -60,7 +60,7 @@ def compare(
     """Compare tariff paths: totals and differences to a reference, per period and tranche."""
     from tariffsim.comparison.compute import prepare
     from tariffsim.comparison.report import emit_comparison
-    from tariffsim.model.flows import for_importer, load_scenario, one_importer
+    from tariffsim.model.flows import for_importer, load_scenario, require_rows
     from tariffsim.outputs.files import CHART_SUFFIXES, check_plot_dir, check_target, output_format
 
     check_target(output, "--output", files)
@@ -71,7 +71,7 @@ def compare(
     for f in files:
         try:
             scenario = for_importer(load_scenario(f, overrides or []), importer)
-            one_importer(scenario, "compare")
+            require_rows(scenario, "compare")
         except TariffsimError as exc:
             raise exc.located(file=f) from None
         scenarios.append(scenario)

@@ -1,4 +1,4 @@
-"""``tariffsim backtest``: the 2018–2020 replay against published figures."""
+"""``tariffsim backtest``: a history replay (2018–2020 or 2025–2026) against published figures."""
 
 from __future__ import annotations
 
@@ -27,7 +27,10 @@ def backtest(
     ] = HISTORY,
     published: Annotated[
         Path | None,
-        typer.Option(help="Published figures (YAML); default: published.yaml beside the scenario."),
+        typer.Option(
+            help="Published figures (YAML); default: SCENARIO's name with .published.yaml "
+            "beside it if there is one, else published.yaml beside it."
+        ),
     ] = None,
     output: Annotated[
         Path | None,
@@ -35,7 +38,10 @@ def backtest(
     ] = None,
     series: Annotated[
         Path | None,
-        typer.Option(help="Write the daily average-tariff step series (CSV), atomically."),
+        typer.Option(
+            help="Write the average-tariff step series (CSV, by authority for measures), "
+            "atomically."
+        ),
     ] = None,
     plot: PlotOption = None,
     static: Annotated[
@@ -46,15 +52,29 @@ def backtest(
     """Replay a history scenario and print it next to published figures, with errors.
 
     Also prints the simulated imports and duties by calendar year and by US
-    fiscal year (October–September).
+    fiscal year (October–September); for a scenario written with measures, the
+    average tariff at each step by authority and the drop on each day a measure is
+    held invalid; for invalidated measures, duty deposited, owed and refunded by
+    fiscal year.
     """
-    from tariffsim.history.backtest import for_importer, run_backtest
-    from tariffsim.history.report import render_backtest, render_years
-    from tariffsim.model.aggregates import average_tariff_series, yearly_totals
+    from tariffsim.history.backtest import default_published, for_importer, run_backtest
+    from tariffsim.history.report import (
+        render_authority_steps,
+        render_backtest,
+        render_refunds,
+        render_years,
+    )
+    from tariffsim.model.aggregates import (
+        authority_series,
+        average_tariff_series,
+        invalidation_drops,
+        refund_years,
+        yearly_totals,
+    )
     from tariffsim.outputs.files import CHART_SUFFIXES, check_target, write_beside, write_text
     from tariffsim.outputs.text import csv_text
 
-    figures = published or scenario.parent / "published.yaml"
+    figures = published or default_published(scenario)
     check_target(output, "--output", [scenario, figures])
     check_target(series, "--series", [scenario, figures])
     check_target(plot, "--plot", [scenario, figures], CHART_SUFFIXES)
@@ -65,17 +85,29 @@ def backtest(
         "backtest", [("scenario", [scenario]), ("published figures", [figures])], options
     )
     typer.echo(render_backtest(replay.comparison))
+    result = replay.results[0]
+    code = importer.strip().upper() if importer is not None else None
+    by_authority = bool(result.scenario.authority_parts)
+    steps = authority_series(result.scenario) if by_authority else None
+    if steps is not None:
+        steps = steps if code is None else steps[steps["importer"] == code]
+        drops = invalidation_drops(result.scenario, steps)
+        typer.echo(render_authority_steps(steps, drops))
     for kind in ("calendar", "fiscal"):
-        years = yearly_totals(replay.results[0], kind)
-        if importer is not None:
-            years = years[years["importer"] == importer.strip().upper()]
+        years = yearly_totals(result, kind)
+        if code is not None:
+            years = years[years["importer"] == code]
         typer.echo(render_years(years, kind))
+    refunds = refund_years(result)
+    if not refunds.empty:
+        typer.echo(render_refunds(refunds))
     if output is not None:
         write_text(output, csv_text(replay.comparison))
         write_beside(output, manifest)
         typer.echo(f"comparison written to {output}", err=True)
     if series is not None:
-        write_text(series, csv_text(average_tariff_series(replay.results[0].scenario)))
+        frame = steps if steps is not None else average_tariff_series(result.scenario)
+        write_text(series, csv_text(frame))
         write_beside(series, manifest)
         typer.echo(f"average-tariff series written to {series}", err=True)
     if plot is not None:

@@ -14,6 +14,7 @@ import typer
 
 from tariffsim.cli.shell import (
     Files,
+    ImporterOption,
     SeedOption,
     SetOption,
     StepOption,
@@ -21,6 +22,7 @@ from tariffsim.cli.shell import (
     manifest_for,
     user_errors,
 )
+from tariffsim.errors import TariffsimError
 
 if TYPE_CHECKING:
     from tariffsim.model.results import Result
@@ -58,6 +60,7 @@ def report(
     seed: SeedOption = 1,
     step: StepOption = None,
     overrides: SetOption = None,
+    importer: ImporterOption = None,
 ) -> None:
     """Write one HTML page of the paths: headline per importer, charts, rates, sources.
 
@@ -66,7 +69,7 @@ def report(
     """
     from tariffsim.cli.uncertainty import check_samples
     from tariffsim.comparison.compute import prepare, totals_frame
-    from tariffsim.model.flows import load_scenario
+    from tariffsim.model.flows import for_importer, load_scenario, require_rows
     from tariffsim.outputs.files import check_target, write_text
     from tariffsim.page.build import PageInputs, render_page
 
@@ -75,7 +78,13 @@ def report(
     check_target(output, "--output", inputs, PAGE_SUFFIXES)
     if outlook is not None:
         check_samples(samples)
-    scenarios = [load_scenario(f, overrides or []) for f in files]
+    scenarios = []
+    for f in files:
+        try:
+            scenarios.append(for_importer(load_scenario(f, overrides or []), importer))
+            require_rows(scenarios[-1], "report")
+        except TariffsimError as exc:
+            raise exc.located(file=f) from None
     comparison = prepare(scenarios, reference, step.value if step else None)
     results, ref = list(comparison.results), comparison.reference.name
     roles = [("scenario", files)]
@@ -95,6 +104,7 @@ def report(
         "step": step,
         "set": overrides or [],
         "output": output,
+        "importer": importer,
     }
     manifest = manifest_for("report", roles, options, seed if outlook is not None else None)
     page = render_page(
@@ -113,7 +123,8 @@ def report(
 
 
 def _charts(results: list[Result], reference: str) -> list:  # type: ignore[type-arg]
-    """The comparison's charts, then each path's duty by tranche."""
+    """The comparison's charts (a panel per importer when there are several), then each
+    path's duty by tranche."""
     from tariffsim.comparison.chart import TITLES, comparison_figures
     from tariffsim.page.sections import Chart
     from tariffsim.run.chart import plot_tranche_duty

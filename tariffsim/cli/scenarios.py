@@ -47,7 +47,7 @@ def run(
     behavioural totals side by side. With --samples N, one scenario's 'uncertainty:'
     distributions are drawn N times (a sweep of one branch).
     """
-    from tariffsim.model.flows import for_importer, load_scenario
+    from tariffsim.model.flows import for_importer, load_scenario, require_rows
     from tariffsim.model.results import select_mode
     from tariffsim.model.simulation import simulate
     from tariffsim.outputs.files import CHART_SUFFIXES, check_target, output_format
@@ -85,6 +85,7 @@ def run(
         try:
             # the chart draws one panel per importer, so several importers need no refusal
             scenario = for_importer(load_scenario(f, overrides or []), importer)
+            require_rows(scenario, "run")
             results.append(simulate(scenario, step.value if step else None, behavioural=not static))
         except TariffsimError as exc:
             raise exc.located(file=f) from None

@@ -42,7 +42,7 @@ def sample_one(
     importer: str | None = None,
 ) -> None:
     """run --samples: one scenario as a one-branch outlook, swept."""
-    from tariffsim.model.flows import for_importer, load_scenario, one_importer
+    from tariffsim.model.flows import for_importer, load_scenario, one_importer, require_rows
     from tariffsim.uncertainty.outlook import single_outlook
 
     check_samples(samples)
@@ -55,6 +55,7 @@ def sample_one(
         )
     scenario = for_importer(load_scenario(files[0], overrides), importer)
     one_importer(scenario, "--samples")
+    require_rows(scenario, "run --samples")
     outlook = single_outlook(files[0], scenario)
     options: dict[str, object] = {"samples": samples, "step": step, "format": fmt}
     options |= {"output": output, "plot": plot, "importer": importer, "set": overrides}

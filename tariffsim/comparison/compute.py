@@ -240,12 +240,32 @@ def as_results(
     return results
 
 
-def totals_frame(results: Sequence[Result], reference: Result) -> pd.DataFrame:
-    """The rows of :func:`compare` for results that are already comparable."""
+def totals_frame(
+    results: Sequence[Result], reference: Result, importer: str | None = None
+) -> pd.DataFrame:
+    """The rows of :func:`compare` for results that are already comparable.
+
+    Duties of two importers are never added: where the results hold several importers the
+    rows come per importer, marked by an ``importer`` column (second), unless ``importer``
+    picks one.
+    """
+    importers = list(dict.fromkeys(code for r in results for code in r.importer_codes))
+    if importer is None and len(importers) > 1:
+        frames = [_importer_totals(results, reference, code) for code in importers]
+        for code, frame in zip(importers, frames, strict=True):
+            frame.insert(1, "importer", code)
+        return pd.concat(frames, ignore_index=True)
+    return _importer_totals(results, reference, importer)
+
+
+def _importer_totals(
+    results: Sequence[Result], reference: Result, importer: str | None
+) -> pd.DataFrame:
+    """:func:`totals_frame` of one importer (None: the results have one)."""
     rows = []
     for r in results:
         for mode in _modes(r):
-            totals = r.totals(mode)
+            totals = r.totals(mode, importer)
             rows.append(
                 {
                     "scenario": r.name,
@@ -261,7 +281,7 @@ def totals_frame(results: Sequence[Result], reference: Result) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
     ref_modes = set(_modes(reference))
     for column in DIFFERENCE_OF:
-        ref = {m: reference.totals(m)[column] for m in ref_modes}
+        ref = {m: reference.totals(m, importer)[column] for m in ref_modes}
         base = frame["mode"].map(ref).astype(float).to_numpy()
         difference = frame[column].to_numpy() - base
         stem = column.removesuffix("_usd")

@@ -18,6 +18,8 @@ from tariffsim.outputs.emit import emit
 from tariffsim.outputs.text import PERIOD_ADVERB, billions, records, table
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from tariffsim.model.results import Result
 
 
@@ -51,9 +53,31 @@ def comparison_text(comparison: Comparison) -> str:
         "",
         f"Duty over the range, $B; differences to {ref.name} in $B and %",
     ]
+    blocks = (
+        [(None, frame)]
+        if "importer" not in frame.columns
+        else list(frame.groupby("importer", sort=False))
+    )
+    for importer, part in blocks:
+        if importer is not None:
+            lines += ["", f"  Imports into {importer}"]
+        lines += ["  " + x for x in _totals_table(part, ref.name)]
+    lines += [
+        "",
+        "  * reference. additional: duty above MFN; total: with MFN duty;"
+        " run-rate: $B/year at the end.",
+        "",
+        "Scenarios",
+    ]
+    lines += [f"  {r.name}: {r.scenario.title}" for r in results]
+    return "\n".join(lines) + "\n"
+
+
+def _totals_table(frame: pd.DataFrame, reference: str) -> list[str]:
+    """The lines of the totals table: one row per scenario × mode."""
     rows = [
         [
-            r["scenario"] + (" *" if r["scenario"] == ref.name else ""),
+            r["scenario"] + (" *" if r["scenario"] == reference else ""),
             r["mode"],
             billions(r["additional_duty_usd"]),
             signed_billions(r["additional_duty_difference_usd"]),
@@ -74,16 +98,7 @@ def comparison_text(comparison: Comparison) -> str:
         "Δ total",
         "run-rate add.",
     ]
-    lines += ["  " + x for x in table(headers, rows, right={2, 3, 4, 5, 6, 7})]
-    lines += [
-        "",
-        "  * reference. additional: duty above MFN; total: with MFN duty;"
-        " run-rate: $B/year at the end.",
-        "",
-        "Scenarios",
-    ]
-    lines += [f"  {r.name}: {r.scenario.title}" for r in results]
-    return "\n".join(lines) + "\n"
+    return table(headers, rows, right={2, 3, 4, 5, 6, 7})
 
 
 def comparison_payload(results: Sequence[Result], reference: str | None = None) -> dict[str, Any]:

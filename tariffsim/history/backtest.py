@@ -49,6 +49,7 @@ COMPARISON_COLUMNS = [
     "error",
     "relative_error",
     "source",
+    "source_id",
 ]
 
 
@@ -236,6 +237,7 @@ def compare(results: list[Result], published: Published) -> pd.DataFrame:
                         "error": error,
                         "relative_error": error / figure.amount if figure.amount else 0.0,
                         "source": published.sources[figure.source].title,
+                        "source_id": figure.source,
                     }
                 )
     return pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
@@ -328,12 +330,21 @@ class Backtest:
     comparison: pd.DataFrame
 
 
+def default_published(scenario_path: Path) -> Path:
+    """The published figures beside a history scenario: ``<name>.published.yaml`` if it
+    exists (``us-china-2025-2026.published.yaml``), else ``published.yaml``."""
+    own = scenario_path.with_name(f"{scenario_path.stem}.published.yaml")
+    return own if own.is_file() else scenario_path.parent / "published.yaml"
+
+
 def run_backtest(
     scenario_path: str | Path, published_path: str | Path, *, behavioural: bool = True
 ) -> Backtest:
     """Replay a history scenario day by day and compare it with published figures.
 
-    The steps: load the figures and the scenario; simulate with daily
+    The steps: load the figures and the scenario (flows are laid out as rows, each
+    product class of a weighted flow with its stack, :mod:`tariffsim.model.flows`);
+    refuse a scenario with nothing to replay; simulate with daily
     periods (so spans and fiscal years are exact), static and, when the
     scenario states ``assumptions:`` and ``behavioural`` is true, behavioural;
     compare every mode.
@@ -343,6 +354,13 @@ def run_backtest(
 
     published = load_published(published_path)
     scenario = load_scenario(scenario_path)
+    if not scenario.tranches:
+        raise TariffsimError(
+            f"scenario '{scenario.name}' has no tranches or flows: nothing to replay",
+            file=scenario_path,
+            hint="backtest needs the imports the measures apply to: add a flow with its "
+            "'imports:' (and product 'weights:'), as scenarios/history/us-china-2025-2026.yaml",
+        )
     results = [simulate(scenario, "day", behavioural=behavioural)]
     return Backtest(results=results, published=published, comparison=compare(results, published))
 

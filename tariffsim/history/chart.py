@@ -74,8 +74,12 @@ def plot_backtest(replay: Backtest) -> Figure:
     from tariffsim.outputs import style
     from tariffsim.outputs.text import sources_line
 
-    data = backtest_chart_data(replay)
     scenario = replay.results[0].scenario
+    if scenario.authority_parts:  # written with measures: the chart by authority
+        from tariffsim.history.chart_authority import plot_authority_backtest
+
+        return plot_authority_backtest(replay)
+    data = backtest_chart_data(replay)
     footer = (
         "tariffsim backtest · fixed 2017 weights · published: PIIE (Bown), CBP via trade press."
         f" {sources_line(replay.results[:1])}"

@@ -39,6 +39,7 @@ def render_backtest(comparison: pd.DataFrame) -> str:
     headers = ["figure", "importer←exporter", "when", "published"]
     for mode in modes:
         headers += [mode, "error"]
+    headers.append("source")
     rows = []
     for _, first in comparison[comparison["mode"] == modes[0]].iterrows():
         row = [
@@ -56,8 +57,8 @@ def render_backtest(comparison: pd.DataFrame) -> str:
                 _value(hit["simulated"], hit["unit"]),
                 _error(hit["error"], hit["relative_error"], hit["unit"]),
             ]
-        rows.append(row)
-    right = set(range(3, len(headers)))
+        rows.append([*row, first["source_id"]])
+    right = set(range(3, len(headers) - 1))
     lines = table(headers, rows, right)
     summary = []
     for mode in modes:
@@ -91,3 +92,47 @@ def render_years(totals: pd.DataFrame, kind: str) -> str:
     ]
     lines = table(headers, rows, right={3, 4, 5, 6})
     return "\n".join([f"Simulated totals by {label}, $B", *lines]) + "\n"
+
+
+def render_authority_steps(series: pd.DataFrame, drops: pd.DataFrame) -> str:
+    """The average tariff at each step, split by authority (%), and each invalidation's drop."""
+    parts = [c for c in series.columns if c not in _SERIES_KEYS]
+    headers = ["importer←exporter", "from", "to", "days", *parts]
+    rows = [
+        [
+            f"{r['importer']}←{r['exporter']}",
+            str(r["start"]),
+            str(r["end"]),
+            str(r["days"]),
+            *(f"{r[c] * 100:.2f}" for c in parts),
+        ]
+        for _, r in series.iterrows()
+    ]
+    lines = table(headers, rows, right=set(range(3, len(headers))))
+    title = "Average tariff at each step, by authority, % of the fixed-weight imports"
+    notes = [
+        f"On {r['date']} ({r['measures']} invalidated) the {r['importer']}←{r['exporter']} "
+        f"average falls from {r['before'] * 100:.2f} % to {r['after'] * 100:.2f} % "
+        f"({(r['after'] - r['before']) * 100:+.2f} pp)"
+        for _, r in drops.iterrows()
+    ]
+    return "\n".join([title, *lines, *(["", *notes] if notes else [])]) + "\n"
+
+
+_SERIES_KEYS = {"importer", "exporter", "start", "end", "days"}
+
+
+def render_refunds(years: pd.DataFrame) -> str:
+    """Deposited, owed, owed back and refunded duty of invalidated measures by year, $B."""
+    headers = ["measure", "year", "deposited", "owed", "owed back", "refunded", "interest"]
+    amounts = ["deposited_usd", "owed_usd", "owed_back_usd", "refunded_usd", "interest_usd"]
+    rows = [
+        [r["measure"], r["year"], *(f"{r[c] / 1e9:,.2f}" for c in amounts)]
+        for _, r in years.iterrows()
+    ]
+    lines = table(headers, rows, right=set(range(2, len(headers))))
+    title = (
+        "Invalidated measures by US fiscal year (Oct–Sep), $B: deposited, owed (what stands) "
+        "and owed back by entry date; refunded and interest by payment date"
+    )
+    return "\n".join([title, *lines]) + "\n"

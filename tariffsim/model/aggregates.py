@@ -19,6 +19,7 @@ import pandas as pd
 from tariffsim._types import FloatArray, IntArray
 from tariffsim.errors import TariffsimError
 from tariffsim.model import engine, measure_rates
+from tariffsim.model.breakdown import scenario_authority_steps
 from tariffsim.model.results import Result
 from tariffsim.model.timeline import build_grid, day_number, from_day_number, step_function
 from tariffsim.scenario.schema import Scenario, Tranche
@@ -114,15 +115,141 @@ def _evaluate(
     return step_function(days, values, at, before=before)
 
 
-def _merge_equal_runs(frame: pd.DataFrame) -> pd.DataFrame:
+def _merge_equal_runs(
+    frame: pd.DataFrame,
+    columns: tuple[str, ...] = ("applied_rate", "applied_additional_rate", "planned_rate"),
+) -> pd.DataFrame:
     """Join neighbouring slices whose rates are all equal (year boundaries, no-op steps)."""
-    rates = frame[["applied_rate", "applied_additional_rate", "planned_rate"]].to_numpy()
+    rates = frame[list(columns)].to_numpy()
     new_run = np.ones(len(frame), dtype=bool)
     new_run[1:] = np.any(rates[1:] != rates[:-1], axis=1)
     run = np.cumsum(new_run) - 1
     merged = frame[new_run].reset_index(drop=True)
     merged["end"] = frame.groupby(run)["end"].max().to_numpy()
     return merged
+
+
+def authority_series(scenario: Scenario) -> pd.DataFrame:
+    """The average tariff per importer × exporter as a step series, split by authority.
+
+    One row per run of days on which no part changes: ``importer``, ``exporter``,
+    ``start``, ``end`` (inclusive) [date], ``days``, ``total`` (MFN + every
+    authority), ``mfn`` (the base rate) and one column per authority found on the
+    rows (``section301``, ``ieepa_fentanyl``, …; ``tranche`` for a tranche written
+    without one) [1], each averaged over all the pair's imports.
+
+    Notes
+    -----
+    With fixed annual values ``V_i`` of the rows (a flow's product classes, or
+    tranches), authority a's part on day t is
+
+        τ̄_a(t) = Σ_i V_i · τ_{a,i}(t) · (1 − s_i(t)) / Σ_i V_i
+
+    with ``τ_{a,i}`` authority a's part of row i's stacked rate
+    (:mod:`tariffsim.model.flows`) and ``s_i`` its excluded share. The parts and
+    ``mfn`` add up to ``total``, which equals ``applied_rate`` of
+    :func:`average_tariff_series`.
+    """
+    parts = scenario_authority_steps(scenario)
+    authorities = list(dict.fromkeys(a for steps in parts.values() for a in steps))
+    frames = []
+    for importer, exporter in sorted(
+        {(t.importer, t.exporter) for t in scenario.tranches.values()}
+    ):
+        ids = [
+            tid
+            for tid, t in scenario.tranches.items()
+            if (t.importer, t.exporter) == (importer, exporter)
+        ]
+        tranches = [scenario.tranches[tid] for tid in ids]
+        kept = [t.exclusion_steps() for t in tranches]
+        changes = [d for tid in ids for steps in parts[tid].values() for d, _ in steps]
+        changes += [d for steps in kept for d, _ in steps]
+        horizon = scenario.horizon
+        grid = build_grid(horizon.start, horizon.end, "year", change_dates=changes)
+        at = grid.slice_start
+        weights = np.array([t.imports.value for t in tranches], dtype=np.float64)
+        total_weight = np.full(at.size, weights.sum())
+        share = _evaluate(kept, at, before=1.0)
+        columns = {
+            "mfn": engine.weighted_rate(
+                weights @ np.array([[t.base_rate.value] * at.size for t in tranches]),
+                total_weight,
+            )
+        }
+        for authority in authorities:
+            rates = _evaluate([parts[tid].get(authority, []) for tid in ids], at) * share
+            columns[authority] = engine.weighted_rate(weights @ rates, total_weight)
+        frame = pd.DataFrame({"start": grid.slice_start, "end": grid.slice_end - 1, **columns})
+        frame["total"] = frame[["mfn", *authorities]].sum(axis=1)
+        frame = _merge_equal_runs(frame, ("mfn", *authorities))
+        frame["days"] = frame["end"] - frame["start"] + 1
+        frame["start"] = [from_day_number(d) for d in frame["start"]]
+        frame["end"] = [from_day_number(d) for d in frame["end"]]
+        frame["importer"], frame["exporter"] = importer, exporter
+        frames.append(frame)
+    names = ["importer", "exporter", "start", "end", "days", "total", "mfn", *authorities]
+    if not frames:
+        return pd.DataFrame(columns=names)
+    return pd.concat(frames, ignore_index=True)[names]
+
+
+def invalidation_drops(scenario: Scenario, series: pd.DataFrame) -> pd.DataFrame:
+    """The average tariff the day before and the day a measure is held invalid [1].
+
+    Columns ``importer``, ``exporter``, ``date``, ``measures`` (the ids invalidated
+    that day, comma-separated), ``before`` and ``after`` (``total`` of
+    :func:`authority_series` on the day before and on the day). Days whose day before
+    lies outside the horizon are left out.
+    """
+    by_day: dict[dt.date, list[str]] = {}
+    for mid, measure in scenario.measures.items():
+        if measure.invalidated is not None:
+            by_day.setdefault(measure.invalidated, []).append(mid)
+    rows = []
+    for day, measures in sorted(by_day.items()):
+        for (importer, exporter), pair in series.groupby(["importer", "exporter"], sort=False):
+            total = {
+                d: pair[(pair["start"] <= d) & (pair["end"] >= d)]["total"]
+                for d in (day - dt.timedelta(days=1), day)
+            }
+            if any(v.empty for v in total.values()):
+                continue
+            before, after = (float(v.iloc[0]) for v in total.values())
+            rows.append([importer, exporter, day, ", ".join(measures), before, after])
+    return pd.DataFrame(
+        rows, columns=["importer", "exporter", "date", "measures", "before", "after"]
+    )
+
+
+REFUND_AMOUNTS = ["deposited_usd", "owed_usd", "owed_back_usd", "refunded_usd", "interest_usd"]
+
+
+def refund_years(result: Result, kind: YearKind = "fiscal") -> pd.DataFrame:
+    """Deposited, owed, owed back and refunded duty per invalidated measure × year [USD].
+
+    Columns: ``measure`` (``all`` for the sum of every measure), ``year`` (``FY2026``
+    or ``2026``) and :data:`REFUND_AMOUNTS`: deposited, owed (what stands,
+    deposited − owed back) and owed back by entry date; refunded (principal) and
+    interest by payment date, so a year after the horizon can hold refunds only.
+    Summed over the rows of ``result.refunds``; empty without invalidated measures.
+    """
+    table = "fiscal_year" if kind == "fiscal" else "calendar_year"
+    refunds = result.refunds
+    if refunds is None or refunds.empty:
+        return pd.DataFrame(columns=["measure", "year", *REFUND_AMOUNTS])
+    rows = refunds[refunds["table"] == table].copy()
+    rows["measure"] = rows["measure"].where(rows["measure"] != "", rows["tranche"])
+    rows["refunded_usd"] = rows["principal_usd"]
+    each = rows.groupby(["measure", "key"], sort=False)[REFUND_AMOUNTS].sum().reset_index()
+    every = rows.groupby("key", sort=False)[REFUND_AMOUNTS].sum().reset_index()
+    every.insert(0, "measure", "all")
+    frame = pd.concat([each, every], ignore_index=True).rename(columns={"key": "year"})
+    order = {m: i for i, m in enumerate(dict.fromkeys(frame["measure"]))}
+    frame = frame.sort_values(
+        ["measure", "year"], key=lambda c: c.map(order) if c.name == "measure" else c
+    )
+    return frame.reset_index(drop=True)[["measure", "year", *REFUND_AMOUNTS]]
 
 
 def average_tariff_on(series: pd.DataFrame, importer: str, exporter: str, day: dt.date) -> float:

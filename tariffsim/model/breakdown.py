@@ -25,7 +25,7 @@ import pandas as pd
 from tariffsim.model import measure_rates
 from tariffsim.model.results import Result
 from tariffsim.model.timeline import build_grid, day_number, step_function
-from tariffsim.scenario.schema import Step
+from tariffsim.scenario.schema import Scenario, Step
 
 TRANCHE = "tranche"
 """The authority of a tranche written without one."""
@@ -44,7 +44,13 @@ COLUMNS = [
 
 def authority_steps(result: Result) -> dict[str, dict[str, list[tuple[dt.date, float]]]]:
     """Per row, each authority's (entry date, rate) steps [fraction]."""
-    scenario = result.scenario
+    return scenario_authority_steps(result.scenario)
+
+
+def scenario_authority_steps(
+    scenario: Scenario,
+) -> dict[str, dict[str, list[tuple[dt.date, float]]]]:
+    """Per row of a scenario (flows laid out as rows), each authority's (entry date, rate) steps."""
     out: dict[str, dict[str, list[tuple[dt.date, float]]]] = {}
     for tid, tranche in scenario.tranches.items():
         parts = scenario.authority_parts.get(tid)

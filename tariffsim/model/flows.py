@@ -32,6 +32,7 @@ from tariffsim.model.coverage import (
     product_prefixes,
 )
 from tariffsim.model.stack import BASE_AUTHORITY, Stacked, base_columns, by_authority, stack
+from tariffsim.scenario import hts
 from tariffsim.scenario.groups import Groups, OriginSet, OriginSpec
 from tariffsim.scenario.memberships import scenario_lists
 from tariffsim.scenario.quantities import Flow, Rate
@@ -234,11 +235,7 @@ def flow_parts(
             parts.append(Part(fid, fid, products))
             continue
         lines = weights[fid]
-        _, covers = product_cover(
-            [*(Products((code,)) for code, _ in lines), *(c.products for c in cols.columns)]
-        )
-        inside = covers[:, : len(lines)].T.astype(np.int64)
-        pattern = (inside @ covers[:, len(lines) :].astype(np.int64)) > 0  # (lines, M)
+        pattern = _line_patterns([code for code, _ in lines], cols)  # (lines, M)
         classes, which = np.unique(pattern, axis=0, return_inverse=True)
         which = np.asarray(which).ravel()
         for k in range(classes.shape[0]):
@@ -249,6 +246,26 @@ def flow_parts(
     return parts
 
 
+def _line_patterns(codes: list[str], cols: Columns) -> np.ndarray:
+    """Whether each measure covers any part of each line, shape (lines, M).
+
+    Notes
+    -----
+    The measures cut the HTS key line into segments (K); a line's range ``[low, high)``
+    spans the segments ``[first, last)``, and it meets measure m if any of them is
+    covered: ``C[last, m] − C[first, m] > 0`` with C the running count of covered
+    segments. One pass over the lines, not a (lines × segments) matrix: weights files
+    hold some 14,000 HTS-10 lines.
+    """
+    starts, covers = product_cover([c.products for c in cols.columns])
+    running = np.zeros((starts.size + 1, covers.shape[1]), dtype=np.int64)
+    np.cumsum(covers, axis=0, out=running[1:])
+    ranges = np.array([hts.prefix_range(code) for code in codes], dtype=np.int64).reshape(-1, 2)
+    first = np.searchsorted(starts, ranges[:, 0], side="right") - 1
+    last = np.searchsorted(starts, ranges[:, 1], side="left")
+    return np.asarray((running[last] - running[first]) > 0)
+
+
 def _path(fid: str) -> tuple[str, ...]:
     return ("flows", fid, "products")
 
@@ -256,8 +273,9 @@ def _path(fid: str) -> tuple[str, ...]:
 def _product_coverage(parts: list[Part], cols: Columns) -> dict[str, np.ndarray]:
     """Per row: whether each measure covers all its products (or none); partial refused."""
     _, covers = product_cover([*(p.products for p in parts), *(c.products for c in cols.columns)])
-    inside = covers[:, : len(parts)].T.astype(np.int64)  # (P, K)
-    measure = covers[:, len(parts) :].astype(np.int64)  # (K, M)
+    # float matrices: the products go through BLAS (integer matmul has none)
+    inside = covers[:, : len(parts)].T.astype(np.float64)  # (P, K)
+    measure = covers[:, len(parts) :].astype(np.float64)  # (K, M)
     both = (inside @ measure) > 0
     outside = (inside @ (1 - measure)) > 0
     partial = both & outside
@@ -544,4 +562,20 @@ def one_importer(scenario: Scenario, command: str) -> None:
             f"{command} reports one importer's duty at a time",
             field="--importer",
             hint=f"pass --importer {found[0]} (or {', '.join(found[1:])})",
+        )
+
+
+def require_rows(scenario: Scenario, command: str) -> None:
+    """Refuse a scenario with nothing ``command`` can price: no tranche and no flow.
+
+    Such a scenario is valid (its measures price a ledger in ``tariffsim exposure``), but
+    a run of it would print an empty table and a total of zero.
+    """
+    if not scenario.tranches:
+        what = "measures but no tranche or flow" if scenario.measures else "no tranche or flow"
+        raise TariffsimError(
+            f"scenario '{scenario.name}' has {what}: {command} has no imports to price",
+            field="flows",
+            hint="price an import ledger with 'tariffsim exposure FILE --ledger LEDGER', or add "
+            "flows (see 'From tranches to measures' in docs/scenario-format.md)",
         )

@@ -303,9 +303,14 @@ class Result:
         import pandas as pd
 
         s = self.scenario
-        totals = self.side_by_side() / 1e9
-        if self.mode == "static" or totals["behavioural"].isna().all():
-            totals = totals[["static"]]
+        tables = ""
+        for code in self.importer_codes:
+            totals = self.side_by_side(code) / 1e9
+            if self.mode == "static" or totals["behavioural"].isna().all():
+                totals = totals[["static"]]
+            caption = f"Imports into {html.escape(code)}: totals over the horizon, billion USD"
+            tables += f"<p>{caption}</p>"
+            tables += totals.to_html(float_format=lambda v: f"{v:,.2f}", na_rep="-")
         events = self.events[self.events["from_rate"] != self.events["to_rate"]]
         timeline = pd.DataFrame(
             {
@@ -323,8 +328,7 @@ class Result:
             f"<div><p><b>{html.escape(s.name)}</b>: {html.escape(s.title)}<br>"
             f"{s.horizon.start} to {s.horizon.end}, {html.escape(self.step)} periods;"
             f" headline mode {html.escape(self.mode)}</p>"
-            "<p>Totals over the horizon, billion USD</p>"
-            + totals.to_html(float_format=lambda v: f"{v:,.2f}", na_rep="-")
+            + tables
             + "<p>Rate changes</p>"
             + timeline.to_html(index=False)
             + "</div>"

@@ -227,7 +227,17 @@ def headline(results: Sequence[Result], reference: str) -> str:
 
 
 def comparison(totals: pd.DataFrame, reference: str) -> str:
-    """The comparison's totals frame: each path against the reference."""
+    """The comparison's totals frame: each path against the reference, one table per
+    importer when the frame has an ``importer`` column."""
+    if "importer" not in totals.columns:
+        return _comparison_table(totals, reference)
+    return "".join(
+        f"<h3>Imports into {esc(str(code))}</h3>" + _comparison_table(rows, reference)
+        for code, rows in totals.groupby("importer", sort=False)
+    )
+
+
+def _comparison_table(totals: pd.DataFrame, reference: str) -> str:
     rows = [
         [
             r["scenario"] + (" (reference)" if r["scenario"] == reference else ""),

@@ -290,3 +290,11 @@ def confine(
             hint="keep the file next to the scenario or below its folder",
         )
     return target
+
+
+def shown(path: Path) -> str:
+    """``path`` as a user would type it here: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

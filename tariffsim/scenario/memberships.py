@@ -144,7 +144,9 @@ def memberships_path(
             file=file,
             line=line,
             field="memberships",
-            hint="the path is relative to the scenario file that names it",
+            hint="the path is relative to the scenario file; make Section 301 lists from the "
+            f"USITC China Tariffs table with 'tariffsim data china-tariffs TABLE -o "
+            f"{inputs.shown(target)}' (docs/real-data.md)",
         )
     return target
 

@@ -70,7 +70,9 @@ def flow_weights(scenario: Scenario, document: Document) -> dict[str, Weights]:
                 file=file,
                 line=line,
                 field=".".join(path),
-                hint="the path is relative to the scenario file that names it",
+                hint="the path is relative to the scenario file; make weights from Census "
+                f"imports by HTS-10 with 'tariffsim data weights FILE -o {inputs.shown(target)}' "
+                "(docs/real-data.md)",
             )
         found[fid] = read_weights(target)
     return found

@@ -206,3 +206,91 @@ def test_ledger_path_is_not_shipped() -> None:
     shipped = {p.name for p in (ROOT / "scenarios").rglob("*") if p.is_file()}
     assert not shipped & {"china_imports_2024_hs10.csv", "section301_usitc_2026-01_yale.csv"}
     assert Path(SCENARIO).is_file()
+
+
+@pytest.fixture(scope="module")
+def backtest(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """``tariffsim backtest`` on the shipped scenario, its weights and lists made as documented.
+
+    The scenario and its published figures are copied into a temporary folder beside the
+    two files ``data weights`` and ``data china-tariffs`` make, so nothing lands in the tree.
+    """
+    imports_file = shared_file("china_imports_2024_hs10.csv")
+    table_file = shared_file("section301_usitc_2026-01_yale.csv")
+    folder = tmp_path_factory.mktemp("backtest25")
+    for name in (SCENARIO.name, SCENARIO.stem + ".published.yaml"):
+        (folder / name).write_bytes((SCENARIO.parent / name).read_bytes())
+    series, comparison = folder / "series.csv", folder / "comparison.csv"
+    steps: list[list[object]] = [
+        ["data", "weights", imports_file, "--period", "2024", "--country", "CN"],
+        ["data", "china-tariffs", table_file],
+        ["backtest", folder / SCENARIO.name, "--series", series, "-o", comparison],
+    ]
+    steps[0] += ["-o", folder / "china-2024-weights.csv"]
+    steps[1] += ["-o", folder / "section301-2026-01.csv"]
+    out = ""
+    for args in steps:
+        result = runner.invoke(app, [str(a) for a in args])
+        assert result.exit_code == 0, result.output
+        out = result.stdout
+    return {
+        "out": out,
+        "series": pd.read_csv(series, dtype={"start": str, "end": str}),
+        "comparison": pd.read_csv(comparison),
+        "imports": read_raw(imports_file),
+        "table": read_raw(table_file),
+    }
+
+
+def test_backtest_steps_by_authority_equal_the_pandas_stack(backtest: dict[str, object]) -> None:
+    series = backtest["series"]
+    imports, table = backtest["imports"], backtest["table"]
+    assert isinstance(series, pd.DataFrame) and isinstance(imports, pd.DataFrame)
+    assert isinstance(table, pd.DataFrame)
+    assert series["start"].tolist() == [d.isoformat() for d in change_days()]
+    for day in (D(2025, 4, 10), D(2026, 1, 1), D(2026, 2, 24)):
+        row = series[series["start"] == day.isoformat()].iloc[0]
+        expected = independent_rates(imports, table, day)
+        for name, rate in expected.items():
+            assert row[name] == pytest.approx(rate, abs=2e-6), (day, name)
+        assert row["total"] == pytest.approx(sum(expected.values()) + MFN, abs=5e-6)
+
+
+def test_backtest_shows_the_drop_on_2026_02_20(backtest: dict[str, object]) -> None:
+    series = backtest["series"].set_index("start")  # type: ignore[union-attr]
+    before, after = series.loc["2026-01-01"], series.loc["2026-02-20"]
+    ieepa = before["ieepa_fentanyl"] + before["ieepa_reciprocal"]
+    assert before["total"] - after["total"] == pytest.approx(ieepa, abs=2e-6)
+    assert after["section301"] == before["section301"]
+    line = (
+        f"On 2026-02-20 (fentanyl, reciprocal invalidated) the US←CN average falls from "
+        f"{before['total'] * 100:.2f} % to {after['total'] * 100:.2f} % ({-ieepa * 100:+.2f} pp)"
+    )
+    assert line in str(backtest["out"])
+
+
+def test_backtest_deposited_owed_refunded_agree(backtest: dict[str, object]) -> None:
+    rows = [
+        cells
+        for cells in (line.split() for line in str(backtest["out"]).splitlines())
+        if len(cells) == 7 and cells[1] in ("FY2025", "FY2026", "FY2027")
+    ]
+    assert {c[0] for c in rows} == {"fentanyl", "reciprocal", "all"}
+    for measure in ("fentanyl", "reciprocal", "all"):
+        mine = [[float(x) for x in c[2:]] for c in rows if c[0] == measure]
+        for deposited, owed, owed_back, _, _ in mine:
+            assert owed == pytest.approx(deposited - owed_back, abs=0.011)
+        # every dollar owed back is claimed and paid by FY2027, with no interest modelled
+        back, refunded = sum(r[2] for r in mine), sum(r[3] for r in mine)
+        assert refunded == pytest.approx(back, abs=0.02)
+    assert [c[1] for c in rows if c[0] == "all"] == ["FY2025", "FY2026", "FY2027"]
+
+
+def test_backtest_compares_on_the_published_days(backtest: dict[str, object]) -> None:
+    series, comparison = backtest["series"], backtest["comparison"]
+    assert isinstance(series, pd.DataFrame) and isinstance(comparison, pd.DataFrame)
+    for _, figure in comparison.iterrows():
+        day = str(figure["when"])
+        row = series[(series["start"] <= day) & (series["end"] >= day)].iloc[0]
+        assert figure["simulated"] == pytest.approx(row["total"], abs=5e-6), figure["figure"]
+        assert figure["error"] == pytest.approx(figure["simulated"] - figure["published"])

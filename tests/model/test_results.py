@@ -92,3 +92,18 @@ def test_notebook_display_shows_the_totals_and_changes(hold) -> None:  # type: i
     assert "10 % → 25 %" in cells  # List 3's rise
     assert str(dt.date(2019, 1, 1)) in cells
     assert "$" not in page.replace(hold.scenario.title, "")
+
+
+def test_notebook_display_shows_each_importer_apart() -> None:
+    """Two importers (US and China, 2018-2020): one totals table each, never one sum."""
+    both = simulate(load_scenario(SCENARIOS / "history" / "us-china-2018-2020.yaml"))
+    page = both._repr_html_()
+    assert page.count("Imports into ") == 2
+    for code in ("US", "CN"):
+        part = page.split(f"Imports into {code}")[1].split("Imports into ")[0]
+        parser = _Cells()
+        parser.feed(part)
+        row = parser.cells.index("additional_duty_usd")
+        shown = float(parser.cells[row + 1].replace(",", ""))
+        own = both.totals("static", importer=code)["additional_duty_usd"] / 1e9
+        assert shown == pytest.approx(own, abs=0.005)

@@ -139,3 +139,35 @@ def test_page_with_outlook_and_history(tmp_path: Path) -> None:
     assert "200 draws (seed 1)" in text
     assert text.count("<svg") == 4 + 2 + 2
     assert "published figures" in text  # the manifest's role for published.yaml
+
+
+def test_two_importers_get_their_own_tables_and_charts(tmp_path: Path) -> None:
+    """The 2018-2020 history has US and Chinese duties: the page shows each importer apart,
+    with the totals each importer's own run gives (never the two added)."""
+    from tariffsim.model.flows import load_scenario
+    from tariffsim.model.simulation import simulate
+    from tariffsim.page.sections import money
+
+    history = ROOT / "scenarios/history/us-china-2018-2020.yaml"
+    out = tmp_path / "two.html"
+    result = CliRunner().invoke(app, ["report", str(history), "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    text = out.read_text()
+    section = text.split('id="reference-section"')[1].split("</section>")[0]
+    assert section.count("<h3>Imports into ") == 2
+    run = simulate(load_scenario(history))
+    for code in ("US", "CN"):
+        own = run.totals(importer=code)["additional_duty_usd"]
+        block = section.split(f"<h3>Imports into {code}</h3>")[1].split("<h3>")[0]
+        assert money(own) in block
+    charts = text.split('id="charts-section"')[1].split("</section>")[0]
+    # four comparison charts and the path's tranche chart, each with a panel per importer
+    assert charts.count("Imports into US") == charts.count("Imports into CN") == 5
+    assert money(sum(run.totals(importer=c)["additional_duty_usd"] for c in ("US", "CN"))) not in (
+        section
+    )
+    only = tmp_path / "cn.html"
+    args = ["report", str(history), "--importer", "CN", "-o", str(only)]
+    narrowed = CliRunner().invoke(app, args)
+    assert narrowed.exit_code == 0, narrowed.stderr
+    assert "<h3>Imports into US</h3>" not in only.read_text()

@@ -215,3 +215,32 @@ def test_a_format_that_contradicts_the_extension_is_refused(tmp_path: Path) -> N
     assert code == 2
     assert "--format csv does not match the file type '.parquet'" in err
     assert not target.exists()
+
+
+MEASURES_ONLY = """\
+name: ledger-only
+title: measures without flows
+as_of: 2025-12-31
+horizon: {start: 2025-01-01, end: 2025-12-31}
+measures:
+  fentanyl:
+    authority: ieepa_fentanyl
+    importer: US
+    origins: CN
+    products: all
+    schedule: {2025-02-04: 10 %}
+"""
+
+
+@pytest.mark.parametrize("command", ["run", "compare", "report"])
+def test_a_scenario_with_nothing_to_price_is_refused(tmp_path: Path, command: str) -> None:
+    """Measures without flows price ledgers only: run, compare and report say so (exit 2)."""
+    path = tmp_path / "ledger-only.yaml"
+    path.write_text(MEASURES_ONLY)
+    assert invoke("validate", str(path))[0] == 0
+    code, _, err = invoke(command, str(path), "-o", str(tmp_path / "out.html"))
+    assert code == 2, err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "ledger-only.yaml: flows: scenario 'ledger-only' has measures but no tranche" in err
+    assert "tariffsim exposure" in err
+    assert not (tmp_path / "out.html").exists()

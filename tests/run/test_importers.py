@@ -67,12 +67,19 @@ def test_importer_option_narrows_every_command(tmp_path: Path) -> None:
     assert "365" in out or "3.65e+11" in out or "365000000000" in out
 
 
-def test_compare_refuses_two_importers_in_one_line(tmp_path: Path) -> None:
+def test_compare_shows_two_importers_apart(tmp_path: Path) -> None:
+    """US 25 % on $365B and China 10 % on $146B: one totals block each, never the sum."""
     path = write(tmp_path, TWO_WAYS)
-    code, _, err = invoke("compare", str(path))
-    assert code == 2
-    assert err.count("\n") == 1, err
-    assert "several importers (US, CN)" in err and "--importer US" in err
+    code, out, err = invoke("compare", str(path), "--format", "json")
+    assert code == 0, err
+    totals = {(t["importer"], t["mode"]): t for t in json.loads(out)["totals"]}
+    assert_allclose(totals["US", "static"]["additional_duty_usd"], 0.25 * 365e9)
+    assert_allclose(totals["CN", "static"]["additional_duty_usd"], 0.10 * 146e9)
+    code, out, err = invoke("compare", str(path))
+    assert code == 0, err
+    us, cn = out.split("Imports into US")[1].split("Imports into CN")
+    assert "91.25" in us and "14.60" in cn
+    assert f"{0.25 * 365 + 0.10 * 146:.2f}" not in out
 
 
 def test_run_chart_draws_one_panel_per_importer(tmp_path: Path) -> None:
