@@ -76,7 +76,7 @@ def exposure(
             "--workers",
             min=1,
             help="Processes pricing a Parquet ledger's row groups side by side "
-            "[default: every core, one per million lines].",
+            "[default: one per two cores, one per million lines at most].",
         ),
     ] = None,
     index: Annotated[

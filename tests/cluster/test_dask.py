@@ -95,14 +95,18 @@ def test_a_ledger_folder_on_the_cluster_equals_one_pass_and_two_workers(
     same_to_the_cent(one, price_in_parallel(measures, plan_parts(whole, 2)).summary)
 
 
+@pytest.mark.parametrize("named", ["glob", "file-url"])
 def test_exposure_with_scheduler_through_the_cli(
-    client: Any, ledger: tuple[Path, Path], tmp_path: Path
+    client: Any, ledger: tuple[Path, Path], tmp_path: Path, named: str
 ) -> None:
+    """A glob of the parts, or the same glob as a ``file://`` URL each worker opens through
+    fsspec, priced on the cluster: the tables of one pass over the whole file."""
     whole, parts = ledger
+    glob = f"{parts}/*.parquet" if named == "glob" else f"file://{parts}/*.parquet"
     outputs = []
     for source, extra in (
-        (whole, []),
-        (parts / "*.parquet", ["--scheduler", client.scheduler.address]),
+        (str(whole), []),
+        (glob, ["--scheduler", client.scheduler.address]),
     ):
         out = tmp_path / f"s{len(outputs)}.parquet"
         args = [*map(str, PATHS), "--ledger", str(source), "--memberships", str(MEMBERSHIPS)]
@@ -121,21 +125,3 @@ def test_a_sweep_of_100000_draws_gives_the_same_statistics(client: Any) -> None:
     ours, theirs = summarise(here, "total", 150e9), summarise(there, "total", 150e9)
     pd.testing.assert_frame_equal(ours.periods, theirs.periods)
     assert sys.modules.get("dask") is not None  # the cluster path did run through Dask
-
-
-def test_a_glob_by_file_url_on_the_cluster_equals_one_pass(
-    client: Any, ledger: tuple[Path, Path], tmp_path: Path
-) -> None:
-    """The same parts named by ``file://`` URLs: each worker opens them through fsspec."""
-    whole, parts = ledger
-    outputs = []
-    for source, extra in (
-        (str(whole), []),
-        (f"file://{parts}/*.parquet", ["--scheduler", client.scheduler.address]),
-    ):
-        out = tmp_path / f"u{len(outputs)}.parquet"
-        args = [*map(str, PATHS), "--ledger", source, "--memberships", str(MEMBERSHIPS)]
-        result = runner.invoke(app, ["exposure", *args, *extra, "-o", str(out)])
-        assert result.exit_code == 0, result.output
-        outputs.append(pd.read_parquet(out))
-    same_to_the_cent(*outputs)

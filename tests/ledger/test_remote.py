@@ -16,8 +16,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-fsspec = pytest.importorskip("fsspec", reason='URLs are read through fsspec: pip install ".[dask]"')
-
 from tariffsim.errors import TariffsimError
 from tariffsim.ledger import remote
 from tariffsim.ledger.cluster import dataset_files, dataset_parts
@@ -28,6 +26,7 @@ from tariffsim.ledger.reader import LedgerReader
 from tariffsim.ledger.synth import synthetic_batches
 from tests.conftest import ROOT, SCENARIOS
 
+fsspec = pytest.importorskip("fsspec", reason='URLs are read through fsspec: pip install ".[dask]"')
 MEMBERSHIPS = ROOT / "docs" / "examples" / "section301-illustrative.csv"
 PATHS = [SCENARIOS / f"{name}.yaml" for name in ("hold", "escalate")]
 
