@@ -1,7 +1,8 @@
 """The engine's computation written by experts in each tool: the strongest peers of section 3.
 
 * pandas, wide: the steps pivoted to a tranche × day table, forward-filled to the
-  slice starts, one vector product per column, ``np.add.reduceat`` into months;
+  slice starts, one vector product per column, ``np.add.reduceat`` into months, the
+  base duty as the MFN rate times the month's imports;
 * DuckDB SQL, expert: native dates, a rate-0 span before each tranche's first
   step (so an inner range join suffices), and the rows placed into the result
   arrays by their indices instead of sorted by the query;
@@ -52,7 +53,8 @@ def pandas_wide_duty(case: Case, tranches: pd.DataFrame, steps: pd.DataFrame) ->
     first = np.flatnonzero(np.r_[True, month[1:] != month[:-1]])
     by_month = np.add.reduceat(imports, first, axis=1)
     additional = np.add.reduceat(imports * rate, first, axis=1)
-    base = np.add.reduceat(imports * tranches["base_rate"].to_numpy()[:, None], first, axis=1)
+    # The MFN rate is constant per tranche: Σ b·M_s = b·Σ M_s (equal to a few ulps).
+    base = by_month * tranches["base_rate"].to_numpy()[:, None]
     return by_month, additional, base
 
 

@@ -1,10 +1,11 @@
 """Sections 3 and 4: engine throughput against pandas and DuckDB, and memory bandwidth.
 
-The engine path is the one :func:`tariffsim.model.simulation.simulate` takes, fed the
-synthetic case's arrays instead of a YAML file: the grid of slices
-(:func:`~tariffsim.model.timeline.build_grid`), the rate step functions
-(:func:`~tariffsim.model.timeline.step_segments`) and the period sums
-(:func:`~tariffsim.model.engine.period_duty`). All three implementations run in the
+The engine path is the one :func:`tariffsim.model.simulation.simulate` takes for a
+static run, fed the synthetic case's arrays instead of a YAML file: the grid of slices
+(:func:`~tariffsim.model.timeline.build_grid`), the rate steps as changes by slice
+(:func:`~tariffsim.model.timeline.step_changes`) and the fused kernel that keeps one
+rate per tranche and writes the period sums straight into the results
+(:func:`~tariffsim.model.engine.period_duty_stepped`). Every implementation runs in the
 same process, one after another, and their results are checked equal.
 """
 
@@ -26,7 +27,7 @@ from benchmarks.peers import duckdb_connection, duckdb_duty, pandas_duty, tables
 from benchmarks.synthetic import SHARED_DATES, Case, make_case
 from benchmarks.timing import Timing, goal, spread, time_rounds
 from tariffsim.model import engine
-from tariffsim.model.timeline import build_grid, distinct_dates, step_segments
+from tariffsim.model.timeline import build_grid, distinct_dates, step_changes
 
 PANDAS_RATIO = 10.0
 """Goal: the engine at least this many times faster than pandas (the expert, wide peer)…"""
@@ -43,16 +44,15 @@ COPY_BYTES = 2**29
 def tariffsim_duty(case: Case, out: engine.PeriodDuty | None = None) -> engine.PeriodDuty:
     """Imports and duties per tranche × month through tariffsim's timeline and engine."""
     grid = build_grid(case.start, case.end, "month", change_dates=distinct_dates(case.step_day))
-    by_segment, column = step_segments(
+    changes = step_changes(
         case.step_row, case.step_day, case.step_rate, grid.slice_start, case.n_tranches
     )
-    return engine.period_duty(
+    return engine.period_duty_stepped(
         case.annual_flow,
         grid.year_fraction,
-        by_segment,
+        [changes],
         case.base_rate,
         grid.period_first_slice,
-        rate_column=column,
         out=out,
     )
 
@@ -146,8 +146,8 @@ def bandwidth(n_tranches: int, repeat: int) -> tuple[list[str], dict[str, Timing
     """Section 4: a large numpy copy, and the engine's effective bytes per second.
 
     Two views of "the engine": the kernel of :mod:`tariffsim.model.engine` alone
-    (:func:`~tariffsim.model.engine.period_duty`, from the rates by segment to the
-    results), and the whole path of section 3 (timeline and kernel, from the
+    (:func:`~tariffsim.model.engine.period_duty_stepped`, from the changes by slice to
+    the results), and the whole path of section 3 (timeline and kernel, from the
     steps in long form). Both write into results reused from run to run, as
     the copy writes into an existing array.
     """
@@ -155,7 +155,7 @@ def bandwidth(n_tranches: int, repeat: int) -> tuple[list[str], dict[str, Timing
     target = np.empty_like(source)
     case = make_case(n_tranches)
     grid = build_grid(case.start, case.end, "month", change_dates=distinct_dates(case.step_day))
-    by_segment, column = step_segments(
+    changes = step_changes(
         case.step_row, case.step_day, case.step_rate, grid.slice_start, case.n_tranches
     )
     periods = grid.n_periods
@@ -164,13 +164,12 @@ def bandwidth(n_tranches: int, repeat: int) -> tuple[list[str], dict[str, Timing
     )
 
     def kernel() -> None:
-        engine.period_duty(
+        engine.period_duty_stepped(
             case.annual_flow,
             grid.year_fraction,
-            by_segment,
+            [changes],
             case.base_rate,
             grid.period_first_slice,
-            rate_column=column,
             out=results,
         )
 
@@ -186,8 +185,8 @@ def bandwidth(n_tranches: int, repeat: int) -> tuple[list[str], dict[str, Timing
     }
     timings = time_rounds(calls, repeat)
     copy_rate = 2 * source.nbytes / timings["copy"].median  # a copy reads and writes every byte
-    # The kernel reads flows, base rates and the rates by segment, and writes the results.
-    kernel_bytes = 8 * (2 * case.n_tranches + by_segment.size + 3 * case.n_tranches * periods)
+    # The kernel reads flows, base rates and the changes (row, value), and writes the results.
+    kernel_bytes = 8 * (2 * case.n_tranches + 2 * changes.row.size + 3 * case.n_tranches * periods)
     whole_bytes = effective_bytes(case, periods)
     lines = [
         f"4. Memory bandwidth: in turn, median of {repeat}",
@@ -195,7 +194,7 @@ def bandwidth(n_tranches: int, repeat: int) -> tuple[list[str], dict[str, Timing
         f"{spread(timings['copy'])}   {copy_rate / 1e9:5.1f} GB/s (read + write)",
     ]
     for name, label, moved in (
-        ("kernel", "engine kernel (period_duty)        ", kernel_bytes),
+        ("kernel", "engine kernel (period_duty_stepped)", kernel_bytes),
         ("engine_out", "timeline + kernel (section 3 path) ", whole_bytes),
     ):
         rate = moved / timings[name].median

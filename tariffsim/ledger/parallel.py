@@ -25,6 +25,7 @@ from pathlib import Path
 
 from tariffsim.ledger import remote
 from tariffsim.ledger.coverage import Measures
+from tariffsim.ledger.lines import LinePricing
 from tariffsim.ledger.pricing import Exposure, Sums, merge_sums, summarise, tally_chunks
 from tariffsim.ledger.reader import CHUNK_ROWS, LedgerReader
 
@@ -97,7 +98,7 @@ def plan_parts(
     return parts
 
 
-def tally_part(measures: list[Measures], part: Part) -> Sums:
+def tally_part(measures: list[Measures], part: Part, pricing: LinePricing | None = None) -> Sums:
     """The sums of one part under every scenario, with its SKU and supplier names.
 
     A part named by URL (:mod:`tariffsim.ledger.remote`) is read through fsspec.
@@ -111,7 +112,7 @@ def tally_part(measures: list[Measures], part: Part) -> Sums:
         first_row=part.first_row,
         filesystem=fs,
     )
-    sums = tally_chunks(measures, reader)
+    sums = tally_chunks(measures, reader, pricing=pricing)
     sums.names = reader.group_names()
     return sums
 
@@ -143,6 +144,7 @@ def price_in_parallel(
     parts: list[Part],
     *,
     progress: Callable[[int], None] | None = None,
+    pricing: LinePricing | None = None,
 ) -> Exposure:
     """Price ``parts`` in one process each and summarise them as one ledger.
 
@@ -150,7 +152,7 @@ def price_in_parallel(
     reported as a single pass would report it.
     """
     with ProcessPoolExecutor(max_workers=len(parts), mp_context=_context()) as pool:
-        futures = [pool.submit(tally_part, measures, part) for part in parts]
+        futures = [pool.submit(tally_part, measures, part, pricing) for part in parts]
         sums: list[Sums] = []
         for future in futures:  # in ledger order: the earliest failure is raised
             sums.append(future.result())

@@ -1,6 +1,6 @@
-"""Calendar periods of entry dates: the rows of the exposure's period table.
+"""Calendar-aligned reporting periods of a ledger: day → period ordinal → first and last day.
 
-Pure day arithmetic on day numbers (days since 1970-01-01); no I/O.
+No I/O; plain integer arithmetic on day numbers (days since 1970-01-01).
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ import numpy as np
 from tariffsim._types import IntArray
 from tariffsim.model.timeline import from_day_number
 from tariffsim.scenario.schema import Step
+
+__all__ = ["period_bounds", "period_ordinals"]
 
 
 def period_ordinals(days: IntArray, step: Step) -> IntArray:

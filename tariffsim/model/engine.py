@@ -7,11 +7,13 @@ rates are fractions, time is in days or year fractions.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
 
 from tariffsim._types import FloatArray, IntArray
+from tariffsim.model.timeline import StepChanges
 
 
 def accrued_imports(annual_flow: FloatArray, year_fraction: FloatArray) -> FloatArray:
@@ -152,6 +154,90 @@ def period_duty(
                 imports[with_depth] += accrued
                 additional[with_depth] += accrued * rate[column[at_depth]]
                 base_duty[with_depth] += accrued * base
+    return out
+
+
+GROUP_CELLS = 2**17
+"""Most period cells (periods × rows) one product of :func:`period_duty_stepped` writes:
+1 MiB per float64 array, so a group is still in cache when it is read back."""
+
+
+def period_duty_stepped(
+    annual_flow: FloatArray,
+    year_fraction: FloatArray,
+    rate_factors: Sequence[StepChanges],
+    base_rate: FloatArray,
+    period_first_slice: IntArray,
+    out: PeriodDuty | None = None,
+) -> PeriodDuty:
+    """:func:`period_duty` with the additional rate given as step changes by slice.
+
+    ``annual_flow``, ``year_fraction``, ``base_rate``, ``period_first_slice`` and
+    ``out`` are as for :func:`period_duty`; ``rate_factors`` are step functions
+    whose product is the additional rate [fraction] on each slice (a rate, or a
+    rate and the share not excluded), each as
+    :func:`tariffsim.model.timeline.step_changes` gives it on the grid. Returns
+    the three (N, P) arrays; new ones are Fortran-ordered (period-major).
+
+    Notes
+    -----
+    The same sums as :func:`period_duty`, ``M = Σ V·w_s``, ``D = Σ τ_s·(V·w_s)``,
+    ``B = Σ b·(V·w_s)`` added left to right, with ``τ_s`` the product of the
+    factors' values on slice s, so the results are equal to the bit. Nothing of
+    shape (N, S) is built and no rate is read from a table: the slices are
+    visited in order, one value per row is kept for each factor and only the
+    rows that change on a slice are written (a scatter), and each period's
+    first slice writes its three results straight into the output. A run of
+    single-slice periods on which no rate changes is written by one broadcast
+    product per result, in groups of at most :data:`GROUP_CELLS` cells; the
+    later slices of a period (a rate change inside it, a new year inside a
+    week) are added to it in order.
+    """
+    rows, periods = annual_flow.shape[0], period_first_slice.shape[0]
+    first = np.asarray(period_first_slice, dtype=np.int64)
+    weight_t = np.atleast_2d(year_fraction).T  # (S, 1) or (S, N)
+    slices = weight_t.shape[0]
+    if out is None:
+        out = PeriodDuty(*(np.empty((rows, periods), order="F") for _ in range(3)))
+    imports, additional, base_duty = out.imports.T, out.additional_duty.T, out.base_duty.T
+    factors = [np.full(rows, f.before) for f in rate_factors]
+    rate = factors[0] if len(factors) == 1 else np.zeros(rows)
+    changes_at = np.zeros(slices, dtype=bool)
+    for f in rate_factors:
+        changes_at |= np.diff(f.bounds) > 0
+    single = np.diff(first, append=slices) == 1
+    quiet = single & ~changes_at[first]  # may join the group of the period before
+    group = max(1, GROUP_CELLS // max(rows, 1))
+    accrued, term = np.empty(rows), np.empty(rows)
+
+    def update(s: int, force: bool = False) -> None:
+        if not (changes_at[s] or force):
+            return
+        for f, held in zip(rate_factors, factors, strict=True):
+            held[f.row[f.bounds[s] : f.bounds[s + 1]]] = f.value[f.bounds[s] : f.bounds[s + 1]]
+        if len(factors) > 1:
+            np.multiply(factors[0], factors[1], out=rate)
+            for held in factors[2:]:
+                np.multiply(rate, held, out=rate)
+
+    p = 0
+    while p < periods:
+        s = int(first[p])
+        update(s, force=p == 0)
+        q = p + 1
+        while q < periods and q - p < group and single[p] and quiet[q]:
+            q += 1
+        # A group's periods are single slices in a row: their slices are s, s + 1, ...
+        np.multiply(weight_t[s : s + q - p], annual_flow, out=imports[p:q])
+        np.multiply(imports[p:q], rate, out=additional[p:q])
+        np.multiply(imports[p:q], base_rate, out=base_duty[p:q])
+        for later in range(s + 1, int(first[p + 1]) if p + 1 < periods else slices):
+            update(later)
+            np.multiply(weight_t[later], annual_flow, out=accrued)
+            imports[p] += accrued
+            additional[p] += np.multiply(accrued, rate, out=term)
+            base_duty[p] += np.multiply(accrued, base_rate, out=term)
+        p = q
     return out
 
 

@@ -11,6 +11,7 @@ and its duty; sum into periods; wrap the arrays as tidy frames
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -19,7 +20,16 @@ from tariffsim._types import FloatArray, IntArray
 from tariffsim.errors import TariffsimError
 from tariffsim.model import behaviour, budget, engine, invalidation, measure_rates, response
 from tariffsim.model.results import Result, Rows, build_result, stack_modes
-from tariffsim.model.timeline import Grid, build_grid, day_number, step_function
+from tariffsim.model.timeline import (
+    Grid,
+    LongSteps,
+    StepChanges,
+    build_grid,
+    day_number,
+    long_steps,
+    step_changes,
+    step_function_long,
+)
 from tariffsim.scenario.assumptions import Assumptions
 from tariffsim.scenario.schema import Scenario, Step, tranche_assumptions
 
@@ -38,8 +48,9 @@ class Inputs:
     ----------
     annual_flow : import value before any response [USD/year], shape (N,).
     base_rate : MFN rate [fraction], shape (N,).
-    additional_rate : additional rate on each slice, by entry date (in-transit grace
-        applied) and net of exclusions [fraction], shape (N, S).
+    rate_steps : each tranche's additional rate steps (by entry date, in-transit
+        grace applied) in long form [day number, fraction].
+    kept_steps : each tranche's exclusion steps, the share still paying [1], long form.
     additional_rate_at_end : additional rate in force on the horizon's last day, shape (N,).
     accrual_fraction : share of the annual flow accrued on each slice [1], (S,), or
         (N, S) under a seasonal profile.
@@ -48,9 +59,29 @@ class Inputs:
     grid: Grid
     annual_flow: FloatArray
     base_rate: FloatArray
-    additional_rate: FloatArray
+    rate_steps: LongSteps
+    kept_steps: LongSteps
     additional_rate_at_end: FloatArray
     accrual_fraction: FloatArray
+
+    @cached_property
+    def additional_rate(self) -> FloatArray:
+        """Additional rate on each slice, net of exclusions [fraction], shape (N, S).
+
+        Built on first use: a static run reads the steps through
+        :meth:`rate_changes` instead and never builds it.
+        """
+        rows, at = self.annual_flow.size, self.grid.slice_start
+        rate: FloatArray = step_function_long(*self.rate_steps, at, rows=rows)
+        return rate * step_function_long(*self.kept_steps, at, rows=rows, before=1.0)
+
+    def rate_changes(self) -> tuple[StepChanges, StepChanges]:
+        """The additional rate and the share kept, by slice; their product is the rate."""
+        rows, at = self.annual_flow.size, self.grid.slice_start
+        return (
+            step_changes(*self.rate_steps, at, rows),
+            step_changes(*self.kept_steps, at, rows, before=1.0),
+        )
 
 
 def scenario_arrays(
@@ -78,20 +109,23 @@ def scenario_arrays(
     )
     _check_size(len(tranches), grid)
     seasonal = response.seasonal_fraction(scenario, assumptions, grid) if assumptions else None
-    step_days = [[day_number(d) for d, _ in s] for s in steps]
-    step_rates = [[r for _, r in s] for s in steps]
-    kept_days = [[day_number(d) for d, _ in k] for k in kept]
-    kept_shares = [[f for _, f in k] for k in kept]
+    rate_steps = long_steps(
+        [[day_number(d) for d, _ in s] for s in steps], [[r for _, r in s] for s in steps]
+    )
+    kept_steps = long_steps(
+        [[day_number(d) for d, _ in k] for k in kept], [[f for _, f in k] for k in kept]
+    )
     last_day = np.array([day_number(horizon.end)], dtype=np.int64)
+    rows = len(tranches)
     return Inputs(
         grid=grid,
         annual_flow=np.array([t.imports.value for t in tranches], dtype=np.float64),
         base_rate=np.array([t.base_rate.value for t in tranches], dtype=np.float64),
-        additional_rate=step_function(step_days, step_rates, grid.slice_start)
-        * step_function(kept_days, kept_shares, grid.slice_start, before=1.0),
+        rate_steps=rate_steps,
+        kept_steps=kept_steps,
         additional_rate_at_end=(
-            step_function(step_days, step_rates, last_day)
-            * step_function(kept_days, kept_shares, last_day, before=1.0)
+            step_function_long(*rate_steps, last_day, rows=rows)
+            * step_function_long(*kept_steps, last_day, rows=rows, before=1.0)
         )[:, 0],
         accrual_fraction=grid.year_fraction if seasonal is None else seasonal,
     )
@@ -232,16 +266,16 @@ def _simulate(
 
 
 def _static_result(scenario: Scenario, step: str, inputs: Inputs) -> Result:
-    """Static duty without assumptions: period sums straight from the flows.
+    """Static duty without assumptions: period sums straight from the steps and flows.
 
-    :func:`engine.period_duty` builds no (N, S) arrays, so a scenario with many
-    tranches runs at the speed measured in ``benchmarks/``.
+    :func:`engine.period_duty_stepped` builds no (N, S) arrays, so a scenario with
+    many tranches runs the path measured in ``benchmarks/``.
     """
     grid = inputs.grid
-    duty = engine.period_duty(
+    duty = engine.period_duty_stepped(
         inputs.annual_flow,
         inputs.accrual_fraction,
-        inputs.additional_rate,
+        inputs.rate_changes(),
         inputs.base_rate,
         grid.period_first_slice,
     )

@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -157,6 +158,39 @@ def _is_leap(years: IntArray) -> npt.NDArray[np.bool_]:
     return leap
 
 
+class LongSteps(NamedTuple):
+    """Per-row steps in long form, one entry per step, sorted by row.
+
+    Attributes
+    ----------
+    row : the row each step belongs to, shape (K,).
+    day : the day the step takes effect [day number], shape (K,).
+    value : the value from that day on, shape (K,).
+    """
+
+    row: IntArray
+    day: IntArray
+    value: FloatArray
+
+
+def long_steps(
+    step_days: Sequence[Sequence[int]], step_values: Sequence[Sequence[float]]
+) -> LongSteps:
+    """Per-row lists of step days and values as :class:`LongSteps`."""
+    rows = len(step_days)
+    if len(step_values) != rows:
+        raise ValueError(f"{rows} rows of step days but {len(step_values)} rows of values")
+    lengths = np.fromiter(map(len, step_days), dtype=np.int64, count=rows)
+    if not np.array_equal(lengths, np.fromiter(map(len, step_values), np.int64, count=rows)):
+        raise ValueError("each row needs as many step values as step days")
+    total = int(lengths.sum())
+    return LongSteps(
+        np.repeat(np.arange(rows, dtype=np.int64), lengths),
+        np.fromiter(chain.from_iterable(step_days), dtype=np.int64, count=total),
+        np.fromiter(chain.from_iterable(step_values), dtype=np.float64, count=total),
+    )
+
+
 def step_function(
     step_days: Sequence[Sequence[int]],
     step_values: Sequence[Sequence[float]],
@@ -170,20 +204,8 @@ def step_function(
     back). Shape (rows, len(at)). Steps of one row need not be in date order;
     of two steps on the same day, the later one in the row wins.
     """
-    rows = len(step_days)
-    if len(step_values) != rows:
-        raise ValueError(f"{rows} rows of step days but {len(step_values)} rows of values")
-    lengths = np.fromiter(map(len, step_days), dtype=np.int64, count=rows)
-    if not np.array_equal(lengths, np.fromiter(map(len, step_values), np.int64, count=rows)):
-        raise ValueError("each row needs as many step values as step days")
-    total = int(lengths.sum())
     return step_function_long(
-        np.repeat(np.arange(rows, dtype=np.int64), lengths),
-        np.fromiter(chain.from_iterable(step_days), dtype=np.int64, count=total),
-        np.fromiter(chain.from_iterable(step_values), dtype=np.float64, count=total),
-        at,
-        rows=rows,
-        before=before,
+        *long_steps(step_days, step_values), at, rows=len(step_days), before=before
     )
 
 
@@ -279,3 +301,83 @@ def _first_at_or_after(at_sorted: IntArray, day: IntArray) -> IntArray:
     # Steps share few dates: look each day up in a table over their range.
     table = np.searchsorted(at_sorted, np.arange(low, high + 1), side="left")
     return table[day - low]
+
+
+class StepChanges(NamedTuple):
+    """Per-row step functions on a grid, as the values that change at each slice.
+
+    Attributes
+    ----------
+    row : the rows whose value changes, grouped by slice, in row order within
+        a slice, shape (K',).
+    value : each of those rows' value from that slice on, shape (K',).
+    bounds : the changes at slice s are ``row[bounds[s]:bounds[s + 1]]``, shape (S + 1,).
+    before : every row's value until its first change.
+    """
+
+    row: IntArray
+    value: FloatArray
+    bounds: IntArray
+    before: float
+
+
+def step_changes(
+    row: IntArray,
+    day: IntArray,
+    value: FloatArray,
+    slice_start: IntArray,
+    rows: int,
+    before: float = 0.0,
+) -> StepChanges:
+    """Per-row step functions at the starts of a grid's slices, as changes by slice.
+
+    Parameters are as for :func:`step_segments`, with ``slice_start`` [day number]
+    increasing, shape (S,).
+
+    Notes
+    -----
+    Row i's value on slice s is the value of its last step, in (day, input)
+    order, taking effect on or before ``slice_start[s]`` (``before`` if none),
+    as :func:`step_function` gives it. A step on day d first shows on the first
+    slice starting on or after d; of a row's steps first showing on one slice,
+    only the last is kept, and steps after the last slice start are dropped.
+    Nothing of shape (rows, S) is built: the work is one pass over the K
+    steps and a stable sort by slice (a radix sort of small integers), so a
+    kernel can keep one value per row and update it slice by slice.
+    """
+    row = np.asarray(row, dtype=np.int64)
+    day = np.asarray(day, dtype=np.int64)
+    value = np.asarray(value, dtype=np.float64)
+    at = np.asarray(slice_start, dtype=np.int64)
+    if np.any(np.diff(at) <= 0):
+        raise ValueError("slice starts must increase")
+    if row.size == 0:
+        return StepChanges(row, value, np.zeros(at.size + 1, dtype=np.int64), before)
+    same_row = row[1:] == row[:-1]
+    if np.any(row[1:] < row[:-1]) or np.any(same_row & (day[1:] < day[:-1])):
+        order = np.lexsort((day, row))  # stable: steps on the same day keep their order
+        row, day, value = row[order], day[order], value[order]
+        same_row = row[1:] == row[:-1]
+    if row[0] < 0 or row[-1] >= rows:
+        raise ValueError(f"step rows must lie in [0, {rows})")
+    # The slice on which each step first shows, as uint8 or uint16 (sorted by radix).
+    small: type[np.unsignedinteger[Any]] | type[np.int64] = (
+        np.uint8 if at.size < 2**8 - 1 else np.uint16 if at.size < 2**16 - 1 else np.int64
+    )
+    low, high = int(day.min()), int(day.max())
+    column: npt.NDArray[np.integer[Any]]
+    if high - low > 4 * day.size:
+        column = np.searchsorted(at, day, side="left").astype(small)
+    else:  # steps share few dates: look each day up in a table over their range
+        table = np.searchsorted(at, np.arange(low, high + 1), side="left").astype(small)
+        column = np.take(table, day - low)
+    last = np.empty(row.size, dtype=bool)  # the last of a row's steps showing on a slice
+    last[-1] = True
+    np.not_equal(column[1:], column[:-1], out=last[:-1])
+    last[:-1] |= ~same_row
+    last &= column < at.size
+    if not last.all():
+        row, value, column = row[last], value[last], column[last]
+    order = np.argsort(column, kind="stable")
+    bounds = np.searchsorted(np.take(column, order), np.arange(at.size + 1, dtype=small))
+    return StepChanges(np.take(row, order), np.take(value, order), bounds.astype(np.int64), before)
