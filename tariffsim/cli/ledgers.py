@@ -16,9 +16,11 @@ from tariffsim.cli.shell import (
 )
 
 if TYPE_CHECKING:
+    from tariffsim.ledger.coverage import Measures
     from tariffsim.ledger.lines import LinePricing
     from tariffsim.ledger.parallel import Part
     from tariffsim.ledger.reader import LedgerReader
+    from tariffsim.model.money import Currency
 
 LedgerOption = Annotated[
     Path, typer.Option("--ledger", help="Import ledger: .parquet or .csv (see docs/ledger.md).")
@@ -110,6 +112,14 @@ def exposure(
             "refuses the ledger at that line.",
         ),
     ] = "report",
+    currency: Annotated[
+        str | None,
+        typer.Option(
+            "--currency",
+            help="Also show money in this currency (EUR, CNY, CAD, MXN, GBP, JPY), at the "
+            "exchange rate each scenario states in its 'currencies:' block.",
+        ),
+    ] = None,
 ) -> None:
     """Duty of every line of your import ledger under each scenario, with totals.
 
@@ -146,7 +156,7 @@ def exposure(
         return
     from tariffsim._types import IntArray
     from tariffsim.errors import TariffsimError
-    from tariffsim.ledger.coverage import Measures, load_measures
+    from tariffsim.ledger.coverage import load_measures
     from tariffsim.ledger.editions import edition_warnings
     from tariffsim.ledger.indices import SubheadingTally, render_indices
     from tariffsim.ledger.lines import LineDuties
@@ -172,6 +182,7 @@ def exposure(
     )
     measures = [load_measures(f, importer, memberships, encoding) for f in files]
     pricing = _line_pricing(mfn, unpriced)
+    currencies = _currencies(measures, files, currency)
     reader = LedgerReader(ledger, parse_column_map(column or []), chunk_rows, encoding)
     update, finish = progress_reporter(reader.total_rows)
     found = []
@@ -242,9 +253,9 @@ def exposure(
         for warning in edition_warnings(m.scenario.name, m.hts_editions, found[0].entries):
             typer.echo(f"tariffsim: warning: {warning}", err=True)
     if output is None:
-        typer.echo(render_exposure(found[0]), nl=False)
+        typer.echo(render_exposure(found[0], currencies), nl=False)
     else:
-        write_summary(output, found[0])
+        write_summary(output, found[0], currencies)
         write_beside(output, manifest)
     if tally is not None:
         typer.echo(render_indices(tally.indices()), nl=False)
@@ -296,6 +307,24 @@ def _exposure_on_cluster(
         typer.echo(render_exposure(found), nl=False)
     else:
         write_summary(output, found)
+
+
+def _currencies(
+    measures: list[Measures], files: list[Path], code: str | None
+) -> dict[str, Currency]:
+    """Per scenario name, ``--currency`` at the exchange rate the scenario states."""
+    from tariffsim.errors import TariffsimError
+    from tariffsim.model.money import currency_of
+
+    if code is None:
+        return {}
+    found = {}
+    for m, f in zip(measures, files, strict=True):
+        try:
+            found[m.scenario.name] = currency_of(m.scenario, code)
+        except TariffsimError as exc:
+            raise exc.located(file=f) from None
+    return found
 
 
 def _line_pricing(mfn: Path | None, unpriced: str) -> LinePricing:
