@@ -8,12 +8,19 @@ Run from the repository's root with the ``bench`` extra installed
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from benchmarks.timing import machine
 
-SECTIONS = ("cli", "engine", "bandwidth", "loading")
-"""cli: start-up and end-to-end runs (sections 1, 2); engine: 3; bandwidth: 4; loading: 5."""
+SECTIONS = ("cli", "engine", "bandwidth", "loading", "memory")
+"""cli: start-up and end-to-end runs (sections 1, 2); engine: 3; bandwidth: 4; loading: 5;
+memory: 6."""
+
+
+def load_now() -> str:
+    """The load average before a section, so a reader sees which figures ran on a busy machine."""
+    return "   (load average now: " + ", ".join(f"{x:.2f}" for x in os.getloadavg()) + ")"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,19 +38,28 @@ def main(argv: list[str] | None = None) -> int:
     if "cli" in chosen:
         from benchmarks.startup import cli_timings
 
+        print(load_now())
         print("\n".join(cli_timings(repeat)[0]), end="\n\n", flush=True)
     if "engine" in chosen or "bandwidth" in chosen:
         from benchmarks import throughput
 
         if "engine" in chosen:
+            print(load_now())
             lines = throughput.engine_against_peers(args.tranches, repeat, max(3, repeat // 3))[0]
             print("\n".join(lines), end="\n\n", flush=True)
         if "bandwidth" in chosen:
+            print(load_now())
             print("\n".join(throughput.bandwidth(args.tranches, repeat)[0]), end="\n\n", flush=True)
     if "loading" in chosen:
         from benchmarks.loading import loading
 
-        print("\n".join(loading(max(3, repeat // 3))), flush=True)
+        print(load_now())
+        print("\n".join(loading(max(3, repeat // 3))), end="\n\n", flush=True)
+    if "memory" in chosen:
+        from benchmarks.memory import memory
+
+        print(load_now())
+        print("\n".join(memory()), flush=True)
     return 0
 
 
