@@ -13,9 +13,9 @@ import sys
 
 from benchmarks.timing import machine
 
-SECTIONS = ("cli", "engine", "bandwidth", "loading", "memory")
+SECTIONS = ("cli", "engine", "bandwidth", "loading", "memory", "charts")
 """cli: start-up and end-to-end runs (sections 1, 2); engine: 3; bandwidth: 4; loading: 5;
-memory: 6."""
+memory: 6; charts: 7."""
 
 
 def load_now() -> str:
@@ -59,7 +59,12 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks.memory import memory
 
         print(load_now())
-        print("\n".join(memory()), flush=True)
+        print("\n".join(memory()), end="\n\n", flush=True)
+    if "charts" in chosen:
+        from benchmarks.charts import charts
+
+        print(load_now())
+        print("\n".join(charts(max(3, repeat // 3))), flush=True)
     return 0
 
 
