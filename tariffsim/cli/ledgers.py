@@ -16,6 +16,7 @@ from tariffsim.cli.shell import (
 )
 
 if TYPE_CHECKING:
+    from tariffsim.ledger.lines import LinePricing
     from tariffsim.ledger.parallel import Part
     from tariffsim.ledger.reader import LedgerReader
 
@@ -100,17 +101,26 @@ def exposure(
             help="MFN file by HTS-8 line (from 'tariffsim data mfn'): every line pays its MFN.",
         ),
     ] = None,
+    unpriced: Annotated[
+        str,
+        typer.Option(
+            "--unpriced",
+            help="With --mfn, a specific MFN rate on a line without a quantity in its unit: "
+            "'report' prices its ad valorem part and lists the line as unpriced; 'error' "
+            "refuses the ledger at that line.",
+        ),
+    ] = "report",
 ) -> None:
     """Duty of every line of your import ledger under each scenario, with totals.
 
     A Parquet ledger is priced on every core (``--workers``); the tables are the
     same, to the cent, whatever the number of workers. A CSV ledger, and a run
-    writing ``--lines``, ``--index``, ``--mfn`` or ``--steps`` (they follow every line), are
+    writing ``--lines``, ``--index`` or ``--steps`` (they follow every line), are
     read in one process. With ``--scheduler`` or ``--dask`` the ledger may be a folder or
     glob of Parquet files, priced on a Dask cluster (see docs/scale.md).
     """
     if scheduler is not None or dask:
-        follows = [n for n, on in (("--index", index), ("--mfn", mfn), ("--steps", steps)) if on]
+        follows = [n for n, on in (("--index", index), ("--steps", steps)) if on]
         if follows:
             from tariffsim.errors import TariffsimError
 
@@ -121,14 +131,25 @@ def exposure(
                 hint="drop --scheduler/--dask",
             )
         _exposure_on_cluster(
-            files, ledger, output, lines, column, memberships, importer, chunk_rows, scheduler, dask
+            files,
+            ledger,
+            output,
+            lines,
+            column,
+            memberships,
+            importer,
+            chunk_rows,
+            scheduler,
+            dask,
+            _line_pricing(mfn, unpriced),
         )
         return
-    from tariffsim._types import FloatArray, IntArray
+    from tariffsim._types import IntArray
     from tariffsim.errors import TariffsimError
     from tariffsim.ledger.coverage import Measures, load_measures
     from tariffsim.ledger.editions import edition_warnings
     from tariffsim.ledger.indices import SubheadingTally, render_indices
+    from tariffsim.ledger.lines import LineDuties
     from tariffsim.ledger.reader import Chunk, LedgerReader, parse_column_map
     from tariffsim.ledger.report import (
         LineWriter,
@@ -150,11 +171,7 @@ def exposure(
         "use a smaller --chunk-rows",
     )
     measures = [load_measures(f, importer, memberships, encoding) for f in files]
-    schedule = None
-    if mfn is not None:
-        from tariffsim.ledger.mfn import read_mfn_file
-
-        schedule = read_mfn_file(mfn)
+    pricing = _line_pricing(mfn, unpriced)
     reader = LedgerReader(ledger, parse_column_map(column or []), chunk_rows, encoding)
     update, finish = progress_reporter(reader.total_rows)
     found = []
@@ -178,19 +195,22 @@ def exposure(
 
         sinks = [s for s in (sink, tally, step_tally) if s is not None]
 
-        def every(m: Measures, chunk: Chunk, key: IntArray, line_mfn: FloatArray | None) -> None:
+        def every(m: Measures, chunk: Chunk, key: IntArray, duties: LineDuties) -> None:
             if sink is not None:
-                sink(m, chunk, key, line_mfn)
+                sink(m, chunk, key, duties)
             if tally is not None:
                 tally(m, chunk, key)
             if step_tally is not None:
                 step_tally(m, chunk, key)
 
-        parts = [] if sinks or schedule else _parallel_parts(reader, workers)
+        parts = [] if sinks else _parallel_parts(reader, workers)
         if parts:
             from tariffsim.ledger.parallel import price_in_parallel
 
-            found.append(price_in_parallel(measures, parts, progress=update))
+            try:
+                found.append(price_in_parallel(measures, parts, progress=update, pricing=pricing))
+            except TariffsimError as exc:
+                raise exc.located(file=ledger) from None
             return
         try:
             found.append(
@@ -200,7 +220,7 @@ def exposure(
                     group_names=reader.group_names,
                     sink=every if sinks else None,
                     progress=update,
-                    mfn=schedule,
+                    pricing=pricing,
                 )
             )
         except TariffsimError as exc:
@@ -211,7 +231,8 @@ def exposure(
     else:
 
         def render(tmp: Path) -> None:
-            with LineWriter(tmp, str(line_format), reader.names) as sink:
+            text = None if pricing.mfn is None else pricing.mfn.text
+            with LineWriter(tmp, str(line_format), reader.names, text) as sink:
                 price(sink)
 
         write_atomic(lines, render)
@@ -244,6 +265,7 @@ def _exposure_on_cluster(
     chunk_rows: int,
     scheduler: str | None,
     local: bool,
+    pricing: LinePricing,
 ) -> None:
     """``exposure --scheduler/--dask``: the ledger's parts tallied on a Dask cluster."""
     from tariffsim.errors import TariffsimError
@@ -265,12 +287,33 @@ def _exposure_on_cluster(
     parts = dataset_parts(paths, first.columns, chunk_rows)
     _, finish = progress_reporter(sum(p.rows for p in parts))
     with dask_client(scheduler, local) as client:
-        found = price_on_cluster(measures, parts, client)
+        try:
+            found = price_on_cluster(measures, parts, client, pricing)
+        except TariffsimError as exc:
+            raise exc.located(file=ledger) from None
     finish(found.rows)
     if output is None:
         typer.echo(render_exposure(found), nl=False)
     else:
         write_summary(output, found)
+
+
+def _line_pricing(mfn: Path | None, unpriced: str) -> LinePricing:
+    """``--mfn`` read, with ``--unpriced`` checked."""
+    from tariffsim.errors import TariffsimError
+    from tariffsim.ledger.lines import LinePricing
+
+    if unpriced not in ("report", "error"):
+        raise TariffsimError(
+            f"expected 'report' or 'error', got {unpriced!r}",
+            field="--unpriced",
+            hint="'report' lists lines an MFN specific rate cannot price; 'error' refuses them",
+        )
+    if mfn is None:
+        return LinePricing(unpriced="error" if unpriced == "error" else "report")
+    from tariffsim.ledger.mfn import read_mfn_file
+
+    return LinePricing(read_mfn_file(mfn), "error" if unpriced == "error" else "report")
 
 
 def _parallel_parts(reader: LedgerReader, workers: int | None) -> list[Part]:

@@ -51,7 +51,9 @@ def report(
     history: Annotated[
         Path | None,
         typer.Option(
-            "--history", help="Add a backtest: a history scenario (published.yaml beside it)."
+            "--history",
+            help="Add a backtest: a history scenario (its published figures beside it, as "
+            "backtest finds them).",
         ),
     ] = None,
     samples: Annotated[
@@ -69,11 +71,12 @@ def report(
     """
     from tariffsim.cli.uncertainty import check_samples
     from tariffsim.comparison.compute import prepare, totals_frame
+    from tariffsim.history.backtest import default_published
     from tariffsim.model.flows import for_importer, load_scenario, require_rows
     from tariffsim.outputs.files import check_target, write_text
     from tariffsim.page.build import PageInputs, render_page
 
-    published = history.parent / "published.yaml" if history is not None else None
+    published = default_published(history) if history is not None else None
     inputs = [*files, *(p for p in (outlook, history, published) if p is not None)]
     check_target(output, "--output", inputs, PAGE_SUFFIXES)
     if outlook is not None:

@@ -39,7 +39,7 @@ def render_backtest(comparison: pd.DataFrame) -> str:
     headers = ["figure", "importer←exporter", "when", "published"]
     for mode in modes:
         headers += [mode, "error"]
-    headers.append("source")
+    headers.append("id")
     rows = []
     for _, first in comparison[comparison["mode"] == modes[0]].iterrows():
         row = [
@@ -57,7 +57,7 @@ def render_backtest(comparison: pd.DataFrame) -> str:
                 _value(hit["simulated"], hit["unit"]),
                 _error(hit["error"], hit["relative_error"], hit["unit"]),
             ]
-        rows.append([*row, first["source_id"]])
+        rows.append([*row, first["figure"]])  # tells two figures of one day apart
     right = set(range(3, len(headers) - 1))
     lines = table(headers, rows, right)
     summary = []

@@ -2,6 +2,12 @@
 
 - ``reader``, ``columns``: a ledger read in checked chunks, as arrays;
 - ``coverage``: membership files and which measures cover a line on a date;
+- ``mfn``: an MFN file by HTS-8 line, and each line's MFN duty (``--mfn``);
+- ``forms``: each measure's duty forms on each key, as arrays;
+- ``lines``: the forms priced line by line (specific parts on quantities, all-in floors and
+  caps on the line's MFN, value shares from ``metal_share``, invalidated measures' deposits);
+- ``periods``: calendar-aligned reporting periods;
+- ``refunds``: the ledger's duty under invalidated measures: deposited, owed and refunded;
 - ``pricing``: every line priced under each scenario, streaming, and totalled (sums that merge);
 - ``parallel``: a Parquet ledger's row groups priced in several processes (``--workers``);
 - ``cluster``: a folder or glob of Parquet files priced on a Dask cluster (``--scheduler``);

@@ -23,6 +23,7 @@ from typing import Any
 
 from tariffsim.errors import TariffsimError
 from tariffsim.ledger.coverage import Measures
+from tariffsim.ledger.lines import LinePricing
 from tariffsim.ledger.parallel import Part, tally_part
 from tariffsim.ledger.pricing import Exposure, Sums, merge_sums, summarise
 from tariffsim.ledger.reader import CHUNK_ROWS
@@ -70,12 +71,14 @@ def dataset_parts(
     return parts
 
 
-def price_on_cluster(measures: list[Measures], parts: list[Part], client: Any) -> Exposure:
+def price_on_cluster(
+    measures: list[Measures], parts: list[Part], client: Any, pricing: LinePricing | None = None
+) -> Exposure:
     """Tally ``parts`` on the cluster of a ``distributed.Client``, merge there, price here."""
     import dask
 
     shared = dask.delayed(measures, traverse=False)
-    tallies = [dask.delayed(tally_part, pure=True)(shared, part) for part in parts]
+    tallies = [dask.delayed(tally_part, pure=True)(shared, part, pricing) for part in parts]
     while len(tallies) > 1:  # neighbours only, so the merged order is the ledger's
         tallies = [
             dask.delayed(_merge_pair, pure=True)(*tallies[i : i + 2])

@@ -176,7 +176,11 @@ def text_lengths(column: pa.Array, name: str, fail: Fail) -> None:
 def customs_values(column: pa.Array, fail: Fail) -> FloatArray:
     """Customs values [USD], finite and at least 0, from a numeric or text column."""
     name = "customs_value_usd"
-    if pa.types.is_string(column.type) or pa.types.is_dictionary(column.type):
+    if (
+        pa.types.is_string(column.type)
+        or pa.types.is_large_string(column.type)
+        or pa.types.is_dictionary(column.type)
+    ):
         text = pc.utf8_trim_whitespace(column.cast(pa.string()))
         number = r"^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$"
         matched = pc.match_substring_regex(text, number)
@@ -254,9 +258,28 @@ def quantities(amount: pa.Array, unit: pa.Array, fail: Fail) -> tuple[FloatArray
     return amount_base, ints(unit_of)
 
 
+def shares(column: pa.Array, name: str, fail: Fail) -> FloatArray:
+    """A share column [fraction] (``0.4`` for 40 %), blanks NaN; above 1 refused."""
+    values = _numbers(column, name, fail, "a share between 0 and 1")
+    over = values > 1
+    if over.any():
+        row = int(np.argmax(over))
+        raise fail(
+            row,
+            name,
+            f"expected a value share between 0 and 100 %, got {float(values[row]):g}",
+            "write a share as a fraction: 0.4 for 40 %",
+        )
+    return values
+
+
 def _numbers(column: pa.Array, name: str, fail: Fail, what: str) -> FloatArray:
     """A numeric or text column as floats, blanks NaN; negative or non-finite values refused."""
-    if pa.types.is_string(column.type) or pa.types.is_dictionary(column.type):
+    if (
+        pa.types.is_string(column.type)
+        or pa.types.is_large_string(column.type)
+        or pa.types.is_dictionary(column.type)
+    ):
         text = pc.utf8_trim_whitespace(column.cast(pa.string()))
         blank = pc.equal(text, "")
         text = pc.if_else(pc.fill_null(blank, False), pa.scalar(None, pa.string()), text)

@@ -35,10 +35,12 @@ import numpy as np
 from tariffsim._types import BoolArray, FloatArray, IntArray
 from tariffsim.errors import TariffsimError
 from tariffsim.ledger.editions import read_editions
+from tariffsim.ledger.forms import KeyForms
 from tariffsim.model import duty_forms, measure_rates
 from tariffsim.model.coverage import Columns, columns_of, fill_rest, importers, product_cover
 from tariffsim.model.stack import Stacked, base_columns, largest_owner, stack
 from tariffsim.model.timeline import day_number
+from tariffsim.scenario.duty_rates import BASE_UNITS
 from tariffsim.scenario.memberships import (
     MAX_MEMBERSHIP_BYTES,
     list_names,
@@ -79,6 +81,8 @@ class Measures:
     columns : the measures as compiled (:mod:`tariffsim.model.coverage`).
     other_class : the exporter class of countries no measure names.
     hts_editions : the HTS editions its membership file states (``hts_edition`` column).
+    forms : the duty forms of each measure on each key, for pricing line by line
+        (:class:`tariffsim.ledger.forms.KeyForms`).
     """
 
     scenario: Scenario
@@ -100,6 +104,7 @@ class Measures:
     columns: Columns
     other_class: int = 0
     hts_editions: tuple[str, ...] = ()
+    forms: KeyForms | None = None
 
     @property
     def n_keys(self) -> int:
@@ -167,7 +172,6 @@ def compile_measures(
     importer = _importer(scenario, importer)
     cols = columns_of(scenario, importer, memberships or {})
     _check_products(cols)
-    _check_specific(cols)
     columns = cols.columns
     segment_start, segment_covers = product_cover([c.products for c in columns])
     fill_rest(columns, segment_covers)
@@ -202,6 +206,20 @@ def compile_measures(
             for a in (origins.floor, origins.cap)
         ),
     )
+
+    def per_key(a: np.ndarray) -> np.ndarray:
+        return np.broadcast_to(a[None], (product_sets.shape[0], *a.shape)).reshape(-1, len(columns))
+
+    forms = KeyForms(
+        rate=per_key(origins.raw),
+        specific=per_key(origins.specific),
+        unit=per_key(origins.unit),
+        floor=per_key(origins.floor),
+        cap=per_key(origins.cap),
+        value_share=np.array([np.nan if c.value_share is None else c.value_share for c in columns]),
+        min_share=np.array([np.nan if c.min_share is None else c.min_share for c in columns]),
+        refunded=np.array([_refunded(scenario, c.id, c.tranche) for c in columns], dtype=bool),
+    )
     return Measures(
         scenario=scenario,
         importer=importer,
@@ -221,7 +239,14 @@ def compile_measures(
         base_share=base_share,
         stacked=stacked,
         columns=cols,
+        forms=forms,
     )
+
+
+def _refunded(scenario: Scenario, mid: str, tranche: bool) -> bool:
+    """Whether the measure (or tranche) ``mid`` is invalidated with a ``refund`` block."""
+    found = scenario.tranches.get(mid) if tranche else scenario.measures.get(mid)
+    return found is not None and found.refund is not None and found.invalidated is not None
 
 
 @dataclass(frozen=True)
@@ -230,8 +255,10 @@ class _Origins:
 
     ``reach`` (O, S, M): class o is among measure m's origins on segment s;
     ``in_force`` (O, S, M): m has a step in force; ``rate`` (O, S, M) its rate there, on
-    the measure's value share; ``floor``, ``cap`` (O, S, M): the step's all-in floor and
-    cap [fraction], NaN where it has none.
+    the measure's value share; ``raw`` (O, S, M): the rate before the value share;
+    ``specific``, ``unit`` (O, S, M): the step's specific part [USD per unit] and its unit
+    (index into ``BASE_UNITS``, −1 none); ``floor``, ``cap`` (O, S, M): the step's all-in
+    floor and cap [fraction], NaN where it has none.
     """
 
     of_country: dict[str, int]
@@ -242,6 +269,9 @@ class _Origins:
     rate: FloatArray
     floor: FloatArray
     cap: FloatArray
+    raw: FloatArray
+    specific: FloatArray
+    unit: IntArray
 
 
 def _origin_classes(cols: Columns, days: list[dt.date]) -> _Origins:
@@ -262,6 +292,9 @@ def _origin_classes(cols: Columns, days: list[dt.date]) -> _Origins:
     rate = np.zeros(shape)
     floor = np.full(shape, np.nan)
     cap = np.full(shape, np.nan)
+    raw = np.zeros(shape)
+    specific = np.zeros(shape)
+    unit = np.full(shape, -1, dtype=np.int64)
     for m, c in enumerate(columns):
         share = measure_rates.column_share(c.value_share, c.min_share)
         for s, day in enumerate(days):
@@ -270,7 +303,11 @@ def _origin_classes(cols: Columns, days: list[dt.date]) -> _Origins:
                 reach[i, s, m] = country in resolved[m][s]
                 if step is not None:
                     in_force[i, s, m] = True
-                    rate[i, s, m] = c.rate_for(step, country, day, cols.groups) * share
+                    raw[i, s, m] = c.rate_for(step, country, day, cols.groups)
+                    rate[i, s, m] = raw[i, s, m] * share
+                    if step.unit is not None:
+                        specific[i, s, m] = step.specific
+                        unit[i, s, m] = BASE_UNITS.index(step.unit)
                     if step.all_in_floor is not None:
                         floor[i, s, m] = step.all_in_floor
                     if step.all_in_cap is not None:
@@ -282,6 +319,7 @@ def _origin_classes(cols: Columns, days: list[dt.date]) -> _Origins:
             rate.reshape(len(countries), -1),
             np.nan_to_num(floor, nan=-1.0).reshape(len(countries), -1),
             np.nan_to_num(cap, nan=-1.0).reshape(len(countries), -1),
+            specific.reshape(len(countries), -1),
         ],
         axis=1,
     )
@@ -296,21 +334,10 @@ def _origin_classes(cols: Columns, days: list[dt.date]) -> _Origins:
         rate=rate[first],
         floor=floor[first],
         cap=cap[first],
+        raw=raw[first],
+        specific=specific[first],
+        unit=unit[first],
     )
-
-
-def _check_specific(cols: Columns) -> None:
-    """A measure's specific rate is refused on ledger lines: not priced there yet."""
-    for c in cols.columns:
-        for day, step in c.steps:
-            if step.is_specific:
-                raise TariffsimError(
-                    f"the specific rate '{step.text}' of '{c.id}' is not priced on ledger "
-                    "lines yet",
-                    field=".".join((*c.path, "schedule", day.isoformat())),
-                    hint="price MFN specific rates with 'exposure --mfn FILE'; run the measure "
-                    "on flows with 'tariffsim run'",
-                )
 
 
 def _check_products(cols: Columns) -> None:

@@ -127,14 +127,43 @@ def read_mfn_file(path: str | Path) -> MfnSchedule:
     )
 
 
-def line_mfn(schedule: MfnSchedule, chunk: Chunk) -> tuple[FloatArray, BoolArray]:
-    """Each line's MFN duty [USD], and whether the file holds a parsed rate for it.
+@dataclass(frozen=True)
+class LineMfn:
+    """The MFN of one chunk's lines from an MFN file, shape (n,).
+
+    Attributes
+    ----------
+    duty : MFN duty [USD]; for an unpriced line, its ad valorem part only.
+    known : the file holds a parsed rate for the line's HTS-8 code.
+    unpriced : the rate has a specific part and the line no quantity in its unit, so that
+        part is not priced.
+    line : index of the line's HTS-8 row in the schedule (meaningful where ``known``).
+    estimate : the specific part is priced: the line's MFN rate ``D / V`` is an ad valorem
+        equivalent at its own unit value.
+    """
+
+    duty: FloatArray
+    known: BoolArray
+    unpriced: BoolArray
+    line: IntArray
+    estimate: BoolArray
+
+
+def line_mfn(schedule: MfnSchedule, chunk: Chunk, unpriced: str = "report") -> LineMfn:
+    """Each line's MFN duty [USD]: ``D = τ · V + a · q`` (:func:`duty_forms.compound_duty`).
+
+    Parameters
+    ----------
+    schedule : the MFN file's rates.
+    chunk : the ledger lines.
+    unpriced : ``report``: a specific rate on a line without a quantity in its unit pays its
+        ad valorem part and is marked unpriced; ``error``: such a line is refused.
 
     Raises
     ------
     TariffsimError
-        naming the ledger row, when a specific MFN rate meets a line without a quantity
-        in a matching unit.
+        naming the ledger row, with ``unpriced='error'``, when a specific MFN rate meets a
+        line without a quantity in a matching unit.
     """
     eight = (chunk.hts_keys // 100) * 100  # keys are 10 digits: drop the statistical suffix
     where = np.searchsorted(schedule.keys, eight)
@@ -146,19 +175,38 @@ def line_mfn(schedule: MfnSchedule, chunk: Chunk) -> tuple[FloatArray, BoolArray
     unit = schedule.unit[line]
     needs = known & (specific > 0)
     quantity = np.zeros(chunk.size)
+    lacking = np.zeros(chunk.size, dtype=np.bool_)
     if needs.any():
-        have = chunk.quantity if chunk.quantity is not None else np.full(chunk.size, np.nan)
-        line_unit = (
-            chunk.quantity_unit
-            if chunk.quantity_unit is not None
-            else -np.ones(chunk.size, dtype=np.int64)
-        )
-        wrong = needs & ((unit != line_unit) | np.isnan(have))
-        if wrong.any():
-            raise _no_quantity(schedule, chunk, int(np.argmax(wrong)), line, unit, line_unit)
-        quantity = np.where(needs, have, 0.0)
+        have, line_unit = line_units(chunk)
+        lacking = needs & ((unit != line_unit) | np.isnan(have))
+        if lacking.any() and unpriced == "error":
+            raise _no_quantity(schedule, chunk, int(np.argmax(lacking)), line, unit)
+        quantity = np.where(needs & ~lacking, have, 0.0)
     ad_valorem = np.where(known, schedule.ad_valorem[line], 0.0)
-    return duty_forms.compound_duty(chunk.value, quantity, ad_valorem, specific), known
+    duty = duty_forms.compound_duty(chunk.value, quantity, ad_valorem, specific * ~lacking)
+    return LineMfn(duty, known, lacking, line, needs & ~lacking)
+
+
+def line_units(chunk: Chunk) -> tuple[FloatArray, IntArray]:
+    """Each line's quantity (NaN: none) and its base unit (−1: none), with or without columns."""
+    have = chunk.quantity if chunk.quantity is not None else np.full(chunk.size, np.nan)
+    unit = (
+        chunk.quantity_unit
+        if chunk.quantity_unit is not None
+        else np.full(chunk.size, -1, dtype=np.int64)
+    )
+    return have, unit
+
+
+def quantity_hint(chunk: Chunk, row: int, want: int) -> str:
+    """What to do for line ``row`` to have a quantity in base unit ``want``."""
+    name = BASE_UNITS[want]
+    if chunk.quantity is None or chunk.quantity_unit is None:
+        return f"add 'quantity' and 'quantity_unit' ({name}) columns"
+    if chunk.quantity_unit[row] < 0:
+        return f"the line's quantity or its unit is blank; give it in {name}"
+    have = BASE_UNITS[int(chunk.quantity_unit[row])]
+    return f"the line's quantity is in {have}, the rate per {name}"
 
 
 def _no_quantity(
@@ -167,21 +215,15 @@ def _no_quantity(
     row: int,
     line: IntArray,
     unit: IntArray,
-    line_unit: IntArray,
 ) -> TariffsimError:
     text = schedule.text[int(line[row])]
     code = str(chunk.hts_keys[chunk.hts_index[row]]).zfill(hts.DIGITS)[:8]
     if unit[row] == NOT_PRICED:
         hint = "its unit is not one a ledger quantity gives (kg, item or liter)"
-    elif line_unit[row] < 0:
-        hint = f"add 'quantity' and 'quantity_unit' ({BASE_UNITS[int(unit[row])]}) columns"
     else:
-        hint = (
-            f"the line's quantity is in {BASE_UNITS[int(line_unit[row])]}, the rate per "
-            f"{BASE_UNITS[int(unit[row])]}"
-        )
+        hint = quantity_hint(chunk, row, int(unit[row]))
     return TariffsimError(
         f"the MFN rate of {code} is specific ('{text}') and the line has no quantity to price it",
         field=f"row {chunk.first_row + row + 1}",
-        hint=hint,
+        hint=f"{hint}; or drop '--unpriced error' to count such lines as unpriced",
     )

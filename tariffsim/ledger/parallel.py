@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tariffsim.ledger.coverage import Measures
+from tariffsim.ledger.lines import LinePricing
 from tariffsim.ledger.pricing import Exposure, Sums, merge_sums, summarise, tally_chunks
 from tariffsim.ledger.reader import CHUNK_ROWS, LedgerReader
 
@@ -90,7 +91,7 @@ def plan_parts(
     return parts
 
 
-def tally_part(measures: list[Measures], part: Part) -> Sums:
+def tally_part(measures: list[Measures], part: Part, pricing: LinePricing | None = None) -> Sums:
     """The sums of one part under every scenario, with its SKU and supplier names."""
     reader = LedgerReader(
         part.path,
@@ -99,7 +100,7 @@ def tally_part(measures: list[Measures], part: Part) -> Sums:
         row_groups=part.row_groups,
         first_row=part.first_row,
     )
-    sums = tally_chunks(measures, reader)
+    sums = tally_chunks(measures, reader, pricing=pricing)
     sums.names = reader.group_names()
     return sums
 
@@ -109,6 +110,7 @@ def price_in_parallel(
     parts: list[Part],
     *,
     progress: Callable[[int], None] | None = None,
+    pricing: LinePricing | None = None,
 ) -> Exposure:
     """Price ``parts`` in one process each and summarise them as one ledger.
 
@@ -121,7 +123,7 @@ def price_in_parallel(
     if context.get_start_method() == "forkserver":
         context.set_forkserver_preload(["tariffsim.ledger.parallel"])
     with ProcessPoolExecutor(max_workers=len(parts), mp_context=context) as pool:
-        futures = [pool.submit(tally_part, measures, part) for part in parts]
+        futures = [pool.submit(tally_part, measures, part, pricing) for part in parts]
         sums: list[Sums] = []
         for future in futures:  # in ledger order: the earliest failure is raised
             sums.append(future.result())

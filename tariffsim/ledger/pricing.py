@@ -31,8 +31,11 @@ import pandas as pd
 
 from tariffsim._types import FloatArray, IntArray
 from tariffsim.ledger.coverage import Measures
-from tariffsim.ledger.mfn import MfnSchedule, line_mfn
+from tariffsim.ledger.lines import LineDuties, LinePricing, adjusted_measures, price_lines
+from tariffsim.ledger.mfn import MfnSchedule
+from tariffsim.ledger.periods import period_bounds, period_ordinals
 from tariffsim.ledger.reader import OPTIONAL, Chunk
+from tariffsim.ledger.refunds import refund_frame
 from tariffsim.model.timeline import from_day_number
 from tariffsim.scenario import hts
 from tariffsim.scenario.schema import Step
@@ -52,38 +55,9 @@ SUMMARY_COLUMNS = [
 ]
 CHAPTERS = 100
 """HTS chapters are the first two digits of a code: 01 to 99 (00 unused)."""
-LineSink = Callable[[Measures, Chunk, IntArray, FloatArray | None], None]
-"""Called per chunk and scenario with the compiled measures, the chunk, each line's key and,
-with an MFN file, each line's MFN duty [USD] (None: the scenario's base rates)."""
-
-
-def period_ordinals(days: IntArray, step: Step) -> IntArray:
-    """Calendar-aligned period of each day [periods since the one holding 1970-01-01].
-
-    Weeks start on Monday (1970-01-01 was a Thursday, hence the shift by 3 days);
-    quarters start in January, April, July and October.
-    """
-    if step == "day":
-        return days
-    if step == "week":
-        return (days + 3) // 7
-    months = days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
-    return {"month": months, "quarter": months // 3, "year": months // 12}[step]
-
-
-def period_bounds(ordinal: int, step: Step) -> tuple[dt.date, dt.date]:
-    """First and last day of a period given by :func:`period_ordinals`."""
-    if step == "day":
-        day = from_day_number(ordinal)
-        return day, day
-    if step == "week":
-        start = from_day_number(ordinal * 7 - 3)
-        return start, start + dt.timedelta(days=6)
-    months = {"month": 1, "quarter": 3, "year": 12}[step]
-    first, after = ordinal * months, (ordinal + 1) * months
-    start = dt.date(1970 + first // 12, first % 12 + 1, 1)
-    end = dt.date(1970 + after // 12, after % 12 + 1, 1) - dt.timedelta(days=1)
-    return start, end
+LineSink = Callable[[Measures, Chunk, IntArray, LineDuties], None]
+"""Called per chunk and scenario with the compiled measures, the chunk, each line's key and
+each line's duties (:class:`tariffsim.ledger.lines.LineDuties`)."""
 
 
 @dataclass
@@ -146,6 +120,14 @@ class ScenarioSums:
     mfn : period ordinal → (keys,) MFN duty [USD] of the lines of each key (``by_file``).
     mfn_unknown : lines and value [USD] whose HTS-8 line the MFN file lacks or could not
         parse (they pay no MFN).
+    mfn_unpriced : HTS-8 code → (rate text, [lines, value, MFN duty]) of lines whose specific
+        MFN part was not priced for want of a quantity (the duty is the ad valorem part).
+    mfn_estimate : lines, value and MFN duty [USD] of lines whose specific MFN part was priced
+        from their quantity (their ad valorem equivalent is an estimate).
+    extra : period ordinal → (keys,) additional duty of the measures priced line by line
+        beyond what their key's rate gives [USD].
+    extra_measure : the same by key and measure, (keys, measures), empty until needed.
+    deposits : entry day [day number] → duty each invalidated measure deposited [USD], (M,).
     """
 
     value: dict[int, FloatArray] = field(default_factory=dict)
@@ -157,6 +139,11 @@ class ScenarioSums:
     by_file: bool = False
     mfn: dict[int, FloatArray] = field(default_factory=dict)
     mfn_unknown: FloatArray = field(default_factory=lambda: np.zeros(2))
+    mfn_unpriced: dict[str, tuple[str, FloatArray]] = field(default_factory=dict)
+    mfn_estimate: FloatArray = field(default_factory=lambda: np.zeros(3))
+    extra: dict[int, FloatArray] = field(default_factory=dict)
+    extra_measure: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
+    deposits: dict[int, FloatArray] = field(default_factory=dict)
 
 
 @dataclass
@@ -191,7 +178,7 @@ def _add_chunk(
     pairs: _Pairs,
     days: _Days,
     sink: LineSink | None,
-    mfn: MfnSchedule | None = None,
+    pricing: LinePricing,
 ) -> None:
     """Add a chunk's lines; ``combo`` is each line's (HTS code × origin) dictionary pair."""
     product = m.product_classes(chunk.hts_keys)
@@ -211,27 +198,93 @@ def _add_chunk(
     value = np.bincount(bins, weights=chunk.value, minlength=n_periods * n_keys)
     count = np.bincount(bins, minlength=n_periods * n_keys)
     value, count = value.reshape(n_periods, n_keys), count.reshape(n_periods, n_keys)
-    by_file = None
-    if mfn is not None:
-        # MFN by line from the file, for every line, covered or not
-        sums.by_file = True
-        by_file, known = line_mfn(mfn, chunk)
-        duty = np.bincount(bins, weights=by_file, minlength=n_periods * n_keys)
-        duty = duty.reshape(n_periods, n_keys)
-        sums.mfn_unknown += [np.count_nonzero(~known), chunk.value[~known].sum()]
-        for row in np.flatnonzero(count.any(axis=1)):
-            _add_mfn(sums, low + int(row), duty[row])
-    for row in np.flatnonzero(count.any(axis=1)):
+    rows = np.flatnonzero(count.any(axis=1))
+    for row in rows:
         _add_row(sums, low + int(row), value[row], count[row])
-    if chunk.groups or sink is not None:
-        key = bins % n_keys
-        line_base = chunk.value * m.base_rate[key] if by_file is None else by_file
-        additional_rate = m.additional_rate[key]
-        for name, ids in chunk.groups.items():
-            _accumulate(sums.group_base, name, ids, line_base)
-            _accumulate(sums.group_additional, name, ids, chunk.value * additional_rate)
-        if sink is not None:
-            sink(m, chunk, key, by_file)
+    by_file = pricing.mfn is not None
+    sums.by_file |= by_file
+    line_level = by_file or bool(chunk.groups) or sink is not None
+    if not (line_level or adjusted_measures(m, chunk, by_file).size):
+        return
+    key = bins % n_keys
+    duties = price_lines(m, chunk, key, pricing)
+
+    def per_key(weights: FloatArray) -> FloatArray:
+        out = np.bincount(bins, weights=weights, minlength=n_periods * n_keys)
+        return np.asarray(out, dtype=np.float64).reshape(n_periods, n_keys)
+
+    if duties.mfn is not None:
+        _add_mfn_lines(sums, chunk, duties, pricing.mfn)
+        duty = per_key(duties.base)
+        for row in rows:
+            _add_to(sums.mfn, low + int(row), duty[row])
+    if duties.adjusted.size:
+        _add_adjusted(m, sums, chunk, key, days, duties)
+        extra = per_key((duties.measure_duty - duties.key_duty).sum(axis=1))
+        for row in rows:
+            _add_to(sums.extra, low + int(row), extra[row])
+    for name, ids in chunk.groups.items():
+        _accumulate(sums.group_base, name, ids, duties.base)
+        _accumulate(sums.group_additional, name, ids, duties.additional)
+    if sink is not None:
+        sink(m, chunk, key, duties)
+
+
+def _add_mfn_lines(
+    sums: ScenarioSums, chunk: Chunk, duties: LineDuties, schedule: MfnSchedule | None
+) -> None:
+    """Tally the lines the MFN file lacks, those it could not price and its estimates."""
+    mfn = duties.mfn
+    if mfn is None or schedule is None:
+        return
+    sums.mfn_unknown += [np.count_nonzero(~mfn.known), chunk.value[~mfn.known].sum()]
+    sums.mfn_estimate += [
+        np.count_nonzero(mfn.estimate),
+        chunk.value[mfn.estimate].sum(),
+        mfn.duty[mfn.estimate].sum(),
+    ]
+    if not mfn.unpriced.any():
+        return
+    lines = mfn.line[mfn.unpriced]
+    unique, where = np.unique(lines, return_inverse=True)
+    found = np.stack(
+        [
+            np.bincount(where, minlength=unique.size).astype(np.float64),
+            np.bincount(where, weights=chunk.value[mfn.unpriced], minlength=unique.size),
+            np.bincount(where, weights=mfn.duty[mfn.unpriced], minlength=unique.size),
+        ],
+        axis=1,
+    )
+    for i, line in enumerate(unique.tolist()):
+        code = str(int(schedule.keys[line])).zfill(hts.DIGITS)[:8]
+        text, old = sums.mfn_unpriced.get(code, (schedule.text[line], np.zeros(3)))
+        sums.mfn_unpriced[code] = (text, old + found[i])
+
+
+def _add_adjusted(
+    m: Measures,
+    sums: ScenarioSums,
+    chunk: Chunk,
+    key: IntArray,
+    days: _Days,
+    duties: LineDuties,
+) -> None:
+    """Tally, by key and measure, what line-by-line pricing adds, and the invalidated deposits."""
+    n_measures = len(m.ids)
+    if sums.extra_measure.shape != (m.n_keys, n_measures):
+        sums.extra_measure = np.zeros((m.n_keys, n_measures))
+    delta = duties.measure_duty - duties.key_duty
+    refunded = m.forms.refunded if m.forms is not None else np.zeros(n_measures, np.bool_)
+    deposit = np.zeros((days.calendar.size, n_measures))
+    for j, a in enumerate(duties.adjusted.tolist()):
+        sums.extra_measure[:, a] += np.bincount(key, weights=delta[:, j], minlength=m.n_keys)
+        if refunded[a]:
+            deposit[:, a] = np.bincount(
+                days.offset, weights=duties.measure_duty[:, j], minlength=days.calendar.size
+            )
+    if refunded.any():
+        for i in np.flatnonzero(deposit.any(axis=1)):
+            _add_to(sums.deposits, int(days.calendar[i]), deposit[i])
 
 
 def _add_uncovered(
@@ -270,11 +323,11 @@ def _add_row(sums: ScenarioSums, ordinal: int, value: FloatArray, lines: IntArra
         sums.lines[ordinal] = lines.copy()
 
 
-def _add_mfn(sums: ScenarioSums, ordinal: int, duty: FloatArray) -> None:
-    if ordinal in sums.mfn:
-        sums.mfn[ordinal] += duty
+def _add_to(totals: dict[int, FloatArray], ordinal: int, amount: FloatArray) -> None:
+    if ordinal in totals:
+        totals[ordinal] = totals[ordinal] + amount
     else:
-        sums.mfn[ordinal] = duty.copy()
+        totals[ordinal] = amount.copy()
 
 
 def _accumulate(
@@ -304,13 +357,21 @@ class Exposure:
         and ``supplier`` (when the ledger has those columns). ``lines`` [1];
         ``imports_usd``, ``base_duty_usd``, ``additional_duty_usd``,
         ``total_duty_usd`` [USD].
+        With an MFN file, ``mfn_unknown`` (lines the file has no parsed rate for),
+        ``mfn_unpriced`` (per HTS-8 code, keyed by it and labelled with its rate text: lines
+        whose specific MFN part was not priced for want of a quantity; their base duty is
+        the ad valorem part) and ``mfn_estimate`` (lines whose specific MFN part was priced
+        from their quantity; the rate it amounts to is an estimate at their unit value).
     rows : number of ledger lines priced.
     entries : first and last entry date of the ledger's lines (None for no lines).
+    refunds : duty deposited, owed and refunded under invalidated measures
+        (:data:`tariffsim.ledger.refunds.COLUMNS`), empty when there are none.
     """
 
     summary: pd.DataFrame
     rows: int
     entries: tuple[dt.date, dt.date] | None = None
+    refunds: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def table(self, name: str, scenario: str | None = None) -> pd.DataFrame:
         """The rows of one table (optionally of one scenario)."""
@@ -327,7 +388,7 @@ def price_ledger(
     group_names: dict[str, list[str]] | Callable[[], dict[str, list[str]]] | None = None,
     sink: LineSink | None = None,
     progress: Callable[[int], None] | None = None,
-    mfn: MfnSchedule | None = None,
+    pricing: LinePricing | None = None,
 ) -> Exposure:
     """Price every line of a ledger under each scenario and total the duties.
 
@@ -339,10 +400,10 @@ def price_ledger(
         giving them once the chunks are read).
     sink : receives each chunk's line rates, to write line-level output.
     progress : called with the number of lines read after each chunk.
-    mfn : MFN rates by HTS-8 line (:func:`tariffsim.ledger.mfn.read_mfn_file`); every line
-        then pays its MFN from the file, in place of the scenario's base rates.
+    pricing : an MFN file by HTS-8 line (every line then pays its MFN from the file, in
+        place of the scenario's base rates) and what to do with lines it cannot price.
     """
-    sums = tally_chunks(measures, chunks, sink=sink, progress=progress, mfn=mfn)
+    sums = tally_chunks(measures, chunks, sink=sink, progress=progress, pricing=pricing)
     sums.names = group_names() if callable(group_names) else (group_names or {})
     return summarise(measures, sums)
 
@@ -353,9 +414,10 @@ def tally_chunks(
     *,
     sink: LineSink | None = None,
     progress: Callable[[int], None] | None = None,
-    mfn: MfnSchedule | None = None,
+    pricing: LinePricing | None = None,
 ) -> Sums:
     """The sums of ``chunks`` under every scenario (group names left to the caller)."""
+    pricing = pricing or LinePricing()
     sums = Sums([ScenarioSums() for _ in measures])
     for chunk in chunks:
         combo = chunk.hts_index * len(chunk.origins) + chunk.origin_index
@@ -367,7 +429,9 @@ def tally_chunks(
             _accumulate(sums.group_value, name, ids, chunk.value)
             _accumulate(sums.group_lines, name, ids, None)
         for m, scenario in zip(measures, sums.scenarios, strict=True):
-            _add_chunk(m, m.scenario.horizon.step, scenario, chunk, combo, pairs, days, sink, mfn)
+            _add_chunk(
+                m, m.scenario.horizon.step, scenario, chunk, combo, pairs, days, sink, pricing
+            )
         sums.rows += chunk.size
         if progress is not None:
             progress(sums.rows)
@@ -411,8 +475,21 @@ def _merge_into(merged: Sums, part: Sums) -> None:
         into.chapter_lines += scenario.chapter_lines
         into.by_file |= scenario.by_file
         into.mfn_unknown += scenario.mfn_unknown
-        for ordinal, duty in scenario.mfn.items():
-            _add_mfn(into, ordinal, duty)
+        into.mfn_estimate += scenario.mfn_estimate
+        for code, (text, amounts) in scenario.mfn_unpriced.items():
+            _, old = into.mfn_unpriced.get(code, (text, np.zeros(3)))
+            into.mfn_unpriced[code] = (text, old + amounts)
+        for totals, more in (
+            (into.mfn, scenario.mfn),
+            (into.extra, scenario.extra),
+            (into.deposits, scenario.deposits),
+        ):
+            for ordinal, amount in more.items():
+                _add_to(totals, ordinal, amount)
+        if scenario.extra_measure.size:
+            if into.extra_measure.shape != scenario.extra_measure.shape:
+                into.extra_measure = np.zeros(scenario.extra_measure.shape)
+            into.extra_measure = into.extra_measure + scenario.extra_measure
         for ordinal in scenario.value:
             _add_row(into, ordinal, scenario.value[ordinal], scenario.lines[ordinal])
         for name, values in scenario.group_base.items():
@@ -433,10 +510,23 @@ def summarise(measures: list[Measures], sums: Sums) -> Exposure:
     entries = (
         (from_day_number(sums.first_day), from_day_number(sums.last_day)) if sums.rows else None
     )
+    refunds = [
+        refund_frame(
+            m.scenario,
+            m.ids,
+            m.labels,
+            [c.tranche for c in m.columns.columns],
+            s.deposits,
+            m.scenario.horizon.step,
+        )
+        for m, s in zip(measures, sums.scenarios, strict=True)
+        if m.forms is not None and m.forms.refunded.any()
+    ]
     return Exposure(
         summary=pd.concat(frames, ignore_index=True)[SUMMARY_COLUMNS],
         rows=sums.rows,
         entries=entries,
+        refunds=pd.concat(refunds, ignore_index=True) if refunds else pd.DataFrame(),
     )
 
 
@@ -452,6 +542,15 @@ def _summary(
     value = np.array([tally.value[o] for o in ordinals]).reshape(len(ordinals), m.n_keys)
     lines = np.array([tally.lines[o] for o in ordinals]).reshape(len(ordinals), m.n_keys)
     key_value, key_lines = value.sum(axis=0), lines.sum(axis=0)
+    # additional duty by period and key: the key's rate, plus what line-by-line forms add
+    extra = np.array([tally.extra.get(o, np.zeros(m.n_keys)) for o in ordinals]).reshape(
+        value.shape
+    )
+    additional = value * m.additional_rate + extra
+    key_additional = additional.sum(axis=0)
+    extra_measure = (
+        tally.extra_measure if tally.extra_measure.size else np.zeros((m.n_keys, len(m.ids)))
+    )
     covers = m.covers.astype(np.float64)
     base_credit = m.base_share
     uncovered = ~m.covered
@@ -473,7 +572,7 @@ def _summary(
             [key_lines.sum()],
             [key_value.sum()],
             [key_base.sum()],
-            [key_value @ m.additional_rate],
+            [key_additional.sum()],
         ),
         _rows(
             "uncovered",
@@ -500,9 +599,9 @@ def _summary(
             key_lines @ covers,
             key_value @ covers,
             np.zeros(len(m.ids)) if by_file else key_value @ base_credit,
-            key_value @ m.additional_share,
+            key_value @ m.additional_share + extra_measure.sum(axis=0),
         ),
-        _authority_rows(m, key_lines, key_value),
+        _authority_rows(m, key_lines, key_value, extra_measure.sum(axis=0)),
         _rows(
             "period",
             [s.isoformat() for s, _ in bounds],
@@ -510,7 +609,7 @@ def _summary(
             lines.sum(axis=1),
             value.sum(axis=1),
             base.sum(axis=1),
-            value @ m.additional_rate,
+            additional.sum(axis=1),
         ),
     ]
     parts[-1]["period_start"] = [s for s, _ in bounds]
@@ -524,6 +623,33 @@ def _summary(
                 [tally.mfn_unknown[0]],
                 [tally.mfn_unknown[1]],
                 [0.0],
+                [0.0],
+            )
+        )
+        codes = sorted(tally.mfn_unpriced)
+        found = np.array([tally.mfn_unpriced[c][1] for c in codes]).reshape(len(codes), 3)
+        parts.append(
+            _rows(
+                "mfn_unpriced",
+                codes,
+                [tally.mfn_unpriced[c][0] for c in codes],
+                found[:, 0],
+                found[:, 1],
+                found[:, 2],
+                np.zeros(len(codes)),
+            )
+        )
+        parts.append(
+            _rows(
+                "mfn_estimate",
+                [""],
+                [
+                    "lines whose specific MFN part is priced from their quantity (the rate it "
+                    "amounts to is an estimate at their unit value)"
+                ],
+                [tally.mfn_estimate[0]],
+                [tally.mfn_estimate[1]],
+                [tally.mfn_estimate[2]],
                 [0.0],
             )
         )
@@ -548,7 +674,9 @@ def _summary(
     return frame
 
 
-def _authority_rows(m: Measures, key_lines: FloatArray, key_value: FloatArray) -> pd.DataFrame:
+def _authority_rows(
+    m: Measures, key_lines: FloatArray, key_value: FloatArray, extra: FloatArray
+) -> pd.DataFrame:
     """Duty per legal authority: its measures' parts of the base and additional duty.
 
     ``lines`` and ``imports_usd`` count the lines any of its measures cover.
@@ -563,7 +691,7 @@ def _authority_rows(m: Measures, key_lines: FloatArray, key_value: FloatArray) -
         key_lines @ reach,
         key_value @ reach,
         key_value @ (m.base_share @ member.T),
-        key_value @ (m.additional_share @ member.T),
+        key_value @ (m.additional_share @ member.T) + extra @ member.T,
     )
 
 

@@ -37,7 +37,9 @@ OPTIONAL = ("sku", "supplier")
 QUANTITY = ("quantity", "quantity_unit")
 """Columns of the quantity entered and its unit (``kg``, ``t``, ``item``, ``DOZ``, ``liter``),
 read when present; specific rates need them."""
-_KNOWN = (*REQUIRED, *OPTIONAL, *QUANTITY)
+SHARES = ("metal_share",)
+"""Column of each line's content share [fraction, 0 to 1] for measures on part of the value."""
+_KNOWN = (*REQUIRED, *OPTIONAL, *QUANTITY, *SHARES)
 
 CHUNK_ROWS = 1_000_000
 """Default lines per chunk; about 100 MB of working arrays for three scenarios."""
@@ -64,6 +66,7 @@ class Chunk:
         None when the ledger has no quantity column.
     quantity_unit : each line's base unit, an index into
         :data:`tariffsim.scenario.duty_rates.BASE_UNITS`, −1 where it has none.
+    metal_share : the line's content share [fraction], NaN where blank; None without the column.
     """
 
     first_row: int
@@ -76,6 +79,7 @@ class Chunk:
     groups: dict[str, IntArray]
     quantity: FloatArray | None = None
     quantity_unit: IntArray | None = None
+    metal_share: FloatArray | None = None
 
     @property
     def size(self) -> int:
@@ -233,8 +237,9 @@ class LedgerReader:
         text_type = pa.dictionary(pa.int32(), pa.string())
         types = {n: text_type for n in names}
         types[self.columns["customs_value_usd"]] = pa.string()
-        if "quantity" in self.columns:
-            types[self.columns["quantity"]] = pa.string()
+        for name in ("quantity", *SHARES):
+            if name in self.columns:
+                types[self.columns[name]] = pa.string()
         try:
             reader = pacsv.open_csv(
                 self.source,
@@ -334,14 +339,19 @@ class LedgerReader:
         )
 
     def _quantities(self, batch: pa.RecordBatch, fail: columns.Fail) -> dict[str, Any]:
+        found = {
+            name: columns.shares(batch.column(self.columns[name]), name, fail)
+            for name in SHARES
+            if name in self.columns
+        }
         if "quantity" not in self.columns:
-            return {}
+            return found
         amount, unit = columns.quantities(
             batch.column(self.columns["quantity"]),
             batch.column(self.columns["quantity_unit"]),
             fail,
         )
-        return {"quantity": amount, "quantity_unit": unit}
+        return {**found, "quantity": amount, "quantity_unit": unit}
 
     def _group_ids(self, name: str, column: pa.Array) -> IntArray:
         """Ids of an optional text column's values, stable across chunks (missing → '')."""

@@ -18,10 +18,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from tariffsim._types import FloatArray, IntArray
+from tariffsim._types import IntArray
 from tariffsim.errors import TariffsimError
 from tariffsim.ledger.coverage import Measures
+from tariffsim.ledger.lines import LineDuties
 from tariffsim.ledger.pricing import Exposure
 from tariffsim.ledger.reader import Chunk
 from tariffsim.model import duty_forms
@@ -47,13 +49,22 @@ LINE_SCHEMA = pa.schema(
         ("total_duty_usd", pa.float64()),
         ("applied", pa.string()),
         ("excluded", pa.string()),
+        ("base_rate_basis", pa.string()),
+        ("additional_rate_basis", pa.string()),
+        ("mfn_rate_text", pa.string()),
     ]
 )
 """Columns of the line file: ``row`` is the 1-based ledger row; the ledger's own keys
 (``hts_code`` as 10 digits, ``country_of_origin``, ``sku`` and ``supplier`` when the ledger has
 them); ``measures`` counts the measures covering the line (0: uncovered); rates [fraction],
 money [USD]; ``applied``: each measure paid, ``id (authority) rate [source]``; ``excluded``:
-each measure covering the line but not paid, and why (the precedence rule, or ``max``)."""
+each measure covering the line but not paid, and why (the precedence rule, or ``max``).
+``base_rate_basis``: ``ad valorem``; ``estimate`` (a specific MFN part priced from the line's
+quantity: the rate is ``duty / value``, an ad valorem equivalent at this line's unit value);
+``unpriced`` (the MFN rate has a specific part and the line no quantity in its unit: only the
+ad valorem part is priced); ``unknown`` (the MFN file has no parsed rate for the line).
+``additional_rate_basis``: ``ad valorem`` or ``estimate`` (a measure's specific part priced
+from the quantity). ``mfn_rate_text``: the MFN file's rate text of the line (``--mfn``)."""
 
 
 def file_format(path: Path, option: str) -> str:
@@ -73,9 +84,16 @@ class LineWriter:
     ledger reader fills it (:attr:`tariffsim.ledger.reader.LedgerReader.names`).
     """
 
-    def __init__(self, path: Path, fmt: str, names: dict[str, pa.Array] | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        fmt: str,
+        names: dict[str, pa.Array] | None = None,
+        mfn_text: list[str] | None = None,
+    ) -> None:
         self.fmt = fmt
         self.names = names if names is not None else {}
+        self.mfn_text = None if mfn_text is None else pa.array(mfn_text, pa.string())
         self._reasons: dict[int, dict[int, tuple[str, str]]] = {}
         self._writer: Any
         if fmt == "parquet":
@@ -87,16 +105,18 @@ class LineWriter:
 
             self._writer = pacsv.CSVWriter(path, LINE_SCHEMA)
 
-    def __call__(
-        self, measures: Measures, chunk: Chunk, key: IntArray, mfn: FloatArray | None = None
-    ) -> None:
+    def __call__(self, measures: Measures, chunk: Chunk, key: IntArray, duties: LineDuties) -> None:
+        base, additional = duties.base, duties.additional
+        mfn = duties.mfn
         if mfn is None:
             base_rate = measures.base_rate[key]
-            base = chunk.value * base_rate
         else:  # MFN by line from the MFN file; its rate is what the duty amounts to
-            base, base_rate = mfn, duty_forms.ad_valorem_equivalent(mfn, chunk.value)
-        additional_rate = measures.additional_rate[key]
-        additional = chunk.value * additional_rate
+            base_rate = duty_forms.ad_valorem_equivalent(base, chunk.value)
+        additional_rate = (
+            duty_forms.ad_valorem_equivalent(additional, chunk.value)
+            if duties.adjusted.size
+            else measures.additional_rate[key]
+        )
         rows = np.arange(chunk.first_row + 1, chunk.first_row + chunk.size + 1, dtype=np.int64)
         unique, where = np.unique(key, return_inverse=True)
         reasons = self._reasons_of(measures, unique)
@@ -119,10 +139,20 @@ class LineWriter:
                 pa.array(base + additional),
                 _decoded(where, pa.array([r[0] for r in reasons])),
                 _decoded(where, pa.array([r[1] for r in reasons])),
+                _decoded(_base_basis(duties), pa.array(list(BASES))),
+                _decoded(duties.additional_estimate.astype(np.int64), pa.array(list(BASES[:2]))),
+                self._mfn_text(duties),
             ],
             schema=LINE_SCHEMA,
         )
         self._writer.write_batch(batch)
+
+    def _mfn_text(self, duties: LineDuties) -> pa.Array:
+        mfn = duties.mfn
+        if mfn is None or self.mfn_text is None:
+            return pa.nulls(duties.base.size, pa.string())
+        text = _decoded(mfn.line, self.mfn_text)
+        return pc.if_else(pa.array(mfn.known), text, pa.scalar(None, pa.string()))
 
     def _group(self, chunk: Chunk, name: str) -> pa.Array:
         if name not in chunk.groups or name not in self.names:
@@ -144,6 +174,18 @@ class LineWriter:
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self._writer.close()
+
+
+BASES = ("ad valorem", "estimate", "unpriced", "unknown")
+"""Values of the line file's ``base_rate_basis`` (and, the first two, ``additional_rate_basis``)."""
+
+
+def _base_basis(duties: LineDuties) -> IntArray:
+    """Index into :data:`BASES` of each line's base rate."""
+    mfn = duties.mfn
+    if mfn is None:
+        return np.zeros(duties.base.size, dtype=np.int64)
+    return np.select([~mfn.known, mfn.unpriced, mfn.estimate], [3, 2, 1], 0).astype(np.int64)
 
 
 def key_reasons(measures: Measures, key: int) -> tuple[str, str]:
@@ -188,13 +230,27 @@ def write_summary(path: Path, exposure: Exposure) -> Path:
     """Write the summary frame atomically as Parquet or CSV (by the suffix)."""
     fmt = file_format(path, "--output")
 
+    frame = summary_file_frame(exposure)
+
     def render(tmp: Path) -> None:
         if fmt == "parquet":
-            exposure.summary.to_parquet(tmp, index=False)
+            frame.to_parquet(tmp, index=False)
         else:
-            exposure.summary.to_csv(tmp, index=False, lineterminator="\n")
+            frame.to_csv(tmp, index=False, lineterminator="\n")
 
     return write_atomic(path, render)
+
+
+def summary_file_frame(exposure: Exposure) -> pd.DataFrame:
+    """The summary tables as one frame; with invalidated measures, their refund tables below.
+
+    Refund rows (tables ``refund_period``, ``refund_calendar_year``, ``refund_fiscal_year``)
+    carry a ``measure`` column and the amounts of :data:`tariffsim.ledger.refunds.COLUMNS`;
+    other rows leave them empty.
+    """
+    if exposure.refunds.empty:
+        return exposure.summary
+    return pd.concat([exposure.summary, exposure.refunds], ignore_index=True)
 
 
 def render_exposure(exposure: Exposure) -> str:
@@ -221,6 +277,21 @@ def render_exposure(exposure: Exposure) -> str:
                 f"  no MFN rate in the MFN file: {unknown.iloc[0]['lines']:,} lines, "
                 f"{_usd(unknown.iloc[0]['imports_usd'])} (they pay no MFN here)"
             )
+        unpriced = frame[frame["table"] == "mfn_unpriced"]
+        if len(unpriced):
+            out.append(
+                f"  MFN specific part unpriced (no quantity in its unit): "
+                f"{unpriced['lines'].sum():,} lines, {_usd(unpriced['imports_usd'].sum())} on "
+                f"{len(unpriced):,} HTS-8 rates, e.g. {_top_rates(unpriced)}; "
+                "their ad valorem part is priced"
+            )
+        estimate = frame[frame["table"] == "mfn_estimate"]
+        if len(estimate) and estimate.iloc[0]["lines"]:
+            out.append(
+                f"  MFN specific part priced from quantities: {estimate.iloc[0]['lines']:,} lines, "
+                f"{_usd(estimate.iloc[0]['imports_usd'])}, MFN "
+                f"{_usd(estimate.iloc[0]['base_duty_usd'])} (ad valorem equivalent: an estimate)"
+            )
         chapters = frame[frame["table"] == "uncovered_chapter"]
         if len(chapters):
             out.append("  " + uncovered_chapters_line(chapters))
@@ -236,8 +307,40 @@ def render_exposure(exposure: Exposure) -> str:
         authorities = frame[frame["table"] == "authority"]
         if len(authorities) > 1 or set(authorities["key"]) != set(measures["key"]):
             out.append(f"  by authority: {_authority_parts(authorities)}")
+        out += _refund_lines(exposure.refunds, str(name))
         out.append("")
     return "\n".join(out)
+
+
+def _top_rates(unpriced: pd.DataFrame, shown: int = 3) -> str:
+    """The largest unpriced HTS-8 lines by value: ``0303.39.01 '1.1 cents/kg' $1,234``."""
+    top = unpriced.sort_values("imports_usd", ascending=False, kind="stable").head(shown)
+    return ", ".join(
+        f"{k[:4]}.{k[4:6]}.{k[6:]} '{label}' {_usd(v)}"
+        for k, label, v in zip(top["key"], top["label"], top["imports_usd"], strict=True)
+    )
+
+
+def _refund_lines(refunds: pd.DataFrame, scenario: str) -> list[str]:
+    """The invalidated measures' duty by calendar and fiscal year, as a text table."""
+    from tariffsim.outputs.text import table
+
+    if refunds.empty:
+        return []
+    mine = refunds[(refunds["scenario"] == scenario) & (refunds["table"] != "refund_period")]
+    if mine.empty:
+        return []
+    headers = ["measure", "year", "deposited", "owed", "owed back", "unclaimed", "refunded"]
+    headers += ["interest", "paid"]
+    amounts = ["deposited_usd", "owed_usd", "owed_back_usd", "unclaimed_usd", "principal_usd"]
+    amounts += ["interest_usd", "refunded_usd"]
+    rows = [[r["measure"], r["key"], *(_usd(r[a]) for a in amounts)] for _, r in mine.iterrows()]
+    return [
+        "  invalidated measures: duty deposited, owed (what stands) and refunded",
+        "  (deposited, owed and owed back by entry date; refunds by payment date; US fiscal "
+        "years start on 1 October; by period in the summary file, -o)",
+        *("    " + x for x in table(headers, rows, right=set(range(2, len(headers))))),
+    ]
 
 
 def uncovered_chapters_line(chapters: pd.DataFrame, shown: int = 5) -> str:

@@ -21,7 +21,7 @@ from tariffsim._types import FloatArray, IntArray
 from tariffsim.ledger.coverage import Measures
 from tariffsim.ledger.reader import Chunk
 from tariffsim.model import refunds
-from tariffsim.model.refunds import Payment
+from tariffsim.model.invalidation import measure_flows
 from tariffsim.model.stack import BASE_AUTHORITY
 from tariffsim.model.timeline import day_number, from_day_number
 from tariffsim.scenario.measures import Measure
@@ -116,17 +116,8 @@ def refund_years(measures: Measures, value: FloatArray, first_month: int = 10) -
         measure = _measure(measures, column.id)
         if measure is None or measure.refund is None or measure.invalidated is None:
             continue
-        refund = measure.refund
-        flows = refunds.refund_flows(
-            total * (end - start) / DAYS_PER_YEAR * shares[:, m],
-            start,
-            end,
-            entries_from=day_number(refund.entries_from),
-            invalidated=day_number(measure.invalidated),
-            payments=[Payment(day_number(p.date), p.share) for p in refund.paid],
-            claim_share=refund.claim_share,
-            interest_rate=refund.interest,
-            rule=refund.interest_rule,
+        flows = measure_flows(
+            measure, total * (end - start) / DAYS_PER_YEAR * shares[:, m], start, end
         )
         years, by_entry = refunds.sums_by_year(
             start, end, np.stack([flows.deposited, flows.owed]), first_month

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tariffsim._types import FloatArray
+from tariffsim._types import FloatArray, IntArray
 from tariffsim.model import refunds
-from tariffsim.model.refunds import Payment
+from tariffsim.model.refunds import Payment, RefundFlows
 from tariffsim.model.timeline import Grid, day_number, step_function
 from tariffsim.scenario.schema import Scenario
 
@@ -91,19 +91,8 @@ def _frames(
     import pandas as pd
 
     start, end = grid.slice_start, grid.slice_end
-    refund, invalidated = measure.refund, measure.invalidated
     frames = []
-    flows = refunds.refund_flows(
-        deposited,
-        start,
-        end,
-        entries_from=day_number(refund.entries_from),
-        invalidated=day_number(invalidated),
-        payments=[Payment(day_number(p.date), p.share) for p in refund.paid],
-        claim_share=refund.claim_share,
-        interest_rate=refund.interest,
-        rule=refund.interest_rule,
-    )
+    flows = measure_flows(measure, deposited, start, end)
     by_entry = np.stack([flows.deposited, flows.owed, flows.owed_back, flows.unclaimed])
     by_payment = np.stack([flows.principal, flows.interest, flows.refunded])
     period_start = np.array([day_number(d) for d in grid.period_start], dtype=np.int64)
@@ -134,6 +123,31 @@ def _frames(
         frame.insert(0, "scenario", scenario.name)
         frames.append(frame)
     return frames
+
+
+def measure_flows(
+    measure: Any, deposited: FloatArray, start: IntArray, end: IntArray
+) -> RefundFlows:
+    """:func:`tariffsim.model.refunds.refund_flows` of a measure (or tranche) with a ``refund``.
+
+    Parameters
+    ----------
+    measure : a measure or tranche with ``invalidated`` and ``refund`` set.
+    deposited : duty deposited on each slice's entries [USD], (..., S).
+    start, end : the slices [day number], (S,).
+    """
+    refund = measure.refund
+    return refunds.refund_flows(
+        deposited,
+        start,
+        end,
+        entries_from=day_number(refund.entries_from),
+        invalidated=day_number(measure.invalidated),
+        payments=[Payment(day_number(p.date), p.share) for p in refund.paid],
+        claim_share=refund.claim_share,
+        interest_rate=refund.interest,
+        rule=refund.interest_rule,
+    )
 
 
 def _on_keys(years: np.ndarray, sums: np.ndarray, keys: list[int]) -> np.ndarray:

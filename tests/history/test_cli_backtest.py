@@ -65,7 +65,7 @@ def test_backtest_static_only() -> None:
     result = runner.invoke(app, ["backtest", str(HISTORY), "--static"])
     assert result.exit_code == 0, result.output
     header = result.stdout.splitlines()[0].split()
-    assert header[-3:] == ["static", "error", "source"]
+    assert header[-3:] == ["static", "error", "id"]
     assert "behavioural" not in result.stdout
 
 

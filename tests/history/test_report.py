@@ -54,9 +54,9 @@ def test_render_two_modes() -> None:
         "error",
         "behavioural",
         "error",
-        "source",
+        "id",
     ]
-    assert lines[2].split()[-1] == "src"  # the figure's source id, to tell figures of one day apart
+    assert lines[2].split()[-1] == "a"  # the figure's id, to tell figures of one day apart
     assert "12.0 %" in lines[2] and "8.9 %" in lines[2] and "-3.1 pp" in lines[2]
     assert "$452.2B" in lines[3] and "+53.4B (+12 %)" in lines[3] and "-12.2B (-3 %)" in lines[3]
     assert "static: mean absolute error 3.1 pp on average tariffs, 12 % on duties" in text

@@ -58,18 +58,18 @@ def test_a_specific_mfn_rate_without_a_quantity_is_one_located_line(tmp_path: Pa
     ledger = tmp_path / "no-quantity.csv"
     ledger.write_text(LEDGER.read_text().replace(",2,t\n", ",,\n"))
     args = ["exposure", str(SCENARIO), "--ledger", str(ledger), "--mfn", str(MFN)]
-    result = runner.invoke(app, args)
+    result = runner.invoke(app, [*args, "--unpriced", "error"])
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1
     assert result.stderr.startswith(f"tariffsim: error: {ledger}: row 2: the MFN rate of 02011005")
-    assert "add 'quantity' and 'quantity_unit' (kg) columns" in result.stderr
+    assert "the line's quantity or its unit is blank; give it in kg" in result.stderr
 
 
 def test_a_quantity_in_the_wrong_unit_is_refused(tmp_path: Path) -> None:
     ledger = tmp_path / "litres.csv"
     ledger.write_text(LEDGER.read_text().replace(",2,t\n", ",2,liter\n"))
     args = ["exposure", str(SCENARIO), "--ledger", str(ledger), "--mfn", str(MFN)]
-    result = runner.invoke(app, args)
+    result = runner.invoke(app, [*args, "--unpriced", "error"])
     assert result.exit_code == 2
     assert "the line's quantity is in liter, the rate per kg" in result.stderr
 
@@ -91,3 +91,52 @@ def test_the_line_file_carries_each_line_s_mfn(tmp_path: Path) -> None:
     frame = pd.read_csv(lines)
     base = next(c for c in frame.columns if c.startswith("base") and c.endswith("usd"))
     assert_allclose(frame[base], [1650, 340, 0, 384, 0])
+
+
+def test_lines_a_specific_rate_cannot_price_are_reported_not_refused(tmp_path: Path) -> None:
+    # Beef without its 2 t: its ad valorem part is priced (2.4 % of $10,000 = 240), its
+    # 5 cents/kg is not; the line is listed by its HTS-8 code with the rate text.
+    ledger = tmp_path / "no-quantity.csv"
+    ledger.write_text(LEDGER.read_text().replace(",2,t\n", ",,\n"))
+    frame = summary(tmp_path, ledger)
+    assert_allclose(frame.loc["total", "base_duty_usd"], 1650 + 240 + 0 + 384)
+    unpriced = frame.loc["mfn_unpriced"]
+    assert (unpriced["key"], unpriced["label"]) == ("02011005", "2.4% + 5 cents/kg")
+    assert (unpriced["lines"], unpriced["imports_usd"]) == (1, 10000)
+    assert_allclose(unpriced["base_duty_usd"], 240)
+    estimate = frame.loc["mfn_estimate"]  # brooms: 32 cents each on 1,200 items
+    assert (estimate["lines"], estimate["imports_usd"], estimate["base_duty_usd"]) == (1, 1000, 384)
+    args = ["exposure", str(SCENARIO), "--ledger", str(ledger), "--mfn", str(MFN)]
+    text = runner.invoke(app, args).stdout
+    assert (
+        "MFN specific part unpriced (no quantity in its unit): 1 lines, $10,000 on 1 HTS-8 "
+        "rates, e.g. 0201.10.05 '2.4% + 5 cents/kg' $10,000" in text
+    )
+    lines = tmp_path / "lines.csv"
+    assert runner.invoke(app, [*args, "--lines", str(lines)]).exit_code == 0
+    rows = pd.read_csv(lines, keep_default_na=False)
+    assert list(rows["base_rate_basis"]) == [
+        "ad valorem",
+        "unpriced",
+        "ad valorem",
+        "estimate",
+        "unknown",
+    ]
+    assert list(rows["mfn_rate_text"]) == ["16.5%", "2.4% + 5 cents/kg", "Free", "32¢ each", ""]
+
+
+def test_mfn_on_parallel_workers_gives_the_one_process_tables(tmp_path: Path) -> None:
+    frame = pd.read_csv(LEDGER, dtype=str, keep_default_na=False)
+    frame["customs_value_usd"] = frame["customs_value_usd"].astype(float)
+    ledger = tmp_path / "ledger.parquet"
+    frame.to_parquet(ledger, row_group_size=2, index=False)
+    found = []
+    for workers in ("1", "3"):
+        out = tmp_path / f"summary-{workers}.csv"
+        args = ["exposure", str(SCENARIO), "--ledger", str(ledger), "--mfn", str(MFN)]
+        result = runner.invoke(app, [*args, "-o", str(out), "--workers", workers])
+        assert result.exit_code == 0, result.stderr
+        found.append(pd.read_csv(out, keep_default_na=False))
+    pd.testing.assert_frame_equal(found[0], found[1])
+    total = found[1].set_index("table").loc["total"]
+    assert_allclose(total["base_duty_usd"], 1650 + 340 + 0 + 384)

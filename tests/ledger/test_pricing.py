@@ -12,7 +12,8 @@ import pytest
 from numpy.testing import assert_allclose
 
 from tariffsim.ledger.coverage import load_measures
-from tariffsim.ledger.pricing import Exposure, period_bounds, period_ordinals, price_ledger
+from tariffsim.ledger.periods import period_bounds, period_ordinals
+from tariffsim.ledger.pricing import Exposure, price_ledger
 from tariffsim.ledger.reader import LedgerReader
 from tariffsim.model.simulation import simulate
 from tariffsim.model.timeline import day_number
