@@ -442,7 +442,9 @@ def save_figure(fig: Figure, path: str | Path, manifest: Mapping[str, Any] | Non
     }
 
     # zlib level 3, not Pillow's 6: as small a file here, and less time compressing
-    options = {"pil_kwargs": {"compress_level": PNG_COMPRESSION}} if fmt == "png" else {}
+    options: dict[str, Any] = (
+        {"pil_kwargs": {"compress_level": PNG_COMPRESSION}} if fmt == "png" else {}
+    )
 
     def render(tmp: Path) -> None:
         # a fixed salt: SVG element ids are otherwise random on every save
