@@ -13,9 +13,10 @@ import sys
 
 from benchmarks.timing import machine
 
-SECTIONS = ("cli", "engine", "bandwidth", "loading", "memory", "charts")
+SECTIONS = ("cli", "engine", "bandwidth", "loading", "memory", "charts", "ledger")
 """cli: start-up and end-to-end runs (sections 1, 2); engine: 3; bandwidth: 4; loading: 5;
-memory: 6; charts: 7."""
+memory: 6; charts: 7; ledger: exposure of 1, 10 and 30 M lines against DuckDB and polars
+(benchmarks/bench_ledger.py)."""
 
 
 def load_now() -> str:
@@ -28,6 +29,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=SECTIONS, action="append", help="run these sections")
     parser.add_argument("--tranches", type=int, default=100_000, help="synthetic tranches")
     parser.add_argument("--repeat", type=int, default=15, help="runs per timing (peers: a third)")
+    parser.add_argument(
+        "--ledger-rows",
+        type=int,
+        nargs="+",
+        default=[1_000_000, 10_000_000, 30_000_000],
+        help="ledger sizes of the ledger section [lines]",
+    )
     args = parser.parse_args(argv)
     chosen = args.only or list(SECTIONS)
     repeat = max(args.repeat, 1)
@@ -65,6 +73,12 @@ def main(argv: list[str] | None = None) -> int:
 
         print(load_now())
         print("\n".join(charts(max(3, repeat // 3))), flush=True)
+    if "ledger" in chosen:
+        from benchmarks import bench_ledger
+
+        print("\nLedger exposure, 3 scenarios (benchmarks/bench_ledger.py)", flush=True)
+        print(load_now())
+        print("\n".join(bench_ledger.run(args.ledger_rows, 2019, bench_ledger.PEERS, [1, 2])))
     return 0
 
 

@@ -3,14 +3,20 @@
 Two peers of :mod:`benchmarks.bench_ledger`, both given the same scenario tables as
 :mod:`benchmarks.ledger_duckdb` (measures, HTS key ranges, dated steps):
 
-* DuckDB SQL: the lines are first summed by (HTS code, origin, entry date) —
-  a few hundred thousand cells for millions of lines — and only those cells are
-  joined to the measures covering them, priced on their date and stacked with
-  window functions; the SKU table joins each line once (a hash join) to its
-  cell's rates under every scenario, pivoted side by side. No line × measure
-  rows are ever formed.
-* polars, lazily: the same plan as one lazy query per table, collected with
-  the streaming engine.
+* DuckDB SQL. ONE scan of the Parquet file (only the five columns used, native
+  DATE) groups the lines with ``GROUPING SETS`` into two small tables at once:
+  by (HTS code, origin, period, date segment) for the measure, period and
+  uncovered tables, and by (SKU, HTS code, origin, date segment) for the SKU
+  table. A *date segment* is an interval between consecutive step dates of any
+  of the scenarios (a ``CASE`` on a handful of dates), on which every rate is
+  constant, so the three scenarios share the one scan. Only the distinct
+  (code, origin, segment) cells — a few thousand — are joined to the measures
+  covering them and stacked with window functions; the two small tables are
+  then priced by a hash join to those cells' rates. No line × measure rows are
+  formed, no text function runs per line (codes and origins are normalised on
+  the distinct cells).
+* polars, lazily: the same plan (``scan_parquet`` → ``group_by`` → joins to the
+  small table), the line aggregation collected by the streaming engine.
 
 Each returns the summary rows the benchmark compares: tables ``measure``,
 ``period``, ``sku`` and ``uncovered`` with ``lines``, ``imports_usd``,
@@ -19,26 +25,76 @@ Each returns the summary rows the benchmark compares: tables ``measure``,
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pandas as pd
 
 from benchmarks.ledger_duckdb import connect, stacking_sql
 
+_FIRST = dt.date(1900, 1, 1)
+"""Start of the first date segment: before every step."""
+
+
+def segment_starts(tables: dict[str, pd.DataFrame]) -> list[dt.date]:
+    """First day of each date segment: every scenario's step dates, and one day before them."""
+    return [_FIRST, *sorted(set(tables["steps"]["start"]))]
+
+
+def _segment_case(starts: list[dt.date], column: str) -> str:
+    """SQL giving the segment of ``column``: a CASE on the few step dates."""
+    whens = " ".join(
+        f"WHEN {column} < DATE '{day.isoformat()}' THEN {i}" for i, day in enumerate(starts[1:])
+    )
+    return f"CASE {whens} ELSE {len(starts) - 1} END"
+
+
+CODE_CLASSES = """
+CREATE TEMP TABLE code_class AS
+WITH codes AS (
+    SELECT hts_code, CAST(rpad(replace(trim(hts_code), '.', ''), 10, '0') AS BIGINT) AS k
+    FROM (SELECT DISTINCT hts_code FROM read_parquet($ledger))
+),
+signed AS (
+    SELECT c.hts_code,
+           coalesce(string_agg(p.scenario || '/' || p.measure, ',' ORDER BY p.scenario, p.measure),
+                    '') AS covered_by
+    FROM codes c LEFT JOIN prefixes p ON c.k >= p.lo AND c.k < p.hi
+    GROUP BY c.hts_code
+)
+SELECT hts_code, dense_rank() OVER (ORDER BY covered_by)::INTEGER AS class,
+       min(hts_code) OVER (PARTITION BY covered_by) AS representative
+FROM signed
+"""
+"""Each distinct HTS code of the ledger → its class: the set of (scenario, measure) covering it,
+and one code of the class that stands for it in the stacking."""
+
+AGGREGATE = """
+CREATE TEMP TABLE agg AS
+SELECT cc.class, l.country_of_origin AS raw_origin, l.sku, {periods}, {segment} AS seg,
+       grouping(l.sku) AS by_period, count(*) AS n, sum(l.customs_value_usd) AS v
+FROM read_parquet($ledger) l JOIN code_class cc USING (hts_code)
+GROUP BY GROUPING SETS ((class, raw_origin, {period_names}, seg), (l.sku, class, raw_origin, seg))
+"""
+"""The one scan of the lines: two small aggregates (``by_period`` marks the first)."""
+
 CELLS = """
 CREATE TEMP TABLE cells AS
-SELECT hts_code, upper(trim(country_of_origin)) AS origin, entry_date AS d,
-       count(*) AS n, sum(customs_value_usd) AS v
-FROM read_parquet($ledger) GROUP BY ALL
+SELECT r.representative AS hts_code, c.class, c.raw_origin, upper(trim(c.raw_origin)) AS origin,
+       c.seg, s.d, sum(c.n) AS n, sum(c.v) AS v
+FROM agg c JOIN segments s USING (seg)
+JOIN (SELECT DISTINCT class, representative FROM code_class) r USING (class)
+WHERE c.by_period = 1
+GROUP BY ALL
 """
 
 RATED = "CREATE TEMP TABLE rated AS WITH" + stacking_sql(
-    "cells", "c.hts_code, c.origin, c.d, c.n, c.v", "hts_code, origin, d"
+    "cells", "c.class, c.raw_origin, c.seg, c.d, c.n, c.v", "class, raw_origin, seg"
 )
 
 CELL_RATES = """
 CREATE TEMP TABLE cell_rates AS
-SELECT scenario, hts_code, origin, d,
+SELECT scenario, class, raw_origin, seg,
        sum(CASE WHEN credit_base THEN base_rate ELSE 0 END) AS base_rate,
        sum(CASE WHEN credit_additional THEN rate ELSE 0 END) AS additional_rate
 FROM rated GROUP BY ALL
@@ -51,102 +107,89 @@ SELECT scenario, measure AS key, sum(n) AS lines, sum(v) AS imports_usd,
 FROM rated GROUP BY ALL
 """
 
-BY_PERIOD = """
-SELECT p.scenario, CAST(date_trunc(p.unit, c.d) AS DATE)::VARCHAR AS key, sum(c.n) AS lines,
-       sum(c.v) AS imports_usd, sum(c.v * coalesce(r.base_rate, 0)) AS base_duty_usd,
-       sum(c.v * coalesce(r.additional_rate, 0)) AS additional_duty_usd
-FROM cells c CROSS JOIN periods p
-LEFT JOIN cell_rates r ON r.scenario = p.scenario AND r.hts_code = c.hts_code
-                      AND r.origin = c.origin AND r.d = c.d
+PRICED = """
+SELECT p.scenario, {key} AS key, sum(a.n) AS lines, sum(a.v) AS imports_usd,
+       sum(a.v * coalesce(r.base_rate, 0)) AS base_duty_usd,
+       sum(a.v * coalesce(r.additional_rate, 0)) AS additional_duty_usd
+FROM agg a JOIN periods p ON {which}
+LEFT JOIN cell_rates r ON r.scenario = p.scenario AND r.class = a.class
+                      AND r.raw_origin = a.raw_origin AND r.seg = a.seg
 GROUP BY ALL
 """
-
-BY_SKU = """
-WITH wide AS (
-    SELECT hts_code, origin, d, {rate_columns}
-    FROM cell_rates GROUP BY ALL
-)
-SELECT l.sku AS key, count(*) AS lines, sum(l.customs_value_usd) AS imports_usd, {sums}
-FROM read_parquet($ledger) l
-LEFT JOIN wide w ON w.hts_code = l.hts_code AND w.origin = upper(trim(l.country_of_origin))
-                AND w.d = l.entry_date
-GROUP BY l.sku
-"""
-"""Every line joined once to its cell's rates under every scenario, side by side."""
-
-
-def _by_sku(con: Any, ledger: str, scenarios: list[str]) -> pd.DataFrame:
-    """The SKU table: one pass over the lines, the scenarios' rates as columns."""
-    rate_columns = ", ".join(
-        f"sum(base_rate) FILTER (WHERE scenario = '{s}') AS b{i}, "
-        f"sum(additional_rate) FILTER (WHERE scenario = '{s}') AS a{i}"
-        for i, s in enumerate(scenarios)
-    )
-    sums = ", ".join(
-        f"sum(l.customs_value_usd * coalesce(w.b{i}, 0)) AS base_{i}, "
-        f"sum(l.customs_value_usd * coalesce(w.a{i}, 0)) AS additional_{i}"
-        for i in range(len(scenarios))
-    )
-    wide = con.execute(BY_SKU.format(rate_columns=rate_columns, sums=sums), {"ledger": ledger}).df()
-    parts = [
-        wide[["key", "lines", "imports_usd"]].assign(
-            scenario=s,
-            base_duty_usd=wide[f"base_{i}"],
-            additional_duty_usd=wide[f"additional_{i}"],
-        )
-        for i, s in enumerate(scenarios)
-    ]
-    return pd.concat(parts, ignore_index=True)
-
+"""The period (``by_period``, keyed by the scenario's period) or SKU table, all scenarios."""
 
 UNCOVERED = """
 SELECT p.scenario, coalesce(sum(c.n) FILTER (WHERE r.scenario IS NULL), 0) AS lines,
        coalesce(sum(c.v) FILTER (WHERE r.scenario IS NULL), 0.0) AS imports_usd,
        0.0 AS base_duty_usd, 0.0 AS additional_duty_usd
 FROM cells c CROSS JOIN periods p
-LEFT JOIN cell_rates r ON r.scenario = p.scenario AND r.hts_code = c.hts_code
-                      AND r.origin = c.origin AND r.d = c.d
+LEFT JOIN cell_rates r ON r.scenario = p.scenario AND r.class = c.class
+                      AND r.raw_origin = c.raw_origin AND r.seg = c.seg
 GROUP BY p.scenario
 """
 
 
-def duckdb_expert(ledger: str, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """The summary tables computed by DuckDB, aggregating the lines first."""
+def duckdb_expert(ledger: str, tables: dict[str, pd.DataFrame], explain: bool = False) -> Any:
+    """The summary tables computed by DuckDB, aggregating the lines first in one scan.
+
+    With ``explain``, returns the ``EXPLAIN ANALYZE`` text of the scan instead.
+    """
     con = connect(tables)
-    con.execute(CELLS, {"ledger": ledger})
+    starts = segment_starts(tables)
+    con.register("segments_df", pd.DataFrame({"seg": range(len(starts)), "d": starts}))
+    con.execute("CREATE TEMP TABLE segments AS SELECT seg::INTEGER AS seg, d FROM segments_df")
+    units = sorted(set(tables["periods"]["unit"]))
+    periods = ", ".join(f"date_trunc('{u}', l.entry_date)::DATE AS p_{u}" for u in units)
+    aggregate = AGGREGATE.format(
+        periods=periods,
+        period_names=", ".join(f"p_{u}" for u in units),
+        segment=_segment_case(starts, "l.entry_date"),
+    )
+    con.execute(CODE_CLASSES, {"ledger": ledger})
+    if explain:
+        text = con.execute("EXPLAIN ANALYZE " + aggregate, {"ledger": ledger}).fetchall()
+        con.close()
+        return "\n".join(str(row[1]) for row in text)
+    con.execute(aggregate, {"ledger": ledger})
+    con.execute(CELLS)
     con.execute(RATED)
     con.execute(CELL_RATES)
+    period_key = "CASE p.unit " + " ".join(f"WHEN '{u}' THEN a.p_{u}" for u in units) + " END"
     parts = [
         con.execute(BY_MEASURE).df().assign(table="measure"),
-        con.execute(BY_PERIOD).df().assign(table="period"),
-        _by_sku(con, ledger, list(tables["periods"]["scenario"])).assign(table="sku"),
+        con.execute(PRICED.format(key=f"({period_key})::VARCHAR", which="a.by_period = 1"))
+        .df()
+        .assign(table="period"),
+        con.execute(PRICED.format(key="a.sku", which="a.by_period = 0")).df().assign(table="sku"),
         con.execute(UNCOVERED).df().assign(table="uncovered", key=""),
     ]
     con.close()
     return pd.concat(parts, ignore_index=True)
 
 
+ENGINE = "streaming"
+
+
 def polars_expert(ledger: str, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """The same plan as lazy polars queries."""
+    """The same plan in polars: ``scan_parquet`` → ``group_by`` → joins to small tables.
+
+    The lines are summed in one lazy, streaming scan to (SKU, code, origin, period,
+    segment); the period and SKU aggregates follow from that table in memory (a
+    ``GROUPING SETS`` equivalent: polars has none).
+    """
     import polars as pl
 
     measures = pl.from_pandas(tables["measures"])
     prefixes = pl.from_pandas(tables["prefixes"])
     steps = pl.from_pandas(tables["steps"])
     periods = pl.from_pandas(tables["periods"])
-    lines = pl.scan_parquet(ledger).with_columns(
-        pl.col("hts_code", "sku").cast(pl.String),
-        origin=pl.col("country_of_origin").cast(pl.String).str.strip_chars().str.to_uppercase(),
-        d=pl.col("entry_date"),
-        v=pl.col("customs_value_usd"),
-    )
-    cells = (
-        lines.group_by("hts_code", "origin", "d")
-        .agg(n=pl.len(), v=pl.col("v").sum())
-        .collect(engine="streaming")
-    )
+    starts = segment_starts(tables)
+    units = sorted(set(tables["periods"]["unit"]))
+    every = {"day": "1d", "week": "1w", "month": "1mo", "quarter": "1q", "year": "1y"}
+
     codes = (
-        cells.select("hts_code")
+        pl.scan_parquet(ledger)
+        .select(pl.col("hts_code").cast(pl.String))
         .unique()
         .with_columns(
             k=pl.col("hts_code")
@@ -155,40 +198,64 @@ def polars_expert(ledger: str, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             .str.pad_end(10, "0")
             .cast(pl.Int64)
         )
+        .collect()
     )
-    code_measures = (
+    covered_by = (
         codes.join_where(prefixes, pl.col("k") >= pl.col("lo"), pl.col("k") < pl.col("hi"))
-        .select("hts_code", "scenario", "measure")
+        .group_by("hts_code")
+        .agg((pl.col("scenario") + "/" + pl.col("measure")).sort().str.join(",").alias("sig"))
+    )
+    code_class = (
+        codes.join(covered_by, on="hts_code", how="left")
+        .with_columns(pl.col("sig").fill_null(""))
+        .with_columns(
+            cls=pl.col("sig").rank("dense").cast(pl.Int32),
+            representative=pl.col("hts_code").min().over("sig"),
+        )
+    )
+    # one scan: the lines summed by (SKU, code, origin, period, segment), then made smaller
+    fine = (
+        pl.scan_parquet(ledger)
+        .with_columns(
+            seg=pl.sum_horizontal([(pl.col("entry_date") >= d).cast(pl.Int8) for d in starts[1:]]),
+            **{f"p_{u}": pl.col("entry_date").dt.truncate(every[u]) for u in units},
+        )
+        .group_by("sku", "hts_code", "country_of_origin", *(f"p_{u}" for u in units), "seg")
+        .agg(pl.len().alias("n"), pl.col("customs_value_usd").sum().alias("v"))
+        .collect(engine=ENGINE)
+        .with_columns(pl.col("hts_code", "sku", "country_of_origin").cast(pl.String))
+        .rename({"country_of_origin": "raw_origin"})
+        .join(code_class.select("hts_code", "cls"), on="hts_code")
+    )
+    money = [pl.col("n").sum(), pl.col("v").sum()]
+    by_period = fine.group_by("cls", "raw_origin", *(f"p_{u}" for u in units), "seg").agg(*money)
+    by_sku = fine.group_by("sku", "cls", "raw_origin", "seg").agg(*money)
+    segments = pl.DataFrame({"seg": range(len(starts)), "d": starts}).with_columns(
+        pl.col("seg").cast(pl.Int8)
+    )
+    cells = (
+        by_period.group_by("cls", "raw_origin", "seg")
+        .agg(pl.col("n").sum(), pl.col("v").sum())
+        .join(segments, on="seg")
+        .join(code_class.select("cls", "representative").unique(), on="cls")
+        .with_columns(origin=pl.col("raw_origin").str.strip_chars().str.to_uppercase())
+    )
+    cell = ["cls", "raw_origin", "seg"]
+    code_measures = (
+        code_class.filter(pl.col("hts_code") == pl.col("representative"))
+        .join_where(prefixes, pl.col("k") >= pl.col("lo"), pl.col("k") < pl.col("hi"))
+        .select("cls", "scenario", "measure")
         .unique()
     )
-    covered = cells.join(code_measures, on="hts_code").join(
-        measures.rename({"exporter": "origin"}), on=["scenario", "measure", "origin"]
+    rated = _stacked(
+        pl,
+        cells.join(code_measures, on="cls").join(
+            measures.rename({"exporter": "origin"}), on=["scenario", "measure", "origin"]
+        ),
+        steps,
+        cell,
     )
-    dated = (
-        covered.with_row_index("cell_measure")
-        .join(steps, on=["scenario", "measure"], how="left")
-        .with_columns(
-            rate=pl.when((pl.col("d") >= pl.col("start")) & (pl.col("d") < pl.col("stop")))
-            .then(pl.col("rate"))
-            .otherwise(None)
-        )
-        .group_by("cell_measure")
-        .agg(pl.all().exclude("start", "stop", "rate").first(), pl.col("rate").max())
-        .with_columns(pl.col("rate").fill_null(0.0))
-    )
-    cell = ["scenario", "hts_code", "origin", "d"]
-    rated = (
-        dated.sort(["rate", "ord"], descending=[True, False])
-        .with_columns(
-            first_by_rate=pl.int_range(pl.len()).over([*cell, "authority"]) == 0,
-        )
-        .sort(["base_rate", "ord"], descending=[True, False])
-        .with_columns(
-            credit_base=pl.int_range(pl.len()).over(cell) == 0,
-            credit_additional=(pl.col("rule") != "max") | pl.col("first_by_rate"),
-        )
-    )
-    cell_rates = rated.group_by(cell).agg(
+    cell_rates = rated.group_by("scenario", *cell).agg(
         base_rate=pl.when(pl.col("credit_base")).then(pl.col("base_rate")).otherwise(0.0).sum(),
         additional_rate=pl.when(pl.col("credit_additional"))
         .then(pl.col("rate"))
@@ -201,20 +268,31 @@ def polars_expert(ledger: str, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         base_duty_usd=(pl.col("v") * pl.col("base_rate") * pl.col("credit_base")).sum(),
         additional_duty_usd=(pl.col("v") * pl.col("rate") * pl.col("credit_additional")).sum(),
     )
-    per_cell = cells.join(periods, how="cross").join(cell_rates, on=cell, how="left")
-    per_cell = per_cell.with_columns(pl.col("base_rate", "additional_rate").fill_null(0.0))
-    unit = {"day": "1d", "week": "1w", "month": "1mo", "quarter": "1q", "year": "1y"}
-    by_period = pl.concat(
-        [
-            per_cell.filter(pl.col("unit") == u)
-            .group_by("scenario", key=pl.col("d").dt.truncate(every).cast(pl.String))
-            .agg(*_money(pl, "n", "v"))
-            for u, every in unit.items()
-        ]
-    )
+
+    def priced(frame: pl.DataFrame, key: Any) -> pl.DataFrame:
+        return (
+            frame.join(periods, how="cross")
+            .join(cell_rates, on=["scenario", *cell], how="left")
+            .with_columns(pl.col("base_rate", "additional_rate").fill_null(0.0))
+            .group_by("scenario", key=key)
+            .agg(
+                lines=pl.col("n").sum(),
+                imports_usd=pl.col("v").sum(),
+                base_duty_usd=(pl.col("v") * pl.col("base_rate")).sum(),
+                additional_duty_usd=(pl.col("v") * pl.col("additional_rate")).sum(),
+            )
+        )
+
+    period_key = pl.coalesce(
+        [pl.when(pl.col("unit") == u).then(pl.col(f"p_{u}")) for u in units]
+    ).cast(pl.String)
     uncovered = (
         cells.join(periods, how="cross")
-        .join(cell_rates.select(*cell, hit=pl.lit(True)), on=cell, how="left")
+        .join(
+            cell_rates.select("scenario", *cell, hit=pl.lit(True)),
+            on=["scenario", *cell],
+            how="left",
+        )
         .group_by("scenario")
         .agg(
             lines=pl.col("n").filter(pl.col("hit").is_null()).sum(),
@@ -224,31 +302,40 @@ def polars_expert(ledger: str, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         )
         .with_columns(key=pl.lit(""))
     )
-    by_sku = (
-        lines.join(periods.lazy(), how="cross")
-        .join(cell_rates.lazy(), on=cell, how="left")
-        .with_columns(pl.col("base_rate", "additional_rate").fill_null(0.0), n=pl.lit(1))
-        .group_by("scenario", pl.col("sku").alias("key"))
-        .agg(*_money(pl, "n", "v"))
-        .collect(engine="streaming")
-    )
     columns = ["scenario", "key", "lines", "imports_usd", "base_duty_usd", "additional_duty_usd"]
     parts = [
         frame.select(columns).to_pandas().assign(table=name)
         for name, frame in (
             ("measure", by_measure),
-            ("period", by_period),
-            ("sku", by_sku),
+            ("period", priced(by_period, period_key)),
+            ("sku", priced(by_sku, pl.col("sku"))),
             ("uncovered", uncovered),
         )
     ]
     return pd.concat(parts, ignore_index=True)
 
 
-def _money(pl: Any, n: str, v: str) -> list[Any]:
-    return [
-        pl.col(n).sum().alias("lines"),
-        pl.col(v).sum().alias("imports_usd"),
-        (pl.col(v) * pl.col("base_rate")).sum().alias("base_duty_usd"),
-        (pl.col(v) * pl.col("additional_rate")).sum().alias("additional_duty_usd"),
-    ]
+def _stacked(pl: Any, covered: Any, steps: Any, cell: list[str]) -> Any:
+    """Each covering measure's rate on its cell's date, and which rates the stacking credits."""
+    dated = (
+        covered.with_row_index("cell_measure")
+        .join(steps, on=["scenario", "measure"], how="left")
+        .with_columns(
+            rate=pl.when((pl.col("d") >= pl.col("start")) & (pl.col("d") < pl.col("stop")))
+            .then(pl.col("rate"))
+            .otherwise(None)
+        )
+        .group_by("cell_measure")
+        .agg(pl.all().exclude("start", "stop", "rate").first(), pl.col("rate").max())
+        .with_columns(pl.col("rate").fill_null(0.0))
+    )
+    whole = ["scenario", *cell]
+    return (
+        dated.sort(["rate", "ord"], descending=[True, False])
+        .with_columns(first_by_rate=pl.int_range(pl.len()).over([*whole, "authority"]) == 0)
+        .sort(["base_rate", "ord"], descending=[True, False])
+        .with_columns(
+            credit_base=pl.int_range(pl.len()).over(whole) == 0,
+            credit_additional=(pl.col("rule") != "max") | pl.col("first_by_rate"),
+        )
+    )

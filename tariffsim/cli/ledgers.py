@@ -21,7 +21,12 @@ if TYPE_CHECKING:
     from tariffsim.ledger.reader import LedgerReader
 
 LedgerOption = Annotated[
-    Path, typer.Option("--ledger", help="Import ledger: .parquet or .csv (see docs/ledger.md).")
+    str,
+    typer.Option(
+        "--ledger",
+        help="Import ledger: .parquet or .csv (see docs/ledger.md); with --scheduler or --dask "
+        "also a folder, glob or URL (s3://…) of Parquet files.",
+    ),
 ]
 ColumnOption = Annotated[
     list[str] | None,
@@ -72,7 +77,7 @@ def exposure(
             "--workers",
             min=1,
             help="Processes pricing a Parquet ledger's row groups side by side "
-            "[default: every core, one per million lines].",
+            "[default: one per two cores, one per million lines at most].",
         ),
     ] = None,
     index: Annotated[
@@ -146,10 +151,12 @@ def exposure(
         return
     from tariffsim._types import IntArray
     from tariffsim.errors import TariffsimError
+    from tariffsim.ledger import remote
     from tariffsim.ledger.coverage import Measures, load_measures
     from tariffsim.ledger.editions import edition_warnings
     from tariffsim.ledger.indices import SubheadingTally, render_indices
     from tariffsim.ledger.lines import LineDuties
+    from tariffsim.ledger.parallel import available_cores, start_workers
     from tariffsim.ledger.reader import Chunk, LedgerReader, parse_column_map
     from tariffsim.ledger.report import (
         LineWriter,
@@ -161,8 +168,21 @@ def exposure(
     from tariffsim.model.budget import check_memory, ledger_bytes
     from tariffsim.outputs.files import check_target, write_atomic, write_beside
 
+    if remote.is_url(ledger):
+        raise TariffsimError(
+            "a ledger named by URL is read on a Dask cluster",
+            file=ledger,
+            hint="add --dask (this machine's cores) or --scheduler ADDRESS; see docs/scale.md",
+        )
+    source = Path(ledger)
+    if (
+        source.suffix.lower() == ".parquet"
+        and not (lines or index or steps)
+        and (workers or available_cores() // 2) > 1
+    ):
+        start_workers()  # the fork server imports tariffsim while the scenarios load
     tables = {".parquet": "parquet", ".csv": "csv"}
-    read = [*files, ledger, *(p for p in (memberships, mfn) if p is not None)]
+    read = [*files, source, *(p for p in (memberships, mfn) if p is not None)]
     check_target(output, "--output", read, tables)
     line_format = check_target(lines, "--lines", read, tables)
     check_memory(
@@ -172,10 +192,10 @@ def exposure(
     )
     measures = [load_measures(f, importer, memberships, encoding) for f in files]
     pricing = _line_pricing(mfn, unpriced)
-    reader = LedgerReader(ledger, parse_column_map(column or []), chunk_rows, encoding)
+    reader = LedgerReader(source, parse_column_map(column or []), chunk_rows, encoding)
     update, finish = progress_reporter(reader.total_rows)
     found = []
-    inputs = [("scenario", files), ("ledger", [ledger])]
+    inputs = [("scenario", files), ("ledger", [source])]
     options = {
         "output": output,
         "lines": lines,
@@ -256,7 +276,7 @@ def exposure(
 
 def _exposure_on_cluster(
     files: list[Path],
-    ledger: Path,
+    ledger: str,
     output: Path | None,
     lines: Path | None,
     column: list[str] | None,
@@ -269,6 +289,7 @@ def _exposure_on_cluster(
 ) -> None:
     """``exposure --scheduler/--dask``: the ledger's parts tallied on a Dask cluster."""
     from tariffsim.errors import TariffsimError
+    from tariffsim.ledger import remote
     from tariffsim.ledger.cluster import dataset_files, dataset_parts, price_on_cluster
     from tariffsim.ledger.coverage import load_measures
     from tariffsim.ledger.reader import LedgerReader, parse_column_map
@@ -283,7 +304,9 @@ def _exposure_on_cluster(
     check_target(output, "--output", read, {".parquet": "parquet", ".csv": "csv"})
     measures = [load_measures(f, importer, memberships) for f in files]
     paths = dataset_files(ledger)
-    first = LedgerReader(paths[0], parse_column_map(column or []), chunk_rows)  # checks columns
+    fs, path = remote.filesystem(paths[0]) if remote.is_url(paths[0]) else (None, paths[0])
+    mapping = parse_column_map(column or [])
+    first = LedgerReader(path, mapping, chunk_rows, filesystem=fs)  # checks the columns
     parts = dataset_parts(paths, first.columns, chunk_rows)
     _, finish = progress_reporter(sum(p.rows for p in parts))
     with dask_client(scheduler, local) as client:

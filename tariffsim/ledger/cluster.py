@@ -10,8 +10,9 @@ stacking module. So the tables equal a single pass over the files in path order,
 to the cent.
 
 Dask is imported only here and only when a cluster is asked for
-(``pip install "tariffsim[dask]"``). Remote files are not read: each worker opens
-the parts' paths itself, so they must be on storage every worker sees.
+(``pip install "tariffsim[dask]"``). Each worker opens its parts itself: local
+paths must be on storage every worker sees; URLs (``s3://``, ``gs://``, … through
+fsspec, :mod:`tariffsim.ledger.remote`) are read by each worker from the store.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from tariffsim.errors import TariffsimError
+from tariffsim.ledger import remote
 from tariffsim.ledger.coverage import Measures
 from tariffsim.ledger.lines import LinePricing
 from tariffsim.ledger.parallel import Part, tally_part
@@ -29,27 +31,53 @@ from tariffsim.ledger.pricing import Exposure, Sums, merge_sums, summarise
 from tariffsim.ledger.reader import CHUNK_ROWS
 
 
-def dataset_files(source: str | Path) -> list[Path]:
-    """The Parquet files of a ledger given as a file, a folder (searched below) or a glob."""
+def dataset_files(source: str | Path) -> list[str]:
+    """The Parquet files of a ledger given as a file, a folder (searched below) or a glob.
+
+    ``source`` may be a URL (``s3://bucket/ledger/*.parquet``, ``memory://…``,
+    ``file://…``): the files are then found through fsspec and returned as URLs.
+    """
     text = str(source)
+    if remote.is_url(text):
+        return _remote_files(text)
     if any(ch in text for ch in "*?["):
         found = [Path(p) for p in sorted(glob.glob(text, recursive=True))]
     elif Path(text).is_dir():
         found = sorted(Path(text).rglob("*.parquet"))
     else:
         found = [Path(text)]
-    files = [p for p in found if p.is_file() and p.suffix.lower() == ".parquet"]
+    files = [str(p) for p in found if p.is_file() and p.suffix.lower() == ".parquet"]
     if not files:
-        raise TariffsimError(
-            "no Parquet files found",
-            file=text,
-            hint="give a .parquet file, a folder of them or a glob like 'ledger/*.parquet'",
-        )
+        raise _none_found(text)
     return files
 
 
+def _remote_files(url: str) -> list[str]:
+    fs, path = remote.filesystem(url)
+    if any(ch in path for ch in "*?["):
+        found = sorted(fs.glob(path))
+    elif fs.isdir(path):
+        found = sorted(fs.find(path))
+    else:
+        found = [path] if fs.exists(path) else []
+    files = [
+        remote.qualified(fs, p) for p in found if p.lower().endswith(".parquet") and not fs.isdir(p)
+    ]
+    if not files:
+        raise _none_found(url)
+    return files
+
+
+def _none_found(text: str) -> TariffsimError:
+    return TariffsimError(
+        "no Parquet files found",
+        file=text,
+        hint="give a .parquet file, a folder of them or a glob like 'ledger/*.parquet'",
+    )
+
+
 def dataset_parts(
-    files: list[Path], columns: Mapping[str, str] | None = None, chunk_rows: int = CHUNK_ROWS
+    files: list[str], columns: Mapping[str, str] | None = None, chunk_rows: int = CHUNK_ROWS
 ) -> list[Part]:
     """One part per non-empty row group of each file, numbered across the files."""
     import pyarrow.parquet as pq
@@ -58,13 +86,20 @@ def dataset_parts(
     first = 0
     for path in files:
         try:
-            metadata = pq.ParquetFile(path, pre_buffer=False).metadata
+            if remote.is_url(path):
+                fs, inside = remote.filesystem(path)
+                with fs.open(inside, "rb") as stream:
+                    metadata = pq.ParquetFile(stream, pre_buffer=False).metadata
+            else:
+                metadata = pq.ParquetFile(path, pre_buffer=False).metadata
+        except TariffsimError:
+            raise
         except Exception as exc:  # pyarrow raises several types for a bad file
             raise TariffsimError(f"not a readable Parquet file ({exc})", file=path) from None
         for group in range(metadata.num_row_groups):
             rows = metadata.row_group(group).num_rows
             if rows:
-                parts.append(Part(str(path), [group], first, rows, dict(columns or {}), chunk_rows))
+                parts.append(Part(path, [group], first, rows, dict(columns or {}), chunk_rows))
                 first += rows
     if not parts:
         raise TariffsimError("the ledger has no lines", file=files[0])

@@ -11,13 +11,14 @@ into an error naming the ledger row. No file reading here.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Protocol
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from tariffsim._types import FloatArray, IntArray
+from tariffsim._types import FloatArray, IndexArray, IntArray
 from tariffsim.errors import TariffsimError
 from tariffsim.scenario import hts, inputs
 from tariffsim.scenario.countries import ISO_ALPHA2
@@ -31,6 +32,30 @@ class Fail(Protocol):
     ) -> TariffsimError: ...
 
 
+_T = TypeVar("_T")
+
+
+class DictionaryCache:
+    """What was derived from each text column's last dictionary, reused while it repeats.
+
+    A Parquet row group carries one dictionary per column, and the row groups of a
+    ledger usually repeat it (tens of thousands of HTS codes or SKUs): checking and
+    converting it once, not once per row group, keeps per-chunk work proportional to
+    the lines. Comparing two dictionaries is a comparison of their bytes.
+    """
+
+    def __init__(self) -> None:
+        self._last: dict[str, tuple[pa.Array, Any]] = {}
+
+    def get(self, name: str, dictionary: pa.Array, derive: Callable[[pa.Array], _T]) -> _T:
+        last = self._last.get(name)
+        if last is not None and (last[0] is dictionary or last[0].equals(dictionary)):
+            return last[1]  # type: ignore[no-any-return]
+        value = derive(dictionary)
+        self._last[name] = (dictionary, value)
+        return value
+
+
 _ISO = pa.array(sorted(ISO_ALPHA2))
 _FIRST_DAY = (inputs.MIN_DATE - dt.date(1970, 1, 1)).days
 _LAST_DAY = (inputs.MAX_DATE - dt.date(1970, 1, 1)).days
@@ -41,7 +66,7 @@ from any country, so no sum of lines can overflow to infinity."""
 _TEXT_HINT = "store HTS codes as text: as numbers they lose their leading zeros"
 
 
-def _text(column: pa.Array, name: str, fail: Fail) -> tuple[pa.Array, IntArray]:
+def _text(column: pa.Array, name: str, fail: Fail) -> tuple[pa.Array, IndexArray]:
     """Dictionary and per-line indices of a text column; an error on a missing value."""
     if pa.types.is_dictionary(column.type):
         encoded = column
@@ -55,11 +80,11 @@ def _text(column: pa.Array, name: str, fail: Fail) -> tuple[pa.Array, IntArray]:
         row = int(np.argmax(encoded.is_null().to_numpy(zero_copy_only=False)))
         raise fail(row, name, "missing value")
     dictionary = encoded.dictionary.cast(pa.string())
-    return dictionary, ints(encoded.indices)
+    return dictionary, encoded.indices.to_numpy(zero_copy_only=False)
 
 
 def _bad(
-    index: IntArray,
+    index: IndexArray,
     bad: np.ndarray[Any, Any],
     dictionary: pa.Array,
 ) -> tuple[int, str]:
@@ -68,16 +93,15 @@ def _bad(
     return row, str(dictionary[int(index[row])].as_py())
 
 
-def hts_keys(column: pa.Array, fail: Fail) -> tuple[IntArray, IntArray]:
+def hts_keys(
+    column: pa.Array, fail: Fail, cache: DictionaryCache | None = None
+) -> tuple[IntArray, IndexArray]:
     """HTS keys of the distinct codes (:func:`hts.code_keys`) and each line's index."""
     dictionary, index = _text(column, "hts_code", fail)
-    digits = pc.replace_substring(pc.utf8_trim_whitespace(dictionary), ".", "")
-    length = pc.utf8_length(digits).to_numpy(zero_copy_only=False)
-    good = pc.match_substring_regex(digits, r"^[0-9]+$").to_numpy(zero_copy_only=False)
-    good &= (length >= 2) & (length <= hts.DIGITS) & (length % 2 == 0)
+    keys, good = (cache or DictionaryCache()).get("hts_code", dictionary, _hts_dictionary)
     # A Parquet row group's dictionary is shared by all its chunks: an entry only other
     # chunks use is checked there, with its own row, and stands in as a zero key here.
-    if not good[index].all():
+    if not good.all() and not good[index].all():
         row, text = _bad(index, ~good, dictionary)
         raise fail(
             row,
@@ -86,28 +110,44 @@ def hts_keys(column: pa.Array, fail: Fail) -> tuple[IntArray, IntArray]:
             "an odd number of digits or a decimal point at the end means the code was "
             "read as a number and lost a leading zero; store codes as text",
         )
+    return keys, index
+
+
+def _hts_dictionary(dictionary: pa.Array) -> tuple[IntArray, np.ndarray[Any, Any]]:
+    """HTS keys of a dictionary of codes (0 for a bad one), and which are good."""
+    digits = pc.replace_substring(pc.utf8_trim_whitespace(dictionary), ".", "")
+    length = pc.utf8_length(digits).to_numpy(zero_copy_only=False)
+    good = pc.match_substring_regex(digits, r"^[0-9]+$").to_numpy(zero_copy_only=False)
+    good &= (length >= 2) & (length <= hts.DIGITS) & (length % 2 == 0)
     if not good.all():
         digits = pc.if_else(pa.array(good), digits, pa.scalar("0", pa.string()))
     padded = pc.utf8_rpad(digits, width=hts.DIGITS, padding="0")
-    return padded.cast(pa.int64()).to_numpy(zero_copy_only=False), index
+    return padded.cast(pa.int64()).to_numpy(zero_copy_only=False), good
 
 
-def origins(column: pa.Array, fail: Fail) -> tuple[list[str], IntArray]:
+def origins(
+    column: pa.Array, fail: Fail, cache: DictionaryCache | None = None
+) -> tuple[list[str], IndexArray]:
     """Distinct ISO alpha-2 codes of origin (upper case), and each line's index."""
     dictionary, index = _text(column, "country_of_origin", fail)
-    codes = pc.utf8_upper(pc.utf8_trim_whitespace(dictionary))
-    good = pc.is_in(codes, value_set=_ISO).to_numpy(zero_copy_only=False)
-    if not good[index].all():  # entries other chunks of the row group use: checked there
+    codes, good = (cache or DictionaryCache()).get("country_of_origin", dictionary, _iso_dictionary)
+    if not good.all() and not good[index].all():  # entries other chunks use: checked there
         row, text = _bad(index, ~good, dictionary)
         raise fail(
             row,
             "country_of_origin",
             f"expected an ISO 3166 alpha-2 code like 'CN', got {text!r}",
         )
-    return [str(c) for c in codes.to_pylist()], index
+    return codes, index
 
 
-def entry_days(column: pa.Array, fail: Fail) -> IntArray:
+def _iso_dictionary(dictionary: pa.Array) -> tuple[list[str], np.ndarray[Any, Any]]:
+    codes = pc.utf8_upper(pc.utf8_trim_whitespace(dictionary))
+    good = pc.is_in(codes, value_set=_ISO).to_numpy(zero_copy_only=False)
+    return [str(c) for c in codes.to_pylist()], good
+
+
+def entry_days(column: pa.Array, fail: Fail) -> IndexArray:
     """Entry dates [day number] from a date, timestamp or ISO-text column, within
     :data:`~tariffsim.scenario.inputs.MIN_DATE` … :data:`~tariffsim.scenario.inputs.MAX_DATE`."""
     if pa.types.is_timestamp(column.type) or pa.types.is_date64(column.type):
@@ -119,7 +159,7 @@ def entry_days(column: pa.Array, fail: Fail) -> IntArray:
         if column.null_count:
             row = int(np.argmax(column.is_null().to_numpy(zero_copy_only=False)))
             raise fail(row, "entry_date", "missing value")
-        return _bounded(ints(column.cast(pa.int32()).to_numpy(zero_copy_only=False)), fail)
+        return _bounded(column.cast(pa.int32()).to_numpy(zero_copy_only=False), fail)
     dictionary, index = _text(column, "entry_date", fail)
     text = pc.utf8_trim_whitespace(dictionary)
     parsed = pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True)
@@ -131,11 +171,13 @@ def entry_days(column: pa.Array, fail: Fail) -> IntArray:
         row, text = _bad(index, bad, dictionary)
         raise fail(row, "entry_date", f"expected a date like 2019-01-31, got {text!r}")
     days = parsed.cast(pa.date32()).cast(pa.int32()).to_numpy(zero_copy_only=False)
-    return _bounded(ints(days)[index], fail)
+    return _bounded(days[index], fail)
 
 
-def _bounded(days: IntArray, fail: Fail) -> IntArray:
+def _bounded(days: IndexArray, fail: Fail) -> IndexArray:
     """``days`` when every one lies in the accepted range; else the first row outside it."""
+    if days.size == 0 or (days.min() >= _FIRST_DAY and days.max() <= _LAST_DAY):
+        return days
     bad = (days < _FIRST_DAY) | (days > _LAST_DAY)
     if bad.any():
         row = int(np.argmax(bad))
@@ -149,21 +191,28 @@ def _bounded(days: IntArray, fail: Fail) -> IntArray:
     return days
 
 
-def text_lengths(column: pa.Array, name: str, fail: Fail) -> None:
+def text_lengths(
+    column: pa.Array, name: str, fail: Fail, cache: DictionaryCache | None = None
+) -> None:
     """Refuse a text value longer than :data:`~tariffsim.scenario.inputs.MAX_FIELD_CHARS`."""
     if pa.types.is_dictionary(column.type):
-        values, index = column.dictionary, ints(column.indices.fill_null(0))
+        values, indices = column.dictionary, column.indices
     elif pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-        values, index = column, np.arange(len(column))
+        values, indices = column, None
     else:
         return
     if not len(values):
         return
-    lengths = pc.fill_null(pc.utf8_length(values.cast(pa.string())), 0).to_numpy(
-        zero_copy_only=False
+    lengths = (
+        _lengths(values)
+        if indices is None
+        else (cache or DictionaryCache()).get(f"{name} lengths", values, _lengths)
     )
     too_long = lengths > inputs.MAX_FIELD_CHARS
-    if too_long.any() and too_long[index].any():
+    if not too_long.any():
+        return
+    index = np.arange(len(column)) if indices is None else ints(indices.fill_null(0))
+    if too_long[index].any():
         row = int(np.argmax(too_long[index]))
         raise fail(
             row,
@@ -171,6 +220,12 @@ def text_lengths(column: pa.Array, name: str, fail: Fail) -> None:
             f"a value of {int(lengths[index[row]]):,} characters, "
             f"more than {inputs.MAX_FIELD_CHARS:,}",
         )
+
+
+def _lengths(values: pa.Array) -> np.ndarray[Any, Any]:
+    return pc.fill_null(pc.utf8_length(values.cast(pa.string())), 0).to_numpy(  # type: ignore[no-any-return]
+        zero_copy_only=False
+    )
 
 
 def customs_values(column: pa.Array, fail: Fail) -> FloatArray:
@@ -200,12 +255,13 @@ def customs_values(column: pa.Array, fail: Fail) -> FloatArray:
         values = column.cast(pa.float64())
     except pa.ArrowInvalid:
         values = column.cast(pa.float64(), safe=False)  # 2**64 - 1 loses digits, then is capped
-    missing = values.is_null().to_numpy(zero_copy_only=False)
-    if missing.any():
+    if values.null_count:
+        missing = values.is_null().to_numpy(zero_copy_only=False)
         raise fail(int(np.argmax(missing)), name, "missing value")
     out = values.to_numpy(zero_copy_only=False)
-    bad = ~np.isfinite(out) | (out < 0) | (out > MAX_LINE_USD)
-    if bad.any():
+    # NaN fails both comparisons, so this also refuses NaN and infinities
+    if not ((out >= 0) & (out <= MAX_LINE_USD)).all():
+        bad = ~((out >= 0) & (out <= MAX_LINE_USD))
         row = int(np.argmax(bad))
         raise fail(
             row,

@@ -23,6 +23,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tariffsim.ledger import remote
 from tariffsim.ledger.coverage import Measures
 from tariffsim.ledger.lines import LinePricing
 from tariffsim.ledger.pricing import Exposure, Sums, merge_sums, summarise, tally_chunks
@@ -58,8 +59,14 @@ def available_cores() -> int:
 
 
 def default_workers(total_rows: int, chunk_rows: int = CHUNK_ROWS) -> int:
-    """Every core, but no more workers than chunks: a small ledger is read in one process."""
-    return max(1, min(available_cores(), total_rows // chunk_rows))
+    """One worker per two cores, but no more workers than chunks.
+
+    Each worker keeps two cores busy (one thread reads and checks the next chunk
+    while the other tallies this one), so one process per two cores; a small
+    ledger is read in one process, where starting workers would cost more than
+    it saves.
+    """
+    return max(1, min(available_cores() // 2, total_rows // chunk_rows))
 
 
 def plan_parts(
@@ -92,17 +99,44 @@ def plan_parts(
 
 
 def tally_part(measures: list[Measures], part: Part, pricing: LinePricing | None = None) -> Sums:
-    """The sums of one part under every scenario, with its SKU and supplier names."""
+    """The sums of one part under every scenario, with its SKU and supplier names.
+
+    A part named by URL (:mod:`tariffsim.ledger.remote`) is read through fsspec.
+    """
+    fs, path = remote.filesystem(part.path) if remote.is_url(part.path) else (None, part.path)
     reader = LedgerReader(
-        part.path,
+        path,
         part.columns,
         part.chunk_rows,
         row_groups=part.row_groups,
         first_row=part.first_row,
+        filesystem=fs,
     )
     sums = tally_chunks(measures, reader, pricing=pricing)
     sums.names = reader.group_names()
     return sums
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """Workers start from a fork server (or are spawned where there is none)."""
+    context = multiprocessing.get_context(
+        "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    )
+    if context.get_start_method() == "forkserver":
+        context.set_forkserver_preload(["tariffsim.ledger.parallel"])
+    return context
+
+
+def start_workers() -> None:
+    """Start the fork server now, so it imports tariffsim while the caller does other work.
+
+    Starting it costs about half a second of imports; ``exposure`` calls this before
+    it reads the scenarios, so the two overlap. A no-op without a fork server.
+    """
+    if _context().get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
 
 
 def price_in_parallel(
@@ -117,12 +151,7 @@ def price_in_parallel(
     The first part to fail in ledger order raises its error, so a bad line is
     reported as a single pass would report it.
     """
-    context = multiprocessing.get_context(
-        "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    )
-    if context.get_start_method() == "forkserver":
-        context.set_forkserver_preload(["tariffsim.ledger.parallel"])
-    with ProcessPoolExecutor(max_workers=len(parts), mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=len(parts), mp_context=_context()) as pool:
         futures = [pool.submit(tally_part, measures, part, pricing) for part in parts]
         sums: list[Sums] = []
         for future in futures:  # in ledger order: the earliest failure is raised

@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from tariffsim._types import FloatArray, IntArray
+from tariffsim._types import FloatArray, IndexArray, IntArray
+from tariffsim.ledger.cells import Cells, CellTally, GroupTotals, Joint
 from tariffsim.ledger.coverage import Measures
 from tariffsim.ledger.lines import LineDuties, LinePricing, adjusted_measures, price_lines
 from tariffsim.ledger.mfn import MfnSchedule
@@ -69,11 +70,11 @@ class _Days:
     """
 
     calendar: IntArray
-    offset: IntArray
+    offset: IndexArray
     _periods: dict[str, tuple[int, IntArray]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, day: IntArray) -> _Days:
+    def of(cls, day: IndexArray) -> _Days:
         first = int(day.min())
         return cls(np.arange(first, int(day.max()) + 1, dtype=np.int64), day - first)
 
@@ -416,11 +417,19 @@ def tally_chunks(
     progress: Callable[[int], None] | None = None,
     pricing: LinePricing | None = None,
 ) -> Sums:
-    """The sums of ``chunks`` under every scenario (group names left to the caller)."""
+    """The sums of ``chunks`` under every scenario (group names left to the caller).
+
+    Without a line sink or an MFN file, and when no measure is priced line by line
+    (:func:`_priced_by_key`), each chunk is summed once for all scenarios into joint
+    cells (:mod:`tariffsim.ledger.cells`) and each scenario's sums follow from the
+    cells; otherwise every line is keyed under each scenario.
+    """
     pricing = pricing or LinePricing()
+    if sink is None and pricing.mfn is None and all(_priced_by_key(m) for m in measures):
+        return _tally_cells(measures, chunks, progress)
     sums = Sums([ScenarioSums() for _ in measures])
     for chunk in chunks:
-        combo = chunk.hts_index * len(chunk.origins) + chunk.origin_index
+        combo = chunk.hts_index.astype(np.int64) * len(chunk.origins) + chunk.origin_index
         pairs = _Pairs.of(chunk, combo)
         days = _Days.of(chunk.day)
         sums.first_day = min(sums.first_day, int(chunk.day.min()))
@@ -436,6 +445,103 @@ def tally_chunks(
         if progress is not None:
             progress(sums.rows)
     return sums
+
+
+def _priced_by_key(m: Measures) -> bool:
+    """Whether every measure's duty follows from the line's key alone, whatever the chunk.
+
+    Specific rates, refunds and value shares are priced line by line
+    (:func:`tariffsim.ledger.lines.adjusted_measures`).
+    """
+    forms = m.forms
+    if forms is None:
+        return True
+    additional = np.array([a != "mfn" for a in m.authorities], dtype=np.bool_)
+    return not bool(((forms.has_specific | forms.refunded | forms.shared) & additional).any())
+
+
+def _tally_cells(
+    measures: list[Measures], chunks: Iterable[Chunk], progress: Callable[[int], None] | None
+) -> Sums:
+    sums = Sums([ScenarioSums() for _ in measures])
+    tally = CellTally(measures)
+    totals: dict[str, GroupTotals] = {}
+    joint: Joint | None = None  # the joint classes the totals are summed by
+    for chunk in chunks:
+        cells = tally.tally(chunk)
+        if joint is not None and cells.joint is not joint:  # new dictionaries, new classes
+            for name, total in totals.items():
+                _add_group_totals(measures, sums, name, total, joint.keys)
+            totals = {}
+        joint = cells.joint
+        sums.first_day = min(sums.first_day, int(chunk.day.min()))
+        sums.last_day = max(sums.last_day, int(chunk.day.max()))
+        for m, scenario, key in zip(measures, sums.scenarios, joint.keys, strict=True):
+            _add_cells(m, scenario, key, cells)
+        for name, ids in chunk.groups.items():
+            total = totals.setdefault(name, GroupTotals(joint.size, tally.n_segments))
+            if not total.add(ids, cells.cell, cells.segment, chunk.value):
+                _add_group_lines(measures, sums, name, ids, cells, chunk)
+        sums.rows += chunk.size
+        if progress is not None:
+            progress(sums.rows)
+    for name, total in totals.items():
+        if joint is not None:
+            _add_group_totals(measures, sums, name, total, joint.keys)
+    return sums
+
+
+def _add_cells(m: Measures, sums: ScenarioSums, key: IntArray, cells: Cells) -> None:
+    """Add one scenario's sums of a chunk from the chunk's joint cells (no pass over lines).
+
+    ``key`` (J, U) is the scenario's key on each joint class and union segment.
+    """
+    step = m.scenario.horizon.step
+    value, lines = cells.value[step], cells.lines[step]  # (P, J, U)
+    n_periods = value.shape[0]
+    bins = (np.arange(n_periods)[:, None, None] * m.n_keys + key[None]).ravel()
+    size = n_periods * m.n_keys
+    by_key = np.bincount(bins, weights=value.ravel(), minlength=size).reshape(n_periods, -1)
+    count = np.bincount(bins, weights=lines.ravel(), minlength=size).reshape(n_periods, -1)
+    count = np.rint(count).astype(np.int64)
+    for row in np.flatnonzero(count.any(axis=1)):
+        _add_row(sums, cells.low[step] + int(row), by_key[row], count[row])
+    uncovered = ~m.covered[key]
+    chapter = np.broadcast_to(cells.joint.chapter[:, None], key.shape)[uncovered]
+    sums.chapter_value += np.bincount(
+        chapter, weights=value.sum(axis=0)[uncovered], minlength=CHAPTERS
+    )
+    sums.chapter_lines += np.bincount(
+        chapter, weights=lines.sum(axis=0)[uncovered], minlength=CHAPTERS
+    )
+
+
+def _add_group_totals(
+    measures: list[Measures], sums: Sums, name: str, total: GroupTotals, keys: list[IntArray]
+) -> None:
+    """Price per-pair sums: Σ_u V[pair, u] · rate(key of the pair's class on segment u)."""
+    ids = total.pair_id
+    value, lines = total.sums()
+    _accumulate(sums.group_value, name, ids, value.sum(axis=1))
+    _accumulate(sums.group_lines, name, ids, lines.sum(axis=1))
+    for m, scenario, key in zip(measures, sums.scenarios, keys, strict=True):
+        of_pair = key[total.pair_cell]  # (pairs, U)
+        base = np.einsum("pu,pu->p", value, m.base_rate[of_pair])
+        additional = np.einsum("pu,pu->p", value, m.additional_rate[of_pair])
+        _accumulate(scenario.group_base, name, ids, base)
+        _accumulate(scenario.group_additional, name, ids, additional)
+
+
+def _add_group_lines(
+    measures: list[Measures], sums: Sums, name: str, ids: IntArray, cells: Cells, chunk: Chunk
+) -> None:
+    """Price a chunk's lines by id, line by line (too many ids for :class:`GroupTotals`)."""
+    _accumulate(sums.group_value, name, ids, chunk.value)
+    _accumulate(sums.group_lines, name, ids, None)
+    for m, scenario, key in zip(measures, sums.scenarios, cells.joint.keys, strict=True):
+        line_key = key.ravel()[cells.cell * key.shape[1] + cells.segment]
+        _accumulate(scenario.group_base, name, ids, chunk.value * m.base_rate[line_key])
+        _accumulate(scenario.group_additional, name, ids, chunk.value * m.additional_rate[line_key])
 
 
 def merge_sums(parts: Iterable[Sums]) -> Sums:

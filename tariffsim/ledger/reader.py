@@ -25,9 +25,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from tariffsim._types import FloatArray, IntArray
+from tariffsim._types import FloatArray, IndexArray, IntArray
 from tariffsim.errors import TariffsimError, did_you_mean
 from tariffsim.ledger import columns
+from tariffsim.ledger.columns import DictionaryCache
 from tariffsim.scenario import inputs
 
 REQUIRED = ("hts_code", "country_of_origin", "customs_value_usd", "entry_date")
@@ -55,11 +56,12 @@ class Chunk:
     Attributes
     ----------
     first_row : 0-based index of the chunk's first line in the ledger.
-    hts_keys : HTS key of each distinct code in the chunk (:func:`hts.code_keys`).
-    hts_index : index into ``hts_keys`` of each line.
+    hts_keys : HTS key of each distinct code in the chunk (:func:`hts.code_keys`); the same
+        array object for chunks whose Parquet dictionaries are equal.
+    hts_index : index into ``hts_keys`` of each line (int32 or int64).
     origins : distinct ISO codes of origin in the chunk.
-    origin_index : index into ``origins`` of each line.
-    day : entry date [day number, days since 1970-01-01].
+    origin_index : index into ``origins`` of each line (int32 or int64).
+    day : entry date [day number, days since 1970-01-01] (int32 or int64).
     value : customs value [USD].
     groups : per optional column present, each line's id in :attr:`LedgerReader.names`.
     quantity : quantity entered in its base unit (kg, item, liter), NaN where blank;
@@ -71,10 +73,10 @@ class Chunk:
 
     first_row: int
     hts_keys: IntArray
-    hts_index: IntArray
+    hts_index: IndexArray
     origins: list[str]
-    origin_index: IntArray
-    day: IntArray
+    origin_index: IndexArray
+    day: IndexArray
     value: FloatArray
     groups: dict[str, IntArray]
     quantity: FloatArray | None = None
@@ -115,8 +117,10 @@ class LedgerReader:
         *,
         row_groups: list[int] | None = None,
         first_row: int = 0,
+        filesystem: Any = None,
     ) -> None:
-        self.path = Path(path)
+        self.path: str | Path = Path(path) if filesystem is None else str(path)
+        self.filesystem = filesystem
         if not 1 <= chunk_rows <= MAX_CHUNK_ROWS:
             raise TariffsimError(
                 f"expected 1 to {MAX_CHUNK_ROWS:,} lines per chunk, got {chunk_rows:,}",
@@ -128,11 +132,20 @@ class LedgerReader:
         self.row_groups = row_groups
         self.rows_read = first_row
         self.names: dict[str, pa.Array] = {}
-        # a pipe or FIFO is drained once into a temporary copy: the reader opens it twice
-        self.source = inputs.seekable_path(self.path, "ledger file")
-        if self.source.stat().st_size == 0:
-            raise TariffsimError("the ledger file is empty", file=self.path)
-        self.is_csv = _is_csv(self.path, self.source)
+        self._dictionaries = DictionaryCache()
+        if filesystem is not None:  # a Parquet file in an fsspec file system (s3://, memory://)
+            self.source: Any = str(path)
+            if not filesystem.exists(self.source):
+                raise TariffsimError("no such ledger file", file=self.path)
+            if filesystem.size(self.source) == 0:
+                raise TariffsimError("the ledger file is empty", file=self.path)
+            self.is_csv = False
+        else:
+            # a pipe or FIFO is drained once into a temporary copy: the reader opens it twice
+            self.source = inputs.seekable_path(self.path, "ledger file")
+            if self.source.stat().st_size == 0:
+                raise TariffsimError("the ledger file is empty", file=self.path)
+            self.is_csv = _is_csv(Path(self.path), self.source)
         header = self._header()
         self.header = header
         mapping = {**{c: c for c in _KNOWN}, **dict(columns or {})}
@@ -154,7 +167,7 @@ class LedgerReader:
                     f"--column {name}=YOUR_NAME",
                 )
         self.columns = {n: mapping[n] for n in _KNOWN if mapping[n] in header}
-        _check_distinct(self.columns, header, self.path)
+        _check_distinct(self.columns, header, str(self.path))
         if ("quantity" in self.columns) != ("quantity_unit" in self.columns):
             have, lack = (
                 ("quantity", "quantity_unit")
@@ -173,9 +186,15 @@ class LedgerReader:
         import pyarrow.parquet as pq
 
         try:
-            return pq.ParquetFile(self.source, pre_buffer=False)
+            return pq.ParquetFile(self._open(), pre_buffer=False)
         except (pa.ArrowException, OSError, ValueError) as exc:  # ValueError: bad UTF-8 names
             raise TariffsimError(f"not a readable Parquet file ({exc})", file=self.path) from None
+
+    def _open(self) -> Any:
+        """The Parquet source for pyarrow: the local path, or a file opened through fsspec."""
+        if self.filesystem is None:
+            return self.source
+        return self.filesystem.open(self.source, "rb")
 
     def _header(self) -> list[str]:
         if not self.is_csv:
@@ -221,9 +240,13 @@ class LedgerReader:
             import pyarrow.parquet as pq
 
             try:
-                source = pq.ParquetFile(self.source, read_dictionary=text, pre_buffer=False)
+                source = pq.ParquetFile(self._open(), read_dictionary=text, pre_buffer=False)
+                # one thread: the read-ahead thread and the other workers use the other cores
                 yield from source.iter_batches(
-                    batch_size=self.chunk_rows, columns=names, row_groups=self.row_groups
+                    batch_size=self.chunk_rows,
+                    columns=names,
+                    row_groups=self.row_groups,
+                    use_threads=False,
                 )
             except (pa.ArrowException, OSError, ValueError) as exc:  # ValueError: bad UTF-8 names
                 raise TariffsimError(
@@ -315,12 +338,13 @@ class LedgerReader:
         def fail(row: int, column: str, message: str, hint: str | None = None) -> TariffsimError:
             return self._fail(first + row, column, message, hint)
 
-        codes, code_index = columns.hts_keys(batch.column(self.columns["hts_code"]), fail)
+        cache = self._dictionaries
+        codes, code_index = columns.hts_keys(batch.column(self.columns["hts_code"]), fail, cache)
         origins, origin_index = columns.origins(
-            batch.column(self.columns["country_of_origin"]), fail
+            batch.column(self.columns["country_of_origin"]), fail, cache
         )
         for name in self.columns:
-            columns.text_lengths(batch.column(self.columns[name]), name, fail)
+            columns.text_lengths(batch.column(self.columns[name]), name, fail, cache)
         groups = {
             name: self._group_ids(name, batch.column(self.columns[name]))
             for name in OPTIONAL
@@ -357,7 +381,25 @@ class LedgerReader:
         """Ids of an optional text column's values, stable across chunks (missing → '')."""
         if not pa.types.is_dictionary(column.type):
             column = pc.dictionary_encode(column.cast(pa.string()))
-        dictionary = column.dictionary.cast(pa.string())
+        # a dictionary seen before keeps its ids: its names are all known by now
+        ids = self._dictionaries.get(
+            f"{name} ids", column.dictionary, lambda d: self._new_ids(name, d)
+        )
+        indices = column.indices
+        if indices.null_count:
+            known = self.names[name]
+            blank = pc.index_in(pa.array([""]), value_set=known)[0].as_py()
+            if blank is None:
+                blank = len(known)
+                self.names[name] = pa.concat_arrays([known, pa.array([""])])
+            ids = np.append(ids, blank)
+            indices = indices.fill_null(len(ids) - 1)
+        found: IntArray = ids[indices.to_numpy(zero_copy_only=False)]
+        return found
+
+    def _new_ids(self, name: str, dictionary: pa.Array) -> IntArray:
+        """Ids of a dictionary's values, naming the values not seen before."""
+        dictionary = dictionary.cast(pa.string())
         known = self.names.get(name, pa.array([], pa.string()))
         where = pc.index_in(dictionary, value_set=known).to_numpy(zero_copy_only=False)
         new = np.isnan(where) if where.dtype.kind == "f" else np.zeros(where.size, dtype=np.bool_)
@@ -365,17 +407,8 @@ class LedgerReader:
             fresh = dictionary.filter(pa.array(new))
             where = np.where(new, known.__len__() + np.cumsum(new) - 1, np.nan_to_num(where))
             known = pa.concat_arrays([known, fresh])
-        ids = np.asarray(where, dtype=np.int64)
-        indices = column.indices
-        if indices.null_count:
-            blank = pc.index_in(pa.array([""]), value_set=known)[0].as_py()
-            if blank is None:
-                blank = len(known)
-                known = pa.concat_arrays([known, pa.array([""])])
-            ids = np.append(ids, blank)
-            indices = indices.fill_null(len(ids) - 1)
         self.names[name] = known
-        return ids[columns.ints(indices)]
+        return np.asarray(where, dtype=np.int64)
 
     def group_names(self) -> dict[str, list[str]]:
         """Per optional column read, the value of each id of :attr:`Chunk.groups`."""
@@ -405,7 +438,7 @@ def _unique(header: list[str]) -> list[str]:
     return names
 
 
-def _check_distinct(columns: Mapping[str, str], header: list[str], path: Path) -> None:
+def _check_distinct(columns: Mapping[str, str], header: list[str], path: str) -> None:
     """Two ledger columns read from one file column, or a used column named twice, is refused."""
     used: dict[str, str] = {}
     for name, theirs in columns.items():

@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from tariffsim._types import IntArray
+from tariffsim._types import IndexArray, IntArray
 from tariffsim.errors import TariffsimError
 from tariffsim.ledger.coverage import Measures
 from tariffsim.ledger.lines import LineDuties
@@ -219,7 +219,7 @@ def _repeat(text: str, n: int) -> pa.Array:
     return pa.DictionaryArray.from_arrays(indices, pa.array([text])).cast(pa.string())
 
 
-def _decoded(indices: IntArray, dictionary: pa.Array) -> pa.Array:
+def _decoded(indices: IndexArray, dictionary: pa.Array) -> pa.Array:
     """``dictionary[indices]`` as a plain string column, without a Python loop per line."""
     return pa.DictionaryArray.from_arrays(
         pa.array(np.asarray(indices, dtype=np.int32)), dictionary

@@ -86,7 +86,7 @@ def test_a_ledger_folder_on_the_cluster_equals_one_pass_and_two_workers(
     reader = LedgerReader(whole)
     one = price_ledger(measures, reader, group_names=reader.group_names).summary
     files = dataset_files(parts)
-    assert [f.name for f in files] == ["part-0.parquet", "part-1.parquet", "part-2.parquet"]
+    assert [Path(f).name for f in files] == ["part-0.parquet", "part-1.parquet", "part-2.parquet"]
     cut = dataset_parts(files)
     assert len(cut) == 3 + 3 + 2 and cut[-1].first_row == 18_000
     on_cluster = price_on_cluster(measures, cut, client)
@@ -95,14 +95,18 @@ def test_a_ledger_folder_on_the_cluster_equals_one_pass_and_two_workers(
     same_to_the_cent(one, price_in_parallel(measures, plan_parts(whole, 2)).summary)
 
 
+@pytest.mark.parametrize("named", ["glob", "file-url"])
 def test_exposure_with_scheduler_through_the_cli(
-    client: Any, ledger: tuple[Path, Path], tmp_path: Path
+    client: Any, ledger: tuple[Path, Path], tmp_path: Path, named: str
 ) -> None:
+    """A glob of the parts, or the same glob as a ``file://`` URL each worker opens through
+    fsspec, priced on the cluster: the tables of one pass over the whole file."""
     whole, parts = ledger
+    glob = f"{parts}/*.parquet" if named == "glob" else f"file://{parts}/*.parquet"
     outputs = []
     for source, extra in (
-        (whole, []),
-        (parts / "*.parquet", ["--scheduler", client.scheduler.address]),
+        (str(whole), []),
+        (glob, ["--scheduler", client.scheduler.address]),
     ):
         out = tmp_path / f"s{len(outputs)}.parquet"
         args = [*map(str, PATHS), "--ledger", str(source), "--memberships", str(MEMBERSHIPS)]
