@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 
@@ -10,6 +9,7 @@ import pytest
 
 from tariffsim import cli
 from tests.conftest import ROOT
+from tests.test_cli_startup import modules_after
 
 PROBE = """
 import json, sys
@@ -24,14 +24,7 @@ print(json.dumps(sorted(m for m in sys.modules if m.startswith("tariffsim.cli.")
 
 
 def cli_modules(argv: list[str]) -> set[str]:
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE.format(argv=argv)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return {m.rsplit(".", 1)[1] for m in json.loads(done.stdout.strip().splitlines()[-1])}
+    return {m.rsplit(".", 1)[1] for m in modules_after(PROBE.format(argv=argv))}
 
 
 def test_the_map_names_every_command_and_its_module() -> None:
