@@ -332,9 +332,24 @@ class Backtest:
 
 def default_published(scenario_path: Path) -> Path:
     """The published figures beside a history scenario: ``<name>.published.yaml`` if it
-    exists (``us-china-2025-2026.published.yaml``), else ``published.yaml``."""
+    exists (``us-china-2025-2026.published.yaml``), else ``published.yaml``.
+
+    Raises
+    ------
+    TariffsimError
+        if neither is there (the scenario itself may be missing: that error comes first).
+    """
     own = scenario_path.with_name(f"{scenario_path.stem}.published.yaml")
-    return own if own.is_file() else scenario_path.parent / "published.yaml"
+    shared = scenario_path.parent / "published.yaml"
+    if own.is_file() or not scenario_path.is_file():
+        return own
+    if shared.is_file():
+        return shared
+    raise TariffsimError(
+        f"no published figures beside the scenario (looked for {own.name} and published.yaml)",
+        file=scenario_path,
+        hint="name the figures to compare with: --published FILE (see docs/validation.md)",
+    )
 
 
 def run_backtest(
@@ -342,7 +357,7 @@ def run_backtest(
 ) -> Backtest:
     """Replay a history scenario day by day and compare it with published figures.
 
-    The steps: load the figures and the scenario (flows are laid out as rows, each
+    The steps: load the scenario and the figures (flows are laid out as rows, each
     product class of a weighted flow with its stack, :mod:`tariffsim.model.flows`);
     refuse a scenario with nothing to replay; simulate with daily
     periods (so spans and fiscal years are exact), static and, when the
@@ -352,8 +367,8 @@ def run_backtest(
     from tariffsim.model.flows import load_scenario
     from tariffsim.model.simulation import simulate
 
+    scenario = load_scenario(scenario_path)  # its errors first: a missing scenario, not figures
     published = load_published(published_path)
-    scenario = load_scenario(scenario_path)
     if not scenario.tranches:
         raise TariffsimError(
             f"scenario '{scenario.name}' has no tranches or flows: nothing to replay",

@@ -109,6 +109,10 @@ def _draw_steps(ax: Axes, data: dict[str, pd.DataFrame]) -> None:
 
 
 def _draw_refunds(ax: Axes, refunds: pd.DataFrame) -> None:
+    if refunds.empty:
+        ax.text(0.5, 0.5, "No measure is held invalid in this history.", ha="center")
+        ax.set_axis_off()
+        return
     bars: list[tuple[str, str, Any]] = [
         ("deposited_usd", "deposited (by entry)", PALETTE[0]),
         ("owed_usd", "owed, what stands (by entry)", PALETTE[1]),

@@ -95,6 +95,15 @@ def backtest(*args: object) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+def one_line_error(path: Path) -> str:
+    """The error ``backtest`` prints on ``path``: exit code 2, one line, no traceback."""
+    code, _, err = backtest(path)
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in err
+    return lines[0]
+
+
 def on(series: pd.DataFrame, day: str) -> pd.Series:
     rows = series[(series["start"] <= day) & (series["end"] >= day)]
     assert len(rows) == 1, day
@@ -192,21 +201,37 @@ def test_a_scenario_with_nothing_to_replay_is_one_line(tmp_path: Path) -> None:
     path = write_history(tmp_path)
     text = SCENARIO.split("flows:")[0] + "measures:" + SCENARIO.split("measures:")[1]
     path.write_text(text, encoding="utf-8")
-    code, _, err = backtest(path)
-    assert code == 2
-    lines = err.strip().splitlines()
-    assert len(lines) == 1 and "Traceback" not in err
-    assert "history.yaml" in lines[0] and "no tranches or flows: nothing to replay" in lines[0]
+    line = one_line_error(path)
+    assert "history.yaml" in line and "no tranches or flows: nothing to replay" in line
 
 
 def test_a_missing_weights_file_says_how_to_make_it(tmp_path: Path) -> None:
     path = write_history(tmp_path)
     (tmp_path / "weights.csv").unlink()
-    code, _, err = backtest(path)
-    assert code == 2
-    lines = err.strip().splitlines()
-    assert len(lines) == 1 and "Traceback" not in err
-    assert "weights file 'weights.csv' not found" in lines[0]
-    assert (
-        "tariffsim data weights FILE -o " in lines[0] and str(tmp_path / "weights.csv") in lines[0]
+    line = one_line_error(path)
+    assert "weights file 'weights.csv' not found" in line
+    assert "tariffsim data weights FILE -o " in line and str(tmp_path / "weights.csv") in line
+
+
+def test_no_published_figures_beside_the_scenario_is_one_line(tmp_path: Path) -> None:
+    path = write_history(tmp_path)
+    (tmp_path / "history.published.yaml").unlink()
+    line = one_line_error(path)
+    assert "no published figures beside the scenario" in line
+    assert "history.published.yaml and published.yaml" in line and "--published" in line
+
+
+def test_chart_data_by_authority(tmp_path: Path) -> None:
+    from tariffsim.history.backtest import run_backtest
+    from tariffsim.history.chart_authority import authority_chart_data
+
+    path = write_history(tmp_path)
+    data = authority_chart_data(run_backtest(path, tmp_path / "history.published.yaml"))
+    series = data["series"]
+    parts = series.drop(columns=["importer", "exporter", "start", "end", "days", "total"])
+    assert (parts.sum(axis=1) - series["total"]).abs().max() < 1e-12
+    assert list(data["points"]["figure"]) == ["march", "april"]
+    refunds = data["refunds"].set_index("year")
+    assert refunds.loc["FY2026", "refunded_usd"] == pytest.approx(
+        100e9 * 0.20 * FENTANYL_DAYS[0.20] / 365, rel=1e-9
     )
