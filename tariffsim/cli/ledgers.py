@@ -16,9 +16,11 @@ from tariffsim.cli.shell import (
 )
 
 if TYPE_CHECKING:
+    from tariffsim.ledger.coverage import Measures
     from tariffsim.ledger.lines import LinePricing
     from tariffsim.ledger.parallel import Part
     from tariffsim.ledger.reader import LedgerReader
+    from tariffsim.model.money import Currency
 
 LedgerOption = Annotated[
     str,
@@ -115,6 +117,14 @@ def exposure(
             "refuses the ledger at that line.",
         ),
     ] = "report",
+    currency: Annotated[
+        str | None,
+        typer.Option(
+            "--currency",
+            help="Also show money in this currency (EUR, CNY, CAD, MXN, GBP, JPY), at the "
+            "exchange rate each scenario states in its 'currencies:' block.",
+        ),
+    ] = None,
 ) -> None:
     """Duty of every line of your import ledger under each scenario, with totals.
 
@@ -147,12 +157,13 @@ def exposure(
             scheduler,
             dask,
             _line_pricing(mfn, unpriced),
+            currency,
         )
         return
     from tariffsim._types import IntArray
     from tariffsim.errors import TariffsimError
     from tariffsim.ledger import remote
-    from tariffsim.ledger.coverage import Measures, load_measures
+    from tariffsim.ledger.coverage import load_measures
     from tariffsim.ledger.editions import edition_warnings
     from tariffsim.ledger.indices import SubheadingTally, render_indices
     from tariffsim.ledger.lines import LineDuties
@@ -192,6 +203,7 @@ def exposure(
     )
     measures = [load_measures(f, importer, memberships, encoding) for f in files]
     pricing = _line_pricing(mfn, unpriced)
+    currencies = _currencies(measures, files, currency)
     reader = LedgerReader(source, parse_column_map(column or []), chunk_rows, encoding)
     update, finish = progress_reporter(reader.total_rows)
     found = []
@@ -262,9 +274,9 @@ def exposure(
         for warning in edition_warnings(m.scenario.name, m.hts_editions, found[0].entries):
             typer.echo(f"tariffsim: warning: {warning}", err=True)
     if output is None:
-        typer.echo(render_exposure(found[0]), nl=False)
+        typer.echo(render_exposure(found[0], currencies), nl=False)
     else:
-        write_summary(output, found[0])
+        write_summary(output, found[0], currencies)
         write_beside(output, manifest)
     if tally is not None:
         typer.echo(render_indices(tally.indices()), nl=False)
@@ -286,6 +298,7 @@ def _exposure_on_cluster(
     scheduler: str | None,
     local: bool,
     pricing: LinePricing,
+    currency: str | None = None,
 ) -> None:
     """``exposure --scheduler/--dask``: the ledger's parts tallied on a Dask cluster."""
     from tariffsim.errors import TariffsimError
@@ -303,6 +316,7 @@ def _exposure_on_cluster(
     read = [*files, *([memberships] if memberships is not None else [])]
     check_target(output, "--output", read, {".parquet": "parquet", ".csv": "csv"})
     measures = [load_measures(f, importer, memberships) for f in files]
+    currencies = _currencies(measures, files, currency)
     paths = dataset_files(ledger)
     fs, path = remote.filesystem(paths[0]) if remote.is_url(paths[0]) else (None, paths[0])
     mapping = parse_column_map(column or [])
@@ -316,9 +330,27 @@ def _exposure_on_cluster(
             raise exc.located(file=ledger) from None
     finish(found.rows)
     if output is None:
-        typer.echo(render_exposure(found), nl=False)
+        typer.echo(render_exposure(found, currencies), nl=False)
     else:
-        write_summary(output, found)
+        write_summary(output, found, currencies)
+
+
+def _currencies(
+    measures: list[Measures], files: list[Path], code: str | None
+) -> dict[str, Currency]:
+    """Per scenario name, ``--currency`` at the exchange rate the scenario states."""
+    from tariffsim.errors import TariffsimError
+    from tariffsim.model.money import currency_of
+
+    if code is None:
+        return {}
+    found = {}
+    for m, f in zip(measures, files, strict=True):
+        try:
+            found[m.scenario.name] = currency_of(m.scenario, code)
+        except TariffsimError as exc:
+            raise exc.located(file=f) from None
+    return found
 
 
 def _line_pricing(mfn: Path | None, unpriced: str) -> LinePricing:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -40,6 +41,14 @@ def run(
     mode: ModeOption = None,
     overrides: SetOption = None,
     importer: ImporterOption = None,
+    currency: Annotated[
+        str | None,
+        typer.Option(
+            "--currency",
+            help="Also show the duty in this currency (EUR, CNY, CAD, MXN, GBP, JPY), at the "
+            "exchange rate the scenario states in its 'currencies:' block.",
+        ),
+    ] = None,
 ) -> None:
     """Simulate scenarios and show duty by tranche and period, with sources.
 
@@ -72,6 +81,7 @@ def run(
         "mode": mode,
         "set": overrides or [],
         "importer": importer,
+        "currency": currency,
     }
     if samples is not None:
         from tariffsim.cli.uncertainty import sample_one
@@ -86,7 +96,13 @@ def run(
             # the chart draws one panel per importer, so several importers need no refusal
             scenario = for_importer(load_scenario(f, overrides or []), importer)
             require_rows(scenario, "run")
-            results.append(simulate(scenario, step.value if step else None, behavioural=not static))
+            result = simulate(scenario, step.value if step else None, behavioural=not static)
+            if currency is not None:
+                from tariffsim.model.money import currency_of
+
+                found = currency_of(scenario, currency).as_json()
+                result = replace(result, extra={**result.extra, "currency": found})
+            results.append(result)
         except TariffsimError as exc:
             raise exc.located(file=f) from None
     if mode is not None:

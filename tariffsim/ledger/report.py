@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -27,6 +27,7 @@ from tariffsim.ledger.lines import LineDuties
 from tariffsim.ledger.pricing import Exposure
 from tariffsim.ledger.reader import Chunk
 from tariffsim.model import duty_forms
+from tariffsim.model.money import Currency
 from tariffsim.model.stack import BELOW_MAX, NOT_EXCLUDED
 from tariffsim.outputs.files import write_atomic
 from tariffsim.scenario.units import format_rate
@@ -226,11 +227,17 @@ def _decoded(indices: IndexArray, dictionary: pa.Array) -> pa.Array:
     ).cast(pa.string())
 
 
-def write_summary(path: Path, exposure: Exposure) -> Path:
-    """Write the summary frame atomically as Parquet or CSV (by the suffix)."""
-    fmt = file_format(path, "--output")
+def write_summary(
+    path: Path, exposure: Exposure, currencies: Mapping[str, Currency] | None = None
+) -> Path:
+    """Write the summary frame atomically as Parquet or CSV (by the suffix).
 
+    ``currencies`` (scenario name → currency) adds each amount in that currency beside USD.
+    """
+    fmt = file_format(path, "--output")
     frame = summary_file_frame(exposure)
+    if currencies:
+        frame = in_currency(frame, currencies)
 
     def render(tmp: Path) -> None:
         if fmt == "parquet":
@@ -253,8 +260,26 @@ def summary_file_frame(exposure: Exposure) -> pd.DataFrame:
     return pd.concat([exposure.summary, exposure.refunds], ignore_index=True)
 
 
-def render_exposure(exposure: Exposure) -> str:
-    """Per scenario: totals, uncovered lines and duty by measure, as a text table."""
+def in_currency(frame: pd.DataFrame, currencies: Mapping[str, Currency]) -> pd.DataFrame:
+    """``frame`` with each ``*_usd`` column also in each scenario's currency (``*_eur``).
+
+    Rows of a scenario missing from ``currencies`` are left empty in the new columns.
+    """
+    out = frame.copy()
+    for code in dict.fromkeys(c.code for c in currencies.values()):
+        rate = frame["scenario"].map(
+            {n: c.usd_per_unit for n, c in currencies.items() if c.code == code}
+        )
+        for column in [c for c in frame.columns if c.endswith("_usd")]:
+            out[f"{column[:-4]}_{code.lower()}"] = frame[column] / rate
+    return out
+
+
+def render_exposure(exposure: Exposure, currencies: Mapping[str, Currency] | None = None) -> str:
+    """Per scenario: totals, uncovered lines and duty by measure, as a text table.
+
+    ``currencies`` (scenario name → currency) adds the totals in that currency.
+    """
     out: list[str] = []
     for name, frame in exposure.summary.groupby("scenario", sort=False):
         total = frame[frame["table"] == "total"].iloc[0]
@@ -266,6 +291,16 @@ def render_exposure(exposure: Exposure) -> str:
             f"(MFN {_usd(total['base_duty_usd'])}, "
             f"additional {_usd(total['additional_duty_usd'])})"
         )
+        currency = (currencies or {}).get(str(name))
+        if currency is not None and currency.code != "USD":
+            parts = [
+                _money(currency.of_usd(total[c]), currency.code)
+                for c in ("imports_usd", "total_duty_usd", "base_duty_usd", "additional_duty_usd")
+            ]
+            out.append(
+                f"  in {currency.describe()}: customs value {parts[0]}; duty {parts[1]} "
+                f"(MFN {parts[2]}, additional {parts[3]})"
+            )
         out.append(
             f"  not covered by any measure: {missing['lines']:,} lines, "
             f"{_usd(missing['imports_usd'])}"
@@ -354,6 +389,10 @@ def uncovered_chapters_line(chapters: pd.DataFrame, shown: int = 5) -> str:
 
 def _usd(value: float) -> str:
     return f"${value:,.0f}"
+
+
+def _money(value: float, code: str) -> str:
+    return f"{code} {value:,.0f}"
 
 
 def progress_reporter(total: int | None) -> tuple[Callable[[int], None], Callable[[int], None]]:

@@ -150,6 +150,37 @@ def measure_flows(
     )
 
 
+def owed_back_rate(
+    scenario: Scenario, tid: str, start: IntArray, end: IntArray
+) -> tuple[FloatArray, FloatArray]:
+    """What of a tranche's additional rate is owed back on each slice's entries.
+
+    Returns
+    -------
+    window : share of each slice's days in the tranche's own ``[entries_from, invalidated)``
+        [1], (S,); 0 without a refund. The tranche's rate times it is owed back.
+    parts : the rate owed back of the invalidated measures covering the row (a flow laid
+        out as a row) [fraction], (S,): each measure's part of the rate on the slice's first
+        day times the share of its days in the measure's window.
+    """
+    tranche = scenario.tranches[tid]
+    window = np.zeros(start.size)
+    if tranche.refund is not None and tranche.invalidated is not None:
+        window = _window(tranche, start, end)
+    parts = np.zeros(start.size)
+    for mid, steps in tranche.refund_parts.items():
+        rate = step_function([[day_number(d) for d, _ in steps]], [[r for _, r in steps]], start)
+        parts += rate[0] * _window(scenario.measures[mid], start, end)
+    return window, parts
+
+
+def _window(measure: Any, start: IntArray, end: IntArray) -> FloatArray:
+    """Share of each slice's days whose entries' duty the measure owes back [1], (S,)."""
+    low, high = day_number(measure.refund.entries_from), day_number(measure.invalidated)
+    days = refunds.overlap_days(start, end, low, high)
+    return np.asarray(days / (end - start).astype(np.float64))
+
+
 def _on_keys(years: np.ndarray, sums: np.ndarray, keys: list[int]) -> np.ndarray:
     """``sums`` (A, Y) laid on ``keys``, 0 where a year has none."""
     out = np.zeros((sums.shape[0], len(keys)))

@@ -56,6 +56,7 @@ def render_summary(result: Result) -> str:
         lines += ["", f"Duty by period, {whose} ({result.mode}), $B"]
         lines += _period_table(result, importer)
     lines += _refund_lines(result)
+    lines += _currency_lines(result)
     lines += ["", "Rate timeline (additional ad valorem rates)"]
     lines += _event_table(result)
     lines += ["", "Sources"]
@@ -222,6 +223,34 @@ def _period_table(result: Result, importer: str) -> list[str]:
         rows = [*rows[:half], ["...", "", "", "", "", ""], *rows[-half:]]
     headers = ["from", "to", "imports", "additional", "total", "eff. add. rate"]
     return ["  " + x for x in table(headers, rows, right={2, 3, 4, 5})]
+
+
+def _currency_lines(result: Result) -> list[str]:
+    """Totals over the horizon in the currency asked for (``run --currency``), USD alongside."""
+    currency = result.extra.get("currency")
+    if not currency or currency["code"] == "USD":
+        return []
+    code, per = currency["code"], currency["usd_per_unit"]
+    rows = []
+    for importer in result.importer_codes:
+        totals = result.totals(importer=importer)
+        rows.append(
+            [
+                importer,
+                billions(totals["additional_duty_usd"] / per),
+                billions(totals["total_duty_usd"] / per),
+                billions(totals["additional_duty_usd"]),
+                billions(totals["total_duty_usd"]),
+            ]
+        )
+    headers = ["importer", f"additional {code}", f"total {code}", "additional USD", "total USD"]
+    return [
+        "",
+        f"Duty over the horizon ({result.mode}) in {code}, billions, with USD alongside",
+        f"  ({code} at {currency['rate']}, {currency['source']}, {currency['date']}: "
+        "the scenario's stated rate)",
+        *("  " + x for x in table(headers, rows, right={1, 2, 3, 4})),
+    ]
 
 
 def _refund_lines(result: Result) -> list[str]:

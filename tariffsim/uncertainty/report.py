@@ -64,6 +64,7 @@ def sweep_payload(result: SweepResult, summary: SweepSummary) -> dict[str, Any]:
         "step": result.step,
         "mode": result.plan.mode,
         "measure": summary.measure,
+        "duty_basis": "owed" if result.plan.owed_window is not None else "deposited",
         "units": {"money": "USD", "probability": "fraction"},
         "percentiles": list(PERCENTILES),
         "threshold_usd": summary.threshold,
@@ -88,6 +89,14 @@ def render_sweep(result: SweepResult, summary: SweepSummary) -> str:
         f"  {result.samples:,} draws, seed {result.seed}; {PERIOD_ADVERB[result.step]} periods "
         f"{grid.period_start[0]} to {grid.period_end[-1]}; {_mode_text(result)}",
         f"  measure: {_MEASURE_TEXT[summary.measure]}",
+        *(
+            [
+                "  duty owed: deposits less what invalidated measures owe back (by entry date); "
+                "the refunds themselves, by payment date: tariffsim run on the branch's file"
+            ]
+            if result.plan.owed_window is not None
+            else []
+        ),
         "",
         "Duty over the horizon by branch, $B (contribution = probability × mean)",
     ]

@@ -22,7 +22,7 @@ import numpy as np
 
 from tariffsim._types import FloatArray, IntArray
 from tariffsim.errors import TariffsimError
-from tariffsim.model import budget, engine, measure_rates
+from tariffsim.model import budget, engine, invalidation, measure_rates
 from tariffsim.model.timeline import Grid, build_grid, day_number
 from tariffsim.scenario.schema import Step
 from tariffsim.uncertainty import draws
@@ -59,6 +59,11 @@ class SweepPlan:
     outcome_probability : shape (U, J); 0 pads.
     behaviour : the branches' behavioural facts, or None when they state no assumptions.
     behavioural : whether imports respond (False: the static sweep, ``--static``).
+    owed_window, owed_parts : where a branch holds a measure invalid with a refund: the share
+        of each slice's days whose duty is owed back [1] and the rate owed back of measures
+        covering a flow [fraction], shape (B, T, S); None when no branch does. The duty
+        weighed is then what is *owed*: deposited less owed back
+        (:func:`tariffsim.model.invalidation.owed_back_rate`).
     """
 
     grid: Grid
@@ -74,6 +79,8 @@ class SweepPlan:
     outcome_probability: FloatArray
     behaviour: BehaviourPlan | None
     behavioural: bool
+    owed_window: FloatArray | None = None
+    owed_parts: FloatArray | None = None
 
     @property
     def mode(self) -> str:
@@ -198,7 +205,33 @@ def plan_outlook(outlook: Outlook, step: Step | None = None, behavioural: bool =
         if responds
         else None,
         behavioural=responds and behavioural,
+        **_owed(outlook, branch_ids, tranche_ids, grid),
     )
+
+
+def _owed(
+    outlook: Outlook, branch_ids: list[str], tranche_ids: list[str], grid: Grid
+) -> dict[str, FloatArray]:
+    """The owed-back shares and rates of every branch × tranche (empty: no refunds)."""
+    refunded = [
+        (b, t)
+        for b, bid in enumerate(branch_ids)
+        for t, tid in enumerate(tranche_ids)
+        if tid in outlook.scenarios[bid].tranches
+        and (
+            outlook.scenarios[bid].tranches[tid].refund is not None
+            or outlook.scenarios[bid].tranches[tid].refund_parts
+        )
+    ]
+    if not refunded:
+        return {}
+    shape = (len(branch_ids), len(tranche_ids), grid.n_slices)
+    window, parts = np.zeros(shape), np.zeros(shape)
+    for b, t in refunded:
+        window[b, t], parts[b, t] = invalidation.owed_back_rate(
+            outlook.scenarios[branch_ids[b]], tranche_ids[t], grid.slice_start, grid.slice_end
+        )
+    return {"owed_window": window, "owed_parts": parts}
 
 
 def draw(plan: SweepPlan, outlook: Outlook, samples: int, seed: int) -> Draws:
@@ -308,6 +341,9 @@ def draw_duty(
         imports, diverted, diverted_rate = sweep_response.respond_rows(
             b, branch, parameters or {}, grid, imports, base_rate + rate, days, step_rate
         )
+    if plan.owed_window is not None and plan.owed_parts is not None:  # weigh what is owed
+        owed_back = rate * plan.owed_window[branch].reshape(c_n * t_n, -1)
+        rate = rate - owed_back - plan.owed_parts[branch].reshape(c_n * t_n, -1)
     additional = engine.period_sums(engine.ad_valorem_duty(imports, rate), first)
     total = additional + engine.period_sums(engine.ad_valorem_duty(imports, base_rate), first)
     per_draw = (c_n, t_n, grid.n_periods)

@@ -205,3 +205,38 @@ def test_the_outputs_in_the_docs_are_the_measured_ones(args: list[str]) -> None:
     for line in result.stdout.splitlines():
         if line.strip():
             assert line in docs, line
+
+
+def test_money_in_the_importer_s_currency_at_the_scenario_s_rate(tmp_path: Path) -> None:
+    # 25 % on $1,000 and $3,000 of soybeans: $1,000 of duty; at 7.2 CNY/USD, CNY 7,200 on
+    # CNY 43,200 of customs value ($6,000 with the uncovered line).
+    _, tables, text = exposure(tmp_path, "currency", "--currency", "CNY")
+    total = tables[tables["table"] == "total"].iloc[0]
+    assert_allclose(total[["total_duty_usd", "total_duty_cny"]].astype(float), [1000, 7200])
+    assert_allclose(total["imports_cny"], 43_200)
+    assert (
+        "  in CNY at 7.2 CNY/USD (pboc, 2025-12-31): customs value CNY 43,200; duty CNY 7,200 "
+        "(MFN CNY 0, additional CNY 7,200)" in text
+    )
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("XYZ", "--currency: unknown currency 'XYZ' (tariffsim knows USD, EUR, CNY"),
+        ("EUR", "--currency: scenario 'currency' states no exchange rate for EUR"),
+    ],
+)
+def test_a_currency_without_a_stated_rate_is_one_located_line(code: str, message: str) -> None:
+    args = ["exposure", str(LINES / "currency.yaml"), "--ledger", str(LINES / "currency.csv")]
+    error = one_line_error([*args, "--currency", code])
+    assert error.startswith(f"tariffsim: error: {LINES / 'currency.yaml'}: {message}")
+
+
+def test_the_currency_output_in_the_docs_is_the_measured_one() -> None:
+    args = ["exposure", str(LINES / "currency.yaml"), "--ledger", str(LINES / "currency.csv")]
+    result = runner.invoke(app, [*args, "--currency", "CNY"])
+    assert result.exit_code == 0, result.stderr
+    docs = (LINES.parents[2].parent / "docs" / "duty-forms.md").read_text(encoding="utf-8")
+    for line in result.stdout.splitlines():
+        assert line in docs, line

@@ -335,7 +335,7 @@ def test_second_output_failing_leaves_the_first_unwritten(
     lines, summary = tmp_path / "lines.csv", tmp_path / "summary.csv"
     lines.write_text("previous lines\n", encoding="utf-8")
 
-    def full_disk(path: Path, exposure: object) -> Path:
+    def full_disk(path: Path, exposure: object, currencies: object = None) -> Path:
         def render(tmp: Path) -> None:
             raise OSError(errno.ENOSPC, "No space left on device")
 
