@@ -28,6 +28,8 @@ _EXPORTS = {
     "LedgerReader": "tariffsim.ledger.reader",
     "price_ledger": "tariffsim.ledger.pricing",
     "average_tariff_series": "tariffsim.model.aggregates",
+    "authority_series": "tariffsim.model.aggregates",
+    "refund_years": "tariffsim.model.aggregates",
     "yearly_totals": "tariffsim.model.aggregates",
     "run_backtest": "tariffsim.history.backtest",
     "load_outlook": "tariffsim.uncertainty.outlook",
@@ -47,7 +49,9 @@ if TYPE_CHECKING:  # re-exported names, for type checkers and editors
     from tariffsim.ledger.coverage import load_measures as load_measures
     from tariffsim.ledger.pricing import price_ledger as price_ledger
     from tariffsim.ledger.reader import LedgerReader as LedgerReader
+    from tariffsim.model.aggregates import authority_series as authority_series
     from tariffsim.model.aggregates import average_tariff_series as average_tariff_series
+    from tariffsim.model.aggregates import refund_years as refund_years
     from tariffsim.model.aggregates import yearly_totals as yearly_totals
     from tariffsim.model.flows import load_scenario as load_scenario
     from tariffsim.model.results import Result as Result

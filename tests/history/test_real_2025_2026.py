@@ -232,6 +232,7 @@ def backtest(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         out = result.stdout
     return {
         "out": out,
+        "scenario": folder / SCENARIO.name,
         "series": pd.read_csv(series, dtype={"start": str, "end": str}),
         "comparison": pd.read_csv(comparison),
         "imports": read_raw(imports_file),
@@ -303,3 +304,17 @@ def test_validation_md_shows_this_backtest(backtest: dict[str, object]) -> None:
         if len(cells) == 7 and cells[1] in ("FY2025", "FY2026", "FY2027"):
             deposited, owed, _, refunded, _ = cells[2:]
             assert f"| {cells[0]} | {cells[1]} | {deposited} | {owed} | {refunded} |" in docs
+
+
+def test_the_python_example_in_validation_md_prints_these(backtest: dict[str, object]) -> None:
+    import tariffsim
+
+    history = tariffsim.load_scenario(Path(str(backtest["scenario"])))
+    steps = tariffsim.authority_series(history)
+    columns = ["start", "total", "ieepa_fentanyl", "ieepa_reciprocal", "section122"]
+    refunds = tariffsim.refund_years(tariffsim.simulate(history))
+    money = ["year", "deposited_usd", "owed_usd", "refunded_usd"]
+    printed = steps[columns].iloc[15:18].round(4).to_string(index=False)
+    printed += "\n" + refunds[refunds.measure == "all"][money].to_string(index=False)
+    docs = (ROOT / "docs" / "validation.md").read_text(encoding="utf-8")
+    assert printed in docs
