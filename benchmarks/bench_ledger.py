@@ -55,7 +55,9 @@ def worker(peer: str, ledger: str, out: str) -> None:
     from tariffsim.ledger.parallel import plan_parts, price_in_parallel, start_workers
     from tariffsim.ledger.pricing import price_ledger
     from tariffsim.ledger.reader import LedgerReader
+    from tariffsim.scenario.units import registry
 
+    registry()  # pint is imported on first use of a unit: every peer reads the scenarios
     if peer.startswith("duckdb"):
         import duckdb  # noqa: F401 (imports are not timed)
     if peer == "polars-expert":

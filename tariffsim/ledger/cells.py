@@ -204,11 +204,13 @@ MAX_PAIRS = 2**24
 
 
 class GroupTotals:
-    """Per (SKU or supplier id, joint class) pair and union segment: value and lines.
+    """Per (SKU or supplier id, joint class) pair: value per union segment, and lines.
 
     A line adds to its pair's row; pairs are numbered in order of first appearance
-    (chunk by chunk) through a dense index of every (id, class) slot, so a chunk
-    costs a few passes over its lines. The totals hold while the joint classes do
+    (chunk by chunk) through a dense index of every (id, class) slot. Most SKUs
+    have one joint class (one HTS code, one origin), so each id also remembers its
+    first pair (its *home*): while every line of a chunk is in its id's home pair,
+    the slot index is not consulted. The totals hold while the joint classes do
     (one set of dictionaries); the caller prices them (:attr:`pair_id`,
     :attr:`pair_cell`, :meth:`sums`) and starts afresh when the classes change.
     """
@@ -217,6 +219,9 @@ class GroupTotals:
         self.n_cells = n_cells
         self.n_segments = n_segments
         self.slot = np.full(0, -1, dtype=np.int32)
+        self.home = np.full(0, -1, dtype=np.int32)
+        self.home_cell = np.full(0, -1, dtype=np.int32)
+        self.by_home = True  # until a chunk shows ids of several classes
         self.n_pairs = 0
         self._id = np.zeros(0, dtype=np.int64)
         self._cell = np.zeros(0, dtype=np.int64)
@@ -232,45 +237,67 @@ class GroupTotals:
         return self._cell[: self.n_pairs]
 
     def sums(self) -> tuple[FloatArray, FloatArray]:
-        """Value [USD] and lines per pair and union segment, shape (pairs, U)."""
+        """Value [USD] per pair and union segment, shape (pairs, U), and lines per pair."""
         shape = (self.n_pairs, self.n_segments)
-        size = self.n_pairs * self.n_segments
-        return self._value[:size].reshape(shape), self._lines[:size].reshape(shape)
+        return self._value[: self.n_pairs * self.n_segments].reshape(shape), self._lines[
+            : self.n_pairs
+        ]
 
     def add(self, ids: IntArray, cell: IntArray, segment: IntArray, value: FloatArray) -> bool:
         """Add a chunk's lines; False (nothing added) when the index would be too large."""
-        n_slots = (int(ids.max(initial=-1)) + 1) * self.n_cells
-        if n_slots > MAX_PAIRS:
+        n_ids = int(ids.max(initial=-1)) + 1
+        if n_ids * self.n_cells > MAX_PAIRS:
             return False
-        if n_slots > self.slot.size:
-            more = np.full(n_slots - self.slot.size, -1, dtype=np.int32)
-            self.slot = np.concatenate([self.slot, more])
-        key = ids * self.n_cells + cell
-        pair = self.slot[key]
-        new = pair < 0
-        if new.any():
-            self._number(key[new])
+        self._room(n_ids)
+        pair = None
+        if self.by_home:
+            home = self.home[ids]
+            at_home = self.home_cell[ids] == cell
+            if at_home.all():
+                pair = home
+            elif np.count_nonzero(~at_home & (home >= 0)) > ids.size // 20:
+                self.by_home = False  # ids spread over classes: the slot index is cheaper
+        if pair is None:
+            key = ids * self.n_cells + cell
             pair = self.slot[key]
+            new = pair < 0
+            if new.any():
+                self._number(key[new])
+                pair = self.slot[key]
         bins = pair * self.n_segments + segment
         size = self.n_pairs * self.n_segments
         self._value[:size] += np.bincount(bins, weights=value, minlength=size)
-        self._lines[:size] += np.bincount(bins, minlength=size)
+        self._lines[: self.n_pairs] += np.bincount(pair, minlength=self.n_pairs)
         return True
+
+    def _room(self, n_ids: int) -> None:
+        if n_ids * self.n_cells > self.slot.size:
+            more = n_ids * self.n_cells - self.slot.size
+            self.slot = np.concatenate([self.slot, np.full(more, -1, dtype=np.int32)])
+        if n_ids > self.home.size:
+            more = n_ids - self.home.size
+            self.home = np.concatenate([self.home, np.full(more, -1, dtype=np.int32)])
+            self.home_cell = np.concatenate([self.home_cell, np.full(more, -1, dtype=np.int32)])
 
     def _number(self, keys: IntArray) -> None:
         """Number the pairs of slots ``keys`` (repeats allowed) not numbered yet."""
         self.slot[keys] = -2
         fresh = np.flatnonzero(self.slot == -2)
         start, self.n_pairs = self.n_pairs, self.n_pairs + fresh.size
-        self.slot[fresh] = np.arange(start, self.n_pairs, dtype=np.int32)
+        numbers = np.arange(start, self.n_pairs, dtype=np.int32)
+        self.slot[fresh] = numbers
         if self.n_pairs > self._id.size:  # room for twice the pairs, so growth is rare
             room = 2 * self.n_pairs
             self._id = np.resize(self._id, room)
             self._cell = np.resize(self._cell, room)
             self._value = _grown(self._value, room * self.n_segments)
-            self._lines = _grown(self._lines, room * self.n_segments)
-        self._id[start : self.n_pairs] = fresh // self.n_cells
-        self._cell[start : self.n_pairs] = fresh % self.n_cells
+            self._lines = _grown(self._lines, room)
+        ids, cells = fresh // self.n_cells, fresh % self.n_cells
+        self._id[start : self.n_pairs] = ids
+        self._cell[start : self.n_pairs] = cells
+        homeless = self.home[ids] < 0  # an id's first pair becomes its home
+        self.home[ids[homeless]] = numbers[homeless]
+        self.home_cell[ids[homeless]] = cells[homeless]
 
 
 def _grown(values: FloatArray, size: int) -> FloatArray:

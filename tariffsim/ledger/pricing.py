@@ -523,7 +523,7 @@ def _add_group_totals(
     ids = total.pair_id
     value, lines = total.sums()
     _accumulate(sums.group_value, name, ids, value.sum(axis=1))
-    _accumulate(sums.group_lines, name, ids, lines.sum(axis=1))
+    _accumulate(sums.group_lines, name, ids, lines)
     for m, scenario, key in zip(measures, sums.scenarios, keys, strict=True):
         of_pair = key[total.pair_cell]  # (pairs, U)
         base = np.einsum("pu,pu->p", value, m.base_rate[of_pair])
