@@ -8,13 +8,20 @@ Run from the repository's root with the ``bench`` extra installed
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from benchmarks.timing import machine
 
-SECTIONS = ("cli", "engine", "bandwidth", "loading", "ledger")
+SECTIONS = ("cli", "engine", "bandwidth", "loading", "memory", "charts", "ledger")
 """cli: start-up and end-to-end runs (sections 1, 2); engine: 3; bandwidth: 4; loading: 5;
-ledger: exposure of 1, 10 and 30 M lines against DuckDB and polars (benchmarks/bench_ledger.py)."""
+memory: 6; charts: 7; ledger: exposure of 1, 10 and 30 M lines against DuckDB and polars
+(benchmarks/bench_ledger.py)."""
+
+
+def load_now() -> str:
+    """The load average before a section, so a reader sees which figures ran on a busy machine."""
+    return "   (load average now: " + ", ".join(f"{x:.2f}" for x in os.getloadavg()) + ")"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,23 +46,38 @@ def main(argv: list[str] | None = None) -> int:
     if "cli" in chosen:
         from benchmarks.startup import cli_timings
 
+        print(load_now())
         print("\n".join(cli_timings(repeat)[0]), end="\n\n", flush=True)
     if "engine" in chosen or "bandwidth" in chosen:
         from benchmarks import throughput
 
         if "engine" in chosen:
+            print(load_now())
             lines = throughput.engine_against_peers(args.tranches, repeat, max(3, repeat // 3))[0]
             print("\n".join(lines), end="\n\n", flush=True)
         if "bandwidth" in chosen:
+            print(load_now())
             print("\n".join(throughput.bandwidth(args.tranches, repeat)[0]), end="\n\n", flush=True)
     if "loading" in chosen:
         from benchmarks.loading import loading
 
-        print("\n".join(loading(max(3, repeat // 3))), flush=True)
+        print(load_now())
+        print("\n".join(loading(max(3, repeat // 3))), end="\n\n", flush=True)
+    if "memory" in chosen:
+        from benchmarks.memory import memory
+
+        print(load_now())
+        print("\n".join(memory()), end="\n\n", flush=True)
+    if "charts" in chosen:
+        from benchmarks.charts import charts
+
+        print(load_now())
+        print("\n".join(charts(max(3, repeat // 3))), flush=True)
     if "ledger" in chosen:
         from benchmarks import bench_ledger
 
         print("\nLedger exposure, 3 scenarios (benchmarks/bench_ledger.py)", flush=True)
+        print(load_now())
         print("\n".join(bench_ledger.run(args.ledger_rows, 2019, bench_ledger.PEERS, [1, 2])))
     return 0
 

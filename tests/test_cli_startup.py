@@ -27,15 +27,16 @@ print(json.dumps(sorted(sys.modules)))
 """
 
 
-def loaded_modules(argv: list[str]) -> set[str]:
+def modules_after(probe: str) -> set[str]:
+    """The module names a fresh interpreter printed (as JSON, last line) after ``probe``."""
     done = subprocess.run(
-        [sys.executable, "-c", PROBE.format(argv=argv)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
     )
     return set(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def loaded_modules(argv: list[str]) -> set[str]:
+    return modules_after(PROBE.format(argv=argv))
 
 
 def test_help_imports_nothing_heavy() -> None:

@@ -139,17 +139,28 @@ class PeriodArrays:
         return days
 
     @staticmethod
-    def stacked(parts: Sequence[PeriodArrays]) -> PeriodArrays:
-        """The rows of several parts (same periods) one after the other."""
+    def stacked(parts: Sequence[PeriodArrays], *, consume: bool = False) -> PeriodArrays:
+        """The rows of several parts (same periods) one after the other.
+
+        With ``consume``, each column is taken out of the parts as it is stacked,
+        so the parts' arrays are freed column by column and the peak memory is
+        the stacked result plus one column, not twice the result; the parts are
+        left without values.
+        """
         rows = parts[0].rows
         for part in parts[1:]:
             rows = rows + part.rows
+        values = {}
+        for c in list(parts[0].values):
+            taken = [x.values.pop(c) if consume else x.values[c] for x in parts]
+            values[c] = np.concatenate(taken)
+            del taken
         return PeriodArrays(
             modes=np.concatenate([x.modes for x in parts]),
             rows=rows,
             starts=parts[0].starts,
             ends=parts[0].ends,
-            values={c: np.concatenate([x.values[c] for x in parts]) for c in parts[0].values},
+            values=values,
             run_rate_additional=np.concatenate([x.run_rate_additional for x in parts]),
             run_rate_total=np.concatenate([x.run_rate_total for x in parts]),
         )
@@ -430,13 +441,17 @@ def build_result(
 
 
 def stack_modes(results: Sequence[Result], *, mode: str, extra: dict[str, Any]) -> Result:
-    """One result holding the rows of several modes; ``mode`` names the headline one."""
+    """One result holding the rows of several modes; ``mode`` names the headline one.
+
+    The parts' arrays are moved into the stacked result (:meth:`PeriodArrays.stacked`
+    with ``consume``): the parts are of no use afterwards.
+    """
     first = results[0]
     return Result(
         scenario=first.scenario,
         step=first.step,
         mode=mode,
-        arrays=PeriodArrays.stacked([r.arrays for r in results]),
+        arrays=PeriodArrays.stacked([r.arrays for r in results], consume=True),
         extra=extra,
     )
 

@@ -254,15 +254,14 @@ def _simulate(
         rows=_diversion_rows(scenario, assumptions, src),
         behaviour_slices={"import_change_usd": r.diverted, "diverted_usd": r.diverted},
     )
-    return stack_modes(
-        [static, responding, diverted],
-        mode="behavioural",
-        extra={
-            "assumptions": describe(scenario, assumptions, p),
-            # the shifts net to zero over each window; this is the volume moved
-            "frontloaded_moved_usd": float(np.maximum(r.frontloaded, 0.0).sum()),
-        },
-    )
+    extra = {
+        "assumptions": describe(scenario, assumptions, p),
+        # the shifts net to zero over each window; this is the volume moved
+        "frontloaded_moved_usd": float(np.maximum(r.frontloaded, 0.0).sum()),
+    }
+    # The response's (N, S) arrays are done with: free them before the stacking's peak.
+    del r, d, imports, total_rate
+    return stack_modes([static, responding, diverted], mode="behavioural", extra=extra)
 
 
 def _static_result(scenario: Scenario, step: str, inputs: Inputs) -> Result:
@@ -333,7 +332,8 @@ def _duty_result(
 def _diversion_rows(
     scenario: Scenario, assumptions: dict[str, Assumptions], source: IntArray
 ) -> Rows:
-    ids = [list(scenario.tranches)[i] for i in source]
+    names = list(scenario.tranches)
+    ids = [names[i] for i in source]
     chosen = [(tid, scenario.tranches[tid]) for tid in ids]
     to = [d.to for tid in ids if (d := assumptions[tid].diversion)]
     return Rows(

@@ -407,6 +407,8 @@ def _clean(value: Any) -> Any:
 
 DPI = 150
 """Resolution of PNG files [dots per inch]."""
+PNG_COMPRESSION = 3
+"""zlib level of PNG charts (0–9): measured as small as the default 6 and faster."""
 
 
 def chart_format(path: str | Path) -> str:
@@ -439,10 +441,15 @@ def save_figure(fig: Figure, path: str | Path, manifest: Mapping[str, Any] | Non
         "pdf": {"CreationDate": None},
     }
 
+    # zlib level 3, not Pillow's 6: as small a file here, and less time compressing
+    options: dict[str, Any] = (
+        {"pil_kwargs": {"compress_level": PNG_COMPRESSION}} if fmt == "png" else {}
+    )
+
     def render(tmp: Path) -> None:
         # a fixed salt: SVG element ids are otherwise random on every save
         with mpl.rc_context({"svg.hashsalt": "tariffsim"}):
-            fig.savefig(tmp, format=fmt, dpi=DPI, metadata=metadata[fmt])
+            fig.savefig(tmp, format=fmt, dpi=DPI, metadata=metadata[fmt], **options)
 
     write_atomic(target, render)
     write_beside(target, manifest)

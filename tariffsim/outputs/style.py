@@ -279,7 +279,7 @@ def mark_events(ax: Axes, marks: Sequence[tuple[float | dt.date, str]], top: flo
     no row, or would run past the axes, is left out and counted in a ``"+N more"``
     note at the band's right end. The y-axis starts at 0 and is raised so the band
     never covers data. ``top`` is the highest data value [axis units]. The figure
-    is drawn once here to measure the labels, so call this after everything else
+    is laid out once here to measure the labels, so call this after everything else
     on the figure is in place.
     """
     if not marks:
@@ -296,7 +296,7 @@ def mark_events(ax: Axes, marks: Sequence[tuple[float | dt.date, str]], top: flo
         for x, texts in by_date.items()
     ]
     note = _label(ax, 1.0, "+999 more", right=True)
-    fig.canvas.draw()
+    fig.draw_without_rendering()  # lays out and measures the text; no pixels drawn
     # a gap of 8 pt: text widths differ slightly between the screen and the saved dpi
     gap = 8 * fig.dpi / 72
     edge = ax.get_window_extent().x1

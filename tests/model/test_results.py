@@ -6,6 +6,7 @@ import datetime as dt
 import html.parser
 import io
 
+import numpy as np
 import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
@@ -107,3 +108,39 @@ def test_notebook_display_shows_each_importer_apart() -> None:
         shown = float(parser.cells[row + 1].replace(",", ""))
         own = both.totals("static", importer=code)["additional_duty_usd"] / 1e9
         assert shown == pytest.approx(own, abs=0.005)
+
+
+def test_stacking_moves_the_parts_columns_without_changing_them() -> None:
+    from tariffsim.model.results import PeriodArrays, Rows
+
+    def part(mode: str, rows: int, offset: float) -> PeriodArrays:
+        return PeriodArrays(
+            modes=np.full(rows, mode, dtype=object),
+            rows=Rows(
+                ids=[f"t{i}" for i in range(rows)],
+                labels=[f"T{i}" for i in range(rows)],
+                importers=["US"] * rows,
+                exporters=["CN"] * rows,
+            ),
+            starts=np.array(["2019-01-01", "2019-02-01"], dtype="datetime64[D]"),
+            ends=np.array(["2019-01-31", "2019-02-28"], dtype="datetime64[D]"),
+            values={
+                "imports_usd": np.arange(2.0 * rows).reshape(rows, 2) + offset,
+                "base_duty_usd": np.full((rows, 2), offset),
+            },
+            run_rate_additional=np.full(rows, offset),
+            run_rate_total=np.full(rows, 2 * offset),
+        )
+
+    parts = [part("static", 2, 0.0), part("behavioural", 3, 100.0)]
+    copied = PeriodArrays.stacked(parts)
+    moved = PeriodArrays.stacked(parts, consume=True)
+    assert parts[0].values == {} and parts[1].values == {}
+    assert list(moved.values) == ["imports_usd", "base_duty_usd"]
+    for name, values in moved.values.items():
+        np.testing.assert_array_equal(values, copied.values[name])
+    np.testing.assert_array_equal(
+        moved.values["imports_usd"], [[0, 1], [2, 3], [100, 101], [102, 103], [104, 105]]
+    )
+    assert list(moved.modes) == ["static"] * 2 + ["behavioural"] * 3
+    assert moved.rows.ids == ["t0", "t1", "t0", "t1", "t2"]

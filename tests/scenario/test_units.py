@@ -125,7 +125,35 @@ def test_memoised_units_give_pints_own_floats_to_the_bit(number: str, written: A
 
 def test_each_unit_text_is_parsed_by_pint_once() -> None:
     units._unit.cache_clear()
+    units.parse_flow.cache_clear()  # type: ignore[attr-defined]
     for value in ("12 billion USD/year", "13.5 billion USD/year", "7 billion USD/year"):
         units.parse_flow(value)
     units.parse_flow("1 million USD/year")
     assert units._unit.cache_info().misses == 2 and units._unit.cache_info().hits == 2
+
+
+def test_each_value_text_is_parsed_once_and_errors_every_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    units.parse_rate.cache_clear()  # type: ignore[attr-defined]
+    units.parse_money.cache_clear()  # type: ignore[attr-defined]
+    calls: list[object] = []
+    real = units.to_quantity
+
+    def counted(value: object, expected: str) -> object:
+        calls.append(value)
+        return real(value, expected)
+
+    monkeypatch.setattr(units, "to_quantity", counted)
+    assert [units.parse_rate("7.5 %") for _ in range(3)] == [0.075] * 3
+    assert calls == ["7.5 %"]
+    for _ in range(2):  # an error is not remembered: refused, with its message, each time
+        with pytest.raises(TariffsimError, match="without a unit"):
+            units.parse_rate("25")
+    assert calls == ["7.5 %", "25", "25"]
+    # money in a foreign currency depends on the exchange rate in force: one parse per rate
+    with units.exchange_rates({"EUR": 1.25}):
+        assert units.parse_money("4 EUR") == 5.0
+    with units.exchange_rates({"EUR": 1.5}):
+        assert units.parse_money("4 EUR") == 6.0
+    assert calls[-2:] == ["4 EUR", "4 EUR"]
