@@ -13,118 +13,26 @@ file is this module's only I/O.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from tariffsim._types import BoolArray, FloatArray, IntArray
-from tariffsim.errors import TariffsimError, did_you_mean
+from tariffsim.errors import TariffsimError
 from tariffsim.ledger.reader import Chunk
 from tariffsim.model import duty_forms
 from tariffsim.scenario import hts
 from tariffsim.scenario.duty_rates import BASE_UNITS
+from tariffsim.scenario.mfn_file import COLUMNS, NOT_PRICED, UNIT_SIZE, MfnSchedule, read_mfn_file
 
-COLUMNS = ("hts_code", "rate_text", "rate_form", "ad_valorem", "specific_usd", "specific_unit")
-"""Columns read from the MFN file (as ``tariffsim data mfn`` writes them)."""
-
-UNIT_SIZE = {
-    "kg": (1.0, "kg"),
-    "tonne": (1000.0, "kg"),
-    "liter": (1.0, "liter"),
-    "item": (1.0, "item"),
-    "dozen": (12.0, "item"),
-    "pair": (2.0, "item"),
-    "gross": (144.0, "item"),
-    "thousand_items": (1000.0, "item"),
-}
-"""Units of the MFN file's specific rates → (size in the base unit, base unit). Others
-(``clean_kg``, ``proof_liter``, ``head``, ``m2`` …) cannot be priced from a ledger quantity."""
-
-NOT_PRICED = -2
-"""``unit`` of a specific rate in a unit a ledger quantity cannot give."""
-
-
-@dataclass(frozen=True)
-class MfnSchedule:
-    """MFN rates by HTS-8 line, sorted by key.
-
-    Attributes
-    ----------
-    keys : HTS key of each line's 8-digit code (:func:`hts.code_keys`), increasing, (L,).
-    ad_valorem : ad valorem part [fraction], (L,).
-    specific : specific part [USD per base unit], (L,).
-    unit : base unit of the specific part (index into ``BASE_UNITS``; −1 none;
-        :data:`NOT_PRICED`), (L,).
-    parsed : whether the rate text was parsed, (L,).
-    text : the rate text of each line, for messages.
-    """
-
-    keys: IntArray
-    ad_valorem: FloatArray
-    specific: FloatArray
-    unit: IntArray
-    parsed: BoolArray
-    text: list[str]
-
-
-def read_mfn_file(path: str | Path) -> MfnSchedule:
-    """Read an MFN file written by ``tariffsim data mfn``.
-
-    Raises
-    ------
-    TariffsimError
-        when the file is missing, lacks a column, or holds a code that is not HTS.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise TariffsimError("MFN file not found", file=path, field="--mfn")
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (ValueError, OSError, UnicodeDecodeError) as exc:
-        raise TariffsimError(f"cannot read the MFN file ({exc})", file=path) from None
-    for name in COLUMNS:
-        if name not in frame.columns:
-            raise TariffsimError(
-                f"missing column '{name}'",
-                file=path,
-                line=1,
-                hint=did_you_mean(name, list(frame.columns))
-                or "write the file with 'tariffsim data mfn' (see docs/real-data.md)",
-            )
-    digits = frame["hts_code"].str.replace(".", "", regex=False).str.strip()
-    bad = ~digits.str.fullmatch(r"\d{8}(\d{2})?")
-    if bad.any():
-        row = int(np.argmax(bad.to_numpy()))
-        raise TariffsimError(
-            f"expected an HTS-8 code, got {frame['hts_code'].iloc[row]!r}",
-            file=path,
-            line=row + 2,
-            field="hts_code",
-        )
-    keys = hts.code_keys(list(digits.str[:8]))
-    parsed = frame["rate_form"].to_numpy() != "unparsed"
-    ad_valorem = pd.to_numeric(frame["ad_valorem"], errors="coerce").fillna(0.0).to_numpy()
-    specific = pd.to_numeric(frame["specific_usd"], errors="coerce").fillna(0.0).to_numpy().copy()
-    unit = np.full(len(frame), -1, dtype=np.int64)
-    for row, name in enumerate(frame["specific_unit"]):
-        if not name or specific[row] == 0:
-            continue
-        size, base = UNIT_SIZE.get(name, (np.nan, ""))
-        if base:
-            specific[row] /= size
-            unit[row] = BASE_UNITS.index(base)
-        else:
-            unit[row] = NOT_PRICED
-    order = np.argsort(keys, kind="stable")
-    return MfnSchedule(
-        keys=np.asarray(keys, dtype=np.int64)[order],
-        ad_valorem=np.asarray(ad_valorem, dtype=np.float64)[order],
-        specific=np.asarray(specific, dtype=np.float64)[order],
-        unit=unit[order],
-        parsed=np.asarray(parsed, dtype=np.bool_)[order],
-        text=[str(frame["rate_text"].iloc[i]) for i in order],
-    )
+__all__ = [
+    "COLUMNS",
+    "NOT_PRICED",
+    "UNIT_SIZE",
+    "LineMfn",
+    "MfnSchedule",
+    "line_mfn",
+    "read_mfn_file",
+]
 
 
 @dataclass(frozen=True)

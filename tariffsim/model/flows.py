@@ -35,6 +35,7 @@ from tariffsim.model.stack import BASE_AUTHORITY, Stacked, base_columns, by_auth
 from tariffsim.scenario import hts
 from tariffsim.scenario.groups import Groups, OriginSet, OriginSpec
 from tariffsim.scenario.memberships import scenario_lists
+from tariffsim.scenario.mfn_file import MfnSchedule, scenario_mfn
 from tariffsim.scenario.quantities import Flow, Rate
 from tariffsim.scenario.schema import Scenario, ScheduleStep, Tranche
 from tariffsim.scenario.validation import locate_error, read_scenario
@@ -69,7 +70,10 @@ class FlowStack:
         return np.asarray(self.stacked.component[:, extra].sum(axis=1))
 
     def base(self) -> np.ndarray:
-        """The base (``mfn``) rate on each segment [fraction]."""
+        """The base (``mfn``) rate on each segment [fraction]: the MFN file's for a product
+        class of a weighted flow when the scenario names one, else the ``mfn`` measures'."""
+        if self.part is not None and self.part.mfn_rate is not None:
+            return np.full(len(self.days), self.part.mfn_rate)
         base = [c.authority == BASE_AUTHORITY for c in self.columns.columns]
         return np.asarray(self.stacked.component[:, base].sum(axis=1))
 
@@ -87,7 +91,9 @@ def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
     scenario, document = read_scenario(path, overrides)
     try:
         lists = scenario_lists(scenario, document) if _names_lists(scenario) else {}
-        return as_rows(scenario, lists, flow_weights(scenario, document))
+        return as_rows(
+            scenario, lists, flow_weights(scenario, document), scenario_mfn(scenario, document)
+        )
     except TariffsimError as exc:
         raise locate_error(exc, document) from None
 
@@ -99,13 +105,18 @@ def _names_lists(scenario: Scenario) -> bool:
 
 
 def as_rows(
-    scenario: Scenario, lists: Lists | None = None, weights: dict[str, Weights] | None = None
+    scenario: Scenario,
+    lists: Lists | None = None,
+    weights: dict[str, Weights] | None = None,
+    mfn_rates: MfnSchedule | None = None,
 ) -> Scenario:
     """The scenario with each flow added as a tranche whose rates are its stack.
 
     A flow with product weights becomes one row per product class (the lines every
-    measure treats alike), ``flow[1]``, ``flow[2]``, …, each with its share of the value.
-    A scenario without flows comes back as it is (after the overlap check).
+    measure treats alike), ``flow[1]``, ``flow[2]``, …, each with its share of the value;
+    with ``mfn_rates`` (the scenario's ``mfn_file``) each such row's base rate is the
+    value-weighted MFN of its lines. A scenario without flows comes back as it is (after
+    the overlap check).
     """
     lists = lists or {}
     weights = weights or {}
@@ -124,7 +135,7 @@ def as_rows(
             )
     rows = dict(scenario.tranches)
     parts = {}
-    for pid, fs in flow_stacks(scenario, lists, weights).items():
+    for pid, fs in flow_stacks(scenario, lists, weights, mfn_rates).items():
         rows[pid] = _row(scenario, fs)
         parts[pid] = _authority_parts(fs)
     return scenario.model_copy(update={"tranches": rows, "authority_parts": parts})
@@ -156,6 +167,8 @@ class Part:
     products : the products the row holds.
     share : its share of the flow's value [fraction].
     weighted : whether its products come from a weights file.
+    mfn_rate : the value-weighted MFN of its lines from the scenario's MFN file [fraction];
+        None: the ``mfn`` measures' rate.
     """
 
     id: str
@@ -163,10 +176,14 @@ class Part:
     products: Products
     share: float = 1.0
     weighted: bool = False
+    mfn_rate: float | None = None
 
 
 def flow_stacks(
-    scenario: Scenario, lists: Lists | None = None, weights: dict[str, Weights] | None = None
+    scenario: Scenario,
+    lists: Lists | None = None,
+    weights: dict[str, Weights] | None = None,
+    mfn_rates: MfnSchedule | None = None,
 ) -> dict[str, FlowStack]:
     """The stack over every row laid out from the scenario's flows, by row id."""
     lists = lists or {}
@@ -177,7 +194,7 @@ def flow_stacks(
     out: dict[str, FlowStack] = {}
     for importer, cols in by_importer.items():
         fids = [fid for fid, f in scenario.flows.items() if f.importer == importer]
-        parts = flow_parts(scenario, fids, cols, lists, weights or {})
+        parts = flow_parts(scenario, fids, cols, lists, weights or {}, mfn_rates)
         covered = _product_coverage(parts, cols)
         changes = cols.change_days()
         days = [changes[0] - _DAY, *changes] if changes else [scenario.horizon.start]
@@ -200,7 +217,11 @@ def flow_stacks(
                     rates[s, m] = _flow_rate(part.flow, origins, column, step, cols, day)
                     steps[m] = step
                 # floors and caps read the MFN the flow pays on the segment (mfn measures add)
-                mfn = float(rates[s, base & covers[s]].sum())
+                mfn = (
+                    float(rates[s, base & covers[s]].sum())
+                    if part.mfn_rate is None
+                    else part.mfn_rate
+                )
                 for m, step in steps.items():
                     if not base[m]:
                         column = cols.columns[m]
@@ -222,6 +243,7 @@ def flow_parts(
     cols: Columns,
     lists: Lists,
     weights: dict[str, Weights],
+    mfn_rates: MfnSchedule | None = None,
 ) -> list[Part]:
     """The rows of some flows: one per flow, or one per product class of a weighted flow.
 
@@ -242,7 +264,13 @@ def flow_parts(
             members = [lines[i] for i in np.flatnonzero(which == k)]
             pid = fid if classes.shape[0] == 1 else f"{fid}[{k + 1}]"
             products = Products(tuple(code for code, _ in members))
-            parts.append(Part(pid, fid, products, sum(w for _, w in members), weighted=True))
+            mfn_rate = (
+                None
+                if mfn_rates is None
+                else mfn_rates.weighted_ad_valorem([c for c, _ in members], [w for _, w in members])
+            )
+            share = sum(w for _, w in members)
+            parts.append(Part(pid, fid, products, share, weighted=True, mfn_rate=mfn_rate))
     return parts
 
 

@@ -295,6 +295,13 @@ class Scenario(Frozen):
         min_length=1,
         description="CSV file (hts_code, measure) of list memberships, relative to this file.",
     )
+    mfn_file: str | None = Field(
+        None,
+        min_length=1,
+        description="MFN file by HTS-8 line ('tariffsim data mfn'), relative to this file: "
+        "each product class of a flow with product weights pays the value-weighted ad "
+        "valorem MFN of its lines, in place of 'mfn' measures.",
+    )
     stacking: dict[str, Stacking] = Field(
         default_factory=dict,
         description="Per authority: 'add' overlapping measures' rates or take their 'max'. "

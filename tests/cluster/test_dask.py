@@ -125,3 +125,31 @@ def test_a_sweep_of_100000_draws_gives_the_same_statistics(client: Any) -> None:
     ours, theirs = summarise(here, "total", 150e9), summarise(there, "total", 150e9)
     pd.testing.assert_frame_equal(ours.periods, theirs.periods)
     assert sys.modules.get("dask") is not None  # the cluster path did run through Dask
+
+
+def test_mfn_and_refunds_on_the_cluster_equal_one_pass(client: Any, tmp_path: Path) -> None:
+    """``--mfn`` (unpriced lines reported) and an invalidated measure's refunds, priced on
+    the cluster from a folder of two files: the tables of one pass over the CSV ledger."""
+    forms = ROOT / "tests" / "data" / "forms"
+    cases = [
+        (forms / "ledger-301.yaml", forms / "ledger.csv", ["--mfn", str(forms / "mfn.csv")]),
+        (forms / "lines" / "refunds.yaml", forms / "lines" / "refunds.csv", []),
+    ]
+    for number, (scenario, ledger_csv, extra) in enumerate(cases):
+        frame = pd.read_csv(ledger_csv, dtype=str, keep_default_na=False)
+        frame["customs_value_usd"] = frame["customs_value_usd"].astype(float)
+        folder = tmp_path / f"parts{number}"
+        folder.mkdir()
+        frame.iloc[:2].to_parquet(folder / "a.parquet", index=False)
+        frame.iloc[2:].to_parquet(folder / "b.parquet", index=False)
+        outputs = []
+        for source, where in (
+            (str(ledger_csv), []),
+            (str(folder), ["--scheduler", client.scheduler.address]),
+        ):
+            out = tmp_path / f"s{number}-{len(outputs)}.csv"
+            args = ["exposure", str(scenario), "--ledger", source, *extra, *where, "-o", str(out)]
+            result = runner.invoke(app, args)
+            assert result.exit_code == 0, result.output
+            outputs.append(pd.read_csv(out, keep_default_na=False))
+        pd.testing.assert_frame_equal(outputs[0], outputs[1])

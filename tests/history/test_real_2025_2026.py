@@ -203,6 +203,11 @@ def test_ledger_path_is_not_shipped() -> None:
     shipped = {p.name for p in (ROOT / "scenarios").rglob("*") if p.is_file()}
     assert not shipped & {"china_imports_2024_hs10.csv", "section301_usitc_2026-01_yale.csv"}
     assert Path(SCENARIO).is_file()
+    # the two files made beside the scenario (as its header says) are ignored by git
+    ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+    text = SCENARIO.read_text(encoding="utf-8")
+    for made in ("china-2024-weights.csv", "section301-2026-01.csv"):
+        assert made in text and f"/scenarios/history/{made}" in ignored, made
 
 
 @pytest.fixture(scope="module")

@@ -26,7 +26,20 @@ def plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-@pytest.mark.parametrize("name", ["forms.yaml", "ieepa-refunds.yaml"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "forms.yaml",
+        "ieepa-refunds.yaml",
+        "measures.yaml",
+        "lines/floors.yaml",
+        "lines/shares.yaml",
+        "lines/specific.yaml",
+        "lines/refunds.yaml",
+        "lines/currency.yaml",
+        "weighted/weighted.yaml",
+    ],
+)
 def test_every_form_validates_against_the_printed_schema(name: str) -> None:
     schema = json.loads(scenario_json_schema())
     data = plain(yaml.safe_load((FORMS / name).read_text()))

@@ -1,0 +1,50 @@
+"""MFN from an MFN file on a flow with product weights (``mfn_file:``), through ``run``.
+
+``tests/data/forms/weighted``: 365 million USD a year from China, weights 0.2 sweaters (MFN
+16.5 %), 0.3 footwear (20 %), 0.5 portable computers (Free, Section 301 at 25 %). The flow
+splits into two product classes: the uncovered half pays the value-weighted MFN of its lines,
+(0.2 × 16.5 % + 0.3 × 20 %) / 0.5 = 18.6 %, on 182.5 million USD: $33.945M; the computers pay
+25 % on 182.5 million USD: $45.625M and no MFN.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from numpy.testing import assert_allclose
+from typer.testing import CliRunner
+
+from tariffsim.cli import app
+
+WEIGHTED = Path(__file__).resolve().parents[1] / "data" / "forms" / "weighted"
+runner = CliRunner()
+
+
+def test_each_product_class_pays_the_weighted_mfn_of_its_lines() -> None:
+    result = runner.invoke(app, ["run", str(WEIGHTED / "weighted.yaml"), "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    totals = json.loads(result.stdout)[0]["totals"]
+    assert_allclose(totals["base_duty_usd"], 0.5 * 365e6 * (0.2 * 0.165 + 0.3 * 0.20) / 0.5)
+    assert_allclose(totals["additional_duty_usd"], 0.5 * 365e6 * 0.25)
+
+
+def test_a_missing_mfn_file_is_one_located_line(tmp_path: Path) -> None:
+    for name in ("weights.csv",):
+        (tmp_path / name).write_text((WEIGHTED / name).read_text())
+    scenario = tmp_path / "weighted.yaml"
+    scenario.write_text((WEIGHTED / "weighted.yaml").read_text())
+    result = runner.invoke(app, ["run", str(scenario)])
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith(
+        f"tariffsim: error: {scenario}:8: mfn_file: MFN file 'mfn.csv' not found"
+    )
+
+
+def test_the_run_output_in_the_docs_is_the_measured_one() -> None:
+    result = runner.invoke(app, ["run", str(WEIGHTED / "weighted.yaml")])
+    docs = (WEIGHTED.parents[3] / "docs" / "duty-forms.md").read_text(encoding="utf-8")
+    table = result.stdout.split("(run-rate: $B/year at the horizon's end)\n")[1].split("\n\n")[0]
+    for line in table.splitlines():
+        assert line in docs, line
