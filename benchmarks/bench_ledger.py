@@ -212,7 +212,7 @@ def _table(
             f"tariffsim --workers {p.split('-')[1]}" if p.startswith("tariffsim") else names[p]
             for p in peers
         ]
-        + ["strongest peer ÷ best tariffsim"]
+        + ["strongest peer's time ÷ tariffsim's"]
     )
     lines = ["", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for n, result in zip(sizes, results, strict=True):
@@ -222,10 +222,13 @@ def _table(
         mine = [p for p in peers if p.startswith("tariffsim")]
         others = [p for p in peers if p not in mine]
         if mine and others:
-            best = min(mine, key=lambda p: result[p]["seconds"])
             strongest = min(others, key=lambda p: result[p]["seconds"])
-            ratio = result[strongest]["seconds"] / result[best]["seconds"]
-            cells.append(f"{ratio:.2f}× ({names[strongest]} ÷ {best})")
+            ratios = ", ".join(
+                f"{result[strongest]['seconds'] / result[p]['seconds']:.2f}× "
+                f"(--workers {p.split('-')[1]})"
+                for p in mine
+            )
+            cells.append(f"{names[strongest]}: {ratios}")
         else:
             cells.append("")
         lines.append("| " + " | ".join(cells) + " |")
