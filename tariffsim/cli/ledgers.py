@@ -17,7 +17,7 @@ from tariffsim.cli.shell import (
 
 if TYPE_CHECKING:
     from tariffsim.ledger.coverage import Measures
-    from tariffsim.ledger.lines import LinePricing
+    from tariffsim.ledger.lines import LinePricing, Unpriced
     from tariffsim.ledger.parallel import Part
     from tariffsim.ledger.reader import LedgerReader
     from tariffsim.model.money import Currency
@@ -105,7 +105,8 @@ def exposure(
         Path | None,
         typer.Option(
             "--mfn",
-            help="MFN file by HTS-8 line (from 'tariffsim data mfn'): every line pays its MFN.",
+            help="MFN file by HTS-8 line (from 'tariffsim data mfn'): every line pays its MFN "
+            "[default: the file the scenarios name with 'mfn_file:', if any].",
         ),
     ] = None,
     unpriced: Annotated[
@@ -156,7 +157,8 @@ def exposure(
             chunk_rows,
             scheduler,
             dask,
-            _line_pricing(mfn, unpriced),
+            mfn,
+            unpriced,
             currency,
         )
         return
@@ -202,7 +204,7 @@ def exposure(
         "use a smaller --chunk-rows",
     )
     measures = [load_measures(f, importer, memberships, encoding) for f in files]
-    pricing = _line_pricing(mfn, unpriced)
+    pricing = _line_pricing(mfn, unpriced, measures)
     currencies = _currencies(measures, files, currency)
     reader = LedgerReader(source, parse_column_map(column or []), chunk_rows, encoding)
     update, finish = progress_reporter(reader.total_rows)
@@ -297,7 +299,8 @@ def _exposure_on_cluster(
     chunk_rows: int,
     scheduler: str | None,
     local: bool,
-    pricing: LinePricing,
+    mfn: Path | None,
+    unpriced: str,
     currency: str | None = None,
 ) -> None:
     """``exposure --scheduler/--dask``: the ledger's parts tallied on a Dask cluster."""
@@ -316,6 +319,7 @@ def _exposure_on_cluster(
     read = [*files, *([memberships] if memberships is not None else [])]
     check_target(output, "--output", read, {".parquet": "parquet", ".csv": "csv"})
     measures = [load_measures(f, importer, memberships) for f in files]
+    pricing = _line_pricing(mfn, unpriced, measures)
     currencies = _currencies(measures, files, currency)
     paths = dataset_files(ledger)
     fs, path = remote.filesystem(paths[0]) if remote.is_url(paths[0]) else (None, paths[0])
@@ -353,8 +357,8 @@ def _currencies(
     return found
 
 
-def _line_pricing(mfn: Path | None, unpriced: str) -> LinePricing:
-    """``--mfn`` read, with ``--unpriced`` checked."""
+def _line_pricing(mfn: Path | None, unpriced: str, measures: list[Measures]) -> LinePricing:
+    """``--mfn`` read (or the MFN file the scenarios name), with ``--unpriced`` checked."""
     from tariffsim.errors import TariffsimError
     from tariffsim.ledger.lines import LinePricing
 
@@ -364,11 +368,21 @@ def _line_pricing(mfn: Path | None, unpriced: str) -> LinePricing:
             field="--unpriced",
             hint="'report' lists lines an MFN specific rate cannot price; 'error' refuses them",
         )
+    policy: Unpriced = "error" if unpriced == "error" else "report"
     if mfn is None:
-        return LinePricing(unpriced="error" if unpriced == "error" else "report")
+        named = list(dict.fromkeys(m.mfn_file for m in measures if m.mfn_file is not None))
+        if len(named) > 1:
+            raise TariffsimError(
+                f"the scenarios name different MFN files ({', '.join(map(str, named))})",
+                field="mfn_file",
+                hint="price them with one MFN file: pass it with --mfn",
+            )
+        mfn = named[0] if named else None
+    if mfn is None:
+        return LinePricing(unpriced=policy)
     from tariffsim.ledger.mfn import read_mfn_file
 
-    return LinePricing(read_mfn_file(mfn), "error" if unpriced == "error" else "report")
+    return LinePricing(read_mfn_file(mfn), policy)
 
 
 def _parallel_parts(reader: LedgerReader, workers: int | None) -> list[Part]:

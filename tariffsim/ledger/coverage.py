@@ -47,6 +47,7 @@ from tariffsim.scenario.memberships import (
     memberships_path,
     read_memberships,
 )
+from tariffsim.scenario.mfn_file import mfn_file_path
 from tariffsim.scenario.schema import Scenario
 from tariffsim.scenario.validation import locate_error, read_scenario
 
@@ -83,6 +84,7 @@ class Measures:
     hts_editions : the HTS editions its membership file states (``hts_edition`` column).
     forms : the duty forms of each measure on each key, for pricing line by line
         (:class:`tariffsim.ledger.forms.KeyForms`).
+    mfn_file : the MFN file the scenario names (``mfn_file:``), resolved; None without one.
     """
 
     scenario: Scenario
@@ -105,6 +107,7 @@ class Measures:
     other_class: int = 0
     hts_editions: tuple[str, ...] = ()
     forms: KeyForms | None = None
+    mfn_file: Path | None = None
 
     @property
     def n_keys(self) -> int:
@@ -155,12 +158,13 @@ def load_measures(
         target = memberships_path(scenario, document, memberships)
         lists = {} if target is None else read_memberships(target, list_names(scenario), encoding)
         measures = compile_measures(scenario, lists, importer)
+        mfn = mfn_file_path(scenario, document)
     except TariffsimError as exc:
         raise locate_error(exc, document) from None
     editions = (
         tuple(read_editions(target, encoding, MAX_MEMBERSHIP_BYTES)) if target is not None else ()
     )
-    return replace(measures, hts_editions=editions)
+    return replace(measures, hts_editions=editions, mfn_file=mfn)
 
 
 def compile_measures(

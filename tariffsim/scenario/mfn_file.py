@@ -148,6 +148,12 @@ def read_mfn_file(path: str | Path) -> MfnSchedule:
 
 def scenario_mfn(scenario: Scenario, document: Document) -> MfnSchedule | None:
     """The MFN file a scenario names (``mfn_file:``, relative to it), read; None without one."""
+    target = mfn_file_path(scenario, document)
+    return None if target is None else read_mfn_file(target)
+
+
+def mfn_file_path(scenario: Scenario, document: Document) -> Path | None:
+    """Where the MFN file a scenario names (``mfn_file:``) is, checked to exist; None without."""
     if scenario.mfn_file is None:
         return None
     file, line = document.locate(("mfn_file",)) or (document.files[0], None)
@@ -163,4 +169,4 @@ def scenario_mfn(scenario: Scenario, document: Document) -> MfnSchedule | None:
             f"database with 'tariffsim data mfn FILE -o {inputs.shown(target)}' "
             "(docs/real-data.md)",
         )
-    return read_mfn_file(target)
+    return target

@@ -48,3 +48,34 @@ def test_the_run_output_in_the_docs_is_the_measured_one() -> None:
     table = result.stdout.split("(run-rate: $B/year at the horizon's end)\n")[1].split("\n\n")[0]
     for line in table.splitlines():
         assert line in docs, line
+
+
+def test_exposure_prices_with_the_mfn_file_the_scenario_names(tmp_path: Path) -> None:
+    # Sweaters at 16.5 % on $10,000 pay $1,650 MFN; computers Free and 25 % on $20,000.
+    ledger = tmp_path / "ledger.csv"
+    ledger.write_text(
+        "hts_code,country_of_origin,customs_value_usd,entry_date\n"
+        "6110.20.2075,CN,10000,2026-02-01\n8471.30.0100,CN,20000,2026-05-01\n"
+    )
+    args = ["exposure", str(WEIGHTED / "weighted.yaml"), "--ledger", str(ledger)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.stderr
+    assert "duty $6,650 (MFN $1,650, additional $5,000)" in result.stdout
+
+
+def test_scenarios_naming_different_mfn_files_are_refused(tmp_path: Path) -> None:
+    other = tmp_path / "other.yaml"
+    other.write_text((WEIGHTED / "weighted.yaml").read_text())
+    (tmp_path / "weights.csv").write_text((WEIGHTED / "weights.csv").read_text())
+    (tmp_path / "mfn.csv").write_text((WEIGHTED / "mfn.csv").read_text())
+    ledger = tmp_path / "ledger.csv"
+    ledger.write_text(
+        "hts_code,country_of_origin,customs_value_usd,entry_date\n6110.20.2075,CN,1,2026-02-01\n"
+    )
+    args = ["exposure", str(WEIGHTED / "weighted.yaml"), str(other), "--ledger", str(ledger)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1
+    assert "mfn_file: the scenarios name different MFN files" in result.stderr
+    assert "pass it with --mfn" in result.stderr
+    assert runner.invoke(app, [*args, "--mfn", str(tmp_path / "mfn.csv")]).exit_code == 0
