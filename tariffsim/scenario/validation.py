@@ -218,9 +218,10 @@ def _model_of(annotation: Any) -> Any:
 def _written_lists(defs: dict[str, Any]) -> None:
     """Forms a file may write that the parsed model does not show: several steps on one date
     as a list, and refunds paid on one date written as that date."""
-    schedule = defs["Tranche"]["properties"]["schedule"]
     step = {"$ref": "#/$defs/ScheduleStep"}
-    schedule["additionalProperties"] = {"anyOf": [step, {"type": "array", "items": step}]}
+    for model in ("Tranche", "Measure"):
+        schedule = defs[model]["properties"]["schedule"]
+        schedule["additionalProperties"] = {"anyOf": [step, {"type": "array", "items": step}]}
     paid = defs["Refund"]["properties"]["paid"]
     defs["Refund"]["properties"]["paid"] = {
         "description": paid.get("description", ""),

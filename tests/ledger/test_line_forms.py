@@ -240,3 +240,12 @@ def test_the_currency_output_in_the_docs_is_the_measured_one() -> None:
     docs = (LINES.parents[2].parent / "docs" / "duty-forms.md").read_text(encoding="utf-8")
     for line in result.stdout.splitlines():
         assert line in docs, line
+
+
+def test_expiry_and_two_steps_on_one_date_on_ledger_lines(tmp_path: Path) -> None:
+    # Section 122 at 10 % from 2026-02-24 expiring 2026-07-24: lines of 23 Feb and 24 Jul pay
+    # nothing, 24 Feb and 23 Jul pay $100. 34 % then 84 % on 2026-04-09: that day pays 84 %.
+    frame, tables, _ = exposure(tmp_path, "dates")
+    assert_allclose(frame["additional_duty_usd"], [0, 100, 100, 0, 0, 840])
+    months = tables[tables["table"] == "period"].set_index("key")
+    assert_allclose(months.loc["2026-07-01", "additional_duty_usd"], 100)

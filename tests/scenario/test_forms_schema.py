@@ -37,6 +37,7 @@ def plain(value: Any) -> Any:
         "lines/specific.yaml",
         "lines/refunds.yaml",
         "lines/currency.yaml",
+        "lines/dates.yaml",
         "weighted/weighted.yaml",
     ],
 )
