@@ -192,7 +192,7 @@ def _authority_table(result: Result) -> list[str]:
             r["importer"],
             r["authority"],
             billions(r["additional_duty_usd"]),
-            format_rate(r["rate_part"]),
+            f"{r['rate_part'] * 100:.2f} %",
         ]
         for r in records(parts)
     ]

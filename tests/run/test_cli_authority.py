@@ -33,3 +33,7 @@ def test_csv_json_and_table_split_the_duty_by_authority(tmp_path: Path) -> None:
     assert "Duty by authority over the horizon (static), $B" in table
     row = next(x for x in table.splitlines() if x.strip().startswith("US        section232"))
     assert row.split()[2:] == ["34.66", "34.66", "%"]
+    # every part in percent with two decimals, as the per-period effective rates: the excluded
+    # reciprocal tariff reads 0.00 %, not a bare 0 %
+    row = next(x for x in table.splitlines() if x.strip().startswith("US        ieepa_reciprocal"))
+    assert row.split()[2:] == ["0.00", "0.00", "%"]
