@@ -143,7 +143,9 @@ def validate(files: Files) -> None:
             report_error(exc)
             failed = True
             continue
-        counts = f"{len(scenario.tranches) - len(scenario.flows)} tranches"
+        # rows laid out from flows (``flow`` or ``flow[k]`` of a weighted flow) are not tranches
+        own = [t for t in scenario.tranches if t.split("[")[0] not in scenario.flows]
+        counts = f"{len(own)} tranches"
         if scenario.measures or scenario.flows:
             counts += f", {len(scenario.measures)} measures, {len(scenario.flows)} flows"
         typer.echo(f"{f}: ok ({counts}, {scenario.horizon.start} to {scenario.horizon.end})")

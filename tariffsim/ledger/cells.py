@@ -15,9 +15,10 @@ into cells fine enough for every scenario at once:
 On a cell (joint class × union segment) every scenario's key is fixed
 (:attr:`Joint.keys`), so a scenario's per-key sums are a scatter-add of the
 cells' sums, with no further pass over the lines. Per SKU and supplier the lines
-are summed by (id × union segment) when every id keeps one joint class within
-the chunk (an SKU has one HTS code and one origin: the usual ledger), and line by
-line otherwise (:attr:`GroupCells.line_cell`).
+are summed by (id, joint class) pair and union segment (:class:`GroupTotals`),
+priced once per pair by the caller; an SKU usually has one pair (one HTS code, one
+origin). A ledger with too many ids for the pair index is priced line by line by
+the caller.
 
 Per chunk this costs a few passes over the lines whatever the number of
 scenarios. No file reading; no pandas.
@@ -30,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from tariffsim._types import FloatArray, IntArray
+from tariffsim._types import FloatArray, IndexArray, IntArray
 from tariffsim.ledger.coverage import Measures
 from tariffsim.ledger.periods import period_ordinals
 from tariffsim.ledger.reader import Chunk
@@ -243,7 +244,7 @@ class GroupTotals:
             : self.n_pairs
         ]
 
-    def add(self, ids: IntArray, cell: IntArray, segment: IntArray, value: FloatArray) -> bool:
+    def add(self, ids: IndexArray, cell: IntArray, segment: IntArray, value: FloatArray) -> bool:
         """Add a chunk's lines; False (nothing added) when the index would be too large."""
         n_ids = int(ids.max(initial=-1)) + 1
         if n_ids * self.n_cells > MAX_PAIRS:

@@ -79,3 +79,9 @@ def test_scenarios_naming_different_mfn_files_are_refused(tmp_path: Path) -> Non
     assert "mfn_file: the scenarios name different MFN files" in result.stderr
     assert "pass it with --mfn" in result.stderr
     assert runner.invoke(app, [*args, "--mfn", str(tmp_path / "mfn.csv")]).exit_code == 0
+
+
+def test_validate_counts_a_weighted_flow_as_a_flow_not_as_tranches() -> None:
+    result = runner.invoke(app, ["validate", str(WEIGHTED / "weighted.yaml")])
+    assert result.exit_code == 0, result.stderr
+    assert "ok (0 tranches, 1 measures, 1 flows, 2026-01-01 to 2026-12-31)" in result.stdout
