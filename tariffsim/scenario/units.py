@@ -378,7 +378,12 @@ def parse_rate(value: Any) -> float:
         if abs(number) >= 1 and number != 0:  # a bare 1 may mean 1 % as well as 100 %
             raise TariffsimError(
                 f"expected {expected}, got {shown(value)} without a unit",
-                hint=f"did you mean '{number:g} %' or {number / 100:g}?",
+                # both readings of a bare 1 are plausible, so the hint names both
+                hint=(
+                    "did you mean '1 %' or '100 %'?"
+                    if number == 1
+                    else f"did you mean '{number:g} %' or {number / 100:g}?"
+                ),
             )
         rate = number
     else:

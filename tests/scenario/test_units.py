@@ -157,3 +157,16 @@ def test_each_value_text_is_parsed_once_and_errors_every_time(
     with units.exchange_rates({"EUR": 1.5}):
         assert units.parse_money("4 EUR") == 6.0
     assert calls[-2:] == ["4 EUR", "4 EUR"]
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        (1, "did you mean '1 %' or '100 %'?"),  # not '1 %' or 0.01: both of those mean 1 %
+        (25, "did you mean '25 %' or 0.25?"),
+    ],
+)
+def test_a_bare_rate_of_one_or_more_is_refused_with_both_readings(text: int, hint: str) -> None:
+    with pytest.raises(TariffsimError) as caught:
+        units.parse_rate(text)
+    assert caught.value.hint == hint
