@@ -205,12 +205,16 @@ def _status(
     """The status of one measure on the key, and why, in words."""
     product, origin, in_force = reach
     if not product:
+        if column.products.scope == "listed" and column.products.include == ():
+            # exposure refuses such a tranche; here it would read as "this product is not listed"
+            return "not covered", "it names no products (give its lists with --memberships)"
         return "not covered", "not among its products"
     if not origin:
         return "not covered", f"origins {column.origins.text()} do not include it"
     if not in_force:
-        first = column.steps[0][0].isoformat() if column.steps else "never"
-        return "not in force", f"first step {first}"
+        if not column.steps:
+            return "not in force", "no step of its schedule applies"
+        return "not in force", f"first step {column.steps[0][0].isoformat()}"
     if excluded == BELOW_MAX:
         return "below max", f"a larger {column.authority} measure applies (stacking: max)"
     if excluded != NOT_EXCLUDED:

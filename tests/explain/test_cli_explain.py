@@ -7,6 +7,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from tariffsim.cli import app
+from tests.conftest import SCENARIOS
 from tests.stacks import STEEL_2025, write
 
 runner = CliRunner()
@@ -48,3 +49,26 @@ def test_explain_refuses_a_bad_date_in_one_line(tmp_path: Path) -> None:
     code, _, err = invoke("explain", str(path), "--hts", "72", "--origin", "CN", "--date", "June")
     assert code == 2
     assert err.count("\n") == 1 and err.startswith("tariffsim: error: --date: expected a date")
+
+
+def test_explain_says_when_a_tranche_names_no_products_or_no_step_applies() -> None:
+    """hold's Lists 1-3 get their products from a membership file; its next round never starts.
+
+    Without the file, "not among its products" would read as "8501 is on no list".
+    """
+    args = ["--hts", "8501.10", "--origin", "CN", "--date", "2019-02-01"]
+    code, out, err = invoke("explain", str(SCENARIOS / "hold.yaml"), *args)
+    assert code == 0, err
+    rows = {line.split()[0]: line for line in out.splitlines() if line[:1].isalpha()}
+    for tranche in ("list1", "list2", "list3"):
+        assert (
+            "not covered: it names no products (give its lists with --memberships)"
+            in (rows[tranche])
+        )
+    assert "not in force: no step of its schedule applies" in rows["next-round"]
+    listed = SCENARIOS.parent / "docs" / "examples" / "section301-illustrative.csv"
+    code, out, err = invoke(
+        "explain", str(SCENARIOS / "hold.yaml"), *args, "--memberships", str(listed)
+    )
+    rows = {line.split()[0]: line for line in out.splitlines() if line[:1].isalpha()}
+    assert "applied" in rows["list1"] and "not among its products" in rows["list2"]
