@@ -36,6 +36,12 @@ def main(argv: list[str] | None = None) -> int:
         default=[1_000_000, 10_000_000, 30_000_000],
         help="ledger sizes of the ledger section [lines]",
     )
+    parser.add_argument(
+        "--ledger-repeat",
+        type=int,
+        default=2,
+        help="runs per peer and size in the ledger section; the fastest counts",
+    )
     args = parser.parse_args(argv)
     chosen = args.only or list(SECTIONS)
     repeat = max(args.repeat, 1)
@@ -78,7 +84,10 @@ def main(argv: list[str] | None = None) -> int:
 
         print("\nLedger exposure, 3 scenarios (benchmarks/bench_ledger.py)", flush=True)
         print(load_now())
-        print("\n".join(bench_ledger.run(args.ledger_rows, 2019, bench_ledger.PEERS, [1, 2])))
+        peers, workers = bench_ledger.PEERS, [1, 2]
+        print(
+            "\n".join(bench_ledger.run(args.ledger_rows, 2019, peers, workers, args.ledger_repeat))
+        )
     return 0
 
 

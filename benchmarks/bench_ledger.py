@@ -49,6 +49,8 @@ def worker(peer: str, ledger: str, out: str) -> None:
     Every module the peer uses is imported before the clock starts; the clock then
     covers reading the scenarios, the ledger and computing the summary tables.
     """
+    import pyarrow.parquet  # noqa: F401 (tariffsim imports it on first use)
+
     from benchmarks.ledger_duckdb import duckdb_exposure, scenario_tables
     from benchmarks.ledger_expert import duckdb_expert, polars_expert
     from tariffsim.ledger.coverage import load_measures, read_memberships
@@ -252,7 +254,8 @@ def bench_size(rows: int, seed: int, peers: list[str], repeat: int) -> dict[str,
             results[peer] = r = min(runs, key=lambda run: run["seconds"])
             print(
                 f"  {peer:>15}: {r['seconds']:6.2f} s computing, {r['cpu_seconds']:6.2f} s CPU, "
-                f"peak memory {r['tree_peak_mb']:5.0f} MB (load {_load()})",
+                f"peak memory {r['tree_peak_mb']:5.0f} MB (main process's RSS "
+                f"{r['peak_rss_mb']:.0f} MB; load {_load()})",
                 flush=True,
             )
         ours = pd.read_parquet(Path(folder) / f"{peers[0]}.parquet")

@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from tariffsim._types import FloatArray, IntArray
+from tariffsim._types import FloatArray, IndexArray, IntArray
 from tariffsim.ledger.coverage import Measures
 from tariffsim.ledger.periods import period_ordinals
 from tariffsim.ledger.reader import Chunk
@@ -243,7 +243,7 @@ class GroupTotals:
             : self.n_pairs
         ]
 
-    def add(self, ids: IntArray, cell: IntArray, segment: IntArray, value: FloatArray) -> bool:
+    def add(self, ids: IndexArray, cell: IntArray, segment: IntArray, value: FloatArray) -> bool:
         """Add a chunk's lines; False (nothing added) when the index would be too large."""
         n_ids = int(ids.max(initial=-1)) + 1
         if n_ids * self.n_cells > MAX_PAIRS:

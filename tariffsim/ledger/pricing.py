@@ -332,7 +332,7 @@ def _add_to(totals: dict[int, FloatArray], ordinal: int, amount: FloatArray) -> 
 
 
 def _accumulate(
-    totals: dict[str, FloatArray], name: str, ids: IntArray, weights: FloatArray | None
+    totals: dict[str, FloatArray], name: str, ids: IndexArray, weights: FloatArray | None
 ) -> None:
     sums = np.bincount(ids, weights=weights).astype(np.float64)
     old = totals.get(name, np.zeros(0))
@@ -533,7 +533,7 @@ def _add_group_totals(
 
 
 def _add_group_lines(
-    measures: list[Measures], sums: Sums, name: str, ids: IntArray, cells: Cells, chunk: Chunk
+    measures: list[Measures], sums: Sums, name: str, ids: IndexArray, cells: Cells, chunk: Chunk
 ) -> None:
     """Price a chunk's lines by id, line by line (too many ids for :class:`GroupTotals`)."""
     _accumulate(sums.group_value, name, ids, chunk.value)
