@@ -15,9 +15,10 @@ into cells fine enough for every scenario at once:
 On a cell (joint class × union segment) every scenario's key is fixed
 (:attr:`Joint.keys`), so a scenario's per-key sums are a scatter-add of the
 cells' sums, with no further pass over the lines. Per SKU and supplier the lines
-are summed by (id × union segment) when every id keeps one joint class within
-the chunk (an SKU has one HTS code and one origin: the usual ledger), and line by
-line otherwise (:attr:`GroupCells.line_cell`).
+are summed by (id, joint class) pair and union segment (:class:`GroupTotals`),
+priced once per pair by the caller; an SKU usually has one pair (one HTS code, one
+origin). A ledger with too many ids for the pair index is priced line by line by
+the caller.
 
 Per chunk this costs a few passes over the lines whatever the number of
 scenarios. No file reading; no pandas.
