@@ -21,9 +21,10 @@ def membership_report(table: pd.DataFrame, path: Path) -> str:
         .sum()
     )
     out = [f"wrote {len(table):,} membership lines (HTS edition {edition}) to {path}"]
+    width = max([12, *(len(str(m)) for m, _ in counts.index)])  # the headings stay aligned
     for (measure, heading), row in counts.iterrows():
         parts = [f"{int(row[d]):,} HTS-{d[3:]}" for d in ("hts8", "hts10") if row[d]]
-        out.append(f"  {measure:<12} {heading}  {' + '.join(parts)}")
+        out.append(f"  {measure:<{width}} {heading}  {' + '.join(parts)}")
     return "\n".join(out) + "\n"
 
 

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from tariffsim.errors import TariffsimError
 from tariffsim.ledger.coverage import read_memberships
 from tariffsim.official.export import measure_id, membership_table, write_table
+from tariffsim.official.report import membership_report
 
 
 @pytest.mark.parametrize(
@@ -78,3 +79,19 @@ def test_codes_keep_their_leading_zeros_and_exposure_reads_them(
                     c for c, x in zip(found, lists, strict=True) if measure_id(x) == measure
                 ]
                 assert by_measure[measure] == expected
+
+
+def test_membership_report_keeps_the_headings_aligned_past_twelve_characters() -> None:
+    frame = pd.DataFrame(
+        {
+            "hts_code": ["85011040", "01012100", "9401610010"],
+            "measure": ["list1", "biden_25_jan25", "list1"],
+            "heading": ["9903.88.01", "9903.91.11", "9903.88.01"],
+            "hts_edition": ["2026-01"] * 3,
+        }
+    )
+    lines = membership_report(frame, Path("m.csv")).splitlines()
+    assert lines[1:] == [
+        "  biden_25_jan25 9903.91.11  1 HTS-8",
+        "  list1          9903.88.01  1 HTS-8 + 1 HTS-10",
+    ]
