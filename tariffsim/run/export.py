@@ -21,11 +21,22 @@ def periods_frame(results: Sequence[Result]) -> pd.DataFrame:
     """All scenarios' per-tranche × per-period rows in one tidy frame.
 
     A scenario written with measures adds one column per authority,
-    ``additional_duty_<authority>_usd`` [USD]: the row's additional duty by authority.
+    ``additional_duty_<authority>_usd`` [USD]: the row's additional duty by authority; with
+    ``--currency``, each money column again in that currency, at the scenario's stated rate.
     """
     import pandas as pd
 
-    return pd.concat([_with_authorities(r) for r in results], ignore_index=True)
+    return pd.concat([_with_currency(r, _with_authorities(r)) for r in results], ignore_index=True)
+
+
+def _with_currency(result: Result, frame: pd.DataFrame) -> pd.DataFrame:
+    """With ``run --currency``: every ``*_usd`` column again in that currency (``*_eur``)."""
+    currency = result.extra.get("currency")
+    if not currency or currency["code"] == "USD":
+        return frame
+    code, per = currency["code"].lower(), float(currency["usd_per_unit"])
+    extra = {f"{c[:-4]}_{code}": frame[c] / per for c in frame.columns if c.endswith("_usd")}
+    return frame.assign(**extra)
 
 
 def _with_authorities(result: Result) -> pd.DataFrame:

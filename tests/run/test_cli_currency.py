@@ -48,3 +48,20 @@ def test_a_currency_the_scenario_gives_no_rate_for_is_one_located_line() -> None
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1
     assert "--currency: scenario 'forms' states no exchange rate for JPY" in result.stderr
+
+
+def test_the_csv_carries_every_amount_in_euros_too(tmp_path: Path) -> None:
+    import pandas as pd
+    from numpy.testing import assert_allclose
+
+    out = tmp_path / "periods.csv"
+    args = ["run", str(FORMS / "forms.yaml"), "--currency", "EUR", "-o", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.stderr
+    frame = pd.read_csv(out)
+    # EU goods, MFN free, 15 % all in: January is 31 days of 1 million USD, $4.65M of duty,
+    # EUR 3.72M at 1.25 USD/EUR.
+    first = frame[(frame["tranche"] == "eu_free") & (frame["period_start"] == "2026-01-01")]
+    assert_allclose(first[["total_duty_usd", "total_duty_eur"]].iloc[0], [4.65e6, 3.72e6])
+    for column in ("imports", "additional_duty", "base_duty", "total_duty"):
+        assert_allclose(frame[f"{column}_eur"], frame[f"{column}_usd"] / 1.25)
