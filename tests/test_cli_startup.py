@@ -52,9 +52,18 @@ def test_command_help_imports_nothing_heavy(command: str) -> None:
 
 
 def test_the_probe_sees_heavy_imports() -> None:
-    # The probe itself must be able to fail: validating a file does load pydantic and pint.
+    # The probe itself must be able to fail: validating a file does load pydantic and yaml.
     loaded = loaded_modules(["validate", str(ROOT / "scenarios" / "escalate.yaml")])
-    assert {"pydantic", "pint"} <= loaded
+    assert {"pydantic", "yaml"} <= loaded
+
+
+def test_common_units_need_no_pint_and_others_do(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """'25 %', 'billion USD/year' and 'months' are read without pint; a flow per week is not."""
+    assert "pint" not in loaded_modules(["run", str(ROOT / "scenarios" / "escalate.yaml")])
+    base = (ROOT / "scenarios" / "base.yaml").read_text()
+    weekly = tmp_path / "base.yaml"
+    weekly.write_text(base.replace("value: 34 billion USD/year", "value: 654 million USD/week", 1))
+    assert "pint" in loaded_modules(["validate", str(weekly)])
 
 
 @pytest.mark.parametrize("scenario", ["escalate.yaml", "hold.yaml"])

@@ -16,8 +16,10 @@ Speed: a value written as a number and a unit (``25 %``, ``200 billion USD/year`
 is read as the number times the unit, and pint parses each distinct unit text
 once (memoised); the factor converting a unit to the model's is memoised too.
 pint converts by multiplying the magnitude by that same factor, so the floats are
-the ones a full parse gives, to the bit. Other spellings (``$50 billion``, sums)
-and foreign currencies take pint's full path, as before.
+the ones a full parse gives, to the bit. For the commonest unit texts that factor
+is stored (:data:`COMMON_FACTORS`, checked against pint by the tests), so a
+scenario written in them loads without importing pint at all. Other spellings
+(``$50 billion``, sums) and foreign currencies take pint's full path, as before.
 """
 
 from __future__ import annotations
@@ -65,6 +67,57 @@ _NUMBER_UNIT = re.compile(
 """A number, then nothing, ``%`` or a unit of words joined by spaces, ``/`` and ``*``."""
 MAX_TEXT = 120
 """Longest unit expression accepted [characters]."""
+
+
+COMMON_FACTORS: dict[tuple[str, str], float] = {
+    ("%", "dimensionless"): 0.01,
+    ("percent", "dimensionless"): 0.01,
+    ("USD/year", "USD/year"): 1.0,
+    ("thousand USD/year", "USD/year"): 1000.0,
+    ("million USD/year", "USD/year"): 1000000.0,
+    ("billion USD/year", "USD/year"): 1000000000.0,
+    ("trillion USD/year", "USD/year"): 1000000000000.0,
+    ("USD/month", "USD/year"): 12.0,
+    ("million USD/month", "USD/year"): 12000000.0,
+    ("billion USD/month", "USD/year"): 12000000000.0,
+    ("USD", "USD"): 1.0,
+    ("thousand USD", "USD"): 1000.0,
+    ("million USD", "USD"): 1000000.0,
+    ("billion USD", "USD"): 1000000000.0,
+    ("trillion USD", "USD"): 1000000000000.0,
+    ("day", "day"): 1.0,
+    ("days", "day"): 1.0,
+    ("week", "day"): 7.0,
+    ("weeks", "day"): 7.0,
+    ("month", "day"): 30.4375,
+    ("months", "day"): 30.4375,
+    ("year", "day"): 365.25,
+    ("years", "day"): 365.25,
+}
+"""pint's factors (``Quantity(1.0, unit).to(target)``) for the unit texts scenarios write
+most, keyed by (unit text, target unit). A value written as a number and one of these is
+its number times the factor, the float pint's own conversion gives, without building the
+registry (a tenth of a second at start-up); ``tests/scenario/test_units.py`` checks every
+factor against pint. Any other text takes pint's path."""
+
+
+def _common(value: Any, target: str) -> float | None:
+    """``value`` in ``target`` when it is a number and a unit of :data:`COMMON_FACTORS`;
+    None for anything else, which pint then reads (and words any error)."""
+    if not isinstance(value, str) or len(value) > MAX_TEXT:
+        return None
+    match = _NUMBER_UNIT.match(re.sub(r"(?<=\d),(?=\d{3})", "", value.strip()))
+    unit = None if match is None else match["percent"] or match["unit"]
+    factor = None if unit is None else COMMON_FACTORS.get((" ".join(unit.split()), target))
+    if match is None or factor is None:
+        return None
+    number = match["number"]
+    magnitude = float(number) if any(ch in number for ch in ".eE") else int(number)
+    try:
+        result = magnitude * factor
+    except OverflowError:
+        return None
+    return result if math.isfinite(result) else None
 
 
 @cache
@@ -306,6 +359,9 @@ def _by_text(parse: Callable[[Any], float]) -> Callable[[Any], float]:
 def parse_flow(value: Any) -> float:
     """An import flow such as ``'200 billion USD/year'`` → USD per year [USD/year]."""
     expected = "a flow of money per time like '200 billion USD/year'"
+    common = _common(value, "USD/year")
+    if common is not None:
+        return common
     return convert(to_quantity(value, expected), "USD/year", expected, value)
 
 
@@ -313,6 +369,9 @@ def parse_flow(value: Any) -> float:
 def parse_money(value: Any) -> float:
     """An amount such as ``'50 billion USD'`` or ``'$50 billion'`` → USD."""
     expected = "an amount of money like '50 billion USD'"
+    common = _common(value, "USD")
+    if common is not None:
+        return common
     return convert(to_quantity(value, expected), "USD", expected, value)
 
 
@@ -341,13 +400,16 @@ def parse_exchange_rate(code: str, value: Any) -> float:
 def parse_duration(value: Any) -> float:
     """A duration such as ``'6 months'`` or ``'20 days'`` → days [d]."""
     expected = "a duration like '6 months' or '20 days'"
-    quantity = to_quantity(value, expected)
-    if _is_dimensionless(quantity.units):
-        raise TariffsimError(
-            f"expected {expected}, got {shown(value)} without a unit",
-            hint=f"did you mean '{quantity.magnitude:g} days' or '{quantity.magnitude:g} months'?",
-        )
-    days = convert(quantity, "day", expected, value)
+    days = _common(value, "day")
+    if days is None:
+        quantity = to_quantity(value, expected)
+        if _is_dimensionless(quantity.units):
+            raise TariffsimError(
+                f"expected {expected}, got {shown(value)} without a unit",
+                hint=f"did you mean '{quantity.magnitude:g} days' or "
+                f"'{quantity.magnitude:g} months'?",
+            )
+        days = convert(quantity, "day", expected, value)
     if days > MAX_DURATION_DAYS:
         raise TariffsimError(
             f"expected a duration of at most {MAX_DURATION_DAYS:,.0f} days (100 years), "
@@ -372,6 +434,11 @@ def parse_rate(value: Any) -> float:
     refused, because it is unclear whether 25 % or 0.25 was meant.
     """
     expected = "a rate like '25 %'"
+    common = _common(value, "dimensionless")
+    if common is not None:
+        if common < 0:
+            raise TariffsimError(f"expected a rate of at least 0 %, got {shown(value)}")
+        return common
     quantity = to_quantity(value, expected)
     if _is_plain_number(quantity.units):
         number = float(quantity.magnitude)

@@ -126,9 +126,10 @@ def test_memoised_units_give_pints_own_floats_to_the_bit(number: str, written: A
 def test_each_unit_text_is_parsed_by_pint_once() -> None:
     units._unit.cache_clear()
     units.parse_flow.cache_clear()  # type: ignore[attr-defined]
-    for value in ("12 billion USD/year", "13.5 billion USD/year", "7 billion USD/year"):
+    # per week: not one of the common units, which need no pint at all
+    for value in ("12 billion USD/week", "13.5 billion USD/week", "7 billion USD/week"):
         units.parse_flow(value)
-    units.parse_flow("1 million USD/year")
+    units.parse_flow("1 million USD/week")
     assert units._unit.cache_info().misses == 2 and units._unit.cache_info().hits == 2
 
 
@@ -145,12 +146,12 @@ def test_each_value_text_is_parsed_once_and_errors_every_time(
         return real(value, expected)
 
     monkeypatch.setattr(units, "to_quantity", counted)
-    assert [units.parse_rate("7.5 %") for _ in range(3)] == [0.075] * 3
-    assert calls == ["7.5 %"]
+    assert [units.parse_rate("75 permille") for _ in range(3)] == [0.075] * 3
+    assert calls == ["75 permille"]
     for _ in range(2):  # an error is not remembered: refused, with its message, each time
         with pytest.raises(TariffsimError, match="without a unit"):
             units.parse_rate("25")
-    assert calls == ["7.5 %", "25", "25"]
+    assert calls == ["75 permille", "25", "25"]
     # money in a foreign currency depends on the exchange rate in force: one parse per rate
     with units.exchange_rates({"EUR": 1.25}):
         assert units.parse_money("4 EUR") == 5.0
@@ -170,3 +171,27 @@ def test_a_bare_rate_of_one_or_more_is_refused_with_both_readings(text: int, hin
     with pytest.raises(TariffsimError) as caught:
         units.parse_rate(text)
     assert caught.value.hint == hint
+
+
+@pytest.mark.parametrize(("unit", "target"), sorted(units.COMMON_FACTORS))
+def test_each_common_factor_is_pint_s(unit: str, target: str) -> None:
+    """The start-up shortcut's factors are pint's own, to the bit."""
+    pint_factor = float(units.registry().Quantity(1.0, unit).to(target).magnitude)
+    assert units.COMMON_FACTORS[unit, target] == pint_factor
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    number=st.one_of(
+        st.integers(min_value=0, max_value=10**6).map(str),
+        st.floats(min_value=0, max_value=1e6, allow_nan=False).map(repr),
+    ),
+    key=st.sampled_from(sorted(units.COMMON_FACTORS)),
+)
+def test_common_units_read_as_pint_reads_them(number: str, key: tuple[str, str]) -> None:
+    """A value in a common unit gives the float pint's full path gives."""
+    unit, target = key
+    text = f"{number} {unit}" if unit != "%" else f"{number}%"
+    expected = "a test value"
+    via_pint = units.convert(units.to_quantity(text, expected), target, expected, text)
+    assert units._common(text, target) == via_pint
