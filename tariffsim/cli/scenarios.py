@@ -145,12 +145,18 @@ def validate(files: Files) -> None:
             continue
         # rows laid out from flows (``flow`` or ``flow[k]`` of a weighted flow) are not tranches
         own = [t for t in scenario.tranches if t.split("[")[0] not in scenario.flows]
-        counts = f"{len(own)} tranches"
+        counts = _count(len(own), "tranche")
         if scenario.measures or scenario.flows:
-            counts += f", {len(scenario.measures)} measures, {len(scenario.flows)} flows"
+            counts += f", {_count(len(scenario.measures), 'measure')}"
+            counts += f", {_count(len(scenario.flows), 'flow')}"
         typer.echo(f"{f}: ok ({counts}, {scenario.horizon.start} to {scenario.horizon.end})")
     if failed:
         raise typer.Exit(code=2)
+
+
+def _count(number: int, noun: str) -> str:
+    """'1 flow', '2 flows', '0 flows'."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 @app.command()

@@ -84,4 +84,4 @@ def test_scenarios_naming_different_mfn_files_are_refused(tmp_path: Path) -> Non
 def test_validate_counts_a_weighted_flow_as_a_flow_not_as_tranches() -> None:
     result = runner.invoke(app, ["validate", str(WEIGHTED / "weighted.yaml")])
     assert result.exit_code == 0, result.stderr
-    assert "ok (0 tranches, 1 measures, 1 flows, 2026-01-01 to 2026-12-31)" in result.stdout
+    assert "ok (0 tranches, 1 measure, 1 flow, 2026-01-01 to 2026-12-31)" in result.stdout
