@@ -9,6 +9,7 @@ import typer
 
 from tariffsim.cli.cluster import DaskOption, SchedulerOption, dask_client
 from tariffsim.cli.shell import (
+    CurrencyOption,
     Files,
     app,
     manifest_for,
@@ -118,14 +119,7 @@ def exposure(
             "refuses the ledger at that line.",
         ),
     ] = "report",
-    currency: Annotated[
-        str | None,
-        typer.Option(
-            "--currency",
-            help="Also show money in this currency (EUR, CNY, CAD, MXN, GBP, JPY), at the "
-            "exchange rate each scenario states in its 'currencies:' block.",
-        ),
-    ] = None,
+    currency: CurrencyOption = None,
 ) -> None:
     """Duty of every line of your import ledger under each scenario, with totals.
 

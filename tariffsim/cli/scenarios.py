@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from tariffsim.cli.shell import (
+    CurrencyOption,
     Files,
     FormatOption,
     ImporterOption,
@@ -41,14 +42,7 @@ def run(
     mode: ModeOption = None,
     overrides: SetOption = None,
     importer: ImporterOption = None,
-    currency: Annotated[
-        str | None,
-        typer.Option(
-            "--currency",
-            help="Also show the duty in this currency (EUR, CNY, CAD, MXN, GBP, JPY), at the "
-            "exchange rate the scenario states in its 'currencies:' block.",
-        ),
-    ] = None,
+    currency: CurrencyOption = None,
 ) -> None:
     """Simulate scenarios and show duty by tranche and period, with sources.
 

@@ -296,3 +296,12 @@ ImporterOption = Annotated[
         "are never added.",
     ),
 ]
+
+CurrencyOption = Annotated[
+    str | None,
+    typer.Option(
+        "--currency",
+        help="Also show money in this currency (EUR, CNY, CAD, MXN, GBP, JPY), at the "
+        "exchange rate the scenario states in its 'currencies:' block.",
+    ),
+]
