@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from tariffsim._types import FloatArray, IntArray
 from tariffsim.model import engine
 from tariffsim.model.timeline import LongSteps, step_changes
+
+if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
 
 CELLS_PER_THREAD = 2**20
 """Fewest result cells (rows × periods) worth a thread of their own: below this a
@@ -43,6 +46,8 @@ def thread_pool(threads: int) -> ThreadPoolExecutor:
 
 @cache
 def _pool(threads: int, process: int) -> ThreadPoolExecutor:
+    from concurrent.futures import ThreadPoolExecutor  # only runs with many tranches need it
+
     return ThreadPoolExecutor(threads, thread_name_prefix="tariffsim-engine")
 
 
