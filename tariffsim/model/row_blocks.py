@@ -11,14 +11,21 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from tariffsim._types import FloatArray, IntArray
+from tariffsim.errors import TariffsimError
 from tariffsim.model import engine
 from tariffsim.model.timeline import LongSteps, step_changes
+
+if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
+
+THREADS_VARIABLE = "TARIFFSIM_THREADS"
+"""Environment variable that caps the engine's threads (e.g. 1 inside a process pool)."""
 
 CELLS_PER_THREAD = 2**20
 """Fewest result cells (rows × periods) worth a thread of their own: below this a
@@ -26,11 +33,24 @@ block's work (a few ms) no longer pays for handing it to another thread."""
 
 
 def available_threads() -> int:
-    """Threads the engine may use: ``TARIFFSIM_THREADS`` if set, else the usable cores."""
-    chosen = os.environ.get("TARIFFSIM_THREADS", "").strip()
-    if chosen.isdigit() and int(chosen) > 0:
-        return int(chosen)
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    """Threads the engine may use: ``TARIFFSIM_THREADS`` if set, else the usable cores.
+
+    Raises
+    ------
+    TariffsimError
+        when ``TARIFFSIM_THREADS`` is not a whole number from 1 to 1024.
+    """
+    text = os.environ.get(THREADS_VARIABLE)
+    if text is None:
+        cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+        return len(cores) if cores else os.cpu_count() or 1
+    if not (text.strip().isdigit() and 1 <= int(text) <= 1024):
+        raise TariffsimError(
+            f"expected a number of threads like '1' or '4', got {text!r}",
+            field=THREADS_VARIABLE,
+            hint="unset it to use every usable core",
+        )
+    return int(text)
 
 
 def thread_pool(threads: int) -> ThreadPoolExecutor:
@@ -43,6 +63,8 @@ def thread_pool(threads: int) -> ThreadPoolExecutor:
 
 @cache
 def _pool(threads: int, process: int) -> ThreadPoolExecutor:
+    from concurrent.futures import ThreadPoolExecutor  # only runs with many tranches need it
+
     return ThreadPoolExecutor(threads, thread_name_prefix="tariffsim-engine")
 
 

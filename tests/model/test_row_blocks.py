@@ -7,16 +7,23 @@ kernel (:func:`engine.period_duty_stepped`), against
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_array_equal
 
+from tariffsim.errors import TariffsimError
 from tariffsim.model import engine, row_blocks
 from tariffsim.model.timeline import LongSteps, build_grid, from_day_number, step_changes
 
 START = 17_897  # 2019-01-01
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 
 
 @st.composite
@@ -103,5 +110,28 @@ def test_block_edges_cut_equal_blocks(
 def test_threads_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TARIFFSIM_THREADS", "3")
     assert row_blocks.available_threads() == 3
-    monkeypatch.setenv("TARIFFSIM_THREADS", "none")
-    assert row_blocks.available_threads() >= 1
+    monkeypatch.delenv("TARIFFSIM_THREADS")
+    assert row_blocks.available_threads() == len(os.sched_getaffinity(0))
+
+
+@pytest.mark.parametrize("text", ["none", "0", "-2", "1.5", ""])
+def test_a_bad_thread_count_is_one_clear_error(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    monkeypatch.setenv("TARIFFSIM_THREADS", text)
+    with pytest.raises(TariffsimError, match="expected a number of threads") as error:
+        row_blocks.available_threads()
+    assert error.value.field == "TARIFFSIM_THREADS"
+
+
+def test_cli_refuses_a_bad_thread_count_in_one_line(tmp_path: Path) -> None:
+    env = {**os.environ, "TARIFFSIM_THREADS": "lots"}
+    done = subprocess.run(
+        [sys.executable, "-m", "tariffsim", "run", str(SCENARIOS / "section301-2024.yaml")],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "TARIFFSIM_THREADS" in lines[0] and "'lots'" in lines[0]
