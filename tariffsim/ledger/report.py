@@ -22,13 +22,14 @@ import pyarrow.compute as pc
 
 from tariffsim._types import IndexArray, IntArray
 from tariffsim.errors import TariffsimError
+from tariffsim.ledger.cents import money_text, to_the_cent, usd_text
 from tariffsim.ledger.coverage import Measures
 from tariffsim.ledger.lines import LineDuties
 from tariffsim.ledger.pricing import Exposure
 from tariffsim.ledger.reader import Chunk
 from tariffsim.model import duty_forms
 from tariffsim.model.money import Currency
-from tariffsim.model.stack import BELOW_MAX, NOT_EXCLUDED
+from tariffsim.model.stack import BASE_AUTHORITY, BASE_AUTHORITY_NAME, BELOW_MAX, NOT_EXCLUDED
 from tariffsim.outputs.files import write_atomic
 from tariffsim.scenario.units import format_rate
 
@@ -68,6 +69,14 @@ ad valorem part is priced); ``unknown`` (the MFN file has no parsed rate for the
 from the quantity). ``mfn_rate_text``: the MFN file's rate text of the line (``--mfn``)."""
 
 
+MONEY_COLUMNS = ("customs_value_usd", "base_duty_usd", "additional_duty_usd", "total_duty_usd")
+"""The line file's money columns: float64 in Parquet, to the cent in CSV text."""
+CSV_LINE_SCHEMA = pa.schema(
+    [pa.field(f.name, pa.decimal128(38, 2)) if f.name in MONEY_COLUMNS else f for f in LINE_SCHEMA]
+)
+"""The line file's columns in CSV: money as decimals to the cent (``1234.50``)."""
+
+
 def file_format(path: Path, option: str) -> str:
     """``parquet`` or ``csv`` from a file name's suffix."""
     suffix = path.suffix.lower().lstrip(".")
@@ -104,7 +113,7 @@ class LineWriter:
         else:
             from pyarrow import csv as pacsv
 
-            self._writer = pacsv.CSVWriter(path, LINE_SCHEMA)
+            self._writer = pacsv.CSVWriter(path, CSV_LINE_SCHEMA)
 
     def __call__(self, measures: Measures, chunk: Chunk, key: IntArray, duties: LineDuties) -> None:
         base, additional = duties.base, duties.additional
@@ -146,6 +155,8 @@ class LineWriter:
             ],
             schema=LINE_SCHEMA,
         )
+        if self.fmt == "csv":
+            batch = _to_the_cent(batch)
         self._writer.write_batch(batch)
 
     def _mfn_text(self, duties: LineDuties) -> pa.Array:
@@ -210,9 +221,27 @@ def key_reasons(measures: Measures, key: int) -> tuple[str, str]:
             excluded.append(f"{name} below max")
         else:
             excluded.append(f"{name} by {cols.rules[rule].name}")
-    if measures.base_share[key].any() and not any(c.authority == "mfn" for c in cols.columns):
+    if measures.base_share[key].any() and not any(
+        c.authority == BASE_AUTHORITY for c in cols.columns
+    ):
         applied.append(f"base {format_rate(float(measures.base_rate[key]))}")
     return "; ".join(applied), "; ".join(excluded)
+
+
+def _to_the_cent(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """The batch with its money columns as decimals to the cent (:data:`CSV_LINE_SCHEMA`).
+
+    Rounded first (half to even on 100 · amount), so the decimal cast only drops binary noise.
+    """
+    arrays = [
+        pa.array(to_the_cent(column.to_numpy(zero_copy_only=False))).cast(
+            CSV_LINE_SCHEMA.field(name).type, safe=False
+        )
+        if name in MONEY_COLUMNS
+        else column
+        for name, column in zip(batch.schema.names, batch.columns, strict=True)
+    ]
+    return pa.RecordBatch.from_arrays(arrays, schema=CSV_LINE_SCHEMA)
 
 
 def _repeat(text: str, n: int) -> pa.Array:
@@ -233,19 +262,31 @@ def write_summary(
     """Write the summary frame atomically as Parquet or CSV (by the suffix).
 
     ``currencies`` (scenario name → currency) adds each amount in that currency beside USD.
+    A CSV shows every amount to the cent (``1030659406.50``); Parquet keeps the float64 sums.
     """
     fmt = file_format(path, "--output")
     frame = summary_file_frame(exposure)
     if currencies:
         frame = in_currency(frame, currencies)
+    if fmt == "csv":
+        frame = _money_to_the_cent(frame)
 
     def render(tmp: Path) -> None:
         if fmt == "parquet":
             frame.to_parquet(tmp, index=False)
         else:
-            frame.to_csv(tmp, index=False, lineterminator="\n")
+            frame.to_csv(tmp, index=False, lineterminator="\n", float_format="%.2f")
 
     return write_atomic(path, render)
+
+
+def _money_to_the_cent(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every float column (all money: USD and other currencies) to the cent."""
+    out = frame.copy()
+    for column in out.columns:
+        if pd.api.types.is_float_dtype(out[column]):
+            out[column] = to_the_cent(out[column].to_numpy())
+    return out
 
 
 def summary_file_frame(exposure: Exposure) -> pd.DataFrame:
@@ -388,11 +429,11 @@ def uncovered_chapters_line(chapters: pd.DataFrame, shown: int = 5) -> str:
 
 
 def _usd(value: float) -> str:
-    return f"${value:,.0f}"
+    return usd_text(value)
 
 
 def _money(value: float, code: str) -> str:
-    return f"{code} {value:,.0f}"
+    return money_text(value, f"{code} ")
 
 
 def progress_reporter(total: int | None) -> tuple[Callable[[int], None], Callable[[int], None]]:
@@ -431,11 +472,11 @@ def _authority_parts(authorities: pd.DataFrame) -> str:
     parts = []
     folded = 0.0
     for _, row in authorities.iterrows():
-        if row["key"] == "mfn":
-            parts.append(f"mfn {_usd(row['total_duty_usd'])}")
+        if row["key"] == BASE_AUTHORITY:
+            parts.append(f"{BASE_AUTHORITY_NAME} {_usd(row['total_duty_usd'])}")
             continue
         parts.append(f"{row['key']} {_usd(row['additional_duty_usd'])}")
         folded += float(row["base_duty_usd"])
     if folded:
-        parts.append(f"MFN {_usd(folded)}")
+        parts.append(f"{BASE_AUTHORITY_NAME} {_usd(folded)}")
     return ", ".join(parts)
