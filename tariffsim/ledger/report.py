@@ -327,7 +327,7 @@ def render_exposure(exposure: Exposure, currencies: Mapping[str, Currency] | Non
         missing = frame[frame["table"] == "uncovered"].iloc[0]
         out.append(f"{name}: {total['label']}")
         out.append(
-            f"  {total['lines']:,} lines, {_usd(total['imports_usd'])} customs value; "
+            f"  {_lines(total['lines'])}, {_usd(total['imports_usd'])} customs value; "
             f"duty {_usd(total['total_duty_usd'])} "
             f"(MFN {_usd(total['base_duty_usd'])}, "
             f"additional {_usd(total['additional_duty_usd'])})"
@@ -343,28 +343,29 @@ def render_exposure(exposure: Exposure, currencies: Mapping[str, Currency] | Non
                 f"(MFN {parts[2]}, additional {parts[3]})"
             )
         out.append(
-            f"  not covered by any measure: {missing['lines']:,} lines, "
+            f"  not covered by any measure: {_lines(missing['lines'])}, "
             f"{_usd(missing['imports_usd'])}"
             + (f", paying MFN {_usd(missing['base_duty_usd'])}" if missing["base_duty_usd"] else "")
         )
         unknown = frame[frame["table"] == "mfn_unknown"]
         if len(unknown) and unknown.iloc[0]["lines"]:
             out.append(
-                f"  no MFN rate in the MFN file: {unknown.iloc[0]['lines']:,} lines, "
+                f"  no MFN rate in the MFN file: {_lines(unknown.iloc[0]['lines'])}, "
                 f"{_usd(unknown.iloc[0]['imports_usd'])} (they pay no MFN here)"
             )
         unpriced = frame[frame["table"] == "mfn_unpriced"]
         if len(unpriced):
             out.append(
                 f"  MFN specific part unpriced (no quantity in its unit): "
-                f"{unpriced['lines'].sum():,} lines, {_usd(unpriced['imports_usd'].sum())} on "
-                f"{len(unpriced):,} HTS-8 rates, e.g. {_top_rates(unpriced)}; "
+                f"{_lines(unpriced['lines'].sum())}, {_usd(unpriced['imports_usd'].sum())} on "
+                f"{len(unpriced):,} HTS-8 rate{'' if len(unpriced) == 1 else 's'}, "
+                f"e.g. {_top_rates(unpriced)}; "
                 "their ad valorem part is priced"
             )
         estimate = frame[frame["table"] == "mfn_estimate"]
         if len(estimate) and estimate.iloc[0]["lines"]:
             out.append(
-                f"  MFN specific part priced from quantities: {estimate.iloc[0]['lines']:,} lines, "
+                f"  MFN specific part priced from quantities: {_lines(estimate.iloc[0]['lines'])}, "
                 f"{_usd(estimate.iloc[0]['imports_usd'])}, MFN "
                 f"{_usd(estimate.iloc[0]['base_duty_usd'])} (ad valorem equivalent: an estimate)"
             )
@@ -428,6 +429,10 @@ def uncovered_chapters_line(chapters: pd.DataFrame, shown: int = 5) -> str:
     return f"uncovered by HTS chapter: {', '.join(parts)}{rest}"
 
 
+def _lines(n: int) -> str:
+    return f"{int(n):,} line" + ("" if n == 1 else "s")
+
+
 def _usd(value: float) -> str:
     return usd_text(value)
 
@@ -467,16 +472,23 @@ def _authority_parts(authorities: pd.DataFrame) -> str:
     """Each authority's additional duty; MFN that tranches carry as their base shown once, apart.
 
     A tranche holds its product group's MFN as a base rate, so its authority's total would mix
-    MFN into (say) Section 301; only the ``mfn`` authority's row keeps its whole duty.
+    MFN into (say) Section 301; only the ``mfn`` authority's row keeps its whole duty. All MFN
+    shows as one part, named as the docs write it (``MFN``): in the ``mfn`` row's place, or last.
     """
-    parts = []
-    folded = 0.0
+    parts: list[str | None] = []
+    mfn = 0.0
+    at = None
     for _, row in authorities.iterrows():
         if row["key"] == BASE_AUTHORITY:
-            parts.append(f"{BASE_AUTHORITY_NAME} {_usd(row['total_duty_usd'])}")
+            mfn += float(row["total_duty_usd"])
+            at = len(parts)
+            parts.append(None)
             continue
         parts.append(f"{row['key']} {_usd(row['additional_duty_usd'])}")
-        folded += float(row["base_duty_usd"])
-    if folded:
-        parts.append(f"{BASE_AUTHORITY_NAME} {_usd(folded)}")
-    return ", ".join(parts)
+        mfn += float(row["base_duty_usd"])
+    if at is None and mfn:
+        at = len(parts)
+        parts.append(None)
+    if at is not None:
+        parts[at] = f"{BASE_AUTHORITY_NAME} {_usd(mfn)}"
+    return ", ".join(p for p in parts if p is not None)

@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 
 from tariffsim.ledger.coverage import Measures, load_measures
 from tariffsim.ledger.pricing import Exposure, price_ledger
-from tariffsim.ledger.report import render_exposure
 from tariffsim.ledger.reader import LedgerReader
+from tariffsim.ledger.report import render_exposure
 from tests.ledgers import write_parquet, write_scenario
 
 ONE = """\
@@ -44,14 +44,11 @@ tranches:
       2019-01-01: 10 %
       2019-07-01: 25 %
 """
-SPLIT = (
-    ONE.replace("step: month", "step: quarter")
-    .replace('products: ["8501"]', 'products: ["8501.10"]')
-    .replace("title: one tranche", "title: the same, split")
-    + ONE[ONE.index("  a:") :]
-    .replace("  a:", "  b:")
-    .replace('products: ["8501"]', 'products: ["8501.20", "8501.31"]')
-)
+SPLIT = ONE.replace("step: month", "step: quarter").replace(
+    'products: ["8501"]', 'products: ["8501.10"]'
+).replace("title: one tranche", "title: the same, split") + ONE[ONE.index("  a:") :].replace(
+    "  a:", "  b:"
+).replace('products: ["8501"]', 'products: ["8501.20", "8501.31"]')
 """The same policy as two tranches of one authority: other keys, the same rate on every line."""
 
 CODES = ["8501104000", "8501200000", "8501310000", "9401610000"]
@@ -93,15 +90,13 @@ def price(
             },
         )
         reader = LedgerReader(ledger, chunk_rows=chunk_rows)
-        return price_ledger(
-            [measures(text)], reader, sink=(lambda *_: None) if sink else None
-        )
+        return price_ledger([measures(text)], reader, sink=(lambda *_: None) if sink else None)
 
 
 def shown(exposure: Exposure) -> list[str]:
     """The money lines of the text, without the scenario's name and title or the measures."""
     text = render_exposure(exposure).splitlines()
-    return [x for x in text if re.match(r"  (\d[\d,]* lines|not covered|by authority)", x)]
+    return [x for x in text if re.match(r"  (\d[\d,]* lines?|not covered|by authority)", x)]
 
 
 def amounts(line: str) -> list[Fraction]:
