@@ -75,6 +75,9 @@ CSV_LINE_SCHEMA = pa.schema(
     [pa.field(f.name, pa.decimal128(38, 2)) if f.name in MONEY_COLUMNS else f for f in LINE_SCHEMA]
 )
 """The line file's columns in CSV: money as decimals to the cent (``1234.50``)."""
+RATE_DECIMALS = 12
+"""Decimals of a rate [fraction] in the CSV line file: ``0.3``, not the float sum's
+``0.30000000000000004`` (a difference of 10⁻¹² of the value is far below a cent)."""
 
 
 def file_format(path: Path, option: str) -> str:
@@ -229,18 +232,20 @@ def key_reasons(measures: Measures, key: int) -> tuple[str, str]:
 
 
 def _to_the_cent(batch: pa.RecordBatch) -> pa.RecordBatch:
-    """The batch with its money columns as decimals to the cent (:data:`CSV_LINE_SCHEMA`).
+    """The batch as CSV text shows it (:data:`CSV_LINE_SCHEMA`): money as decimals to the cent,
+    rates to :data:`RATE_DECIMALS` decimals.
 
-    Rounded first (half to even on 100 · amount), so the decimal cast only drops binary noise.
+    Money is rounded first (half to even on 100 · amount), so the decimal cast only drops
+    binary noise.
     """
-    arrays = [
-        pa.array(to_the_cent(column.to_numpy(zero_copy_only=False))).cast(
-            CSV_LINE_SCHEMA.field(name).type, safe=False
-        )
-        if name in MONEY_COLUMNS
-        else column
-        for name, column in zip(batch.schema.names, batch.columns, strict=True)
-    ]
+    arrays = []
+    for name, column in zip(batch.schema.names, batch.columns, strict=True):
+        if name in MONEY_COLUMNS:
+            cents = to_the_cent(column.to_numpy(zero_copy_only=False))
+            column = pa.array(cents).cast(CSV_LINE_SCHEMA.field(name).type, safe=False)
+        elif name in ("base_rate", "additional_rate"):
+            column = pa.array(np.round(column.to_numpy(zero_copy_only=False), RATE_DECIMALS))
+        arrays.append(column)
     return pa.RecordBatch.from_arrays(arrays, schema=CSV_LINE_SCHEMA)
 
 
@@ -374,13 +379,18 @@ def render_exposure(exposure: Exposure, currencies: Mapping[str, Currency] | Non
             out.append("  " + uncovered_chapters_line(chapters))
         measures = frame[frame["table"] == "measure"]
         width = max([len(k) for k in measures["key"]] + [7])
-        out.append(f"  {'measure':<{width}}  {'lines':>12}  {'covered value':>16}  {'duty':>16}")
-        for _, row in measures.iterrows():
-            duty = row["total_duty_usd"]
-            out.append(
-                f"  {row['key']:<{width}}  {row['lines']:>12,}  "
-                f"{_usd(row['imports_usd']):>16}  {_usd(duty):>16}"
+        rows = [
+            (str(k), _usd(v), _usd(d))
+            for k, v, d in zip(
+                measures["key"], measures["imports_usd"], measures["total_duty_usd"], strict=True
             )
+        ]
+        money = max([len(x) for _, v, d in rows for x in (v, d)] + [16])
+        out.append(
+            f"  {'measure':<{width}}  {'lines':>12}  {'covered value':>{money}}  {'duty':>{money}}"
+        )
+        for (key, value, duty), lines in zip(rows, measures["lines"], strict=True):
+            out.append(f"  {key:<{width}}  {lines:>12,}  {value:>{money}}  {duty:>{money}}")
         authorities = frame[frame["table"] == "authority"]
         if len(authorities) > 1 or set(authorities["key"]) != set(measures["key"]):
             out.append(f"  by authority: {_authority_parts(authorities)}")
