@@ -71,7 +71,7 @@ def exact_sum(values: FloatArray) -> float:
 def exact_dot(amounts: FloatArray, weights: FloatArray) -> FloatArray:
     """Σ_k amounts[k] · weights[k, ...] along the first axis, each correctly rounded.
 
-    ``amounts`` (K,) and ``weights`` (K,) or (K, M); returns a float, or (M,). The products
+    ``amounts`` (K,) and ``weights`` (K,) or (K, M); returns shape () or (M,). The products
     are split exactly (:func:`two_product`) and summed with :func:`math.fsum`, so the result
     depends only on the multiset of (amount, weight) pairs, not on their order or grouping:
     amounts of 3 and 5 cents at a rate r give the same duty as 8 cents at r.
@@ -80,7 +80,7 @@ def exact_dot(amounts: FloatArray, weights: FloatArray) -> FloatArray:
     a = np.asarray(amounts, dtype=np.float64).reshape((-1,) + (1,) * (w.ndim - 1))
     p, e = two_product(a, w)
     if w.ndim == 1:
-        return np.float64(exact_sum(np.concatenate([p, e])))
+        return np.array(exact_sum(np.concatenate([p, e])))
     both = np.concatenate([p, e], axis=0).reshape(2 * p.shape[0], int(np.prod(w.shape[1:])))
     return np.array([exact_sum(both[:, j]) for j in range(both.shape[1])]).reshape(w.shape[1:])
 

@@ -25,48 +25,26 @@ from tariffsim.ledger.coverage import Measures, load_measures
 from tariffsim.ledger.pricing import Exposure, price_ledger
 from tariffsim.ledger.reader import LedgerReader
 from tariffsim.ledger.report import render_exposure
-from tests.ledgers import write_parquet, write_scenario
+from tests.ledgers import ONE_FLOW_SCENARIO, write_parquet, write_scenario
 
-ONE = """\
-title: one tranche
-as_of: 2019-01-01
-horizon: {start: 2019-01-01, end: 2019-12-31, step: month}
-tranches:
-  a:
-    label: A
-    importer: US
-    exporter: CN
-    imports: 100 USD/year
-    base_rate: 2 %
-    authority: section301
-    products: ["8501"]
-    schedule:
-      2019-01-01: 10 %
-      2019-07-01: 25 %
-"""
+ONE = ONE_FLOW_SCENARIO.replace("    products:", "    authority: section301\n    products:")
+"""One tranche (Section 301): 10 %, then 25 % from 1 July 2019, on an MFN of 2 %, on 8501."""
+TRANCHE = ONE[ONE.index("  a:") :]
 SPLIT = ONE.replace("step: month", "step: quarter").replace(
-    'products: ["8501"]', 'products: ["8501.10"]'
-).replace("title: one tranche", "title: the same, split") + ONE[ONE.index("  a:") :].replace(
-    "  a:", "  b:"
-).replace('products: ["8501"]', 'products: ["8501.20", "8501.31"]')
+    '["8501"]', '["8501.10"]'
+) + TRANCHE.replace("  a:", "  b:").replace('["8501"]', '["8501.20", "8501.31"]')
 """The same policy as two tranches of one authority: other keys, the same rate on every line."""
 
 CODES = ["8501104000", "8501200000", "8501310000", "9401610000"]
 COVERED = ("8501",)
 ORIGINS = ["CN", "VN"]
 SWITCH = dt.date(2019, 7, 1)
+FIRST, LAST = dt.date(2019, 1, 1), dt.date(2019, 12, 31)
 
-lines = st.lists(
-    st.tuples(
-        st.sampled_from(CODES),
-        st.sampled_from(ORIGINS),
-        # small amounts make half-cent duties (5 cents at 10 %) common
-        st.one_of(st.integers(0, 99), st.integers(0, 10**11)),
-        st.dates(dt.date(2019, 1, 1), dt.date(2019, 12, 31)),
-    ),
-    min_size=1,
-    max_size=60,
-)
+# small amounts make half-cent duties (5 cents at 10 %) common
+cents = st.one_of(st.integers(0, 99), st.integers(0, 10**11))
+line = st.tuples(st.sampled_from(CODES), st.sampled_from(ORIGINS), cents, st.dates(FIRST, LAST))
+lines = st.lists(line, min_size=1, max_size=60)
 
 
 @cache
