@@ -127,10 +127,15 @@ def duckdb_expert_duty(case: Case, con: Any) -> Triple:
     return out[0], out[1], out[2]
 
 
-def numba_duty(case: Case, tranches: pd.DataFrame, steps: pd.DataFrame) -> Triple | None:
-    """One compiled pass over tranches × slices; None where numba is not installed."""
-    kernel = _numba_kernel()
-    if kernel is None:
+def numba_duty(
+    case: Case, tranches: pd.DataFrame, steps: pd.DataFrame, parallel: bool = False
+) -> Triple | None:
+    """One compiled pass over tranches × slices; None where numba is not installed.
+
+    With ``parallel``, the tranches are shared out among the cores (``prange``).
+    """
+    kernels = _numba_kernels()
+    if kernels is None:
         return None
     cuts, year_fraction, month = slices_of(case, steps)
     period = month - month[0]
@@ -138,7 +143,7 @@ def numba_duty(case: Case, tranches: pd.DataFrame, steps: pd.DataFrame) -> Tripl
     offsets = np.searchsorted(case.step_row, np.arange(case.n_tranches + 1))
     shape = (case.n_tranches, int(period[-1]) + 1)
     imports, additional, base = np.zeros(shape), np.zeros(shape), np.zeros(shape)
-    kernel(
+    kernels[parallel](
         case.annual_flow,
         case.base_rate,
         offsets,
@@ -154,22 +159,21 @@ def numba_duty(case: Case, tranches: pd.DataFrame, steps: pd.DataFrame) -> Tripl
     return imports, additional, base
 
 
-_KERNEL: list[Any] = []
+_KERNELS: list[dict[bool, Any]] = []
 
 
-def _numba_kernel() -> Any:
-    """The compiled kernel, compiled once per process (None without numba)."""
-    if _KERNEL:
-        return _KERNEL[0]
+def _numba_kernels() -> dict[bool, Any] | None:
+    """The kernel compiled serial (False) and parallel (True), once per process."""
+    if _KERNELS:
+        return _KERNELS[0]
     try:
         import numba
     except ImportError:
         return None
 
-    @numba.njit(cache=False, nogil=True)
     def kernel(flow, base_rate, offsets, step_day, step_rate, cut_day, fraction, period,  # type: ignore[no-untyped-def]
                imports, additional, base):  # fmt: skip
-        for i in range(flow.size):
+        for i in numba.prange(flow.size):  # a plain range unless compiled parallel
             k, stop, rate = offsets[i], offsets[i + 1], 0.0
             for s in range(cut_day.size):
                 while k < stop and step_day[k] <= cut_day[s]:
@@ -181,5 +185,10 @@ def _numba_kernel() -> Any:
                 additional[i, p] += m * rate
                 base[i, p] += m * base_rate[i]
 
-    _KERNEL.append(kernel)
-    return kernel
+    _KERNELS.append(
+        {
+            False: numba.njit(cache=False, nogil=True)(kernel),
+            True: numba.njit(cache=False, nogil=True, parallel=True)(kernel),
+        }
+    )
+    return _KERNELS[0]

@@ -2,9 +2,10 @@
 
 The engine path is the one :func:`tariffsim.model.simulation.simulate` takes for a
 static run, fed the synthetic case's arrays instead of a YAML file: the grid of slices
-(:func:`~tariffsim.model.timeline.build_grid`), the rate steps as changes by slice
-(:func:`~tariffsim.model.timeline.step_changes`) and the fused kernel that keeps one
-rate per tranche and writes the period sums straight into the results
+(:func:`~tariffsim.model.timeline.build_grid`), then blocks of rows side by side, one
+per core (:mod:`tariffsim.model.row_blocks`), each taking its rate steps as changes by
+slice (:func:`~tariffsim.model.timeline.step_changes`) into the fused kernel that keeps
+one rate per tranche and writes the period sums straight into the results
 (:func:`~tariffsim.model.engine.period_duty_stepped`). Every implementation runs in the
 same process, one after another, and their results are checked equal.
 """
@@ -12,6 +13,7 @@ same process, one after another, and their results are checked equal.
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import pairwise
 
 import numpy as np
 from numpy.testing import assert_allclose
@@ -26,8 +28,8 @@ from benchmarks.expert_peers import (
 from benchmarks.peers import duckdb_connection, duckdb_duty, pandas_duty, tables
 from benchmarks.synthetic import SHARED_DATES, Case, make_case
 from benchmarks.timing import Timing, goal, spread, time_rounds
-from tariffsim.model import engine
-from tariffsim.model.timeline import build_grid, distinct_dates, step_changes
+from tariffsim.model import engine, row_blocks
+from tariffsim.model.timeline import LongSteps, build_grid, distinct_dates, step_changes
 
 PANDAS_RATIO = 10.0
 """Goal: the engine at least this many times faster than pandas (the expert, wide peer)…"""
@@ -42,16 +44,18 @@ COPY_BYTES = 2**29
 
 
 def tariffsim_duty(case: Case, out: engine.PeriodDuty | None = None) -> engine.PeriodDuty:
-    """Imports and duties per tranche × month through tariffsim's timeline and engine."""
+    """Imports and duties per tranche × month through tariffsim's timeline and engine.
+
+    The path :func:`tariffsim.model.simulation.simulate` takes for a static run: the
+    grid, then blocks of rows side by side (:mod:`tariffsim.model.row_blocks`).
+    """
     grid = build_grid(case.start, case.end, "month", change_dates=distinct_dates(case.step_day))
-    changes = step_changes(
-        case.step_row, case.step_day, case.step_rate, grid.slice_start, case.n_tranches
-    )
-    return engine.period_duty_stepped(
+    return row_blocks.period_duty_from_steps(
         case.annual_flow,
         grid.year_fraction,
-        [changes],
+        [(LongSteps(case.step_row, case.step_day, case.step_rate), 0.0)],
         case.base_rate,
+        grid.slice_start,
         grid.period_first_slice,
         out=out,
     )
@@ -86,7 +90,9 @@ def engine_against_peers(
         "duckdb_expert": lambda: duckdb_expert_duty(case, expert),
     }
     if numba_duty(case, tranche_table, step_table) is not None:  # compiles it, untimed
+        numba_duty(case, tranche_table, step_table, parallel=True)
         peers["numba"] = lambda: numba_duty(case, tranche_table, step_table)
+        peers["numba_parallel"] = lambda: numba_duty(case, tranche_table, step_table, True)
     calls = {
         "engine": lambda: tariffsim_duty(case),
         "engine_out": lambda: tariffsim_duty(case, preallocated),
@@ -96,7 +102,12 @@ def engine_against_peers(
     timings = time_rounds(
         calls,
         peer_repeat,
-        per_round={"engine": engine_runs, "engine_out": engine_runs, "numba": engine_runs},
+        per_round={
+            "engine": engine_runs,
+            "engine_out": engine_runs,
+            "numba": engine_runs,
+            "numba_parallel": engine_runs,
+        },
     )
     for name, compute in peers.items():
         theirs = compute()
@@ -117,6 +128,8 @@ def engine_against_peers(
     lines = [
         f"3. Engine: {case.n_tranches:,} tranches × {periods} months, {case.n_steps:,} steps "
         f"on {len(SHARED_DATES)} shared dates",
+        f"   tariffsim in {row_blocks.block_edges(case.n_tranches, periods).size - 1} block(s) "
+        f"of rows side by side ({row_blocks.available_threads()} usable cores)",
         f"   in turn, {peer_repeat} rounds, same process; median of "
         f"{timings['engine'].runs} (tariffsim) and {peer_repeat} (peers)",
         f"   tariffsim engine                    {spread(timings['engine'])}",
@@ -129,9 +142,11 @@ def engine_against_peers(
         + ratio("duckdb_expert"),
     ]
     if "numba" in timings:
-        lines.append(
-            f"   numba, one compiled pass (limit)    {spread(timings['numba'])}" + ratio("numba")
-        )
+        lines += [
+            f"   numba, one compiled pass (limit)    {spread(timings['numba'])}" + ratio("numba"),
+            f"   numba, prange over tranches         {spread(timings['numba_parallel'])}"
+            + ratio("numba_parallel"),
+        ]
     lines += [
         f"   against the strongest pandas peer {pandas / ours_median:.1f}×; goal ≥ "
         f"{PANDAS_RATIO:.0f}×: " + goal(pandas >= PANDAS_RATIO * ours_median),
@@ -145,11 +160,13 @@ def engine_against_peers(
 def bandwidth(n_tranches: int, repeat: int) -> tuple[list[str], dict[str, Timing]]:
     """Section 4: a large numpy copy, and the engine's effective bytes per second.
 
-    Two views of "the engine": the kernel of :mod:`tariffsim.model.engine` alone
-    (:func:`~tariffsim.model.engine.period_duty_stepped`, from the changes by slice to
-    the results), and the whole path of section 3 (timeline and kernel, from the
-    steps in long form). Both write into results reused from run to run, as
-    the copy writes into an existing array.
+    Two views of "the engine": the kernel of :mod:`tariffsim.model.engine` alone, in
+    one thread (:func:`~tariffsim.model.engine.period_duty_stepped`, from the changes
+    by slice to the results), and the whole path of section 3 (timeline and kernel,
+    from the steps in long form, blocks of rows side by side). Both write into
+    results reused from run to run, as the copy writes into an existing array. The
+    write floor is the faster of filling the results in one thread and in as many
+    threads as the engine uses.
     """
     source = np.ones(COPY_BYTES // 8)
     target = np.empty_like(source)
@@ -177,9 +194,46 @@ def bandwidth(n_tranches: int, repeat: int) -> tuple[list[str], dict[str, Timing
         for array in results:
             array.fill(1.0)
 
+    flat = [array.reshape(-1, order="F") for array in results]  # views: F-ordered results
+    threads = row_blocks.block_edges(case.n_tranches, periods).size - 1
+    edges = np.arange(threads + 1) * flat[0].size // threads
+
+    def fill_part(b: int) -> None:
+        for array in flat:
+            array[edges[b] : edges[b + 1]].fill(1.0)
+
+    def write_floor_threads() -> None:  # the same, by as many threads as the engine uses
+        others = [
+            row_blocks.thread_pool(threads - 1).submit(fill_part, b) for b in range(1, threads)
+        ]
+        fill_part(0)
+        for part in others:
+            part.result()
+
+    fixed_rate = np.full(case.n_tranches, 0.25)
+    row_edges = row_blocks.block_edges(case.n_tranches, periods)
+
+    def products_of(rows: slice) -> None:  # numpy's least for this layout: M, then D and B from M
+        imports, additional, base = (array[rows].T for array in results)
+        flow, base_rate, rate = case.annual_flow[rows], case.base_rate[rows], fixed_rate[rows]
+        for p, s in enumerate(grid.period_first_slice):
+            np.multiply(grid.year_fraction[s], flow, out=imports[p])
+            np.multiply(imports[p], rate, out=additional[p])
+            np.multiply(imports[p], base_rate, out=base[p])
+
+    def products_threads() -> None:
+        blocks = [slice(int(a), int(b)) for a, b in pairwise(row_edges)]
+        others = [row_blocks.thread_pool(threads - 1).submit(products_of, b) for b in blocks[1:]]
+        products_of(blocks[0])
+        for part in others:
+            part.result()
+
     calls = {
         "copy": lambda: np.copyto(target, source),
         "floor": write_floor,
+        "floor_threads": write_floor_threads,
+        "products": lambda: products_of(slice(None)),
+        "products_threads": products_threads,
         "kernel": kernel,
         "engine_out": lambda: tariffsim_duty(case, results),
     }
@@ -194,7 +248,7 @@ def bandwidth(n_tranches: int, repeat: int) -> tuple[list[str], dict[str, Timing
         f"{spread(timings['copy'])}   {copy_rate / 1e9:5.1f} GB/s (read + write)",
     ]
     for name, label, moved in (
-        ("kernel", "engine kernel (period_duty_stepped)", kernel_bytes),
+        ("kernel", "kernel, 1 thread (period_duty_stepped)", kernel_bytes),
         ("engine_out", "timeline + kernel (section 3 path) ", whole_bytes),
     ):
         rate = moved / timings[name].median
@@ -203,11 +257,19 @@ def bandwidth(n_tranches: int, repeat: int) -> tuple[list[str], dict[str, Timing
             f" = {rate / copy_rate:.0%} of the copy; goal ≥ {BANDWIDTH_SHARE:.0%}: "
             + goal(rate >= BANDWIDTH_SHARE * copy_rate)
         )
-    floor = timings["floor"].median
+    floor = min(timings["floor"].median, timings["floor_threads"].median)
+    products_best = min(timings["products"].median, timings["products_threads"].median)
     result_mb = 8 * 3 * case.n_tranches * periods / 1e6
     lines += [
-        f"   write floor: filling the {result_mb:.0f} MB of results in place "
+        f"   write floor: filling the {result_mb:.0f} MB of results in place, 1 thread "
         f"{spread(timings['floor'])}",
+        f"   the same, {threads} thread{'s' * (threads > 1)} (the engine's count)     "
+        f"{spread(timings['floor_threads'])}; the floor is the faster",
+        f"   numpy's three products a period alone (M = V·w, D = M·τ, B = M·b; no rate "
+        f"changes, no steps), 1 thread {spread(timings['products'])}",
+        f"   the same, {threads} thread{'s' * (threads > 1)}"
+        f"{spread(timings['products_threads'])}; the faster is "
+        f"{products_best / floor:.2f}× the floor: numpy's least for these results",
         f"   kernel {timings['kernel'].median / floor:.2f}× the floor; whole path "
         f"{timings['engine_out'].median / floor:.2f}× the floor; goal ≤ {FLOOR_RATIO}×: "
         + goal(timings["engine_out"].median <= FLOOR_RATIO * floor),

@@ -44,6 +44,9 @@ def test_the_expert_peers_agree(seed: int) -> None:
     found = [pandas_wide_duty(case, tranche_table, step_table)]
     if (compiled := numba_duty(case, tranche_table, step_table)) is not None:
         found.append(compiled)
+        parallel = numba_duty(case, tranche_table, step_table, parallel=True)
+        assert parallel is not None
+        found.append(parallel)
     try:
         connection = duckdb_expert_connection(tranche_table, step_table)
         found.append(duckdb_expert_duty(case, connection))

@@ -18,16 +18,22 @@ import numpy as np
 
 from tariffsim._types import FloatArray, IntArray
 from tariffsim.errors import TariffsimError
-from tariffsim.model import behaviour, budget, engine, invalidation, measure_rates, response
+from tariffsim.model import (
+    behaviour,
+    budget,
+    engine,
+    invalidation,
+    measure_rates,
+    response,
+    row_blocks,
+)
 from tariffsim.model.results import Result, Rows, build_result, stack_modes
 from tariffsim.model.timeline import (
     Grid,
     LongSteps,
-    StepChanges,
     build_grid,
     day_number,
     long_steps,
-    step_changes,
     step_function_long,
 )
 from tariffsim.scenario.assumptions import Assumptions
@@ -69,19 +75,11 @@ class Inputs:
         """Additional rate on each slice, net of exclusions [fraction], shape (N, S).
 
         Built on first use: a static run reads the steps through
-        :meth:`rate_changes` instead and never builds it.
+        :mod:`~tariffsim.model.row_blocks` instead and never builds it.
         """
         rows, at = self.annual_flow.size, self.grid.slice_start
         rate: FloatArray = step_function_long(*self.rate_steps, at, rows=rows)
         return rate * step_function_long(*self.kept_steps, at, rows=rows, before=1.0)
-
-    def rate_changes(self) -> tuple[StepChanges, StepChanges]:
-        """The additional rate and the share kept, by slice; their product is the rate."""
-        rows, at = self.annual_flow.size, self.grid.slice_start
-        return (
-            step_changes(*self.rate_steps, at, rows),
-            step_changes(*self.kept_steps, at, rows, before=1.0),
-        )
 
 
 def scenario_arrays(
@@ -267,15 +265,17 @@ def _simulate(
 def _static_result(scenario: Scenario, step: str, inputs: Inputs) -> Result:
     """Static duty without assumptions: period sums straight from the steps and flows.
 
-    :func:`engine.period_duty_stepped` builds no (N, S) arrays, so a scenario with
-    many tranches runs the path measured in ``benchmarks/``.
+    :func:`row_blocks.period_duty_from_steps` builds no (N, S) arrays and runs
+    blocks of rows side by side, so a scenario with many tranches runs the path
+    measured in ``benchmarks/``.
     """
     grid = inputs.grid
-    duty = engine.period_duty_stepped(
+    duty = row_blocks.period_duty_from_steps(
         inputs.annual_flow,
         inputs.accrual_fraction,
-        inputs.rate_changes(),
+        [(inputs.rate_steps, 0.0), (inputs.kept_steps, 1.0)],
         inputs.base_rate,
+        grid.slice_start,
         grid.period_first_slice,
     )
     return build_result(
