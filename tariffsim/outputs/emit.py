@@ -1,14 +1,15 @@
 """One writer for every command's data output: a text table, CSV, JSON or Parquet.
 
-A command hands over three renderings, each made only if its format is asked for: the
-terminal table (text), the tidy frame (CSV and Parquet) and the JSON payload. The file is
+A command hands over its renderings, each made only if its format is asked for: the
+terminal table (text), the tidy frame (Parquet, and CSV unless the command gives its CSV
+text in chunks, made without pandas) and the JSON payload. The file is
 written whole or not at all (:mod:`tariffsim.outputs.files`); with no file the text is
 returned for the terminal.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,7 @@ def emit(
     payload: Callable[[], Any],
     example: str = "results.parquet",
     manifest: Mapping[str, Any] | None = None,
+    csv: Callable[[], Iterable[str]] | None = None,
 ) -> str | None:
     """Write one output as ``fmt`` to ``output``; return the text instead when no file is given.
 
@@ -43,6 +45,8 @@ def emit(
     example : a file name shown in the hint when Parquet is asked for without a file.
     manifest : the run's manifest (:mod:`tariffsim.outputs.manifest`): embedded in JSON
         (as ``"manifest"``, in each record of a list), written beside any other file.
+    csv : the CSV text in chunks (:mod:`tariffsim.outputs.csv_rows`), written as it comes;
+        without it, CSV is the frame's.
     """
 
     if fmt not in FORMATS:
@@ -58,6 +62,13 @@ def emit(
         write_atomic(output, lambda tmp: data.to_parquet(tmp, index=False))
         write_beside(output, manifest)
         return None
+    if fmt == "csv" and csv is not None:
+        chunks = csv()
+        if output is None:
+            return "".join(chunks)
+        write_chunks(output, chunks)
+        write_beside(output, manifest)
+        return None
     if fmt == "table":
         text = table()
     elif fmt == "csv":
@@ -70,6 +81,16 @@ def emit(
     if fmt != "json":
         write_beside(output, manifest)
     return None
+
+
+def write_chunks(output: Path, chunks: Iterable[str]) -> None:
+    """Write UTF-8 text given in pieces, atomically (never held whole in memory)."""
+
+    def render(tmp: Path) -> None:
+        with open(tmp, "w", encoding="utf-8", newline="") as out:
+            out.writelines(chunks)
+
+    write_atomic(output, render)
 
 
 def with_manifest(payload: Any, manifest: Mapping[str, Any] | None) -> Any:

@@ -1,14 +1,20 @@
 """Results as CSV, JSON and Parquet: the machine-readable outputs of ``run``.
 
-Frames are rendered here; the files are written by :mod:`tariffsim.outputs.files`.
+CSV and JSON are rendered from the result's arrays (:mod:`tariffsim.model.result_tables`),
+so writing them imports no pandas; Parquet is written from a frame. The files are written
+by :mod:`tariffsim.outputs.files`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
+from tariffsim.model.tables import Table
+from tariffsim.outputs.csv_rows import column_union, csv_text
 from tariffsim.outputs.emit import emit
 
 if TYPE_CHECKING:
@@ -56,8 +62,37 @@ def _with_authorities(result: Result) -> pd.DataFrame:
     return result.periods.merge(split.reset_index(), on=keys, how="left")
 
 
+def export_table(result: Result) -> Table:
+    """One result's rows as written to CSV: :func:`periods_frame`'s columns, from the arrays."""
+    from tariffsim.model.result_tables import period_table
+
+    table = period_table(result.name, result.arrays)
+    columns = dict(table.columns)
+    if result.scenario.authority_parts:
+        from tariffsim.model.breakdown import authority_columns
+
+        split = authority_columns(result)
+        columns.update({f"additional_duty_{a}_usd": v.ravel() for a, v in split.items()})
+    currency = result.extra.get("currency")
+    if currency and currency["code"] != "USD":
+        code, per = currency["code"].lower(), float(currency["usd_per_unit"])
+        usd = {c: v for c, v in columns.items() if c.endswith("_usd") and isinstance(v, np.ndarray)}
+        columns.update({f"{c[:-4]}_{code}": v / per for c, v in usd.items()})
+    return Table(table.n, columns)
+
+
+def csv_chunks(results: Sequence[Result]) -> Iterator[str]:
+    """All scenarios' rows as CSV text in chunks (the columns of :func:`periods_frame`)."""
+    tables = [export_table(r) for r in results]
+    return csv_text(tables, column_union(tables))
+
+
 def json_payload(results: Sequence[Result]) -> list[dict[str, Any]]:
     """One record per scenario: metadata, totals, tranches, periods, importers, events."""
+    from tariffsim.model.breakdown import rate_parts
+    from tariffsim.model.result_tables import importer_table, period_table, tranche_table
+    from tariffsim.model.results import event_rows
+
     payload = []
     for r in results:
         s = r.scenario
@@ -74,11 +109,11 @@ def json_payload(results: Sequence[Result]) -> list[dict[str, Any]]:
                 "totals": r.totals() if len(r.importer_codes) == 1 else None,
                 "totals_by_importer": {i: r.totals(importer=i) for i in r.importer_codes},
                 **r.extra,
-                "tranches": r.tranches.to_dict(orient="records"),
-                "periods": r.periods.to_dict(orient="records"),
-                "importers": r.importers.to_dict(orient="records"),
-                "by_authority": _by_authority(r),
-                "events": r.events.to_dict(orient="records"),
+                "tranches": tranche_table(r.name, r.arrays).records(),
+                "periods": period_table(r.name, r.arrays).records(),
+                "importers": importer_table(r.name, r.arrays).records(),
+                "by_authority": rate_parts(r) if s.authority_parts else [],
+                "events": event_rows(s),
                 **(
                     {"refunds": r.refunds.to_dict(orient="records")}
                     if r.refunds is not None
@@ -109,14 +144,5 @@ def write_results(
         frame=lambda: periods_frame(results),
         payload=lambda: json_payload(results),
         manifest=manifest,
+        csv=lambda: csv_chunks(results),
     )
-
-
-def _by_authority(result: Result) -> list[dict[str, Any]]:
-    """Duty by importer and authority over the horizon and its part of the rate (JSON rows)."""
-    from tariffsim.model.breakdown import effective_rate_parts
-
-    if not result.scenario.authority_parts:
-        return []
-    frame = effective_rate_parts(result)
-    return [{str(k): v for k, v in row.items()} for row in frame.to_dict(orient="records")]

@@ -1,0 +1,92 @@
+"""``run``'s CSV and JSON files: golden bytes, the frames' own text, and no pandas on the way.
+
+The golden files were written by the earlier, pandas-made path (``DataFrame.to_csv`` and
+``to_dict``); the files now rendered from the result's arrays must match them byte for byte.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from tariffsim.cli import app
+from tariffsim.model.flows import load_scenario
+from tariffsim.model.simulation import simulate
+from tariffsim.outputs.files import to_json_text
+from tariffsim.outputs.text import csv_text
+from tests.conftest import ROOT, SCENARIOS, assert_matches_golden
+from tests.test_cli_startup import loaded_modules
+
+GOLDEN = Path(__file__).parents[1] / "golden"
+MEASURES = ROOT / "tests" / "data" / "forms" / "measures.yaml"
+runner = CliRunner()
+
+
+@pytest.fixture
+def at_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+
+
+@pytest.mark.parametrize(
+    ("scenario", "golden"),
+    [
+        ("scenarios/escalate.yaml", "run-escalate.csv"),
+        ("tests/data/forms/measures.yaml", "run-measures.csv"),
+    ],
+)
+def test_csv_matches_golden(scenario: str, golden: str, at_root: None, update_golden: bool) -> None:
+    result = runner.invoke(app, ["run", scenario, "-f", "csv"])
+    assert result.exit_code == 0, result.stderr
+    assert_matches_golden(result.stdout, GOLDEN / golden, update_golden)
+
+
+def test_json_matches_golden(tmp_path: Path, at_root: None, update_golden: bool) -> None:
+    target = tmp_path / "out.json"
+    result = runner.invoke(app, ["run", "tests/data/forms/measures.yaml", "-o", str(target)])
+    assert result.exit_code == 0, result.stderr
+    records = json.loads(target.read_text())
+    for record in records:
+        record.pop("manifest")  # names the versions of the libraries installed
+    assert_matches_golden(to_json_text(records), GOLDEN / "run-measures.json", update_golden)
+
+
+@pytest.mark.parametrize("scenario", [SCENARIOS / "hold.yaml", MEASURES])
+def test_the_csv_file_is_the_frames_own_text(scenario: Path, tmp_path: Path) -> None:
+    # an independent rendering: pandas writes Result.periods (categoricals, datetimes)
+    target = tmp_path / "out.csv"
+    result = runner.invoke(app, ["run", str(scenario), "-o", str(target)])
+    assert result.exit_code == 0, result.stderr
+    periods = simulate(load_scenario(scenario)).periods
+    written = pd.read_csv(io.StringIO(target.read_text()))
+    own = pd.read_csv(io.StringIO(csv_text(periods)))
+    pd.testing.assert_frame_equal(written[list(own.columns)], own)
+    if scenario == SCENARIOS / "hold.yaml":
+        assert target.read_text() == csv_text(periods)
+
+
+def test_two_scenarios_share_one_header(tmp_path: Path) -> None:
+    target = tmp_path / "two.csv"
+    files = [str(SCENARIOS / "hold.yaml"), str(MEASURES)]
+    result = runner.invoke(app, ["run", *files, "-o", str(target)])
+    assert result.exit_code == 0, result.stderr
+    frame = pd.read_csv(target)
+    assert list(frame["scenario"].unique()) == ["hold", "measures"]
+    split = [
+        c for c in frame.columns if c.startswith("additional_duty_") and c != "additional_duty_usd"
+    ]
+    assert split  # the measures' authorities, blank on the tranche scenario's rows
+    assert frame.loc[frame["scenario"] == "hold", split].isna().all().all()
+    assert frame.loc[frame["scenario"] == "measures", split].notna().any(axis=1).all()
+
+
+@pytest.mark.parametrize("output", ["x.csv", "x.json"])
+def test_writing_csv_or_json_imports_no_pandas(output: str, tmp_path: Path) -> None:
+    target = tmp_path / output
+    loaded = loaded_modules(["run", str(SCENARIOS / "escalate.yaml"), "-o", str(target)])
+    assert target.stat().st_size > 10_000  # the probe did write the file
+    assert [m for m in ("pandas", "pyarrow", "matplotlib") if m in loaded] == []
