@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from hypothesis import strategies as st
 
 HAND_SCENARIO = """\
 title: hand-computed ledger case
@@ -56,6 +57,11 @@ HAND_LINES = [
     ("7208100000", "CN", "1000", "2019-05-05", "S3"),  # c 25 %: 250
     ("4202920000", "CN", "100", "2019-02-20", "S3"),  # no measure: uncovered
 ]
+
+
+def usd_to_the_cent(low: float, high: float) -> st.SearchStrategy[float]:
+    """Customs values [USD] to the cent, as a ledger holds them (the reader rounds to the cent)."""
+    return st.integers(round(low * 100), round(high * 100)).map(lambda cents: cents / 100)
 
 
 def write_scenario(folder: Path, text: str, name: str = "s.yaml") -> Path:

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from tariffsim.explain.compute import Explanation
+from tariffsim.model.stack import BASE_AUTHORITY, BASE_AUTHORITY_NAME
 from tariffsim.outputs.text import table
 
 
 def _percent(rate: float) -> str:
     return f"{rate * 100:.4g} %"
+
+
+def _authority(name: str) -> str:
+    """An authority as text writes it: the base one as ``MFN``, the others by their id."""
+    return BASE_AUTHORITY_NAME if name == BASE_AUTHORITY else name
 
 
 def render_explanation(found: Explanation) -> str:
@@ -30,7 +36,9 @@ def render_explanation(found: Explanation) -> str:
         for x in found.lines
     ]
     body = table(["measure", "authority", "rate", "paid", "applied?", "source"], rows, {2, 3})
-    split = ", ".join(f"{a} {_percent(r)}" for a, r in found.by_authority().items() if r)
+    split = ", ".join(
+        f"{_authority(a)} {_percent(r)}" for a, r in found.by_authority().items() if r
+    )
     tail = [
         "",
         f"  additional rate {_percent(found.additional_rate)}, base (MFN) rate "

@@ -89,7 +89,7 @@ class Cells:
     ----------
     joint : the chunk's joint classes.
     low : per period step, the ordinal of the chunk's first period.
-    value, lines : per period step, customs value [USD] and lines per
+    value, lines : per period step, customs value [cents] and lines per
         (period, joint class, union segment), shape (P, J, U).
     cell : each line's joint class, shape (n,).
     segment : each line's union segment, shape (n,).
@@ -189,7 +189,7 @@ class CellTally:
             bins = cell * (n_periods * n_segments) + day_code[offset]
             size = joint.size * n_periods * n_segments
             shape = (joint.size, n_periods, n_segments)
-            sums = np.bincount(bins, weights=chunk.value, minlength=size)
+            sums = np.bincount(bins, weights=chunk.cents, minlength=size)
             value[step] = np.asarray(sums, dtype=np.float64).reshape(shape).transpose(1, 0, 2)
             lines[step] = (  # counts as floats: they are summed with the values' weights
                 np.bincount(bins, minlength=size)
@@ -238,7 +238,7 @@ class GroupTotals:
         return self._cell[: self.n_pairs]
 
     def sums(self) -> tuple[FloatArray, FloatArray]:
-        """Value [USD] per pair and union segment, shape (pairs, U), and lines per pair."""
+        """Value [cents] per pair and union segment, shape (pairs, U), and lines per pair."""
         shape = (self.n_pairs, self.n_segments)
         return self._value[: self.n_pairs * self.n_segments].reshape(shape), self._lines[
             : self.n_pairs

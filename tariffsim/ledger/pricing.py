@@ -4,12 +4,14 @@ The steps, per chunk of ledger lines (:class:`tariffsim.ledger.reader.LedgerRead
 and per scenario (:class:`tariffsim.ledger.coverage.Measures`):
 
 1. each line's *key* from its HTS code, origin and entry date (array gathers);
-2. per (period × key), the lines and their customs value (two ``bincount``s);
+2. per (period × key), the lines and their customs value in whole cents (two ``bincount``s);
 3. per SKU and supplier, the duty of the lines (``bincount`` with weights);
 4. optionally, each line's rates and duties, handed to a sink that writes them.
 
 Duties then follow from the per-key sums: on key k every line pays the same
-rates, so Σ duty = Σ_k τ_k · M_k. Memory is bounded by one chunk plus the
+rates, so Σ duty = Σ_k τ_k · M_k. Values are summed in whole cents, so every value sum is
+exact and the same in any order; each duty total is the exact Σ_k τ_k · M_k rounded once
+(:mod:`tariffsim.ledger.cents`). Memory is bounded by one chunk plus the
 tallies (periods × keys, and one row per distinct SKU or supplier), never by
 the ledger's length. No file reading or writing here; no pandas until the
 final summary frame.
@@ -31,6 +33,7 @@ import pandas as pd
 
 from tariffsim._types import FloatArray, IndexArray, IntArray
 from tariffsim.ledger.cells import Cells, CellTally, GroupTotals, Joint
+from tariffsim.ledger.cents import CENTS_PER_USD, exact_dot, exact_sum
 from tariffsim.ledger.coverage import Measures
 from tariffsim.ledger.lines import LineDuties, LinePricing, adjusted_measures, price_lines
 from tariffsim.ledger.mfn import MfnSchedule
@@ -88,7 +91,7 @@ class _Days:
 
 @dataclass(frozen=True)
 class _Pairs:
-    """Per (HTS code × origin) pair of a chunk: its HTS chapter, lines and customs value [USD]."""
+    """Per (HTS code × origin) pair of a chunk: its HTS chapter, lines and customs value [cents]."""
 
     chapter: IntArray
     lines: FloatArray
@@ -101,7 +104,7 @@ class _Pairs:
         return cls(
             chapter=chapter,
             lines=np.bincount(combo, minlength=n).astype(np.float64),
-            value=np.bincount(combo, weights=chunk.value, minlength=n).astype(np.float64),
+            value=np.bincount(combo, weights=chunk.cents, minlength=n).astype(np.float64),
         )
 
 
@@ -111,20 +114,21 @@ class ScenarioSums:
 
     Attributes
     ----------
-    value, lines : period ordinal → (keys,) customs value [USD] and line count of the
+    value, lines : period ordinal → (keys,) customs value [cents, whole] and line count of the
         lines of each key.
     group_base, group_additional : optional column → per group id, base and additional
         duty [USD] of its lines.
-    chapter_value, chapter_lines : (:data:`CHAPTERS`,) customs value [USD] and lines no
+    chapter_value, chapter_lines : (:data:`CHAPTERS`,) customs value [cents] and lines no
         measure covers, by HTS chapter.
     by_file : whether base duty is MFN by line from an MFN file.
     mfn : period ordinal → (keys,) MFN duty [USD] of the lines of each key (``by_file``).
-    mfn_unknown : lines and value [USD] whose HTS-8 line the MFN file lacks or could not
+    mfn_unknown : lines and value [cents] whose HTS-8 line the MFN file lacks or could not
         parse (they pay no MFN).
-    mfn_unpriced : HTS-8 code → (rate text, [lines, value, MFN duty]) of lines whose specific
-        MFN part was not priced for want of a quantity (the duty is the ad valorem part).
-    mfn_estimate : lines, value and MFN duty [USD] of lines whose specific MFN part was priced
-        from their quantity (their ad valorem equivalent is an estimate).
+    mfn_unpriced : HTS-8 code → (rate text, [lines, value [cents], MFN duty [USD]]) of lines
+        whose specific MFN part was not priced for want of a quantity (the duty is the ad
+        valorem part).
+    mfn_estimate : lines, value [cents] and MFN duty [USD] of lines whose specific MFN part was
+        priced from their quantity (their ad valorem equivalent is an estimate).
     extra : period ordinal → (keys,) additional duty of the measures priced line by line
         beyond what their key's rate gives [USD].
     extra_measure : the same by key and measure, (keys, measures), empty until needed.
@@ -154,7 +158,7 @@ class Sums:
     Attributes
     ----------
     scenarios : one :class:`ScenarioSums` per scenario, in the order of the measures.
-    group_value, group_lines : optional column → per group id, customs value [USD] and lines.
+    group_value, group_lines : optional column → per group id, customs value [cents] and lines.
     names : optional column → the name of each group id.
     rows : lines read.
     first_day, last_day : earliest and latest entry date [day number] (meaningless
@@ -196,7 +200,7 @@ def _add_chunk(
     day_code = period_of_day * n_keys + segment_of_day
     bins = table[combo] * n_segments + day_code[days.offset]
     _add_uncovered(m, sums, chunk, combo, table, bins, pairs)
-    value = np.bincount(bins, weights=chunk.value, minlength=n_periods * n_keys)
+    value = np.bincount(bins, weights=chunk.cents, minlength=n_periods * n_keys)
     count = np.bincount(bins, minlength=n_periods * n_keys)
     value, count = value.reshape(n_periods, n_keys), count.reshape(n_periods, n_keys)
     rows = np.flatnonzero(count.any(axis=1))
@@ -238,10 +242,10 @@ def _add_mfn_lines(
     mfn = duties.mfn
     if mfn is None or schedule is None:
         return
-    sums.mfn_unknown += [np.count_nonzero(~mfn.known), chunk.value[~mfn.known].sum()]
+    sums.mfn_unknown += [np.count_nonzero(~mfn.known), chunk.cents[~mfn.known].sum()]
     sums.mfn_estimate += [
         np.count_nonzero(mfn.estimate),
-        chunk.value[mfn.estimate].sum(),
+        chunk.cents[mfn.estimate].sum(),
         mfn.duty[mfn.estimate].sum(),
     ]
     if not mfn.unpriced.any():
@@ -251,7 +255,7 @@ def _add_mfn_lines(
     found = np.stack(
         [
             np.bincount(where, minlength=unique.size).astype(np.float64),
-            np.bincount(where, weights=chunk.value[mfn.unpriced], minlength=unique.size),
+            np.bincount(where, weights=chunk.cents[mfn.unpriced], minlength=unique.size),
             np.bincount(where, weights=mfn.duty[mfn.unpriced], minlength=unique.size),
         ],
         axis=1,
@@ -309,7 +313,7 @@ def _add_uncovered(
         chapter, lines, value = pairs.chapter, pairs.lines, pairs.value
     else:
         uncovered = ~m.covered[bins % m.n_keys]
-        chapter, lines, value = pairs.chapter[combo], np.ones(combo.size), chunk.value
+        chapter, lines, value = pairs.chapter[combo], np.ones(combo.size), chunk.cents
     chapter = chapter[uncovered]
     sums.chapter_value += np.bincount(chapter, weights=value[uncovered], minlength=CHAPTERS)
     sums.chapter_lines += np.bincount(chapter, weights=lines[uncovered], minlength=CHAPTERS)
@@ -435,7 +439,7 @@ def tally_chunks(
         sums.first_day = min(sums.first_day, int(chunk.day.min()))
         sums.last_day = max(sums.last_day, int(chunk.day.max()))
         for name, ids in chunk.groups.items():
-            _accumulate(sums.group_value, name, ids, chunk.value)
+            _accumulate(sums.group_value, name, ids, chunk.cents)
             _accumulate(sums.group_lines, name, ids, None)
         for m, scenario in zip(measures, sums.scenarios, strict=True):
             _add_chunk(
@@ -480,7 +484,7 @@ def _tally_cells(
             _add_cells(m, scenario, key, cells)
         for name, ids in chunk.groups.items():
             total = totals.setdefault(name, GroupTotals(joint.size, tally.n_segments))
-            if not total.add(ids, cells.cell, cells.segment, chunk.value):
+            if not total.add(ids, cells.cell, cells.segment, chunk.cents):
                 _add_group_lines(measures, sums, name, ids, cells, chunk)
         sums.rows += chunk.size
         if progress is not None:
@@ -519,15 +523,18 @@ def _add_cells(m: Measures, sums: ScenarioSums, key: IntArray, cells: Cells) -> 
 def _add_group_totals(
     measures: list[Measures], sums: Sums, name: str, total: GroupTotals, keys: list[IntArray]
 ) -> None:
-    """Price per-pair sums: Σ_u V[pair, u] · rate(key of the pair's class on segment u)."""
+    """Price per-pair sums: Σ_u V[pair, u] · rate(key of the pair's class on segment u).
+
+    ``V`` is in cents; the duties are in USD.
+    """
     ids = total.pair_id
     value, lines = total.sums()
     _accumulate(sums.group_value, name, ids, value.sum(axis=1))
     _accumulate(sums.group_lines, name, ids, lines)
     for m, scenario, key in zip(measures, sums.scenarios, keys, strict=True):
         of_pair = key[total.pair_cell]  # (pairs, U)
-        base = np.einsum("pu,pu->p", value, m.base_rate[of_pair])
-        additional = np.einsum("pu,pu->p", value, m.additional_rate[of_pair])
+        base = np.einsum("pu,pu->p", value, m.base_rate[of_pair]) / CENTS_PER_USD
+        additional = np.einsum("pu,pu->p", value, m.additional_rate[of_pair]) / CENTS_PER_USD
         _accumulate(scenario.group_base, name, ids, base)
         _accumulate(scenario.group_additional, name, ids, additional)
 
@@ -536,7 +543,7 @@ def _add_group_lines(
     measures: list[Measures], sums: Sums, name: str, ids: IndexArray, cells: Cells, chunk: Chunk
 ) -> None:
     """Price a chunk's lines by id, line by line (too many ids for :class:`GroupTotals`)."""
-    _accumulate(sums.group_value, name, ids, chunk.value)
+    _accumulate(sums.group_value, name, ids, chunk.cents)
     _accumulate(sums.group_lines, name, ids, None)
     for m, scenario, key in zip(measures, sums.scenarios, cells.joint.keys, strict=True):
         line_key = key.ravel()[cells.cell * key.shape[1] + cells.segment]
@@ -644,30 +651,44 @@ def _summary(
     group_lines: dict[str, FloatArray],
     names: dict[str, list[str]],
 ) -> pd.DataFrame:
+    """One scenario's tables from its sums.
+
+    Values are exact sums of whole cents; a duty priced by key is Σ_k τ_k · M_k summed with
+    :func:`~tariffsim.ledger.cents.exact_dot` (one rounding, whatever the keys), plus what
+    line-by-line pricing adds (float sums of the lines' duties, then :func:`math.fsum`).
+    """
     ordinals = sorted(tally.value)
     value = np.array([tally.value[o] for o in ordinals]).reshape(len(ordinals), m.n_keys)
     lines = np.array([tally.lines[o] for o in ordinals]).reshape(len(ordinals), m.n_keys)
-    key_value, key_lines = value.sum(axis=0), lines.sum(axis=0)
-    # additional duty by period and key: the key's rate, plus what line-by-line forms add
+    key_value, key_lines = value.sum(axis=0), lines.sum(axis=0)  # whole cents: exact
+    # additional duty beyond the key's rate, by period and key: what line-by-line forms add
     extra = np.array([tally.extra.get(o, np.zeros(m.n_keys)) for o in ordinals]).reshape(
         value.shape
     )
-    additional = value * m.additional_rate + extra
-    key_additional = additional.sum(axis=0)
     extra_measure = (
         tally.extra_measure if tally.extra_measure.size else np.zeros((m.n_keys, len(m.ids)))
     )
     covers = m.covers.astype(np.float64)
-    base_credit = m.base_share
     uncovered = ~m.covered
     by_file = tally.by_file
-    # base duty by period and key: from the MFN file line by line, or the scenario's rates
-    base = (
-        np.array([tally.mfn.get(o, np.zeros(m.n_keys)) for o in ordinals]).reshape(value.shape)
-        if by_file
-        else value * m.base_rate
+    # base duty by period and key from the MFN file line by line [USD], or the scenario's rates
+    mfn = np.array([tally.mfn.get(o, np.zeros(m.n_keys)) for o in ordinals]).reshape(value.shape)
+    if by_file:
+        total_base = exact_sum(mfn)
+        uncovered_base = exact_sum(mfn[:, uncovered])
+        period_base = np.array([exact_sum(row) for row in mfn])
+    else:
+        total_base = float(exact_dot(key_value, m.base_rate)) / CENTS_PER_USD
+        uncovered_base = (
+            float(exact_dot(key_value[uncovered], m.base_rate[uncovered])) / CENTS_PER_USD
+        )
+        period_base = _per_period(value, m.base_rate) / CENTS_PER_USD
+    total_additional = float(exact_dot(key_value, m.additional_rate)) / CENTS_PER_USD + exact_sum(
+        extra
     )
-    key_base = base.sum(axis=0)
+    period_additional = _per_period(value, m.additional_rate) / CENTS_PER_USD + np.array(
+        [exact_sum(row) for row in extra]
+    )
     bounds = [period_bounds(o, step) for o in ordinals]
     chapters = np.flatnonzero(tally.chapter_lines)
     parts = [
@@ -676,17 +697,17 @@ def _summary(
             [""],
             [m.scenario.title],
             [key_lines.sum()],
-            [key_value.sum()],
-            [key_base.sum()],
-            [key_additional.sum()],
+            [key_value.sum() / CENTS_PER_USD],
+            [total_base],
+            [total_additional],
         ),
         _rows(
             "uncovered",
             [""],
             ["lines no measure covers"],
             [key_lines[uncovered].sum()],
-            [key_value[uncovered].sum()],
-            [key_base[uncovered].sum()],
+            [key_value[uncovered].sum() / CENTS_PER_USD],
+            [uncovered_base],
             [0.0],
         ),
         _rows(
@@ -694,7 +715,7 @@ def _summary(
             [f"{c:02d}" for c in chapters],
             [f"HTS chapter {c:02d}" for c in chapters],
             tally.chapter_lines[chapters],
-            tally.chapter_value[chapters],
+            tally.chapter_value[chapters] / CENTS_PER_USD,
             np.zeros(chapters.size),
             np.zeros(chapters.size),
         ),
@@ -703,19 +724,19 @@ def _summary(
             m.ids,
             m.labels,
             key_lines @ covers,
-            key_value @ covers,
-            np.zeros(len(m.ids)) if by_file else key_value @ base_credit,
-            key_value @ m.additional_share + extra_measure.sum(axis=0),
+            (key_value @ covers) / CENTS_PER_USD,
+            np.zeros(len(m.ids)) if by_file else exact_dot(key_value, m.base_share) / CENTS_PER_USD,
+            exact_dot(key_value, m.additional_share) / CENTS_PER_USD + _column_sums(extra_measure),
         ),
-        _authority_rows(m, key_lines, key_value, extra_measure.sum(axis=0)),
+        _authority_rows(m, key_lines, key_value, extra_measure),
         _rows(
             "period",
             [s.isoformat() for s, _ in bounds],
             [""] * len(bounds),
             lines.sum(axis=1),
-            value.sum(axis=1),
-            base.sum(axis=1),
-            additional.sum(axis=1),
+            value.sum(axis=1) / CENTS_PER_USD,
+            period_base,
+            period_additional,
         ),
     ]
     parts[-1]["period_start"] = [s for s, _ in bounds]
@@ -727,7 +748,7 @@ def _summary(
                 [""],
                 ["lines whose HTS-8 rate the MFN file lacks or could not parse (no MFN)"],
                 [tally.mfn_unknown[0]],
-                [tally.mfn_unknown[1]],
+                [tally.mfn_unknown[1] / CENTS_PER_USD],
                 [0.0],
                 [0.0],
             )
@@ -740,7 +761,7 @@ def _summary(
                 codes,
                 [tally.mfn_unpriced[c][0] for c in codes],
                 found[:, 0],
-                found[:, 1],
+                found[:, 1] / CENTS_PER_USD,
                 found[:, 2],
                 np.zeros(len(codes)),
             )
@@ -754,7 +775,7 @@ def _summary(
                     "amounts to is an estimate at their unit value)"
                 ],
                 [tally.mfn_estimate[0]],
-                [tally.mfn_estimate[1]],
+                [tally.mfn_estimate[1] / CENTS_PER_USD],
                 [tally.mfn_estimate[2]],
                 [0.0],
             )
@@ -770,7 +791,7 @@ def _summary(
                 labels[:n],
                 [""] * n,
                 group_lines[name],
-                group_value[name],
+                group_value[name] / CENTS_PER_USD,
                 _padded(tally.group_base.get(name), n),
                 _padded(tally.group_additional.get(name), n),
             )
@@ -780,12 +801,25 @@ def _summary(
     return frame
 
 
+def _per_period(value: FloatArray, rate: FloatArray) -> FloatArray:
+    """Σ_k value[p, k] · rate[k] for each period p, each correctly rounded [value's unit]."""
+    if not value.shape[0]:
+        return np.zeros(0)
+    return np.asarray(exact_dot(rate, value.T), dtype=np.float64).reshape(value.shape[0])
+
+
+def _column_sums(amounts: FloatArray) -> FloatArray:
+    """Σ over the first axis of a (K, M) array, each column with :func:`math.fsum`."""
+    return np.array([exact_sum(amounts[:, j]) for j in range(amounts.shape[1])])
+
+
 def _authority_rows(
     m: Measures, key_lines: FloatArray, key_value: FloatArray, extra: FloatArray
 ) -> pd.DataFrame:
     """Duty per legal authority: its measures' parts of the base and additional duty.
 
-    ``lines`` and ``imports_usd`` count the lines any of its measures cover.
+    ``key_value`` [cents]; ``extra`` (keys, measures) [USD]. ``lines`` and ``imports_usd``
+    count the lines any of its measures cover.
     """
     names = list(dict.fromkeys(m.authorities))
     member = np.array([[a == name for a in m.authorities] for name in names], dtype=np.float64)
@@ -795,9 +829,10 @@ def _authority_rows(
         names,
         [""] * len(names),
         key_lines @ reach,
-        key_value @ reach,
-        key_value @ (m.base_share @ member.T),
-        key_value @ (m.additional_share @ member.T) + extra @ member.T,
+        (key_value @ reach) / CENTS_PER_USD,
+        exact_dot(key_value, m.base_share @ member.T) / CENTS_PER_USD,
+        exact_dot(key_value, m.additional_share @ member.T) / CENTS_PER_USD
+        + _column_sums(extra @ member.T),
     )
 
 

@@ -18,6 +18,7 @@ import queue
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ import pyarrow.compute as pc
 from tariffsim._types import FloatArray, IndexArray, IntArray
 from tariffsim.errors import TariffsimError, did_you_mean
 from tariffsim.ledger import columns
+from tariffsim.ledger.cents import to_cents, to_the_cent
 from tariffsim.ledger.columns import DictionaryCache
 from tariffsim.scenario import inputs
 
@@ -62,7 +64,7 @@ class Chunk:
     origins : distinct ISO codes of origin in the chunk.
     origin_index : index into ``origins`` of each line (int32 or int64).
     day : entry date [day number, days since 1970-01-01] (int32 or int64).
-    value : customs value [USD].
+    value : customs value [USD], to the cent (:func:`tariffsim.ledger.cents.to_the_cent`).
     groups : per optional column present, each line's id in :attr:`LedgerReader.names`
         (int32 while there are fewer than 2³¹ names, else int64).
     quantity : quantity entered in its base unit (kg, item, liter), NaN where blank;
@@ -87,6 +89,11 @@ class Chunk:
     @property
     def size(self) -> int:
         return int(self.value.size)
+
+    @cached_property
+    def cents(self) -> FloatArray:
+        """Customs value [cents, whole numbers]: the amounts every value sum adds, exactly."""
+        return to_cents(self.value)
 
 
 class LedgerReader:
@@ -358,7 +365,9 @@ class LedgerReader:
             origins=origins,
             origin_index=origin_index,
             day=columns.entry_days(batch.column(self.columns["entry_date"]), fail),
-            value=columns.customs_values(batch.column(self.columns["customs_value_usd"]), fail),
+            value=to_the_cent(
+                columns.customs_values(batch.column(self.columns["customs_value_usd"]), fail)
+            ),
             groups=groups,
             **self._quantities(batch, fail),
         )

@@ -22,13 +22,14 @@ import pyarrow.compute as pc
 
 from tariffsim._types import IndexArray, IntArray
 from tariffsim.errors import TariffsimError
+from tariffsim.ledger.cents import money_text, to_the_cent, usd_text
 from tariffsim.ledger.coverage import Measures
 from tariffsim.ledger.lines import LineDuties
 from tariffsim.ledger.pricing import Exposure
 from tariffsim.ledger.reader import Chunk
 from tariffsim.model import duty_forms
 from tariffsim.model.money import Currency
-from tariffsim.model.stack import BELOW_MAX, NOT_EXCLUDED
+from tariffsim.model.stack import BASE_AUTHORITY, BASE_AUTHORITY_NAME, BELOW_MAX, NOT_EXCLUDED
 from tariffsim.outputs.files import write_atomic
 from tariffsim.scenario.units import format_rate
 
@@ -68,6 +69,17 @@ ad valorem part is priced); ``unknown`` (the MFN file has no parsed rate for the
 from the quantity). ``mfn_rate_text``: the MFN file's rate text of the line (``--mfn``)."""
 
 
+MONEY_COLUMNS = ("customs_value_usd", "base_duty_usd", "additional_duty_usd", "total_duty_usd")
+"""The line file's money columns: float64 in Parquet, to the cent in CSV text."""
+CSV_LINE_SCHEMA = pa.schema(
+    [pa.field(f.name, pa.decimal128(38, 2)) if f.name in MONEY_COLUMNS else f for f in LINE_SCHEMA]
+)
+"""The line file's columns in CSV: money as decimals to the cent (``1234.50``)."""
+RATE_DECIMALS = 12
+"""Decimals of a rate [fraction] in the CSV line file: ``0.3``, not the float sum's
+``0.30000000000000004`` (a difference of 10⁻¹² of the value is far below a cent)."""
+
+
 def file_format(path: Path, option: str) -> str:
     """``parquet`` or ``csv`` from a file name's suffix."""
     suffix = path.suffix.lower().lstrip(".")
@@ -104,7 +116,7 @@ class LineWriter:
         else:
             from pyarrow import csv as pacsv
 
-            self._writer = pacsv.CSVWriter(path, LINE_SCHEMA)
+            self._writer = pacsv.CSVWriter(path, CSV_LINE_SCHEMA)
 
     def __call__(self, measures: Measures, chunk: Chunk, key: IntArray, duties: LineDuties) -> None:
         base, additional = duties.base, duties.additional
@@ -146,6 +158,8 @@ class LineWriter:
             ],
             schema=LINE_SCHEMA,
         )
+        if self.fmt == "csv":
+            batch = _to_the_cent(batch)
         self._writer.write_batch(batch)
 
     def _mfn_text(self, duties: LineDuties) -> pa.Array:
@@ -210,9 +224,29 @@ def key_reasons(measures: Measures, key: int) -> tuple[str, str]:
             excluded.append(f"{name} below max")
         else:
             excluded.append(f"{name} by {cols.rules[rule].name}")
-    if measures.base_share[key].any() and not any(c.authority == "mfn" for c in cols.columns):
+    if measures.base_share[key].any() and not any(
+        c.authority == BASE_AUTHORITY for c in cols.columns
+    ):
         applied.append(f"base {format_rate(float(measures.base_rate[key]))}")
     return "; ".join(applied), "; ".join(excluded)
+
+
+def _to_the_cent(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """The batch as CSV text shows it (:data:`CSV_LINE_SCHEMA`): money as decimals to the cent,
+    rates to :data:`RATE_DECIMALS` decimals.
+
+    Money is rounded first (half to even on 100 · amount), so the decimal cast only drops
+    binary noise.
+    """
+    arrays = []
+    for name, column in zip(batch.schema.names, batch.columns, strict=True):
+        if name in MONEY_COLUMNS:
+            cents = to_the_cent(column.to_numpy(zero_copy_only=False))
+            column = pa.array(cents).cast(CSV_LINE_SCHEMA.field(name).type, safe=False)
+        elif name in ("base_rate", "additional_rate"):
+            column = pa.array(np.round(column.to_numpy(zero_copy_only=False), RATE_DECIMALS))
+        arrays.append(column)
+    return pa.RecordBatch.from_arrays(arrays, schema=CSV_LINE_SCHEMA)
 
 
 def _repeat(text: str, n: int) -> pa.Array:
@@ -233,19 +267,31 @@ def write_summary(
     """Write the summary frame atomically as Parquet or CSV (by the suffix).
 
     ``currencies`` (scenario name → currency) adds each amount in that currency beside USD.
+    A CSV shows every amount to the cent (``1030659406.50``); Parquet keeps the float64 sums.
     """
     fmt = file_format(path, "--output")
     frame = summary_file_frame(exposure)
     if currencies:
         frame = in_currency(frame, currencies)
+    if fmt == "csv":
+        frame = _money_to_the_cent(frame)
 
     def render(tmp: Path) -> None:
         if fmt == "parquet":
             frame.to_parquet(tmp, index=False)
         else:
-            frame.to_csv(tmp, index=False, lineterminator="\n")
+            frame.to_csv(tmp, index=False, lineterminator="\n", float_format="%.2f")
 
     return write_atomic(path, render)
+
+
+def _money_to_the_cent(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every float column (all money: USD and other currencies) to the cent."""
+    out = frame.copy()
+    for column in out.columns:
+        if pd.api.types.is_float_dtype(out[column]):
+            out[column] = to_the_cent(out[column].to_numpy())
+    return out
 
 
 def summary_file_frame(exposure: Exposure) -> pd.DataFrame:
@@ -286,7 +332,7 @@ def render_exposure(exposure: Exposure, currencies: Mapping[str, Currency] | Non
         missing = frame[frame["table"] == "uncovered"].iloc[0]
         out.append(f"{name}: {total['label']}")
         out.append(
-            f"  {total['lines']:,} lines, {_usd(total['imports_usd'])} customs value; "
+            f"  {_lines(total['lines'])}, {_usd(total['imports_usd'])} customs value; "
             f"duty {_usd(total['total_duty_usd'])} "
             f"(MFN {_usd(total['base_duty_usd'])}, "
             f"additional {_usd(total['additional_duty_usd'])})"
@@ -302,28 +348,29 @@ def render_exposure(exposure: Exposure, currencies: Mapping[str, Currency] | Non
                 f"(MFN {parts[2]}, additional {parts[3]})"
             )
         out.append(
-            f"  not covered by any measure: {missing['lines']:,} lines, "
+            f"  not covered by any measure: {_lines(missing['lines'])}, "
             f"{_usd(missing['imports_usd'])}"
             + (f", paying MFN {_usd(missing['base_duty_usd'])}" if missing["base_duty_usd"] else "")
         )
         unknown = frame[frame["table"] == "mfn_unknown"]
         if len(unknown) and unknown.iloc[0]["lines"]:
             out.append(
-                f"  no MFN rate in the MFN file: {unknown.iloc[0]['lines']:,} lines, "
+                f"  no MFN rate in the MFN file: {_lines(unknown.iloc[0]['lines'])}, "
                 f"{_usd(unknown.iloc[0]['imports_usd'])} (they pay no MFN here)"
             )
         unpriced = frame[frame["table"] == "mfn_unpriced"]
         if len(unpriced):
             out.append(
                 f"  MFN specific part unpriced (no quantity in its unit): "
-                f"{unpriced['lines'].sum():,} lines, {_usd(unpriced['imports_usd'].sum())} on "
-                f"{len(unpriced):,} HTS-8 rates, e.g. {_top_rates(unpriced)}; "
+                f"{_lines(unpriced['lines'].sum())}, {_usd(unpriced['imports_usd'].sum())} on "
+                f"{len(unpriced):,} HTS-8 rate{'' if len(unpriced) == 1 else 's'}, "
+                f"e.g. {_top_rates(unpriced)}; "
                 "their ad valorem part is priced"
             )
         estimate = frame[frame["table"] == "mfn_estimate"]
         if len(estimate) and estimate.iloc[0]["lines"]:
             out.append(
-                f"  MFN specific part priced from quantities: {estimate.iloc[0]['lines']:,} lines, "
+                f"  MFN specific part priced from quantities: {_lines(estimate.iloc[0]['lines'])}, "
                 f"{_usd(estimate.iloc[0]['imports_usd'])}, MFN "
                 f"{_usd(estimate.iloc[0]['base_duty_usd'])} (ad valorem equivalent: an estimate)"
             )
@@ -332,13 +379,18 @@ def render_exposure(exposure: Exposure, currencies: Mapping[str, Currency] | Non
             out.append("  " + uncovered_chapters_line(chapters))
         measures = frame[frame["table"] == "measure"]
         width = max([len(k) for k in measures["key"]] + [7])
-        out.append(f"  {'measure':<{width}}  {'lines':>12}  {'covered value':>16}  {'duty':>16}")
-        for _, row in measures.iterrows():
-            duty = row["total_duty_usd"]
-            out.append(
-                f"  {row['key']:<{width}}  {row['lines']:>12,}  "
-                f"{_usd(row['imports_usd']):>16}  {_usd(duty):>16}"
+        rows = [
+            (str(k), _usd(v), _usd(d))
+            for k, v, d in zip(
+                measures["key"], measures["imports_usd"], measures["total_duty_usd"], strict=True
             )
+        ]
+        money = max([len(x) for _, v, d in rows for x in (v, d)] + [16])
+        out.append(
+            f"  {'measure':<{width}}  {'lines':>12}  {'covered value':>{money}}  {'duty':>{money}}"
+        )
+        for (key, value, duty), lines in zip(rows, measures["lines"], strict=True):
+            out.append(f"  {key:<{width}}  {lines:>12,}  {value:>{money}}  {duty:>{money}}")
         authorities = frame[frame["table"] == "authority"]
         if len(authorities) > 1 or set(authorities["key"]) != set(measures["key"]):
             out.append(f"  by authority: {_authority_parts(authorities)}")
@@ -387,12 +439,16 @@ def uncovered_chapters_line(chapters: pd.DataFrame, shown: int = 5) -> str:
     return f"uncovered by HTS chapter: {', '.join(parts)}{rest}"
 
 
+def _lines(n: int) -> str:
+    return f"{int(n):,} line" + ("" if n == 1 else "s")
+
+
 def _usd(value: float) -> str:
-    return f"${value:,.0f}"
+    return usd_text(value)
 
 
 def _money(value: float, code: str) -> str:
-    return f"{code} {value:,.0f}"
+    return money_text(value, f"{code} ")
 
 
 def progress_reporter(total: int | None) -> tuple[Callable[[int], None], Callable[[int], None]]:
@@ -426,16 +482,23 @@ def _authority_parts(authorities: pd.DataFrame) -> str:
     """Each authority's additional duty; MFN that tranches carry as their base shown once, apart.
 
     A tranche holds its product group's MFN as a base rate, so its authority's total would mix
-    MFN into (say) Section 301; only the ``mfn`` authority's row keeps its whole duty.
+    MFN into (say) Section 301; only the ``mfn`` authority's row keeps its whole duty. All MFN
+    shows as one part, named as the docs write it (``MFN``): in the ``mfn`` row's place, or last.
     """
-    parts = []
-    folded = 0.0
+    parts: list[str | None] = []
+    mfn = 0.0
+    at = None
     for _, row in authorities.iterrows():
-        if row["key"] == "mfn":
-            parts.append(f"mfn {_usd(row['total_duty_usd'])}")
+        if row["key"] == BASE_AUTHORITY:
+            mfn += float(row["total_duty_usd"])
+            at = len(parts)
+            parts.append(None)
             continue
         parts.append(f"{row['key']} {_usd(row['additional_duty_usd'])}")
-        folded += float(row["base_duty_usd"])
-    if folded:
-        parts.append(f"MFN {_usd(folded)}")
-    return ", ".join(parts)
+        mfn += float(row["base_duty_usd"])
+    if at is None and mfn:
+        at = len(parts)
+        parts.append(None)
+    if at is not None:
+        parts[at] = f"{BASE_AUTHORITY_NAME} {_usd(mfn)}"
+    return ", ".join(p for p in parts if p is not None)

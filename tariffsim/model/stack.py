@@ -23,6 +23,8 @@ BELOW_MAX = -2
 
 BASE_AUTHORITY = "mfn"
 """Measures of this authority are the base (MFN) rate; every other authority is additional."""
+BASE_AUTHORITY_NAME = "MFN"
+"""The base authority as text shows it (``by authority: MFN $12.50, section301 …``)."""
 
 
 @dataclass(frozen=True)

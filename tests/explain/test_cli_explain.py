@@ -72,3 +72,15 @@ def test_explain_says_when_a_tranche_names_no_products_or_no_step_applies() -> N
     )
     rows = {line.split()[0]: line for line in out.splitlines() if line[:1].isalpha()}
     assert "applied" in rows["list1"] and "not among its products" in rows["list2"]
+
+
+def test_explain_names_the_base_authority_as_the_docs_write_it(tmp_path: Path) -> None:
+    """An MFN of 2.5 % shows as 'MFN 2.5 %' in the split, as in '(MFN ...)' of exposure."""
+    text = (STEEL_2025 % {"steel": "72"}).replace("{2000-01-01: 0 %}", "{2000-01-01: 2.5 %}")
+    path = write(tmp_path, text)
+    code, out, err = invoke(
+        "explain", str(path), "--hts", "7208.10.15", "--origin", "CN", "--date", "2025-06-04"
+    )
+    assert code == 0, err
+    assert "base (MFN) rate 2.5 %, total 72.5 %" in out  # 20 % + 50 % on top of 2.5 %
+    assert "by authority: MFN 2.5 %, ieepa_fentanyl 20 %, section232 50 %" in out

@@ -40,8 +40,10 @@ def test_exposure_splits_the_ledger_duty_by_authority(tmp_path: Path) -> None:
     code, _, err = invoke("exposure", str(path), "--ledger", str(ledger), "-o", str(summary))
     assert code == 0, err
     _, text, _ = invoke("exposure", str(path), "--ledger", str(ledger))
+    # the amounts below, to the cent; the base authority written as the docs write it, MFN
     assert (
-        "by authority: mfn $0, ieepa_fentanyl $600, section232 $500, ieepa_reciprocal $250" in text
+        "by authority: MFN $0.00, ieepa_fentanyl $600.00, section232 $500.00, "
+        "ieepa_reciprocal $250.00" in text
     )
     frame = pd.read_csv(summary)
     duty = frame[frame["table"] == "authority"].set_index("key")["additional_duty_usd"]
@@ -66,9 +68,17 @@ def test_tranche_mfn_is_shown_apart_from_the_authority() -> None:
     frame = pd.DataFrame(
         {
             "key": ["section301", "section232"],
-            "base_duty_usd": [30.0, 5.0],
-            "additional_duty_usd": [100.0, 50.0],
+            "base_duty_usd": [30.25, 5.5],
+            "additional_duty_usd": [100.1, 50.0],
         }
     )
     frame["total_duty_usd"] = frame["base_duty_usd"] + frame["additional_duty_usd"]
-    assert _authority_parts(frame) == "section301 $100, section232 $50, MFN $35"
+    # MFN apart: 30.25 + 5.50
+    assert _authority_parts(frame) == "section301 $100.10, section232 $50.00, MFN $35.75"
+    # measures of the mfn authority: their whole duty, with the tranches' MFN, in one part
+    mfn = pd.DataFrame({"key": ["mfn"], "base_duty_usd": [12.5], "additional_duty_usd": [0.0]})
+    mfn["total_duty_usd"] = mfn["base_duty_usd"]
+    assert _authority_parts(pd.concat([mfn, frame])) == (
+        "MFN $48.25, section301 $100.10, section232 $50.00"  # 12.50 + 35.75
+    )
+    assert _authority_parts(mfn) == "MFN $12.50"

@@ -34,9 +34,42 @@ def test_table_on_stdout(files: tuple[Path, Path]) -> None:
     scenario, ledger = files
     result = runner.invoke(app, ["exposure", str(scenario), "--ledger", str(ledger)])
     assert result.exit_code == 0, result.output
-    assert "7 lines, $6,000 customs value; duty $1,028" in result.stdout
-    assert "not covered by any measure: 2 lines, $600" in result.stdout
+    # HAND_LINES' comments: additional 100 + 250 + 300 + 250, MFN 30 + 30 + 60 + 8
+    assert (
+        "7 lines, $6,000.00 customs value; duty $1,028.00 (MFN $128.00, additional $900.00)"
+        in result.stdout
+    )
+    assert "not covered by any measure: 2 lines, $600.00" in result.stdout
     assert "priced 7 ledger lines" in result.stderr
+
+
+CENT_LINES = [  # both under tranche a alone (10 %), with b's MFN of 3 %
+    ("8501.10.4000", "CN", "1234.56", "2019-02-15", "S1"),
+    ("8501104000", "CN", "10.07", "2019-02-16", "S2"),
+]
+
+
+def test_money_to_the_cent_in_the_table_and_in_csv_files(tmp_path: Path) -> None:
+    scenario = write_scenario(tmp_path, HAND_SCENARIO % {"rule": "max"}, "hand.yaml")
+    ledger = write_csv(tmp_path, CENT_LINES)
+    text = runner.invoke(app, ["exposure", str(scenario), "--ledger", str(ledger)]).stdout
+    # value 1244.63; additional 123.456 + 1.007 = 124.463; MFN 37.0368 + 0.3021 = 37.3389;
+    # duty 161.8019
+    assert "2 lines, $1,244.63 customs value; duty $161.80 (MFN $37.34, additional $124.46)" in text
+    summary, lines = tmp_path / "summary.csv", tmp_path / "lines.csv"
+    args = ["exposure", str(scenario), "--ledger", str(ledger), "-o", str(summary)]
+    result = runner.invoke(app, [*args, "--lines", str(lines)])
+    assert result.exit_code == 0, result.output
+    total = next(x for x in summary.read_text().splitlines() if ",total," in x)
+    assert total.endswith(",2,1244.63,37.34,124.46,161.80")
+    rows = [x.split(",") for x in lines.read_text().splitlines()]
+    money = [rows[0].index(f'"{c}"') for c in ("customs_value_usd", "base_duty_usd")]
+    money += [rows[0].index(f'"{c}"') for c in ("additional_duty_usd", "total_duty_usd")]
+    # 1234.56: 37.0368, 123.456, 160.4928; 10.07: 0.3021, 1.007, 1.3091
+    assert [[r[i] for i in money] for r in rows[1:]] == [
+        ["1234.56", "37.04", "123.46", "160.49"],
+        ["10.07", "0.30", "1.01", "1.31"],
+    ]
 
 
 @pytest.mark.parametrize("suffix", ["csv", "parquet"])

@@ -50,8 +50,9 @@ def test_the_text_shows_mfn_and_additional_apart() -> None:
     args = ["exposure", str(SCENARIO), "--ledger", str(LEDGER), "--mfn", str(MFN)]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.stderr
-    assert "duty $7,374 (MFN $2,374, additional $5,000)" in result.stdout
-    assert "not covered by any measure: 4 lines, $26,000, paying MFN $2,374" in result.stdout
+    # MFN 1,650 + 340 + 0 + 384; Section 301 25 % of 20,000
+    assert "duty $7,374.00 (MFN $2,374.00, additional $5,000.00)" in result.stdout
+    assert "not covered by any measure: 4 lines, $26,000.00, paying MFN $2,374.00" in result.stdout
 
 
 def test_a_specific_mfn_rate_without_a_quantity_is_one_located_line(tmp_path: Path) -> None:
@@ -109,8 +110,8 @@ def test_lines_a_specific_rate_cannot_price_are_reported_not_refused(tmp_path: P
     args = ["exposure", str(SCENARIO), "--ledger", str(ledger), "--mfn", str(MFN)]
     text = runner.invoke(app, args).stdout
     assert (
-        "MFN specific part unpriced (no quantity in its unit): 1 lines, $10,000 on 1 HTS-8 "
-        "rates, e.g. 0201.10.05 '2.4% + 5 cents/kg' $10,000" in text
+        "MFN specific part unpriced (no quantity in its unit): 1 line, $10,000.00 on 1 HTS-8 "
+        "rate, e.g. 0201.10.05 '2.4% + 5 cents/kg' $10,000.00" in text
     )
     lines = tmp_path / "lines.csv"
     assert runner.invoke(app, [*args, "--lines", str(lines)]).exit_code == 0

@@ -60,7 +60,7 @@ def test_exposure_prices_with_the_mfn_file_the_scenario_names(tmp_path: Path) ->
     args = ["exposure", str(WEIGHTED / "weighted.yaml"), "--ledger", str(ledger)]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.stderr
-    assert "duty $6,650 (MFN $1,650, additional $5,000)" in result.stdout
+    assert "duty $6,650.00 (MFN $1,650.00, additional $5,000.00)" in result.stdout
 
 
 def test_scenarios_naming_different_mfn_files_are_refused(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from numpy.testing import assert_allclose
 from tariffsim.ledger.coverage import Measures, load_measures
 from tariffsim.ledger.pricing import Exposure, price_ledger
 from tariffsim.ledger.reader import LedgerReader
-from tests.ledgers import write_parquet
+from tests.ledgers import usd_to_the_cent, write_parquet
 
 LINES = Path(__file__).resolve().parents[1] / "data" / "forms" / "lines"
 
@@ -41,7 +41,7 @@ def price(name: str, columns: dict[str, object], chunk_rows: int) -> Exposure:
 share_lines = st.lists(
     st.tuples(
         st.sampled_from(["7408110000", "7326908688", "8501100000"]),
-        st.floats(0.0, 1e7),
+        usd_to_the_cent(0.0, 1e7),
         st.one_of(st.none(), st.floats(0.0, 1.0)),
     ),
     min_size=1,
@@ -85,7 +85,7 @@ def test_value_shares_line_by_line(
 specific_lines = st.lists(
     st.tuples(
         st.sampled_from([("6109100012", "CN", "item"), ("0201100510", "MX", "kg")]),
-        st.floats(0.0, 1e6),
+        usd_to_the_cent(0.0, 1e6),
         st.floats(0.0, 1e4),
     ),
     min_size=1,
@@ -118,7 +118,7 @@ def test_specific_rates_line_by_line(
 
 refund_lines = st.lists(
     st.tuples(
-        st.floats(0.0, 1e7),
+        usd_to_the_cent(0.0, 1e7),
         st.dates(dt.date(2025, 1, 1), dt.date(2026, 6, 30)),
         st.sampled_from(["CN", "MX"]),
     ),
