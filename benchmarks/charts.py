@@ -7,8 +7,8 @@ untimed run), with what the renderer was asked to draw in one more save (text
 artists, characters; FreeType renders each character on its own, so drawing
 cost follows the characters) and the PNG bytes written. As whole processes:
 ``tariffsim compare`` of the same files with and without ``--plot-dir``,
-interleaved, so their difference is what the charts add to the command
-(matplotlib's import included).
+alternated, wall and CPU time, so their difference is what the charts add to
+the command (matplotlib's import included).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.startup import bytecode_environment, tariffsim
-from benchmarks.timing import command, seconds, spread, time_rounds
+from benchmarks.timing import Timing, command, seconds, spread
 
 ROOT = Path(__file__).resolve().parent.parent
 PATHS = ("hold", "escalate", "ceasefire")
@@ -87,19 +87,46 @@ def charts(repeat: int) -> list[str]:
 
 
 def _command_lines(repeat: int) -> list[str]:
-    """``tariffsim compare`` as a whole process, with and without ``--plot-dir``."""
+    """``tariffsim compare`` as a whole process, with and without ``--plot-dir``: wall and CPU.
+
+    The two commands alternate, ``repeat`` rounds after one untimed run each; CPU is the
+    child processes' user + system time, the steadier figure on a shared machine.
+    """
     files = [f"scenarios/{n}.yaml" for n in PATHS]
     with tempfile.TemporaryDirectory() as folder:
         env = bytecode_environment(Path(folder) / "bytecode")
-        plain = command(tariffsim("compare", *files), ROOT, env)
-        plotted = command(
-            tariffsim("compare", *files, "--plot-dir", str(Path(folder) / "img")), ROOT, env
-        )
-        timings = time_rounds({"table": plain, "charts": plotted}, repeat)
-    extra = timings["charts"].median - timings["table"].median
+        argv = {
+            "table": tariffsim("compare", *files),
+            "charts": tariffsim("compare", *files, "--plot-dir", str(Path(folder) / "img")),
+        }
+        for name in argv:
+            command(argv[name], ROOT, env)()
+        wall: dict[str, list[float]] = {name: [] for name in argv}
+        cpu: dict[str, list[float]] = {name: [] for name in argv}
+        for _ in range(repeat):
+            for name, words in argv.items():
+                before, start = _children_cpu(), time.perf_counter()
+                command(words, ROOT, env)()
+                wall[name].append(time.perf_counter() - start)
+                cpu[name].append(_children_cpu() - before)
+    median = {name: statistics.median(cpu[name]) for name in argv}
     python = Path(sys.executable).name
+
+    def line(name: str) -> str:
+        timing = Timing(tuple(wall[name]))
+        return f"{spread(timing)}   CPU {seconds(median[name])}"
+
     return [
-        f"   {python} -m tariffsim compare (table)        {spread(timings['table'])}",
-        f"   ... --plot-dir (4 PNG charts)            {spread(timings['charts'])}"
-        f"   (+{seconds(extra)} for the charts)",
+        f"   {python} -m tariffsim compare (table)      {line('table')}",
+        f"   ... --plot-dir (4 PNG charts)          {line('charts')}",
+        f"   the charts add {seconds(median['charts'] - median['table'])} of CPU "
+        f"({seconds(statistics.median(wall['charts']) - statistics.median(wall['table']))} wall)",
     ]
+
+
+def _children_cpu() -> float:
+    """User + system time of the finished child processes so far [s]."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime

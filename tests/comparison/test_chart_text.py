@@ -11,6 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from matplotlib.figure import Figure
 
 from tariffsim.comparison.chart import DRAWERS, plot_chart, write_charts
@@ -29,9 +31,14 @@ FRAME = 3
 
 
 @pytest.fixture(scope="module")
-def mixed() -> list[Result]:
+def static() -> list[Result]:
+    """The three paths, static rows only."""
+    return as_results([static_only(load_scenario(SCENARIOS / f"{n}.yaml")) for n in PATHS])
+
+
+@pytest.fixture(scope="module")
+def mixed(static: list[Result]) -> list[Result]:
     """The three paths, static rows and behavioural rows at 0.7 × the static ones."""
-    static = as_results([static_only(load_scenario(SCENARIOS / f"{n}.yaml")) for n in PATHS])
     return [with_behavioural(r, 0.7) for r in static]
 
 
@@ -156,3 +163,30 @@ def test_write_charts_draws_each_figure_once(
     written = write_charts(mixed, "hold", tmp_path / "all.png", tmp_path / "img")
     assert len(written) == 1 + len(DRAWERS)
     assert len(draws) == len(written)
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.lists(st.floats(0.05, 1.5), min_size=3, max_size=3), st.sampled_from(PATHS))
+def test_every_totals_label_states_its_bars_numbers(
+    static: list[Result], factors: list[float], reference: str
+) -> None:
+    """Whatever the totals: one label per bar, with the bar's value and its difference."""
+    results = [with_behavioural(r, f) for r, f in zip(static, factors, strict=True)]
+    ax = plot_chart("totals", results, reference).axes[0]
+    assert len(ax.texts) == len(ax.patches) == 2 * len(PATHS)
+    # bars run top to bottom in the order given, static before behavioural
+    own = {
+        (r.name, mode): r.totals(mode)["additional_duty_usd"] / 1e9
+        for r in results
+        for mode in ("static", "behavioural")
+    }
+    for text, ((name, mode), value) in zip(ax.texts, own.items(), strict=True):
+        label = text.get_text()
+        assert label.startswith(f"{name} ({mode})  ${value:,.1f}B  ")
+        if name == reference:
+            assert label.endswith("(reference)")
+            continue
+        difference = value - own[(reference, mode)]
+        sign = "+" if difference >= 0 else "−"
+        share = abs(difference) / own[(reference, mode)] * 100
+        assert label.endswith(f"({sign}${abs(difference):,.1f}B, {sign}{share:,.1f} %)")
