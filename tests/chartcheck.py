@@ -16,8 +16,9 @@ from matplotlib.text import Text
 def texts(fig: Figure) -> list[tuple[Text, Any]]:
     """Every text drawn, with its extent [display pixels], after a full draw.
 
-    Tick labels count only for ticks inside the axis' view: matplotlib keeps label
-    objects for ticks beyond it, but does not draw them.
+    Tick labels count only for ticks inside the axis' view of a visible axis:
+    matplotlib keeps label objects for ticks beyond it, and for hidden axes, but
+    does not draw them.
     """
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
@@ -25,6 +26,8 @@ def texts(fig: Figure) -> list[tuple[Text, Any]]:
     drawn = set()
     for ax in fig.axes:
         for axis, labels in ((ax.xaxis, ax.get_xticklabels()), (ax.yaxis, ax.get_yticklabels())):
+            if not axis.get_visible():
+                continue
             low, high = sorted(axis.get_view_interval())
             span = (high - low) * 1e-9
             index = 0 if axis is ax.xaxis else 1

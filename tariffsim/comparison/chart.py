@@ -45,7 +45,8 @@ def _series(results: Sequence[Result]) -> list[tuple[str, str]]:
 
 
 def _modes(result: Result) -> list[str]:
-    return sorted(set(result.periods["mode"]), key=lambda m: (m != "static", m))
+    # from the rows' modes (a few per tranche), not the periods frame's column of every period
+    return sorted({str(m) for m in result.arrays.modes}, key=lambda m: (m != "static", m))
 
 
 def _all_modes(results: Sequence[Result]) -> set[str]:
@@ -116,40 +117,53 @@ def draw_effective_rate(ax: Axes, results: Sequence[Result], reference: str | No
 
 
 def draw_totals(ax: Axes, results: Sequence[Result], reference: str | None) -> None:
-    """Chart 4: additional duty over the horizon [$B], labelled with the difference."""
+    """Chart 4: additional duty over the horizon [$B], one bar per scenario and mode.
+
+    Each bar carries one label above it, at the axis: the series, its total and the
+    difference to the reference (``"escalate  $116.6B  (+$45.9B, +64.9 %)"``). The
+    labels give every value, so no value axis is drawn.
+    """
     frame = data.totals_data(results, reference)
     ref_name = reference_result(results, reference).name
     colours = style.scenario_colours([r.name for r in results])
+    modes = _all_modes(results)
     rows = list(frame.itertuples(index=False))
-    positions = list(range(len(rows)))[::-1]
     top = max(float(frame["additional_duty_usd"].max()) / BILLION, 1e-9)
-    for y, row in zip(positions, rows, strict=True):
+    for y, row in zip(range(len(rows))[::-1], rows, strict=True):
         value = row.additional_duty_usd / BILLION
+        # the bar fills the lower half of its row, its label the upper half
         ax.barh(
-            y,
+            y - BAR_DROP,
             value,
-            height=0.65,
+            height=BAR_HEIGHT,
             color=colours[row.scenario],
             hatch=style.MODE_HATCH.get(row.mode, "..."),
             edgecolor="white",
             linewidth=0,
         )
+        series = style.series_label(row.scenario, row.mode, modes)
         ax.annotate(
-            f"${value:,.1f}B  {_difference_text(row, ref_name)}",
-            xy=(value, y),
-            xytext=(4, 0),
+            f"{series}  ${value:,.1f}B  {_difference_text(row, ref_name)}".rstrip(),
+            xy=(0, y - BAR_DROP + BAR_HEIGHT / 2),
+            xytext=(1, 1.5),
             textcoords="offset points",
-            va="center",
+            va="bottom",
             fontsize=8.5,
             parse_math=False,
         )
-    labels = [style.series_label(r.scenario, r.mode, _all_modes(results)) for r in rows]
-    ax.set_yticks(positions, labels)
-    ax.set_xlim(0, top * 1.7)
+    ax.set_xlim(0, top * 1.02)
+    ax.set_ylim(-0.5 - BAR_DROP, len(rows) - 0.5)
     ax.set_title(f"{TITLES['totals']} ({ref_name})")
-    style.money_axis(ax, "Additional duty over the whole range ($B)", axis="x")
-    ax.grid(axis="x", alpha=0.3)
-    ax.grid(axis="y", visible=False)
+    ax.xaxis.set_visible(False)
+    ax.yaxis.set_visible(False)
+    ax.spines[["bottom", "top", "right"]].set_visible(False)
+    ax.grid(False)
+
+
+BAR_HEIGHT = 0.46
+"""Height of a totals bar [rows]; the rest of its row holds its label."""
+BAR_DROP = 0.22
+"""How far a totals bar sits below its row's centre [rows]."""
 
 
 def _difference_text(row: Any, reference: str) -> str:
@@ -173,10 +187,10 @@ DRAWERS: dict[str, Drawer] = {
 
 
 def _subtitle(results: Sequence[Result], reference: str | None) -> str:
+    """The reference and the range; the paths themselves are named once, by the legend or bars."""
     ref = reference_result(results, reference).name
     h = results[0].scenario.horizon
-    names = ", ".join(r.name for r in results)
-    return f"{names} · reference: {ref} · {h.start} to {h.end}"
+    return f"reference: {ref} · {h.start} to {h.end}"
 
 
 MODE_MEANING = {
@@ -277,7 +291,16 @@ def plot_chart(name: str, results: Sequence[Result], reference: str | None = Non
                 ax.set_title("")  # the figure's title says it
             else:
                 ax.set_title(f"Imports into {importer}", loc="left")
+        if name == "totals":
+            _one_scale(list(axes))
     return fig
+
+
+def _one_scale(totals: Sequence[Axes]) -> None:
+    """One length per dollar in every importer's totals panel: they show no axis to compare."""
+    right = max(ax.get_xlim()[1] for ax in totals)
+    for ax in totals:
+        ax.set_xlim(0, right)
 
 
 def plot_comparison(results: Sequence[Result], reference: str | None = None) -> Figure:
@@ -311,6 +334,7 @@ def plot_comparison(results: Sequence[Result], reference: str | None = None) -> 
             for name in ["cumulative-duty", "effective-rate", "totals"]:
                 DRAWERS[name](axes[name], own, reference)
                 _panel_title(axes[name], importer, name)
+        _one_scale([axes["totals"] for axes in cells])
         for (importer, own), axes in zip(parts, cells, strict=True):
             DRAWERS["duty-per-period"](axes["duty-per-period"], own, reference)
             _panel_title(axes["duty-per-period"], importer, "duty-per-period")
@@ -335,9 +359,10 @@ def write_charts(
     """Save the multi-panel figure to ``plot`` and/or one file per chart into ``plot_dir``.
 
     Every figure is drawn before any file is written, and each file is
-    written atomically; ``plot_dir`` is created if its parent exists.
+    written atomically; ``plot_dir`` is created if its parent exists. Each figure
+    is laid out once (:func:`tariffsim.outputs.style.settle`), so saving draws it once.
     """
-    from tariffsim.outputs.files import chart_format, save_figure
+    from tariffsim.outputs.files import DPI, chart_format, save_figure
 
     figures: dict[Path, Figure] = {}
     if plot is not None:
@@ -348,4 +373,5 @@ def write_charts(
         for name, fig in comparison_figures(results, reference).items():
             figures[plot_dir / f"{name}.{extension}"] = fig
         plot_dir.mkdir(exist_ok=True)
-    return [save_figure(fig, path, manifest) for path, fig in figures.items()]
+    # laid out once each, so saving draws each figure once
+    return [save_figure(style.settle(fig, DPI), path, manifest) for path, fig in figures.items()]

@@ -16,6 +16,7 @@ import pandas as pd
 
 from tariffsim.comparison.compute import reference_result, totals_frame
 from tariffsim.model import engine
+from tariffsim.outputs.text import dates_as_days
 
 if TYPE_CHECKING:
     from tariffsim.model.results import Result
@@ -31,7 +32,8 @@ def _period_sums(results: Sequence[Result]) -> pd.DataFrame:
     keys = [*SERIES, "period_start", "period_end"]
     frame = pd.concat([r.periods for r in results], ignore_index=True)
     values = ["imports_usd", "additional_duty_usd"]
-    return frame.groupby(keys, sort=False)[values].sum().reset_index()
+    sums = frame.groupby(keys, sort=False, observed=True)[values].sum().reset_index()
+    return dates_as_days(sums)
 
 
 def duty_per_period_data(results: Sequence[Result]) -> pd.DataFrame:

@@ -302,7 +302,7 @@ def period_differences(results: Sequence[Result], reference: Result) -> pd.DataF
         A tranche present in only one of the two counts as zero duty in the
         other; a mode the reference lacks leaves the reference columns NaN.
     """
-    ref = reference.periods[[*PERIOD_KEYS, "label", *DIFFERENCE_OF]].rename(
+    ref = _plain(reference.periods[[*PERIOD_KEYS, "label", *DIFFERENCE_OF]]).rename(
         columns={c: f"reference_{c}" for c in ["label", *DIFFERENCE_OF]}
     )
     ref_modes = set(ref["mode"])
@@ -310,7 +310,7 @@ def period_differences(results: Sequence[Result], reference: Result) -> pd.DataF
     for r in results:
         # the reference's rows of a mode this result lacks would read as zero duty: drop them
         own = ref[ref["mode"].isin(set(r.periods["mode"]))]
-        merged = r.periods.merge(own, on=PERIOD_KEYS, how="outer", sort=False)
+        merged = _plain(r.periods).merge(own, on=PERIOD_KEYS, how="outer", sort=False)
         only_ref = merged["scenario"].isna()
         merged.loc[only_ref, "label"] = merged.loc[only_ref, "reference_label"]
         merged["scenario"] = r.name
@@ -325,6 +325,13 @@ def period_differences(results: Sequence[Result], reference: Result) -> pd.DataF
         merged.insert(1, "reference", reference.name)
         frames.append(merged.drop(columns="reference_label"))
     return pd.concat(frames, ignore_index=True)
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with its categorical text columns as plain text: rows of two results are
+    merged and filled across, which categoricals of different categories refuse."""
+    text = {c: object for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)}
+    return frame.astype(text) if text else frame
 
 
 def _modes(result: Result) -> list[str]:

@@ -116,8 +116,8 @@ def comparison_document(comparison: Comparison) -> dict[str, Any]:
         "end": h.end.isoformat(),
         "step": ref.step,
         "units": {"money": "USD", "flow": "USD/year", "relative_difference": "fraction"},
-        "totals": totals_frame(results, ref).to_dict(orient="records"),
-        "periods": period_differences(results, ref).to_dict(orient="records"),
+        "totals": records(totals_frame(results, ref)),
+        "periods": records(period_differences(results, ref)),
     }
 
 

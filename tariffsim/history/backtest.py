@@ -283,7 +283,8 @@ def _simulated(
         first, last = first - lag, last - lag
     _inside(first, last, horizon.start, horizon.end, figure)
     # daily periods: a span's sum is exact
-    span = rows[(rows["period_start"] >= first) & (rows["period_end"] <= last)]
+    start, end = rows["period_start"], rows["period_end"]
+    span = rows[(start >= pd.Timestamp(first)) & (end <= pd.Timestamp(last))]
     duty = figure.kind in ("cumulative_duty", "fiscal_year_duty")
     return float(span["additional_duty_usd" if duty else "imports_usd"].sum())
 

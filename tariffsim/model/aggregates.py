@@ -294,9 +294,9 @@ def yearly_totals(result: Result, kind: YearKind = "calendar") -> pd.DataFrame:
         if a reporting period straddles two years (weekly periods can);
         simulate with ``step`` day, month, quarter or year instead.
     """
-    periods = result.periods
-    first = [year_of(d, kind) for d in periods["period_start"]]
-    last = [year_of(d, kind) for d in periods["period_end"]]
+    a = result.arrays
+    first = [year_of(d, kind) for d in a.starts.tolist()]
+    last = [year_of(d, kind) for d in a.ends.tolist()]
     if first != last:
         raise TariffsimError(
             f"a {result.step}ly period straddles two {kind} years",
@@ -304,9 +304,12 @@ def yearly_totals(result: Result, kind: YearKind = "calendar") -> pd.DataFrame:
         )
     keys = ["mode", "importer", "exporter", "year"]
     money = ["imports_usd", "additional_duty_usd", "base_duty_usd", "total_duty_usd"]
-    frame = periods.assign(year=first)
+    periods = result.periods
+    text = {c: object for c in keys[:3]}  # plain text keys, as the tables print them
+    frame = periods.astype(text).assign(year=np.tile(first, len(a.modes)))
     sums = frame.groupby(keys, sort=False)[money].sum()
     spans = frame.groupby(keys, sort=False).agg(
         first_day=("period_start", "min"), last_day=("period_end", "max")
     )
+    spans = spans.assign(first_day=spans["first_day"].dt.date, last_day=spans["last_day"].dt.date)
     return sums.join(spans).reset_index()[[*keys, "first_day", "last_day", *money]]

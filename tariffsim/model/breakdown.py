@@ -132,12 +132,16 @@ def authority_columns(result: Result) -> dict[str, FloatArray]:
 def duty_by_authority(result: Result) -> pd.DataFrame:
     """Each row's additional duty per period, split by authority [USD] (see the module notes).
 
-    Columns: :data:`COLUMNS`; one row per mode × tranche × period × authority. Rows the
-    scenario does not hold (a behavioural run's diverted flows) are left out.
+    Columns: :data:`COLUMNS`; one row per mode × tranche × period × authority, the period
+    bounds as ``datetime64[s]``. Rows the scenario does not hold (a behavioural run's
+    diverted flows) are left out.
     """
     import pandas as pd
 
-    return pd.DataFrame(_split_rows(result), columns=COLUMNS)
+    frame = pd.DataFrame(_split_rows(result), columns=COLUMNS)
+    # days as datetime64, as in the result's own frames (``Result.periods``)
+    days = {c: "datetime64[s]" for c in ("period_start", "period_end")}
+    return frame.astype(days)
 
 
 def _split_rows(result: Result) -> list[dict[str, Any]]:

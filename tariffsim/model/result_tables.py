@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from tariffsim.model import engine
-from tariffsim.model.results import BEHAVIOUR_COLUMNS, PERIOD_COLUMNS, TRANCHE_SUMS
+from tariffsim.model.period_arrays import BEHAVIOUR_COLUMNS, PERIOD_COLUMNS, TRANCHE_SUMS
 from tariffsim.model.tables import (
     Coded,
     Column,
@@ -29,7 +29,7 @@ from tariffsim.model.tables import (
 )
 
 if TYPE_CHECKING:
-    from tariffsim.model.results import PeriodArrays
+    from tariffsim.model.period_arrays import PeriodArrays
 
 _VALUE_COLUMNS = PERIOD_COLUMNS[PERIOD_COLUMNS.index("imports_usd") :]
 

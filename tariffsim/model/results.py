@@ -2,13 +2,17 @@
 
 A :class:`Result` keeps its per-row × per-period numbers as (R, P) arrays
 (:class:`PeriodArrays`) and the period bounds as ``datetime64[D]``; totals, the
-terminal table and the side-by-side figures are read from those arrays, so a run
-that prints a table never imports pandas. The frames (``periods``, ``tranches``,
-``importers``, ``events``) are built the first time they are asked for.
+terminal table, the side-by-side figures and the CSV and JSON files are read from
+those arrays (:mod:`tariffsim.model.result_tables`), so none of them imports pandas.
+The frames (``periods``, ``tranches``, ``importers``, ``events``) are built the first
+time they are asked for.
 
 Column names and units follow ``docs/nomenclature.md``: money columns end in
-``_usd`` [USD], rates are fractions [1], dates in frames are ``datetime.date``.
-No arithmetic beyond sums and ratios of the engine's outputs happens here.
+``_usd`` [USD], rates are fractions [1]. In the ``periods``, ``tranches`` and
+``importers`` frames, text columns (scenario, mode, tranche, label, importer,
+exporter) are categoricals and the period bounds ``datetime64[s]`` (midnight of the
+day); ``events`` keeps ``datetime.date`` cells. No arithmetic beyond sums and ratios of
+the engine's outputs happens here.
 """
 
 from __future__ import annotations
@@ -25,6 +29,18 @@ import numpy as np
 
 from tariffsim.errors import TariffsimError
 from tariffsim.model import engine, measure_rates
+from tariffsim.model.period_arrays import (
+    BEHAVIOUR_COLUMNS as BEHAVIOUR_COLUMNS,
+)
+from tariffsim.model.period_arrays import (
+    PERIOD_COLUMNS as PERIOD_COLUMNS,
+)
+from tariffsim.model.period_arrays import (
+    TRANCHE_SUMS as TRANCHE_SUMS,
+)
+from tariffsim.model.period_arrays import PeriodArrays as PeriodArrays
+from tariffsim.model.period_arrays import Rows as Rows
+from tariffsim.model.period_arrays import rows_of as rows_of
 from tariffsim.scenario.schema import Scenario, Tranche
 
 if TYPE_CHECKING:
@@ -34,136 +50,6 @@ if TYPE_CHECKING:
     from tariffsim.model.timeline import Grid
 
 _ONE_DAY = dt.timedelta(days=1)
-
-PERIOD_COLUMNS = [
-    "scenario",
-    "mode",
-    "tranche",
-    "label",
-    "importer",
-    "exporter",
-    "period_start",
-    "period_end",
-    "days",
-    "imports_usd",
-    "additional_rate",
-    "additional_duty_usd",
-    "base_duty_usd",
-    "total_duty_usd",
-    "cumulative_duty_usd",
-    "import_change_usd",
-    "frontloaded_usd",
-    "diverted_usd",
-    "consumer_cost_usd",
-    "deadweight_loss_usd",
-]
-
-BEHAVIOUR_COLUMNS = PERIOD_COLUMNS[-5:]
-"""Columns of the behavioural response [USD]. Signs: ``import_change_usd`` = behavioural −
-static imports of the row (− = fewer); ``frontloaded_usd`` + where front-loading adds imports,
-− where it takes them (0 over a window); ``diverted_usd`` ≥ 0, imports a diversion row receives;
-``consumer_cost_usd`` = ρ × total duty (NaN when no pass-through is stated);
-``deadweight_loss_usd`` + for a loss, − for a gain. Static rows carry 0 in all but consumer cost."""
-
-
-@dataclass(frozen=True)
-class Rows:
-    """Identity of the rows of a run: tranche ids, labels, importers and exporters, (N,)."""
-
-    ids: list[str]
-    labels: list[str]
-    importers: list[str]
-    exporters: list[str]
-
-    @classmethod
-    def of(cls, scenario: Scenario) -> Rows:
-        t = scenario.tranches.values()
-        return cls(
-            ids=list(scenario.tranches),
-            labels=[x.label for x in t],
-            importers=[x.importer for x in t],
-            exporters=[x.exporter for x in t],
-        )
-
-    def __add__(self, other: Rows) -> Rows:
-        return Rows(
-            self.ids + other.ids,
-            self.labels + other.labels,
-            self.importers + other.importers,
-            self.exporters + other.exporters,
-        )
-
-
-TRANCHE_SUMS = [
-    "imports_usd",
-    "additional_duty_usd",
-    "base_duty_usd",
-    "total_duty_usd",
-    *BEHAVIOUR_COLUMNS,
-]
-"""Columns of ``Result.tranches`` that are horizon sums of the period columns [USD]."""
-
-_VALUE_COLUMNS = PERIOD_COLUMNS[PERIOD_COLUMNS.index("imports_usd") :]
-
-
-@dataclass(frozen=True)
-class PeriodArrays:
-    """A result's numbers as arrays: R rows (tranches, per mode) × P periods.
-
-    Attributes
-    ----------
-    modes : (R,) the mode of each row.
-    rows : the identity of the R rows.
-    starts, ends : (P,) first and last day of each period, ``datetime64[D]``.
-    values : column → (R, P) array, for every column of :data:`PERIOD_COLUMNS`
-        from ``imports_usd`` on [USD; ``additional_rate`` a fraction].
-    run_rate_additional, run_rate_total : (R,) annualised run-rates at the horizon's
-        end [USD/year].
-    """
-
-    modes: np.ndarray
-    rows: Rows
-    starts: np.ndarray
-    ends: np.ndarray
-    values: dict[str, FloatArray]
-    run_rate_additional: FloatArray
-    run_rate_total: FloatArray
-
-    def of_mode(self, mode: str) -> np.ndarray:
-        """(R,) mask of the rows of ``mode``."""
-        return np.asarray(self.modes == mode)
-
-    def period_days(self) -> np.ndarray:
-        """(P,) days in each period, first and last included."""
-        days: np.ndarray = (self.ends - self.starts).astype(np.int64) + 1
-        return days
-
-    @staticmethod
-    def stacked(parts: Sequence[PeriodArrays], *, consume: bool = False) -> PeriodArrays:
-        """The rows of several parts (same periods) one after the other.
-
-        With ``consume``, each column is taken out of the parts as it is stacked,
-        so the parts' arrays are freed column by column and the peak memory is
-        the stacked result plus one column, not twice the result; the parts are
-        left without values.
-        """
-        rows = parts[0].rows
-        for part in parts[1:]:
-            rows = rows + part.rows
-        values = {}
-        for c in list(parts[0].values):
-            taken = [x.values.pop(c) if consume else x.values[c] for x in parts]
-            values[c] = np.concatenate(taken)
-            del taken
-        return PeriodArrays(
-            modes=np.concatenate([x.modes for x in parts]),
-            rows=rows,
-            starts=parts[0].starts,
-            ends=parts[0].ends,
-            values=values,
-            run_rate_additional=np.concatenate([x.run_rate_additional for x in parts]),
-            run_rate_total=np.concatenate([x.run_rate_total for x in parts]),
-        )
 
 
 @dataclass(frozen=True)
@@ -214,30 +100,23 @@ class Result:
     @cached_property
     def periods(self) -> pd.DataFrame:
         """One row per mode × row × period (built on first use; see the class docstring)."""
-        return periods_frame(self.name, self.arrays)
+        from tariffsim.model.result_tables import period_table
+
+        return period_table(self.name, self.arrays).to_frame()
 
     @cached_property
     def tranches(self) -> pd.DataFrame:
         """One row per mode × row: horizon totals and run-rates (built on first use)."""
-        import pandas as pd
+        from tariffsim.model.result_tables import tranche_table
 
-        a = self.arrays
-        return pd.DataFrame(
-            {
-                "scenario": self.name,
-                "mode": a.modes,
-                **_identity(a.rows),
-                **{c: a.values[c].sum(axis=1) for c in TRANCHE_SUMS[:4]},
-                "run_rate_additional_usd": a.run_rate_additional,
-                "run_rate_total_usd": a.run_rate_total,
-                **{c: a.values[c].sum(axis=1) for c in BEHAVIOUR_COLUMNS},
-            }
-        )
+        return tranche_table(self.name, self.arrays).to_frame()
 
     @cached_property
     def importers(self) -> pd.DataFrame:
         """Effective rates per mode × importer × period (built on first use)."""
-        return importer_rates(self.periods)
+        from tariffsim.model.result_tables import importer_table
+
+        return importer_table(self.name, self.arrays).to_frame()
 
     @cached_property
     def events(self) -> pd.DataFrame:
@@ -365,36 +244,6 @@ def _sum_present(values: FloatArray) -> float:
     return float(present.sum()) if present.size else float("nan")
 
 
-def _identity(rows: Rows) -> dict[str, list[str]]:
-    return {
-        "tranche": rows.ids,
-        "label": rows.labels,
-        "importer": rows.importers,
-        "exporter": rows.exporters,
-    }
-
-
-def periods_frame(scenario: str, a: PeriodArrays) -> pd.DataFrame:
-    """The tidy per-period frame of :data:`PERIOD_COLUMNS` from a result's arrays."""
-    import pandas as pd
-
-    r, p = len(a.modes), len(a.starts)
-    starts = np.array(a.starts.tolist(), dtype=object)  # datetime.date cells
-    ends = np.array(a.ends.tolist(), dtype=object)
-    return pd.DataFrame(
-        {
-            "scenario": scenario,
-            "mode": np.repeat(a.modes, p),
-            **{k: np.repeat(np.array(v, dtype=object), p) for k, v in _identity(a.rows).items()},
-            "period_start": np.tile(starts, r),
-            "period_end": np.tile(ends, r),
-            "days": np.tile(a.period_days(), r),
-            **{c: a.values[c].ravel() for c in _VALUE_COLUMNS if c != "days"},
-        },
-        columns=PERIOD_COLUMNS,
-    )
-
-
 def build_result(
     scenario: Scenario,
     *,
@@ -454,22 +303,6 @@ def stack_modes(results: Sequence[Result], *, mode: str, extra: dict[str, Any]) 
         arrays=PeriodArrays.stacked([r.arrays for r in results], consume=True),
         extra=extra,
     )
-
-
-def importer_rates(periods: pd.DataFrame) -> pd.DataFrame:
-    """Effective rates per importer × period over all of the importer's tranches."""
-    keys = ["scenario", "mode", "importer", "period_start", "period_end"]
-    sums = (
-        periods.groupby(keys, sort=False)[["imports_usd", "additional_duty_usd", "total_duty_usd"]]
-        .sum()
-        .reset_index()
-    )
-    imports = sums["imports_usd"].to_numpy()
-    sums["effective_additional_rate"] = engine.weighted_rate(
-        sums["additional_duty_usd"].to_numpy(), imports
-    )
-    sums["effective_total_rate"] = engine.weighted_rate(sums["total_duty_usd"].to_numpy(), imports)
-    return sums
 
 
 def _rate_before(tranche: Tranche) -> Callable[[dt.date], float]:
@@ -580,26 +413,6 @@ def select_mode(result: Result, mode: str) -> Result:
             else None,
         )
     return replace(result, mode=mode, arrays=rows_of(result.arrays, result.arrays.of_mode(mode)))
-
-
-def rows_of(arrays: PeriodArrays, keep: np.ndarray) -> PeriodArrays:
-    """The rows of ``arrays`` where the (R,) mask ``keep`` is true, periods unchanged."""
-    picked = np.flatnonzero(keep)
-    r = arrays.rows
-    return PeriodArrays(
-        modes=arrays.modes[picked],
-        rows=Rows(
-            ids=[r.ids[i] for i in picked],
-            labels=[r.labels[i] for i in picked],
-            importers=[r.importers[i] for i in picked],
-            exporters=[r.exporters[i] for i in picked],
-        ),
-        starts=arrays.starts,
-        ends=arrays.ends,
-        values={c: v[picked] for c, v in arrays.values.items()},
-        run_rate_additional=arrays.run_rate_additional[picked],
-        run_rate_total=arrays.run_rate_total[picked],
-    )
 
 
 def importers_of(result: Result) -> list[str]:

@@ -106,6 +106,27 @@ def new_figure(width: float, height: float) -> Figure:
     return fig
 
 
+def settle(fig: Figure, dpi: float) -> Figure:
+    """Lay ``fig`` out once at ``dpi`` [dots per inch] and keep that layout.
+
+    Saving a figure that has a layout engine draws it twice: once without pixels
+    to lay it out, then for real. A settled figure has no engine left, so saving
+    it at the same ``dpi`` draws once and gives the same pixels. Call it when
+    nothing more will be added to the figure.
+    """
+    import matplotlib as mpl
+
+    engine = fig.get_layout_engine()
+    if engine is None:
+        return fig
+    fig.set_dpi(dpi)
+    engine.execute(fig)
+    # None means "no engine" only while the rc asks for no automatic layout
+    with mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+        fig.set_layout_engine(None)
+    return fig
+
+
 def colour_of(index: int) -> str:
     """The palette colour of the series at ``index``."""
     return PALETTE[index % len(PALETTE)]
@@ -261,11 +282,12 @@ def legend_columns(width: float, labels: Sequence[str]) -> int:
     plus the handle and the gaps (3 + 0.8 + 2 em); the legend wraps onto more rows
     instead of running off the figure.
     """
-    from matplotlib.textpath import TextPath
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
 
-    widest = max(
-        TextPath((0, 0), label, size=LEGEND_POINTS).get_extents().width for label in labels
-    )
+    # the font's advance widths, as the legend lays its text out (no glyph outlines built)
+    measure, font = TextToPath(), FontProperties(size=LEGEND_POINTS)
+    widest = max(measure.get_text_width_height_descent(x, font, False)[0] for x in labels)
     column = (widest + 6.0 * LEGEND_POINTS) / 72  # [inch]
     return max(1, min(len(labels), int(width * 0.98 / column)))
 
@@ -279,8 +301,8 @@ def mark_events(ax: Axes, marks: Sequence[tuple[float | dt.date, str]], top: flo
     no row, or would run past the axes, is left out and counted in a ``"+N more"``
     note at the band's right end. The y-axis starts at 0 and is raised so the band
     never covers data. ``top`` is the highest data value [axis units]. The figure
-    is laid out once here to measure the labels, so call this after everything else
-    on the figure is in place.
+    is laid out once here (no drawing) to measure the labels, so call this after
+    everything else on the figure is in place.
     """
     if not marks:
         ax.set_ylim(top=top * 1.05 if top > 0 else 1.0)
@@ -296,7 +318,7 @@ def mark_events(ax: Axes, marks: Sequence[tuple[float | dt.date, str]], top: flo
         for x, texts in by_date.items()
     ]
     note = _label(ax, 1.0, "+999 more", right=True)
-    fig.draw_without_rendering()  # lays out and measures the text; no pixels drawn
+    _lay_out(fig)
     # a gap of 8 pt: text widths differ slightly between the screen and the saved dpi
     gap = 8 * fig.dpi / 72
     edge = ax.get_window_extent().x1
@@ -322,6 +344,19 @@ def mark_events(ax: Axes, marks: Sequence[tuple[float | dt.date, str]], top: flo
     band = (max(rows.values(), default=0) + 1) * (height + 2) * fig.dpi / 72 + 6
     share = min(0.5, band / ax.get_window_extent().height)
     ax.set_ylim(bottom=0, top=(top if top > 0 else 1.0) * 1.02 / (1 - share))
+
+
+def _lay_out(fig: Any) -> None:
+    """Place the axes as they will be drawn, without drawing: the layout engine's pass only.
+
+    Text extents can then be measured where they will fall; the scales are brought
+    up to date first, as a draw would.
+    """
+    for ax in fig.axes:
+        ax.get_xlim(), ax.get_ylim()  # applies any pending autoscaling
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        engine.execute(fig)
 
 
 def _label(ax: Axes, x: Any, text: str, right: bool = False) -> Any:

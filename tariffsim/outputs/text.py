@@ -45,8 +45,19 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: set[int]
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """A frame's rows as plain dicts (typed loosely: cells are Any)."""
+    """A frame's rows as plain dicts (typed loosely: cells are Any); a datetime64 column's
+    cells as ``datetime.date`` (result frames hold days as midnights), so JSON and text
+    show ``2019-01-01``, never a time of day."""
+    frame = dates_as_days(frame)
     return [{str(k): v for k, v in row.items()} for row in frame.to_dict(orient="records")]
+
+
+def dates_as_days(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with each datetime64 column as ``datetime.date`` cells (a copy if any)."""
+    dated = [c for c in frame.columns if frame[c].dtype.kind == "M"]
+    if not dated:
+        return frame
+    return frame.assign(**{str(c): frame[c].dt.date for c in dated})
 
 
 def billions(value: float) -> str:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from tariffsim.outputs import style
 from tariffsim.outputs.text import event_marks, sources_line
 
@@ -37,22 +39,25 @@ def tranche_duty_data(
 
     ``mode`` defaults to the run's headline mode; ``importer`` keeps one importer's tranches.
     """
-    rows = result.periods[result.periods["mode"] == (mode or result.mode)]
+    import pandas as pd
+
+    a = result.arrays
+    chosen = a.of_mode(mode or result.mode)
     if importer is not None:
-        rows = rows[rows["importer"] == importer]
-    frame = rows.pivot_table(
-        index="period_start",
-        columns="label",
-        values="additional_duty_usd",
-        aggfunc="sum",
-        sort=False,
-    )
+        chosen &= np.asarray(a.rows.importers, dtype=object) == importer
+    duty = a.values["additional_duty_usd"]
+    by_label: dict[str, np.ndarray] = {}
+    for i in np.flatnonzero(chosen).tolist():
+        label = a.rows.labels[i]
+        by_label[label] = by_label[label] + duty[i] if label in by_label else duty[i].copy()
     order = [
         t.label
         for t in result.scenario.tranches.values()
         if importer is None or t.importer == importer
     ]
-    return frame[[label for label in order if label in frame.columns]] / 1e9
+    kept = [label for label in dict.fromkeys(order) if label in by_label]
+    index = pd.Index(a.starts.tolist(), name="period_start")
+    return pd.DataFrame({label: by_label[label] / 1e9 for label in kept}, index=index)
 
 
 def series_colours(result: Result) -> tuple[dict[str, str], list[str]]:
@@ -143,7 +148,8 @@ def _mark_panel(ax: Axes, result: Result, importer: str | None, top: float) -> N
     """The rate changes of one importer's tranches, marked on its panel."""
     periods = list(tranche_duty_data(result, importer=importer).index)
     marks = event_marks([result], importer)
-    positions = [_position(d, periods, result.periods) for d in marks["date"]]
+    ends = result.arrays.ends.tolist()
+    positions = [_position(d, periods, ends) for d in marks["date"]]
     style.mark_events(ax, list(zip(positions, marks["text"], strict=True)), top)
 
 
@@ -177,11 +183,11 @@ def _period_ticks(periods: list[dt.date], step: str) -> tuple[list[int], list[st
     return positions, labels
 
 
-def _position(day: dt.date, periods: list[dt.date], rows: pd.DataFrame) -> float:
+def _position(day: dt.date, periods: list[dt.date], ends: list[dt.date]) -> float:
     """x of a date on the bar axis: bar i spans i − 0.5 to i + 0.5 over its period's days."""
     import bisect
 
     index = bisect.bisect_right(periods, day) - 1
-    end = rows.loc[rows["period_start"] == periods[index], "period_end"].iloc[0]
+    end = ends[index]
     share = (day - periods[index]).days / ((end - periods[index]).days + 1)
     return float(index - 0.5 + share)

@@ -53,11 +53,13 @@ def test_four_panels_with_titles_and_units(figure: Figure) -> None:
     assert panel(figure, "cumulative-duty").get_ylabel() == "Additional duty since the start ($B)"
     assert panel(figure, "effective-rate").get_ylabel() == "Additional duty ÷ imports (%)"
     totals = panel(figure, "totals")
-    assert totals.get_xlabel() == "Additional duty over the whole range ($B)"
+    # no value axis: each bar's label gives its value in $B
+    assert not totals.xaxis.get_visible()
+    assert all("$" in t.get_text() and "B  " in t.get_text() for t in totals.texts)
     assert totals.get_title("left").endswith("(hold)")
     texts = [t.get_text() for t in figure.texts]
     assert texts[0] == "Tariff paths compared"
-    assert texts[1] == "escalate, hold, ceasefire · reference: hold · 2018-10-01 to 2019-12-31"
+    assert texts[1] == "reference: hold · 2018-10-01 to 2019-12-31"
     assert any("Sources: " in t for t in texts)
 
 
@@ -88,9 +90,9 @@ def test_totals_bars_and_difference_labels(figure: Figure, results: list[Result]
     widths = [bar.get_width() for bar in ax.patches]
     assert_allclose(widths, [r.totals()["additional_duty_usd"] / 1e9 for r in results])
     labels = [t.get_text() for t in ax.texts]
-    assert labels[0] == "$116.6B  (+$45.9B, +64.9 %)"
-    assert labels[1] == "$70.7B  (reference)"
-    assert labels[2].startswith("$40.7B  (−$30.0B, −42.4 %)")
+    assert labels[0] == "escalate  $116.6B  (+$45.9B, +64.9 %)"
+    assert labels[1] == "hold  $70.7B  (reference)"
+    assert labels[2] == "ceasefire  $40.7B  (−$30.0B, −42.4 %)"
 
 
 def test_events_labelled_without_overlap(figure: Figure) -> None:

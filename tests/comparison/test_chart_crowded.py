@@ -43,3 +43,14 @@ def test_events_are_grouped_and_capped(figures: dict[str, Figure]) -> None:
     notes = [t.get_text() for t in ax.texts if t.get_text().startswith("+")]
     assert len(notes) == 1 and notes[0].endswith(" more")
     assert 0 < len(labels) <= 3 * 6  # three rows at most
+
+
+@pytest.mark.parametrize("name", ["all", "totals"])
+def test_totals_of_each_importer_share_one_scale(figures: dict[str, Figure], name: str) -> None:
+    # the panels show no value axis, so a bar's length must mean the same dollars in each
+    panels = [ax for ax in figures[name].axes if ax.patches]
+    assert len(panels) == 2
+    scales = [ax.get_xlim() for ax in panels]
+    assert scales[0] == scales[1]
+    widest = max(bar.get_width() for ax in panels for bar in ax.patches)
+    assert scales[0][0] == 0 and widest <= scales[0][1] <= widest * 1.05

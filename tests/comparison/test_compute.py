@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
@@ -143,7 +144,7 @@ def test_period_difference_of_one_period_by_hand(scenarios: list[Scenario]) -> N
     june = detail[
         (detail["scenario"] == "escalate")
         & (detail["tranche"] == "next-round")
-        & (detail["period_start"] == dt.date(2019, 6, 1))
+        & (detail["period_start"] == pd.Timestamp(2019, 6, 1))
     ]
     assert_allclose(june["additional_duty_difference_usd"].item(), 267e9 * 0.25 * 30 / 365)
 

@@ -131,7 +131,7 @@ def test_rates_day_by_day(history: Scenario) -> None:
         ]:
             rows = rows_of_mode[rows_of_mode.tranche == tranche]
             assert len(rows) == 1096, mode  # 2018–2020 with 29 Feb 2020
-            want = np.array([expected(d) for d in rows.period_start])
+            want = np.array([expected(d.date()) for d in rows.period_start])
             assert_allclose(rows.additional_rate.to_numpy(), want, atol=1e-15)
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
@@ -148,8 +148,8 @@ def test_front_loading_conserves_volume_over_its_window(tmp_path: Path) -> None:
     result = simulate(load_scenario(scenario(tmp_path, body, step="day", end="2019-06-30")))
     static, responded = rows(result, "static"), rows(result, "behavioural")
     day = responded["period_start"]
-    before = (day >= dt.date(2019, 1, 30)) & (day < dt.date(2019, 3, 1))  # 30 days back
-    after = (day >= dt.date(2019, 3, 1)) & (day < dt.date(2019, 3, 31))
+    before = (day >= pd.Timestamp(2019, 1, 30)) & (day < pd.Timestamp(2019, 3, 1))  # 30 days back
+    after = (day >= pd.Timestamp(2019, 3, 1)) & (day < pd.Timestamp(2019, 3, 31))
     moved = 0.2 * static["imports_usd"][after].sum()
     assert_allclose(
         responded["imports_usd"][before].sum(), static["imports_usd"][before].sum() + moved
@@ -176,7 +176,7 @@ def test_front_loading_waits_for_the_announcement(tmp_path: Path) -> None:
     result = simulate(load_scenario(scenario(tmp_path, body, schedule=schedule, step="day")))
     shifted = rows(result, "behavioural")
     first = shifted[shifted["frontloaded_usd"] > 0]["period_start"].min()
-    assert first == dt.date(2019, 2, 20)
+    assert first == pd.Timestamp(2019, 2, 20)
 
 
 def test_diversion_conserves_the_lost_volume_it_moves(tmp_path: Path) -> None:
@@ -193,7 +193,7 @@ def test_diversion_conserves_the_lost_volume_it_moves(tmp_path: Path) -> None:
     assert (diverted["exporter"] == "VN").all()
     assert (diverted["importer"] == "US").all()
     # the diverted flow pays its own rates: MFN 2 % (the tranche's) plus 10 % from June 2019
-    june_on = diverted["period_start"] >= dt.date(2019, 6, 1)
+    june_on = diverted["period_start"] >= pd.Timestamp(2019, 6, 1)
     assert_allclose(
         diverted["additional_duty_usd"], np.where(june_on, 0.1, 0.0) * diverted["imports_usd"]
     )
@@ -208,8 +208,10 @@ def test_seasonal_profile_keeps_the_calendar_year(tmp_path: Path) -> None:
     )
     result = simulate(load_scenario(scenario(tmp_path, body)), behavioural=False)
     p = result.periods
-    assert_allclose(p[p["period_start"] < dt.date(2020, 1, 1)]["imports_usd"].sum(), V, rtol=1e-14)
-    feb = p[p["period_start"] == dt.date(2019, 2, 1)]["imports_usd"].item()
+    assert_allclose(
+        p[p["period_start"] < pd.Timestamp(2020, 1, 1)]["imports_usd"].sum(), V, rtol=1e-14
+    )
+    feb = p[p["period_start"] == pd.Timestamp(2019, 2, 1)]["imports_usd"].item()
     assert_allclose(feb, V * 32.8 / 505.2, rtol=1e-12)
 
 
@@ -298,14 +300,14 @@ def test_front_loading_before_a_postponed_rise_only_when_asked(tmp_path: Path) -
         )
         rows_ = rows(result, "behavioural")
         feb = rows_[
-            (rows_["period_start"] >= dt.date(2019, 1, 30))
-            & (rows_["period_start"] < dt.date(2019, 3, 1))
+            (rows_["period_start"] >= pd.Timestamp(2019, 1, 30))
+            & (rows_["period_start"] < pd.Timestamp(2019, 3, 1))
         ]
         shifted[postponed] = feb["frontloaded_usd"].sum()
         static = rows(result, "static")
         march = static[
-            (static["period_start"] >= dt.date(2019, 3, 1))
-            & (static["period_start"] < dt.date(2019, 3, 31))
+            (static["period_start"] >= pd.Timestamp(2019, 3, 1))
+            & (static["period_start"] < pd.Timestamp(2019, 3, 31))
         ]
         if postponed:
             # 20 % of the 30 days after the planned date, bought in the 30 days before it

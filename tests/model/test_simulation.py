@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
@@ -17,7 +18,8 @@ BILLION = 1e9
 
 def additional_duty_between(result_periods, start: dt.date, end: dt.date) -> float:
     rows = result_periods[
-        (result_periods.period_start >= start) & (result_periods.period_end <= end)
+        (result_periods.period_start >= pd.Timestamp(start))
+        & (result_periods.period_end <= pd.Timestamp(end))
     ]
     return float(rows.additional_duty_usd.sum())
 
@@ -38,7 +40,7 @@ def test_calendar_2019_additional_duty(path: str, expected: float) -> None:
 def test_list3_first_quarter_2019_at_25_percent() -> None:
     result = simulate(load_scenario(SCENARIOS / "hold.yaml"), step="quarter")
     p = result.periods_of("static")
-    q1 = p[(p.tranche == "list3") & (p.period_start == dt.date(2019, 1, 1))]
+    q1 = p[(p.tranche == "list3") & (p.period_start == pd.Timestamp(2019, 1, 1))]
     assert_allclose(q1.additional_duty_usd.item(), 200e9 * 0.25 * 90 / 365, rtol=1e-12)
 
 
@@ -86,7 +88,7 @@ def test_september_2018_accrues_seven_thirtieths(tmp_path: Path) -> None:
     result = simulate(one_tranche(tmp_path))
     september = result.periods.iloc[0]
     full_month = 200e9 * 0.10 * 30 / 365
-    assert september.period_start == dt.date(2018, 9, 1)
+    assert september.period_start == pd.Timestamp(2018, 9, 1)
     assert_allclose(september.additional_duty_usd, full_month * 7 / 30, rtol=1e-12)
     assert_allclose(september.additional_rate, 0.10 * 7 / 30, rtol=1e-12)
 
@@ -111,7 +113,7 @@ def test_whole_leap_year_accrues_value_times_rate_and_29_february_counts(tmp_pat
     )
     result = simulate(scenario)
     p = result.periods
-    february = p[p.period_start == dt.date(2020, 2, 1)].iloc[0]
+    february = p[p.period_start == pd.Timestamp(2020, 2, 1)].iloc[0]
     daily = 200e9 / 366
     assert_allclose(february.imports_usd, daily * 29, rtol=1e-12)
     assert_allclose(february.additional_duty_usd, daily * (28 * 0.10 + 0.20), rtol=1e-12)
@@ -167,7 +169,7 @@ def test_suspended_step_does_not_apply_but_is_listed() -> None:
 def test_escalate_totals_by_hand() -> None:
     result = simulate(load_scenario(SCENARIOS / "escalate.yaml"), step="year")
     p = result.periods_of("static")
-    y2019 = p[p.period_start == dt.date(2019, 1, 1)].set_index("tranche")
+    y2019 = p[p.period_start == pd.Timestamp(2019, 1, 1)].set_index("tranche")
     # next round: 10 % from 1 March (92 days to 31 May), 25 % from 1 June (214 days)
     expected = 267e9 * (0.10 * 92 + 0.25 * 214) / 365
     assert_allclose(y2019.loc["next-round", "additional_duty_usd"], expected, rtol=1e-12)

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 from typer.testing import CliRunner
@@ -41,7 +42,7 @@ def test_the_override_reaches_the_duty() -> None:
 
     def list3_2019(r: object) -> float:
         p = r.periods  # type: ignore[attr-defined]
-        row = p[(p["tranche"] == "list3") & (p["period_start"] == dt.date(2019, 1, 1))]
+        row = p[(p["tranche"] == "list3") & (p["period_start"] == pd.Timestamp(2019, 1, 1))]
         return float(row["additional_duty_usd"].sum())
 
     assert_allclose(list3_2019(base) - list3_2019(lower), 0.05 * 200e9, rtol=1e-12)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
@@ -66,7 +67,7 @@ def test_grace_duty_2019(tmp_path: Path) -> None:
     assert_allclose(
         result.periods.additional_duty_usd.sum(), 1e9 * (0.10 * 159 + 0.25 * 206), rtol=1e-12
     )
-    june = result.periods[result.periods.period_start == D(2019, 6, 1)]
+    june = result.periods[result.periods.period_start == pd.Timestamp(2019, 6, 1)]
     assert_allclose(june.additional_duty_usd.item(), 1e9 * (0.10 * 8 + 0.25 * 22), rtol=1e-12)
 
 
@@ -89,7 +90,7 @@ def test_exclusions_duty(tmp_path: Path) -> None:
     # 0.25e9 a day, less 40 % for 31 days and 10 % for 21 days (20 Mar – 9 Apr)
     expected = 0.25e9 * (365 - 0.4 * 31 - 0.1 * 21)
     assert_allclose(result.periods.additional_duty_usd.sum(), expected, rtol=1e-12)
-    march = result.periods[result.periods.period_start == D(2019, 3, 1)]
+    march = result.periods[result.periods.period_start == pd.Timestamp(2019, 3, 1)]
     assert_allclose(
         march.additional_duty_usd.item(), 0.25e9 * (31 - 0.4 * 31 - 0.1 * 12), rtol=1e-12
     )
