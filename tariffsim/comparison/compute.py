@@ -330,7 +330,11 @@ def period_differences(results: Sequence[Result], reference: Result) -> pd.DataF
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with its categorical text columns as plain text: rows of two results are
     merged and filled across, which categoricals of different categories refuse."""
-    text = {c: object for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)}
+    text = {
+        c: frame[c].cat.categories.dtype
+        for c in frame.columns
+        if isinstance(frame[c].dtype, pd.CategoricalDtype)
+    }
     return frame.astype(text) if text else frame
 
 

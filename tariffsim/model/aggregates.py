@@ -305,7 +305,7 @@ def yearly_totals(result: Result, kind: YearKind = "calendar") -> pd.DataFrame:
     keys = ["mode", "importer", "exporter", "year"]
     money = ["imports_usd", "additional_duty_usd", "base_duty_usd", "total_duty_usd"]
     periods = result.periods
-    text = {c: object for c in keys[:3]}  # plain text keys, as the tables print them
+    text = {c: "str" for c in keys[:3]}  # plain text keys, as the tables print them
     frame = periods.astype(text).assign(year=np.tile(first, len(a.modes)))
     sums = frame.groupby(keys, sort=False)[money].sum()
     spans = frame.groupby(keys, sort=False).agg(

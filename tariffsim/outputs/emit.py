@@ -103,10 +103,12 @@ def with_manifest(payload: Any, manifest: Mapping[str, Any] | None) -> Any:
 
 
 def with_date_types(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with every column of ``datetime.date`` cells typed as a date (Arrow ``date32``).
+    """The frame with its days typed as dates (Arrow ``date32``) and categoricals as text.
 
-    pandas holds dates as plain Python objects; typed, Parquet stores them as dates and
-    pandas reads them back as dates (``date32[day][pyarrow]``), not as objects or text.
+    A column of ``datetime.date`` cells, or a datetime64 column holding midnights only
+    (result frames keep days so), becomes a date column: Parquet stores it as dates and
+    pandas reads it back as dates (``date32[day][pyarrow]``), not as objects, text or
+    timestamps. A categorical column is written as its text, as the files always held it.
     A column that mixes dates with anything else is left alone.
     """
     import datetime as dt
@@ -117,6 +119,13 @@ def with_date_types(frame: pd.DataFrame) -> pd.DataFrame:
     typed = frame.copy()
     for column in frame.columns:
         cells = frame[column]
+        if isinstance(cells.dtype, pd.CategoricalDtype):
+            typed[column] = cells.astype(cells.cat.categories.dtype)
+            continue
+        if cells.dtype.kind == "M":
+            if (cells.dropna() == cells.dropna().dt.normalize()).all():
+                typed[column] = cells.dt.date.astype(pd.ArrowDtype(pa.date32()))
+            continue
         if cells.dtype != object or cells.isna().all():
             continue
         present = cells.dropna()

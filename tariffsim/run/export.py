@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 
 def periods_frame(results: Sequence[Result]) -> pd.DataFrame:
-    """All scenarios' per-tranche × per-period rows in one tidy frame.
+    """All scenarios' per-tranche × per-period rows in one tidy frame (the CSV's columns).
 
     A scenario written with measures adds one column per authority,
     ``additional_duty_<authority>_usd`` [USD]: the row's additional duty by authority; with
@@ -32,34 +32,7 @@ def periods_frame(results: Sequence[Result]) -> pd.DataFrame:
     """
     import pandas as pd
 
-    return pd.concat([_with_currency(r, _with_authorities(r)) for r in results], ignore_index=True)
-
-
-def _with_currency(result: Result, frame: pd.DataFrame) -> pd.DataFrame:
-    """With ``run --currency``: every ``*_usd`` column again in that currency (``*_eur``)."""
-    currency = result.extra.get("currency")
-    if not currency or currency["code"] == "USD":
-        return frame
-    code, per = currency["code"].lower(), float(currency["usd_per_unit"])
-    extra = {f"{c[:-4]}_{code}": frame[c] / per for c in frame.columns if c.endswith("_usd")}
-    return frame.assign(**extra)
-
-
-def _with_authorities(result: Result) -> pd.DataFrame:
-    from tariffsim.model.breakdown import duty_by_authority
-
-    if not result.scenario.authority_parts:
-        return result.periods
-    split = duty_by_authority(result).pivot_table(
-        index=["mode", "tranche", "period_start"],
-        columns="authority",
-        values="additional_duty_usd",
-        aggfunc="sum",
-        sort=False,
-    )
-    split.columns = [f"additional_duty_{a}_usd" for a in split.columns]
-    keys = ["mode", "tranche", "period_start"]
-    return result.periods.merge(split.reset_index(), on=keys, how="left")
+    return pd.concat([export_table(r).to_frame() for r in results], ignore_index=True)
 
 
 def export_table(result: Result) -> Table:

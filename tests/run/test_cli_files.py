@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from numpy.testing import assert_allclose
 from typer.testing import CliRunner
 
 from tariffsim.cli import app
@@ -90,3 +91,23 @@ def test_writing_csv_or_json_imports_no_pandas(output: str, tmp_path: Path) -> N
     loaded = loaded_modules(["run", str(SCENARIOS / "escalate.yaml"), "-o", str(target)])
     assert target.stat().st_size > 10_000  # the probe did write the file
     assert [m for m in ("pandas", "pyarrow", "matplotlib") if m in loaded] == []
+
+
+def test_parquet_holds_the_csvs_rows_with_text_and_dates(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    parquet, csv = tmp_path / "m.parquet", tmp_path / "m.csv"
+    for target in (parquet, csv):
+        result = runner.invoke(app, ["run", str(MEASURES), "-o", str(target)])
+        assert result.exit_code == 0, result.stderr
+    schema = pq.read_schema(parquet)
+    assert str(schema.field("tranche").type) == "large_string"
+    assert str(schema.field("period_start").type) == "date32[day]"
+    back = pd.read_parquet(parquet)
+    written = pd.read_csv(csv)
+    assert list(back.columns) == list(written.columns)
+    back["period_start"] = back["period_start"].astype(str)
+    pd.testing.assert_series_equal(back["period_start"], written["period_start"], check_dtype=False)
+    numbers = [c for c in written.columns if c.endswith("_usd")]
+    # the CSV holds six decimals of each amount [USD]
+    assert_allclose(back[numbers], written[numbers], rtol=0, atol=5e-7)  # NaN where NaN
