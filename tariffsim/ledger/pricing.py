@@ -33,7 +33,15 @@ import pandas as pd
 
 from tariffsim._types import FloatArray, IndexArray, IntArray
 from tariffsim.ledger.cells import Cells, CellTally, GroupTotals, Joint
-from tariffsim.ledger.cents import CENTS_PER_USD, exact_dot, exact_sum
+from tariffsim.ledger.cents import (
+    CENTS_PER_USD,
+    PARTS,
+    exact_dot,
+    fixed_parts,
+    parts_bincount,
+    parts_total,
+    parts_value,
+)
 from tariffsim.ledger.coverage import Measures
 from tariffsim.ledger.lines import LineDuties, LinePricing, adjusted_measures, price_lines
 from tariffsim.ledger.mfn import MfnSchedule
@@ -117,22 +125,25 @@ class ScenarioSums:
     value, lines : period ordinal → (keys,) customs value [cents, whole] and line count of the
         lines of each key.
     group_base, group_additional : optional column → per group id, base and additional
-        duty [USD] of its lines.
+        duty [USD] of its lines, as fixed-point parts (ids, :data:`PARTS`)
+        (:func:`tariffsim.ledger.cents.fixed_parts`: sums exact in any order).
     chapter_value, chapter_lines : (:data:`CHAPTERS`,) customs value [cents] and lines no
         measure covers, by HTS chapter.
     by_file : whether base duty is MFN by line from an MFN file.
-    mfn : period ordinal → (keys,) MFN duty [USD] of the lines of each key (``by_file``).
+    mfn : period ordinal → (keys, PARTS) MFN duty [USD, parts] of the lines of each key
+        (``by_file``).
     mfn_unknown : lines and value [cents] whose HTS-8 line the MFN file lacks or could not
         parse (they pay no MFN).
-    mfn_unpriced : HTS-8 code → (rate text, [lines, value [cents], MFN duty [USD]]) of lines
-        whose specific MFN part was not priced for want of a quantity (the duty is the ad
-        valorem part).
-    mfn_estimate : lines, value [cents] and MFN duty [USD] of lines whose specific MFN part was
-        priced from their quantity (their ad valorem equivalent is an estimate).
-    extra : period ordinal → (keys,) additional duty of the measures priced line by line
-        beyond what their key's rate gives [USD].
-    extra_measure : the same by key and measure, (keys, measures), empty until needed.
-    deposits : entry day [day number] → duty each invalidated measure deposited [USD], (M,).
+    mfn_unpriced : HTS-8 code → (rate text, [lines, value [cents], *MFN duty [USD, parts]])
+        of lines whose specific MFN part was not priced for want of a quantity (the duty is
+        the ad valorem part).
+    mfn_estimate : lines, value [cents] and MFN duty [USD, parts] of lines whose specific MFN
+        part was priced from their quantity (their ad valorem equivalent is an estimate).
+    extra : period ordinal → (keys, PARTS) additional duty of the measures priced line by
+        line beyond what their key's rate gives [USD, parts].
+    extra_measure : the same by key and measure, (keys, measures, PARTS), empty until needed.
+    deposits : entry day [day number] → duty each invalidated measure deposited [USD, parts],
+        (M, PARTS).
     """
 
     value: dict[int, FloatArray] = field(default_factory=dict)
@@ -145,9 +156,9 @@ class ScenarioSums:
     mfn: dict[int, FloatArray] = field(default_factory=dict)
     mfn_unknown: FloatArray = field(default_factory=lambda: np.zeros(2))
     mfn_unpriced: dict[str, tuple[str, FloatArray]] = field(default_factory=dict)
-    mfn_estimate: FloatArray = field(default_factory=lambda: np.zeros(3))
+    mfn_estimate: FloatArray = field(default_factory=lambda: np.zeros(2 + PARTS))
     extra: dict[int, FloatArray] = field(default_factory=dict)
-    extra_measure: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
+    extra_measure: FloatArray = field(default_factory=lambda: np.zeros((0, 0, PARTS)))
     deposits: dict[int, FloatArray] = field(default_factory=dict)
 
 
@@ -215,8 +226,8 @@ def _add_chunk(
     duties = price_lines(m, chunk, key, pricing)
 
     def per_key(weights: FloatArray) -> FloatArray:
-        out = np.bincount(bins, weights=weights, minlength=n_periods * n_keys)
-        return np.asarray(out, dtype=np.float64).reshape(n_periods, n_keys)
+        out = parts_bincount(bins, fixed_parts(weights), n_periods * n_keys)
+        return out.reshape(n_periods, n_keys, PARTS)
 
     if duties.mfn is not None:
         _add_mfn_lines(sums, chunk, duties, pricing.mfn)
@@ -229,8 +240,8 @@ def _add_chunk(
         for row in rows:
             _add_to(sums.extra, low + int(row), extra[row])
     for name, ids in chunk.groups.items():
-        _accumulate(sums.group_base, name, ids, duties.base)
-        _accumulate(sums.group_additional, name, ids, duties.additional)
+        _accumulate_parts(sums.group_base, name, ids, fixed_parts(duties.base))
+        _accumulate_parts(sums.group_additional, name, ids, fixed_parts(duties.additional))
     if sink is not None:
         sink(m, chunk, key, duties)
 
@@ -246,23 +257,22 @@ def _add_mfn_lines(
     sums.mfn_estimate += [
         np.count_nonzero(mfn.estimate),
         chunk.cents[mfn.estimate].sum(),
-        mfn.duty[mfn.estimate].sum(),
+        *fixed_parts(mfn.duty[mfn.estimate]).sum(axis=0),
     ]
     if not mfn.unpriced.any():
         return
     lines = mfn.line[mfn.unpriced]
     unique, where = np.unique(lines, return_inverse=True)
-    found = np.stack(
+    found = np.column_stack(
         [
             np.bincount(where, minlength=unique.size).astype(np.float64),
             np.bincount(where, weights=chunk.cents[mfn.unpriced], minlength=unique.size),
-            np.bincount(where, weights=mfn.duty[mfn.unpriced], minlength=unique.size),
-        ],
-        axis=1,
+            parts_bincount(where, fixed_parts(mfn.duty[mfn.unpriced]), unique.size),
+        ]
     )
     for i, line in enumerate(unique.tolist()):
         code = str(int(schedule.keys[line])).zfill(hts.DIGITS)[:8]
-        text, old = sums.mfn_unpriced.get(code, (schedule.text[line], np.zeros(3)))
+        text, old = sums.mfn_unpriced.get(code, (schedule.text[line], np.zeros(2 + PARTS)))
         sums.mfn_unpriced[code] = (text, old + found[i])
 
 
@@ -276,19 +286,19 @@ def _add_adjusted(
 ) -> None:
     """Tally, by key and measure, what line-by-line pricing adds, and the invalidated deposits."""
     n_measures = len(m.ids)
-    if sums.extra_measure.shape != (m.n_keys, n_measures):
-        sums.extra_measure = np.zeros((m.n_keys, n_measures))
+    if sums.extra_measure.shape != (m.n_keys, n_measures, PARTS):
+        sums.extra_measure = np.zeros((m.n_keys, n_measures, PARTS))
     delta = duties.measure_duty - duties.key_duty
     refunded = m.forms.refunded if m.forms is not None else np.zeros(n_measures, np.bool_)
-    deposit = np.zeros((days.calendar.size, n_measures))
+    deposit = np.zeros((days.calendar.size, n_measures, PARTS))
     for j, a in enumerate(duties.adjusted.tolist()):
-        sums.extra_measure[:, a] += np.bincount(key, weights=delta[:, j], minlength=m.n_keys)
+        sums.extra_measure[:, a] += parts_bincount(key, fixed_parts(delta[:, j]), m.n_keys)
         if refunded[a]:
-            deposit[:, a] = np.bincount(
-                days.offset, weights=duties.measure_duty[:, j], minlength=days.calendar.size
+            deposit[:, a] = parts_bincount(
+                days.offset, fixed_parts(duties.measure_duty[:, j]), days.calendar.size
             )
     if refunded.any():
-        for i in np.flatnonzero(deposit.any(axis=1)):
+        for i in np.flatnonzero(deposit.any(axis=(1, 2))):
             _add_to(sums.deposits, int(days.calendar[i]), deposit[i])
 
 
@@ -343,6 +353,19 @@ def _accumulate(
     if old.size < sums.size:
         old = np.concatenate([old, np.zeros(sums.size - old.size)])
     old[: sums.size] += sums
+    totals[name] = old
+
+
+def _accumulate_parts(
+    totals: dict[str, FloatArray], name: str, ids: IndexArray, parts: FloatArray
+) -> None:
+    """Add amounts held as parts (n, PARTS) to their ids' rows of ``totals[name]`` (exact)."""
+    size = int(ids.max(initial=-1)) + 1
+    sums = parts_bincount(ids, parts, size)
+    old = totals.get(name, np.zeros((0, PARTS)))
+    if old.shape[0] < size:
+        old = np.concatenate([old, np.zeros((size - old.shape[0], PARTS))])
+    old[:size] += sums
     totals[name] = old
 
 
@@ -535,8 +558,8 @@ def _add_group_totals(
         of_pair = key[total.pair_cell]  # (pairs, U)
         base = np.einsum("pu,pu->p", value, m.base_rate[of_pair]) / CENTS_PER_USD
         additional = np.einsum("pu,pu->p", value, m.additional_rate[of_pair]) / CENTS_PER_USD
-        _accumulate(scenario.group_base, name, ids, base)
-        _accumulate(scenario.group_additional, name, ids, additional)
+        _accumulate_parts(scenario.group_base, name, ids, fixed_parts(base))
+        _accumulate_parts(scenario.group_additional, name, ids, fixed_parts(additional))
 
 
 def _add_group_lines(
@@ -547,8 +570,9 @@ def _add_group_lines(
     _accumulate(sums.group_lines, name, ids, None)
     for m, scenario, key in zip(measures, sums.scenarios, cells.joint.keys, strict=True):
         line_key = key.ravel()[cells.cell * key.shape[1] + cells.segment]
-        _accumulate(scenario.group_base, name, ids, chunk.value * m.base_rate[line_key])
-        _accumulate(scenario.group_additional, name, ids, chunk.value * m.additional_rate[line_key])
+        base, additional = (chunk.value * r[line_key] for r in (m.base_rate, m.additional_rate))
+        _accumulate_parts(scenario.group_base, name, ids, fixed_parts(base))
+        _accumulate_parts(scenario.group_additional, name, ids, fixed_parts(additional))
 
 
 def merge_sums(parts: Iterable[Sums]) -> Sums:
@@ -590,7 +614,7 @@ def _merge_into(merged: Sums, part: Sums) -> None:
         into.mfn_unknown += scenario.mfn_unknown
         into.mfn_estimate += scenario.mfn_estimate
         for code, (text, amounts) in scenario.mfn_unpriced.items():
-            _, old = into.mfn_unpriced.get(code, (text, np.zeros(3)))
+            _, old = into.mfn_unpriced.get(code, (text, np.zeros(2 + PARTS)))
             into.mfn_unpriced[code] = (text, old + amounts)
         for totals, more in (
             (into.mfn, scenario.mfn),
@@ -606,9 +630,10 @@ def _merge_into(merged: Sums, part: Sums) -> None:
         for ordinal in scenario.value:
             _add_row(into, ordinal, scenario.value[ordinal], scenario.lines[ordinal])
         for name, values in scenario.group_base.items():
-            where_ids = remap[name][: values.size]
-            _accumulate(into.group_base, name, where_ids, values)
-            _accumulate(into.group_additional, name, where_ids, scenario.group_additional[name])
+            where_ids = remap[name][: values.shape[0]]
+            _accumulate_parts(into.group_base, name, where_ids, values)
+            additional = scenario.group_additional[name]
+            _accumulate_parts(into.group_additional, name, where_ids, additional)
     merged.rows += part.rows
     merged.first_day = min(merged.first_day, part.first_day)
     merged.last_day = max(merged.last_day, part.last_day)
@@ -629,7 +654,7 @@ def summarise(measures: list[Measures], sums: Sums) -> Exposure:
             m.ids,
             m.labels,
             [c.tranche for c in m.columns.columns],
-            s.deposits,
+            {day: parts_value(amount) for day, amount in s.deposits.items()},
             m.scenario.horizon.step,
         )
         for m, s in zip(measures, sums.scenarios, strict=True)
@@ -654,41 +679,39 @@ def _summary(
     """One scenario's tables from its sums.
 
     Values are exact sums of whole cents; a duty priced by key is Σ_k τ_k · M_k summed with
-    :func:`~tariffsim.ledger.cents.exact_dot` (one rounding, whatever the keys), plus what
-    line-by-line pricing adds (float sums of the lines' duties, then :func:`math.fsum`).
+    :func:`~tariffsim.ledger.cents.exact_dot`, with what line-by-line pricing adds (exact sums
+    of the lines' fixed-point parts) in the same sum: one rounding, whatever the keys or the
+    order of the lines.
     """
     ordinals = sorted(tally.value)
     value = np.array([tally.value[o] for o in ordinals]).reshape(len(ordinals), m.n_keys)
     lines = np.array([tally.lines[o] for o in ordinals]).reshape(len(ordinals), m.n_keys)
     key_value, key_lines = value.sum(axis=0), lines.sum(axis=0)  # whole cents: exact
     # additional duty beyond the key's rate, by period and key: what line-by-line forms add
-    extra = np.array([tally.extra.get(o, np.zeros(m.n_keys)) for o in ordinals]).reshape(
-        value.shape
-    )
+    nothing = np.zeros((m.n_keys, PARTS))
+    shape = (*value.shape, PARTS)
+    extra = np.array([tally.extra.get(o, nothing) for o in ordinals]).reshape(shape)
     extra_measure = (
-        tally.extra_measure if tally.extra_measure.size else np.zeros((m.n_keys, len(m.ids)))
-    )
+        tally.extra_measure if tally.extra_measure.size else np.zeros((m.n_keys, len(m.ids), PARTS))
+    ).sum(axis=0)  # (measures, PARTS): exact
     covers = m.covers.astype(np.float64)
     uncovered = ~m.covered
     by_file = tally.by_file
     # base duty by period and key from the MFN file line by line [USD], or the scenario's rates
-    mfn = np.array([tally.mfn.get(o, np.zeros(m.n_keys)) for o in ordinals]).reshape(value.shape)
+    mfn = np.array([tally.mfn.get(o, nothing) for o in ordinals]).reshape(shape)
     if by_file:
-        total_base = exact_sum(mfn)
-        uncovered_base = exact_sum(mfn[:, uncovered])
-        period_base = np.array([exact_sum(row) for row in mfn])
+        total_base = parts_total(mfn)
+        uncovered_base = parts_total(mfn[:, uncovered])
+        period_base = np.array([parts_total(row) for row in mfn])
     else:
         total_base = float(exact_dot(key_value, m.base_rate)) / CENTS_PER_USD
         uncovered_base = (
             float(exact_dot(key_value[uncovered], m.base_rate[uncovered])) / CENTS_PER_USD
         )
         period_base = _per_period(value, m.base_rate) / CENTS_PER_USD
-    total_additional = float(exact_dot(key_value, m.additional_rate)) / CENTS_PER_USD + exact_sum(
-        extra
-    )
-    period_additional = _per_period(value, m.additional_rate) / CENTS_PER_USD + np.array(
-        [exact_sum(row) for row in extra]
-    )
+    extra_levels = extra.reshape(-1, PARTS).sum(axis=0)  # exact
+    total_additional = float(exact_dot(key_value, m.additional_rate, extra_levels)) / CENTS_PER_USD
+    period_additional = _per_period(value, m.additional_rate, extra.sum(axis=1)) / CENTS_PER_USD
     bounds = [period_bounds(o, step) for o in ordinals]
     chapters = np.flatnonzero(tally.chapter_lines)
     parts = [
@@ -726,7 +749,7 @@ def _summary(
             key_lines @ covers,
             (key_value @ covers) / CENTS_PER_USD,
             np.zeros(len(m.ids)) if by_file else exact_dot(key_value, m.base_share) / CENTS_PER_USD,
-            exact_dot(key_value, m.additional_share) / CENTS_PER_USD + _column_sums(extra_measure),
+            exact_dot(key_value, m.additional_share, extra_measure) / CENTS_PER_USD,
         ),
         _authority_rows(m, key_lines, key_value, extra_measure),
         _rows(
@@ -754,7 +777,7 @@ def _summary(
             )
         )
         codes = sorted(tally.mfn_unpriced)
-        found = np.array([tally.mfn_unpriced[c][1] for c in codes]).reshape(len(codes), 3)
+        found = np.array([tally.mfn_unpriced[c][1] for c in codes]).reshape(len(codes), 2 + PARTS)
         parts.append(
             _rows(
                 "mfn_unpriced",
@@ -762,7 +785,7 @@ def _summary(
                 [tally.mfn_unpriced[c][0] for c in codes],
                 found[:, 0],
                 found[:, 1] / CENTS_PER_USD,
-                found[:, 2],
+                np.array([parts_total(row) for row in found[:, 2:]]),
                 np.zeros(len(codes)),
             )
         )
@@ -776,7 +799,7 @@ def _summary(
                 ],
                 [tally.mfn_estimate[0]],
                 [tally.mfn_estimate[1] / CENTS_PER_USD],
-                [tally.mfn_estimate[2]],
+                [parts_total(tally.mfn_estimate[2:])],
                 [0.0],
             )
         )
@@ -801,16 +824,15 @@ def _summary(
     return frame
 
 
-def _per_period(value: FloatArray, rate: FloatArray) -> FloatArray:
-    """Σ_k value[p, k] · rate[k] for each period p, each correctly rounded [value's unit]."""
+def _per_period(
+    value: FloatArray, rate: FloatArray, plus_usd: FloatArray | None = None
+) -> FloatArray:
+    """Σ_k value[p, k] · rate[k] (+ ``plus_usd[p]``, parts) for each period p [cents], each
+    correctly rounded."""
     if not value.shape[0]:
         return np.zeros(0)
-    return np.asarray(exact_dot(rate, value.T), dtype=np.float64).reshape(value.shape[0])
-
-
-def _column_sums(amounts: FloatArray) -> FloatArray:
-    """Σ over the first axis of a (K, M) array, each column with :func:`math.fsum`."""
-    return np.array([exact_sum(amounts[:, j]) for j in range(amounts.shape[1])])
+    found = exact_dot(rate, value.T, plus_usd)
+    return np.asarray(found, dtype=np.float64).reshape(value.shape[0])
 
 
 def _authority_rows(
@@ -818,8 +840,8 @@ def _authority_rows(
 ) -> pd.DataFrame:
     """Duty per legal authority: its measures' parts of the base and additional duty.
 
-    ``key_value`` [cents]; ``extra`` (keys, measures) [USD]. ``lines`` and ``imports_usd``
-    count the lines any of its measures cover.
+    ``key_value`` [cents]; ``extra`` (measures, PARTS) [USD, parts]. ``lines`` and
+    ``imports_usd`` count the lines any of its measures cover.
     """
     names = list(dict.fromkeys(m.authorities))
     member = np.array([[a == name for a in m.authorities] for name in names], dtype=np.float64)
@@ -831,15 +853,15 @@ def _authority_rows(
         key_lines @ reach,
         (key_value @ reach) / CENTS_PER_USD,
         exact_dot(key_value, m.base_share @ member.T) / CENTS_PER_USD,
-        exact_dot(key_value, m.additional_share @ member.T) / CENTS_PER_USD
-        + _column_sums(extra @ member.T),
+        exact_dot(key_value, m.additional_share @ member.T, member @ extra) / CENTS_PER_USD,
     )
 
 
-def _padded(values: FloatArray | None, n: int) -> FloatArray:
+def _padded(parts: FloatArray | None, n: int) -> FloatArray:
+    """Amounts [USD] of ``n`` ids from their summed parts (ids, PARTS); 0 for ids beyond."""
     out = np.zeros(n)
-    if values is not None:
-        out[: values.size] = values
+    if parts is not None:
+        out[: parts.shape[0]] = parts_value(parts)
     return out
 
 

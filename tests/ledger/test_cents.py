@@ -11,9 +11,12 @@ from hypothesis import strategies as st
 
 from tariffsim.ledger.cents import (
     EXACT_CENTS,
+    LINE_QUANTA,
     exact_dot,
     exact_sum,
+    fixed_parts,
     money_text,
+    parts_total,
     to_cents,
     to_the_cent,
     two_product,
@@ -106,3 +109,41 @@ def test_usd_text(amount: float, text: str) -> None:
 
 def test_money_text_in_another_currency() -> None:
     assert money_text(43200.0, "CNY ") == "CNY 43,200.00"
+
+
+duties = st.floats(-1e12, 1e12, allow_subnormal=False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(duties)
+def test_fixed_parts_hold_the_amount(x: float) -> None:
+    parts = fixed_parts(np.array([x]))[0]
+    above = (np.inf, *LINE_QUANTA[:-1])
+    for part, quantum, bound in zip(parts, LINE_QUANTA, above, strict=True):
+        assert Fraction(float(part)) % Fraction(quantum) == 0  # a whole multiple of its quantum
+        assert abs(part) <= bound / 2
+    held = sum(map(Fraction, map(float, parts)))
+    if abs(x) >= 2**-16:  # a multiple of 2**-68: held exactly
+        assert held == Fraction(x)
+    else:
+        assert abs(held - Fraction(x)) <= Fraction(1, 2**69)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(duties, min_size=1, max_size=50), st.randoms(use_true_random=False))
+def test_parts_add_up_exactly_in_any_order(amounts: list[float], rng: object) -> None:
+    parts = fixed_parts(np.array(amounts))
+    held = sum((Fraction(float(p)) for p in parts.ravel()), Fraction(0))
+    shuffled = parts[rng.sample(range(len(amounts)), len(amounts))]  # type: ignore[attr-defined]
+    assert parts.sum(axis=0).tolist() == shuffled.sum(axis=0).tolist()  # every level exact
+    assert parts_total(shuffled) == float(held)  # one rounding of the exact sum of the parts
+
+
+def test_exact_dot_adds_usd_parts_in_cents() -> None:
+    # 0.25 cents of duty by key, plus 0.10 USD priced line by line: 10.25 cents
+    plus = fixed_parts(np.array([0.1])).sum(axis=0)
+    assert float(exact_dot(np.array([1.0]), np.array([0.25]), plus)) == 10.25
+    # by column: plus (M, PARTS)
+    plus = fixed_parts(np.array([0.1, 2.5]))
+    found = exact_dot(np.array([1.0, 3.0]), np.array([[0.25, 0.0], [0.0, 0.5]]), plus)
+    assert found.tolist() == [10.25, 251.5]
