@@ -13,10 +13,10 @@ import sys
 
 from benchmarks.timing import machine
 
-SECTIONS = ("cli", "engine", "bandwidth", "loading", "memory", "charts", "ledger")
+SECTIONS = ("cli", "engine", "bandwidth", "loading", "memory", "charts", "results", "ledger")
 """cli: start-up and end-to-end runs (sections 1, 2); engine: 3; bandwidth: 4; loading: 5;
-memory: 6; charts: 7; ledger: exposure of 1, 10 and 30 M lines against DuckDB and polars
-(benchmarks/bench_ledger.py)."""
+memory: 6; charts: 7; results: 8 (frames and CSV against the frames before); ledger: exposure
+of 1, 10 and 30 M lines against DuckDB and polars (benchmarks/bench_ledger.py)."""
 
 
 def load_now() -> str:
@@ -79,6 +79,11 @@ def main(argv: list[str] | None = None) -> int:
 
         print(load_now())
         print("\n".join(charts(max(3, repeat // 3))), flush=True)
+    if "results" in chosen:
+        from benchmarks.results import results
+
+        print(load_now())
+        print("\n".join(results(max(3, repeat // 5))), end="\n\n", flush=True)
     if "ledger" in chosen:
         from benchmarks import bench_ledger
 

@@ -2,8 +2,8 @@
 
 Each command starts a fresh interpreter, ``python -m tariffsim ...`` from the
 repository's root (so this checkout's code runs), against a bare
-``python -c "import typer"``: the least any typer CLI can cost. Charts go to
-a temporary folder, never into the repository.
+``python -c "import typer"``: the least any typer CLI can cost. Charts and the
+CSV and JSON files of ``run -o`` go to a temporary folder, never into the repository.
 """
 
 from __future__ import annotations
@@ -59,6 +59,8 @@ def cli_timings(repeat: int) -> tuple[list[str], dict[str, Timing]]:
             "validate": tariffsim("validate", SCENARIO),
             "run": tariffsim("run", SCENARIO),
             "run_plot": tariffsim("run", SCENARIO, "--plot", chart),
+            "run_csv": tariffsim("run", SCENARIO, "-o", str(Path(folder) / "x.csv")),
+            "run_json": tariffsim("run", SCENARIO, "-o", str(Path(folder) / "x.json")),
         }
         timings = time_rounds({k: command(v, ROOT, env) for k, v in argv.items()}, repeat)
     typer, help_, run = (timings[k].median for k in ("typer", "help", "run"))
@@ -78,5 +80,9 @@ def cli_timings(repeat: int) -> tuple[list[str], dict[str, Timing]]:
         f"   {run / floor:.2f}× the libraries; goal < {RUN_LIMIT} s and ≤ {RUN_RATIO}×: "
         + goal(run < RUN_LIMIT and run <= RUN_RATIO * floor),
         f"   run {SCENARIO} --plot chart.png {spread(timings['run_plot'])}",
+        f"   run {SCENARIO} -o x.csv         {spread(timings['run_csv'])}"
+        f"   {timings['run_csv'].median / floor:.2f}× the libraries (no pandas on this path)",
+        f"   run {SCENARIO} -o x.json        {spread(timings['run_json'])}"
+        f"   {timings['run_json'].median / floor:.2f}× the libraries",
     ]
     return lines, timings

@@ -81,3 +81,21 @@ def test_the_ledger_peers_agree_with_tariffsim(tmp_path: Path) -> None:
         pass
     for peer in peers:
         assert check_equal(ours, peer(str(ledger), scenario_tables(measures, lists))) > 100
+
+
+def test_the_results_section_compares_like_with_like() -> None:
+    # section 8's peer is the frame as built before: the same cells, the same CSV bytes
+    from benchmarks.results import csv_before, csv_now, earlier_periods_frame, frame_now
+    from tariffsim.model.flows import load_scenario
+    from tariffsim.model.simulation import simulate
+    from tests.conftest import SCENARIOS
+
+    result = simulate(load_scenario(SCENARIOS / "hold.yaml"), "week")
+    before, now = earlier_periods_frame(result), frame_now(result)
+    assert len(before) == len(now) == result.arrays.values["imports_usd"].size
+    assert before["tranche"].tolist() == now["tranche"].tolist()
+    assert before["period_start"].tolist() == [d.date() for d in now["period_start"]]
+    assert (
+        before["total_duty_usd"].to_numpy().tobytes() == now["total_duty_usd"].to_numpy().tobytes()
+    )
+    assert csv_before(result) == csv_now(result)

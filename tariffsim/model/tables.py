@@ -46,26 +46,35 @@ Column = np.ndarray | Coded
 """A table column: numbers as an (n,) array, repeated text or dates as :class:`Coded`."""
 
 
+def code_type(count: int) -> type[np.signedinteger[Any]]:
+    """The smallest signed integer type holding codes 0 … ``count`` − 1 (and −1 for none):
+    a code costs one or two bytes a row, not eight."""
+    for kind in (np.int8, np.int16, np.int32):
+        if count <= np.iinfo(kind).max:
+            return kind
+    return np.int64
+
+
 def repeated(values: Sequence[Any], times: int) -> Coded:
     """Each of ``values`` ``times`` times in a row: ``a a b b`` (the rows of a result)."""
-    return Coded(np.repeat(np.arange(len(values), dtype=np.int64), times), values)
+    return Coded(np.repeat(np.arange(len(values), dtype=code_type(len(values))), times), values)
 
 
 def tiled(values: Sequence[Any], times: int) -> Coded:
     """All of ``values``, ``times`` times over: ``a b a b`` (the periods of each row)."""
-    return Coded(np.tile(np.arange(len(values), dtype=np.int64), times), values)
+    return Coded(np.tile(np.arange(len(values), dtype=code_type(len(values))), times), values)
 
 
 def constant(value: Any, n: int) -> Coded:
-    """One value on every row."""
-    return Coded(np.zeros(n, dtype=np.int64), [value])
+    """One value on every row (the codes a read-only view of one zero: no memory a row)."""
+    return Coded(np.broadcast_to(np.int8(0), (n,)), [value])
 
 
 def factorized(cells: Sequence[Any]) -> Coded:
     """Any sequence of hashable cells as codes into its distinct values (first-seen order)."""
     index: dict[Any, int] = {}
     codes = np.fromiter((index.setdefault(c, len(index)) for c in cells), np.int64, len(cells))
-    return Coded(codes, list(index))
+    return Coded(codes.astype(code_type(len(index))), list(index))
 
 
 @dataclass(frozen=True)
@@ -113,9 +122,14 @@ class Table:
             else:
                 present = [v for v in column.values if v is not None]
                 categories = list(dict.fromkeys(present))
-                lookup = {v: i for i, v in enumerate(categories)}
-                remap = np.array([lookup.get(v, -1) for v in column.values] or [0], np.int64)
-                data[name] = pd.Categorical.from_codes(remap[column.codes], categories)
+                if categories == list(column.values):  # distinct and none missing: as they are
+                    # a constant's codes are a read-only view: the frame gets its own
+                    codes = column.codes if column.codes.flags.writeable else column.codes.copy()
+                else:
+                    lookup = {v: i for i, v in enumerate(categories)}
+                    remap = [lookup.get(v, -1) for v in column.values] or [0]
+                    codes = np.array(remap, code_type(len(categories)))[column.codes]
+                data[name] = pd.Categorical.from_codes(codes, categories)
         return pd.DataFrame(data, index=pd.RangeIndex(self.n), columns=list(self.columns))
 
 
