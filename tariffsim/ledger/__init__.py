@@ -8,6 +8,7 @@
   caps on the line's MFN, value shares from ``metal_share``, invalidated measures' deposits);
 - ``periods``: calendar-aligned reporting periods;
 - ``refunds``: the ledger's duty under invalidated measures: deposited, owed and refunded;
+- ``cents``: money in whole cents and fixed-point parts, so every sum is exact; cents in text;
 - ``pricing``: every line priced under each scenario, streaming, and totalled (sums that merge);
 - ``parallel``: a Parquet ledger's row groups priced in several processes (``--workers``);
 - ``cluster``: a folder or glob of Parquet files priced on a Dask cluster (``--scheduler``);

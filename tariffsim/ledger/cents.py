@@ -151,9 +151,17 @@ def usd_text(usd: float) -> str:
     return money_text(usd, "$")
 
 
-def money_text(amount: float, prefix: str) -> str:
-    """An amount to the cent after ``prefix`` (``$`` or ``EUR ``); a minus sign before it."""
-    cents = int(np.rint(float(amount) * CENTS_PER_USD))
-    sign = "-" if cents < 0 else ""
-    whole, part = divmod(abs(cents), 100)
-    return f"{sign}{prefix}{whole:,}.{part:02d}"
+MINOR_UNITS = {"JPY": 0}
+"""Decimals of a currency's smallest unit where it is not 2 (ISO 4217: the yen has none)."""
+
+
+def money_text(amount: float, prefix: str, decimals: int = 2) -> str:
+    """An amount to its smallest unit (the cent) after ``prefix`` (``$`` or ``EUR ``).
+
+    Rounded half to even on ``10^decimals · amount``; a minus sign before the prefix.
+    """
+    scale = 10**decimals
+    units = int(np.rint(float(amount) * scale))
+    sign = "-" if units < 0 else ""
+    whole, part = divmod(abs(units), scale)
+    return f"{sign}{prefix}{whole:,}" + (f".{part:0{decimals}d}" if decimals else "")

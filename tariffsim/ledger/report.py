@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 
 from tariffsim._types import IndexArray, IntArray
 from tariffsim.errors import TariffsimError
-from tariffsim.ledger.cents import money_text, to_the_cent, usd_text
+from tariffsim.ledger.cents import MINOR_UNITS, money_text, to_the_cent, usd_text
 from tariffsim.ledger.coverage import Measures
 from tariffsim.ledger.lines import LineDuties
 from tariffsim.ledger.pricing import Exposure
@@ -448,7 +448,7 @@ def _usd(value: float) -> str:
 
 
 def _money(value: float, code: str) -> str:
-    return money_text(value, f"{code} ")
+    return money_text(value, f"{code} ", MINOR_UNITS.get(code, 2))
 
 
 def progress_reporter(total: int | None) -> tuple[Callable[[int], None], Callable[[int], None]]:

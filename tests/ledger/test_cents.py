@@ -109,6 +109,8 @@ def test_usd_text(amount: float, text: str) -> None:
 
 def test_money_text_in_another_currency() -> None:
     assert money_text(43200.0, "CNY ") == "CNY 43,200.00"
+    assert money_text(1234.5, "JPY ", 0) == "JPY 1,234"  # half to even: no sen
+    assert money_text(1235.5, "JPY ", 0) == "JPY 1,236"
 
 
 duties = st.floats(-1e12, 1e12, allow_subnormal=False)
