@@ -286,10 +286,13 @@ def write_summary(
 
 
 def _money_to_the_cent(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with every float column (all money: USD and other currencies) to the cent."""
+    """``frame`` with ``lines`` as whole numbers (blank on refund rows) and every other float
+    column (all money: USD and other currencies) to the cent."""
     out = frame.copy()
     for column in out.columns:
-        if pd.api.types.is_float_dtype(out[column]):
+        if column == "lines":
+            out[column] = out[column].astype("Int64")
+        elif pd.api.types.is_float_dtype(out[column]):
             out[column] = to_the_cent(out[column].to_numpy())
     return out
 

@@ -8,6 +8,7 @@ of a measure held invalid: deposited, owed and refunded by period and by year.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from pathlib import Path
 
@@ -259,3 +260,20 @@ def test_expiry_and_two_steps_on_one_date_on_ledger_lines(tmp_path: Path) -> Non
     assert_allclose(frame["additional_duty_usd"], [0, 100, 100, 0, 0, 840])
     months = tables[tables["table"] == "period"].set_index("key")
     assert_allclose(months.loc["2026-07-01", "additional_duty_usd"], 100)
+
+
+def test_summary_csv_counts_lines_as_whole_numbers_beside_refund_rows(tmp_path: Path) -> None:
+    """Refund rows leave ``lines`` blank; the other rows keep it a count, money to the cent."""
+    out = tmp_path / "summary.csv"
+    args = ["exposure", str(LINES / "refunds.yaml"), "--ledger", str(LINES / "refunds.csv")]
+    assert runner.invoke(app, [*args, "-o", str(out)]).exit_code == 0
+    rows = list(csv.DictReader(out.read_text(encoding="utf-8").splitlines()))
+    total = next(r for r in rows if r["table"] == "total")
+    assert (total["lines"], total["imports_usd"], total["total_duty_usd"]) == (
+        "6",
+        "2550000.00",
+        "350000.00",  # 20 % of 1,750,000 of covered entries in force (docs/duty-forms.md)
+    )
+    fiscal = [r for r in rows if r["table"] == "refund_fiscal_year"]
+    assert [r["lines"] for r in fiscal] == ["", "", ""]
+    assert [r["interest_usd"] for r in fiscal] == ["0.00", "1906.30", "4035.07"]  # by hand above
