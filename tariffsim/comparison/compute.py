@@ -14,25 +14,19 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
-
+from tariffsim.comparison.rows import DIFFERENCE_OF as DIFFERENCE_OF
+from tariffsim.comparison.rows import TOTAL_COLUMNS as TOTAL_COLUMNS
+from tariffsim.comparison.rows import modes_of, totals_records
 from tariffsim.errors import TariffsimError, did_you_mean
 from tariffsim.model.flows import load_scenario
 from tariffsim.model.results import Result
 from tariffsim.model.simulation import simulate
 from tariffsim.scenario.schema import Horizon, Scenario, Step
 
-TOTAL_COLUMNS = [
-    "imports_usd",
-    "additional_duty_usd",
-    "base_duty_usd",
-    "total_duty_usd",
-    "run_rate_additional_usd",
-]
-DIFFERENCE_OF = ("additional_duty_usd", "total_duty_usd")
-"""The totals differenced against the reference."""
+if TYPE_CHECKING:
+    import pandas as pd
 
 PERIOD_KEYS = ["mode", "tranche", "period_start", "period_end"]
 
@@ -126,6 +120,8 @@ class Comparison:
         """A notebook's view: totals per path and mode [billion USD] and the differences to
         the reference (no dollar sign: notebooks read text between two as mathematics)."""
         import html
+
+        import pandas as pd
 
         frame = totals_frame(self.results, self.reference)
         shown = pd.DataFrame(
@@ -249,45 +245,9 @@ def totals_frame(
     rows come per importer, marked by an ``importer`` column (second), unless ``importer``
     picks one.
     """
-    importers = list(dict.fromkeys(code for r in results for code in r.importer_codes))
-    if importer is None and len(importers) > 1:
-        frames = [_importer_totals(results, reference, code) for code in importers]
-        for code, frame in zip(importers, frames, strict=True):
-            frame.insert(1, "importer", code)
-        return pd.concat(frames, ignore_index=True)
-    return _importer_totals(results, reference, importer)
+    import pandas as pd
 
-
-def _importer_totals(
-    results: Sequence[Result], reference: Result, importer: str | None
-) -> pd.DataFrame:
-    """:func:`totals_frame` of one importer (None: the results have one)."""
-    rows = []
-    for r in results:
-        for mode in _modes(r):
-            totals = r.totals(mode, importer)
-            rows.append(
-                {
-                    "scenario": r.name,
-                    "title": r.scenario.title,
-                    "mode": mode,
-                    "reference": reference.name,
-                    "start": r.scenario.horizon.start,
-                    "end": r.scenario.horizon.end,
-                    "step": r.step,
-                    **{c: totals[c] for c in TOTAL_COLUMNS},
-                }
-            )
-    frame = pd.DataFrame(rows)
-    ref_modes = set(_modes(reference))
-    for column in DIFFERENCE_OF:
-        ref = {m: reference.totals(m, importer)[column] for m in ref_modes}
-        base = frame["mode"].map(ref).astype(float).to_numpy()
-        difference = frame[column].to_numpy() - base
-        stem = column.removesuffix("_usd")
-        frame[f"{stem}_difference_usd"] = difference
-        frame[f"{stem}_relative_difference"] = _ratio(difference, base)
-    return frame
+    return pd.DataFrame(totals_records(results, reference, importer))
 
 
 def period_differences(results: Sequence[Result], reference: Result) -> pd.DataFrame:
@@ -302,6 +262,8 @@ def period_differences(results: Sequence[Result], reference: Result) -> pd.DataF
         A tranche present in only one of the two counts as zero duty in the
         other; a mode the reference lacks leaves the reference columns NaN.
     """
+    import pandas as pd
+
     ref = _plain(reference.periods[[*PERIOD_KEYS, "label", *DIFFERENCE_OF]]).rename(
         columns={c: f"reference_{c}" for c in ["label", *DIFFERENCE_OF]}
     )
@@ -330,6 +292,8 @@ def period_differences(results: Sequence[Result], reference: Result) -> pd.DataF
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with its categorical text columns as plain text: rows of two results are
     merged and filled across, which categoricals of different categories refuse."""
+    import pandas as pd
+
     text = {
         c: frame[c].cat.categories.dtype
         for c in frame.columns
@@ -340,19 +304,14 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _modes(result: Result) -> list[str]:
     """Modes in a result's rows, static first."""
-    return sorted(set(result.tranches["mode"]), key=lambda m: (m != "static", m))
-
-
-def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
-    out = np.full_like(numerator, np.nan, dtype=np.float64)
-    usable = np.isfinite(denominator) & (denominator != 0)
-    np.divide(numerator, denominator, out=out, where=usable)
-    return out
+    return modes_of(result)
 
 
 def _periods(result: Result) -> list[tuple[object, object]]:
-    frame = result.periods[["period_start", "period_end"]].drop_duplicates()
-    return list(frame.itertuples(index=False, name=None))
+    a = result.arrays
+    if not len(a.modes):
+        return []
+    return list(zip(a.starts.tolist(), a.ends.tolist(), strict=True))
 
 
 def _span(result: Result) -> str:

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tariffsim.comparison.compute import Comparison, period_differences, totals_frame
+from tariffsim.comparison.rows import COLUMNS, difference_tables, totals_records
+from tariffsim.outputs.csv_rows import csv_text
 from tariffsim.outputs.emit import emit
 from tariffsim.outputs.text import PERIOD_ADVERB, billions, records, table
 
@@ -116,8 +118,8 @@ def comparison_document(comparison: Comparison) -> dict[str, Any]:
         "end": h.end.isoformat(),
         "step": ref.step,
         "units": {"money": "USD", "flow": "USD/year", "relative_difference": "fraction"},
-        "totals": records(totals_frame(results, ref)),
-        "periods": records(period_differences(results, ref)),
+        "totals": totals_records(results, ref),
+        "periods": [row for t in difference_tables(results, ref) for row in t.records()],
     }
 
 
@@ -150,4 +152,5 @@ def emit_comparison(
         payload=lambda: comparison_document(comparison),
         example="comparison.parquet",
         manifest=manifest,
+        csv=lambda: csv_text(difference_tables(comparison.results, comparison.reference), COLUMNS),
     )
