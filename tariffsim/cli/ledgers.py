@@ -165,13 +165,9 @@ def exposure(
     from tariffsim.ledger.lines import LineDuties
     from tariffsim.ledger.parallel import available_cores, start_workers
     from tariffsim.ledger.reader import Chunk, LedgerReader, parse_column_map
-    from tariffsim.ledger.report import (
-        LineWriter,
-        progress_reporter,
-        render_exposure,
-        write_summary,
-    )
+    from tariffsim.ledger.report import LineWriter, progress_reporter, write_summary
     from tariffsim.ledger.steps import StepTally, refund_years, render_steps, step_series
+    from tariffsim.ledger.table import render_exposure
     from tariffsim.model.budget import check_memory, ledger_bytes
     from tariffsim.outputs.files import check_target, write_atomic, write_beside
 
@@ -303,7 +299,8 @@ def _exposure_on_cluster(
     from tariffsim.ledger.cluster import dataset_files, dataset_parts, price_on_cluster
     from tariffsim.ledger.coverage import load_measures
     from tariffsim.ledger.reader import LedgerReader, parse_column_map
-    from tariffsim.ledger.report import progress_reporter, render_exposure, write_summary
+    from tariffsim.ledger.report import progress_reporter, write_summary
+    from tariffsim.ledger.table import render_exposure
     from tariffsim.outputs.files import check_target
 
     if lines is not None:

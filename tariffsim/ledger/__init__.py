@@ -12,7 +12,8 @@
 - ``pricing``: every line priced under each scenario, streaming, and totalled (sums that merge);
 - ``parallel``: a Parquet ledger's row groups priced in several processes (``--workers``);
 - ``cluster``: a folder or glob of Parquet files priced on a Dask cluster (``--scheduler``);
-- ``report``: line files, the summary, a text table, progress;
+- ``report``: line files, the summary file, progress;
+- ``table``: the text table, money to the cent;
 - ``indices``: the ledger's average tariff line by line and by HS-6 subheading (``--index``);
 - ``steps``: the ledger's value priced at every step of a history, by authority, and the
   refunds of invalidated measures by fiscal year (``--steps``);

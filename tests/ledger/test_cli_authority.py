@@ -63,7 +63,7 @@ def test_tranche_mfn_is_shown_apart_from_the_authority() -> None:
     """Tranches carry MFN as a base rate: the authority line gives its additional duty only."""
     import pandas as pd
 
-    from tariffsim.ledger.report import _authority_parts
+    from tariffsim.ledger.table import _authority_parts
 
     frame = pd.DataFrame(
         {

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from tariffsim.ledger.coverage import Measures, load_measures
 from tariffsim.ledger.pricing import Exposure, price_ledger
 from tariffsim.ledger.reader import LedgerReader
-from tariffsim.ledger.report import render_exposure
+from tariffsim.ledger.table import render_exposure
 from tests.ledgers import ONE_FLOW_SCENARIO, write_parquet, write_scenario
 
 ONE = ONE_FLOW_SCENARIO.replace("    products:", "    authority: section301\n    products:")
