@@ -11,14 +11,18 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+import numpy as np
 
+from tariffsim.model.tables import Table, factorized
+from tariffsim.outputs.csv_rows import csv_text
 from tariffsim.outputs.emit import emit
-from tariffsim.outputs.text import PERIOD_ADVERB, billions, records, table
+from tariffsim.outputs.text import PERIOD_ADVERB, billions, table
 from tariffsim.scenario.units import format_rate, format_usd
 from tariffsim.uncertainty.stats import ALL, PERCENTILE_COLUMNS, PERCENTILES
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from tariffsim.scenario.distributions import Distribution
     from tariffsim.uncertainty.stats import SweepSummary
     from tariffsim.uncertainty.sweep import SweepResult
@@ -31,6 +35,8 @@ _MEASURE_TEXT = {
 
 def sweep_frame(result: SweepResult, summary: SweepSummary) -> pd.DataFrame:
     """One tidy frame: per branch (and ``all``), a ``total`` row then one row per period."""
+    import pandas as pd
+
     horizon = next(iter(result.outlook.scenarios.values())).horizon
     totals = summary.totals.assign(
         period="total", period_start=horizon.start, period_end=horizon.end
@@ -69,8 +75,8 @@ def sweep_payload(result: SweepResult, summary: SweepSummary) -> dict[str, Any]:
         "percentiles": list(PERCENTILES),
         "threshold_usd": summary.threshold,
         "expected_usd": summary.expected_usd,
-        "totals": summary.totals.to_dict(orient="records"),
-        "periods": summary.periods.to_dict(orient="records"),
+        "totals": [dict(row) for row in summary.total_rows],
+        "periods": [dict(row) for row in summary.period_rows],
         "branches": {b: br.model_dump(mode="json") for b, br in spec.branches.items()},
         "uncertain_steps": {u: s.model_dump(mode="json") for u, s in spec.uncertain_steps.items()},
         "assumptions": [
@@ -105,7 +111,7 @@ def render_sweep(result: SweepResult, summary: SweepSummary) -> str:
     if threshold is not None:
         headers.append(f"P(>{format_usd(threshold)})")
     rows = []
-    for r in records(summary.totals):
+    for r in summary.total_rows:
         row = [
             r["branch"],
             format_rate(r["probability"]),
@@ -125,7 +131,7 @@ def render_sweep(result: SweepResult, summary: SweepSummary) -> str:
         "",
         f"Duty by period, all branches, $B; {_MEASURE_TEXT[summary.measure]}",
     ]
-    every = summary.periods[summary.periods["branch"] == ALL]
+    every = [r for r in summary.period_rows if r["branch"] == ALL]
     period_rows = [
         [
             str(r["period_start"]),
@@ -133,7 +139,7 @@ def render_sweep(result: SweepResult, summary: SweepSummary) -> str:
             billions(r["mean_usd"]),
             *[billions(r[c]) for c in PERCENTILE_COLUMNS],
         ]
-        for r in records(every)
+        for r in every
     ]
     headers = ["from", "to", "mean", *[f"p{q}" for q in PERCENTILES]]
     lines += ["  " + x for x in table(headers, period_rows, right=set(range(2, len(headers))))]
@@ -212,4 +218,66 @@ def write_sweep(
         payload=lambda: sweep_payload(result, summary),
         example="sweep.parquet",
         manifest=manifest,
+        csv=lambda: csv_text([sweep_table(result, summary)], SWEEP_COLUMNS),
+    )
+
+
+SWEEP_COLUMNS = [
+    "outlook",
+    "measure",
+    "branch",
+    "probability",
+    "draws",
+    "period",
+    "period_start",
+    "period_end",
+    "mean_usd",
+    *PERCENTILE_COLUMNS,
+    "contribution_usd",
+    "p_exceeds",
+    "threshold_usd",
+]
+"""The columns of the sweep's CSV (and of :func:`sweep_frame`)."""
+
+
+def sweep_table(result: SweepResult, summary: SweepSummary) -> Table:
+    """:func:`sweep_frame`'s rows as a table of columns, made without pandas: per branch (and
+    ``all``), its ``total`` row, then its periods with the branch's probability and draws."""
+    horizon = next(iter(result.outlook.scenarios.values())).horizon
+    rows = []
+    for total in summary.total_rows:
+        rows.append(
+            {**total, "period": "total", "period_start": horizon.start, "period_end": horizon.end}
+        )
+        for row in summary.period_rows:
+            if row["branch"] == total["branch"]:
+                rows.append(
+                    {
+                        **row,
+                        "probability": total["probability"],
+                        "draws": total["draws"],
+                        "period": str(row["period_start"]),
+                    }
+                )
+    n = len(rows)
+    columns: dict[str, Any] = {}
+    for name in SWEEP_COLUMNS[2:-1]:
+        cells = [row.get(name, float("nan")) for row in rows]
+        if name == "draws":
+            columns[name] = np.array(cells, dtype=np.int64)
+        elif name in ("branch", "period", "period_start", "period_end"):
+            columns[name] = factorized(cells)
+        else:
+            columns[name] = np.array(cells, dtype=np.float64)
+    threshold = summary.threshold
+    return Table(
+        n,
+        {
+            "outlook": factorized([result.outlook.path.stem] * n),
+            "measure": factorized([summary.measure] * n),
+            **columns,
+            "threshold_usd": factorized([None] * n)
+            if threshold is None
+            else np.full(n, float(threshold)),
+        },
     )

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from tariffsim._types import FloatArray
     from tariffsim.uncertainty.sweep import SweepResult
 
@@ -65,13 +67,30 @@ class SweepSummary:
         ``expected_usd``), and ``p_exceeds`` (NaN without a threshold).
     periods : one row per branch (and ``all``) × period: ``period_start``,
         ``period_end``, ``mean_usd`` and the percentiles of the period's duty.
+    total_rows, period_rows : the same rows as records (what the table, CSV and JSON are
+        made from, without pandas); ``totals`` and ``periods`` are built from them when
+        asked for.
     """
 
     measure: str
     threshold: float | None
     expected_usd: float
-    totals: pd.DataFrame
-    periods: pd.DataFrame
+    total_rows: list[dict[str, Any]]
+    period_rows: list[dict[str, Any]]
+
+    @cached_property
+    def totals(self) -> pd.DataFrame:
+        """One row per branch, then the ``all`` row (built on first use)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.total_rows)
+
+    @cached_property
+    def periods(self) -> pd.DataFrame:
+        """One row per branch (and ``all``) × period (built on first use)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.period_rows)
 
 
 def summarise(
@@ -125,6 +144,6 @@ def summarise(
         measure=measure,
         threshold=threshold,
         expected_usd=expected,
-        totals=pd.DataFrame(total_rows),
-        periods=pd.DataFrame(period_rows),
+        total_rows=total_rows,
+        period_rows=period_rows,
     )
