@@ -13,15 +13,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tariffsim.comparison.compute import Comparison, period_differences, totals_frame
+from tariffsim.comparison.compute import Comparison, period_differences
 from tariffsim.comparison.rows import COLUMNS, difference_tables, totals_records
 from tariffsim.outputs.csv_rows import csv_text
 from tariffsim.outputs.emit import emit
-from tariffsim.outputs.text import PERIOD_ADVERB, billions, records, table
+from tariffsim.outputs.text import PERIOD_ADVERB, billions, table
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from tariffsim.model.results import Result
 
 
@@ -47,7 +45,7 @@ def render_comparison(results: Sequence[Result], reference: str | None = None) -
 def comparison_text(comparison: Comparison) -> str:
     """The readable comparison: totals, differences to the reference, the scenarios."""
     results, ref = comparison.results, comparison.reference
-    frame = totals_frame(results, ref)
+    rows = totals_records(results, ref)
     h = ref.scenario.horizon
     step = PERIOD_ADVERB.get(ref.step, "yearly")
     lines = [
@@ -55,12 +53,10 @@ def comparison_text(comparison: Comparison) -> str:
         "",
         f"Duty over the range, $B; differences to {ref.name} in $B and %",
     ]
-    blocks = (
-        [(None, frame)]
-        if "importer" not in frame.columns
-        else list(frame.groupby("importer", sort=False))
-    )
-    for importer, part in blocks:
+    blocks: dict[str | None, list[dict[str, Any]]] = {}
+    for row in rows:
+        blocks.setdefault(row.get("importer"), []).append(row)
+    for importer, part in blocks.items():
         if importer is not None:
             lines += ["", f"  Imports into {importer}"]
         lines += ["  " + x for x in _totals_table(part, ref.name)]
@@ -75,9 +71,9 @@ def comparison_text(comparison: Comparison) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _totals_table(frame: pd.DataFrame, reference: str) -> list[str]:
+def _totals_table(rows: list[dict[str, Any]], reference: str) -> list[str]:
     """The lines of the totals table: one row per scenario × mode."""
-    rows = [
+    cells = [
         [
             r["scenario"] + (" *" if r["scenario"] == reference else ""),
             r["mode"],
@@ -88,7 +84,7 @@ def _totals_table(frame: pd.DataFrame, reference: str) -> list[str]:
             signed_billions(r["total_duty_difference_usd"]),
             billions(r["run_rate_additional_usd"]),
         ]
-        for r in records(frame)
+        for r in rows
     ]
     headers = [
         "scenario",
@@ -100,7 +96,7 @@ def _totals_table(frame: pd.DataFrame, reference: str) -> list[str]:
         "Δ total",
         "run-rate add.",
     ]
-    return table(headers, rows, right={2, 3, 4, 5, 6, 7})
+    return table(headers, cells, right={2, 3, 4, 5, 6, 7})
 
 
 def comparison_payload(results: Sequence[Result], reference: str | None = None) -> dict[str, Any]:

@@ -79,10 +79,15 @@ def test_two_importers_get_totals_each() -> None:
     assert all(t["additional_duty_difference_usd"] == 0 for t in totals if t["scenario"] == "again")
 
 
-@pytest.mark.parametrize("output", ["x.csv", "x.json"])
-def test_compare_files_import_no_pandas(output: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    target = tmp_path / output
+@pytest.mark.parametrize("output", ["x.csv", "x.json", None])
+def test_compare_imports_no_pandas(output: str | None, tmp_path) -> None:  # type: ignore[no-untyped-def]
     files = [str(SCENARIOS / "hold.yaml"), str(SCENARIOS / "escalate.yaml")]
+    if output is None:  # the table
+        loaded = loaded_modules(["compare", *files])
+        assert "numpy" in loaded
+        assert [m for m in ("pandas", "pyarrow", "matplotlib") if m in loaded] == []
+        return
+    target = tmp_path / output
     loaded = loaded_modules(["compare", *files, "-o", str(target)])
     assert target.stat().st_size > 10_000
     if output == "x.json":
