@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 from tariffsim.explain.compute import Explanation
-from tariffsim.model.stack import BASE_AUTHORITY, BASE_AUTHORITY_NAME
+from tariffsim.model.stack import authority_name
 from tariffsim.outputs.text import table
 
 
 def _percent(rate: float) -> str:
     return f"{rate * 100:.4g} %"
-
-
-def _authority(name: str) -> str:
-    """An authority as text writes it: the base one as ``MFN``, the others by their id."""
-    return BASE_AUTHORITY_NAME if name == BASE_AUTHORITY else name
 
 
 def render_explanation(found: Explanation) -> str:
@@ -37,7 +32,7 @@ def render_explanation(found: Explanation) -> str:
     ]
     body = table(["measure", "authority", "rate", "paid", "applied?", "source"], rows, {2, 3})
     split = ", ".join(
-        f"{_authority(a)} {_percent(r)}" for a, r in found.by_authority().items() if r
+        f"{authority_name(a)} {_percent(r)}" for a, r in found.by_authority().items() if r
     )
     tail = [
         "",

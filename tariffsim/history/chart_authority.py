@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from tariffsim.model.aggregates import authority_series, refund_years
+from tariffsim.model.stack import authority_name
 from tariffsim.outputs.style import PALETTE, colour_of, date_axis
 
 if TYPE_CHECKING:
@@ -81,7 +82,13 @@ def _draw_steps(ax: Axes, data: dict[str, pd.DataFrame]) -> None:
     for i, part in enumerate(parts):
         values = np.array([*series[part], series[part].iloc[-1]]) * 100
         ax.fill_between(
-            x, below, below + values, step="post", color=colour_of(i), alpha=0.8, label=part
+            x,
+            below,
+            below + values,
+            step="post",
+            color=colour_of(i),
+            alpha=0.8,
+            label=authority_name(part),
         )
         below = below + values
     ax.step(x, below, where="post", color="black", lw=1, label="total (simulated)")

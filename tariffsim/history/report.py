@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tariffsim.model.stack import authority_name
 from tariffsim.outputs.text import table
 
 if TYPE_CHECKING:
@@ -97,7 +98,7 @@ def render_years(totals: pd.DataFrame, kind: str) -> str:
 def render_authority_steps(series: pd.DataFrame, drops: pd.DataFrame) -> str:
     """The average tariff at each step, split by authority (%), and each invalidation's drop."""
     parts = [c for c in series.columns if c not in _SERIES_KEYS]
-    headers = ["importer←exporter", "from", "to", "days", *parts]
+    headers = ["importer←exporter", "from", "to", "days", *map(authority_name, parts)]
     rows = [
         [
             f"{r['importer']}←{r['exporter']}",

@@ -27,6 +27,11 @@ BASE_AUTHORITY_NAME = "MFN"
 """The base authority as text shows it (``by authority: MFN $12.50, section301 …``)."""
 
 
+def authority_name(authority: str) -> str:
+    """An authority as text and charts write it: the base one as ``MFN``, others by their id."""
+    return BASE_AUTHORITY_NAME if authority == BASE_AUTHORITY else authority
+
+
 @dataclass(frozen=True)
 class Rule:
     """A precedence rule as columns: where an ``excluders`` column applies, ``excluded`` do not.
