@@ -9,7 +9,7 @@ nothing is computed here beyond unit scaling.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,10 +17,12 @@ from tariffsim.comparison.compute import Comparison, period_differences
 from tariffsim.comparison.rows import COLUMNS, difference_tables, totals_records
 from tariffsim.outputs.csv_rows import csv_text
 from tariffsim.outputs.emit import emit
+from tariffsim.outputs.json_rows import LazyRows
 from tariffsim.outputs.text import PERIOD_ADVERB, billions, table
 
 if TYPE_CHECKING:
     from tariffsim.model.results import Result
+    from tariffsim.model.tables import Table
 
 
 def signed_billions(value: float) -> str:
@@ -115,8 +117,13 @@ def comparison_document(comparison: Comparison) -> dict[str, Any]:
         "step": ref.step,
         "units": {"money": "USD", "flow": "USD/year", "relative_difference": "fraction"},
         "totals": totals_records(results, ref),
-        "periods": [row for t in difference_tables(results, ref) for row in t.records()],
+        "periods": LazyRows(lambda: _record_chunks(difference_tables(results, ref))),
     }
+
+
+def _record_chunks(tables: Sequence[Table]) -> Iterator[list[dict[str, Any]]]:
+    for t in tables:
+        yield from t.record_chunks()
 
 
 def write_comparison(

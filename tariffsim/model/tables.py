@@ -97,6 +97,14 @@ class Table:
         names = list(self.columns)
         return [dict(zip(names, row, strict=True)) for row in self.rows()]
 
+    def record_chunks(self, size: int = 50_000) -> Iterator[list[dict[str, Any]]]:
+        """:meth:`records` ``size`` rows at a time: a long table is never held as objects whole."""
+        names = list(self.columns)
+        for start in range(0, self.n, size):
+            stop = min(start + size, self.n)
+            cells = [_cells(self.columns[c], start, stop) for c in names]
+            yield [dict(zip(names, row, strict=True)) for row in zip(*cells, strict=True)]
+
     def rows(self) -> Iterator[tuple[Any, ...]]:
         """The rows as tuples of Python objects."""
         return zip(*(self.cells(c) for c in self.columns), strict=True)
@@ -131,6 +139,14 @@ class Table:
                     codes = np.array(remap, code_type(len(categories)))[column.codes]
                 data[name] = pd.Categorical.from_codes(codes, categories)
         return pd.DataFrame(data, index=pd.RangeIndex(self.n), columns=list(self.columns))
+
+
+def _cells(column: Column, start: int, stop: int) -> list[Any]:
+    """Rows ``start:stop`` of a column as Python objects."""
+    if isinstance(column, Coded):
+        return Coded(column.codes[start:stop], column.values).cells()
+    cells: list[Any] = column[start:stop].tolist()
+    return cells
 
 
 def _all_dates(values: Sequence[Any]) -> bool:

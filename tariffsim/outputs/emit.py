@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tariffsim.errors import TariffsimError
-from tariffsim.outputs.files import to_json_text, write_atomic, write_beside, write_text
+from tariffsim.outputs.files import write_atomic, write_beside, write_text
+from tariffsim.outputs.json_rows import json_chunks
 from tariffsim.outputs.text import csv_text
 
 if TYPE_CHECKING:
@@ -69,17 +70,17 @@ def emit(
         write_chunks(output, chunks)
         write_beside(output, manifest)
         return None
-    if fmt == "table":
-        text = table()
-    elif fmt == "csv":
-        text = csv_text(frame())
-    else:
-        text = to_json_text(with_manifest(payload(), manifest))
+    if fmt == "json":
+        pieces = json_chunks(with_manifest(payload(), manifest))
+        if output is None:
+            return "".join(pieces)
+        write_chunks(output, pieces)
+        return None
+    text = table() if fmt == "table" else csv_text(frame())
     if output is None:
         return text
     write_text(output, text)
-    if fmt != "json":
-        write_beside(output, manifest)
+    write_beside(output, manifest)
     return None
 
 

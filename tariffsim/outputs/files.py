@@ -392,7 +392,12 @@ def input_closure(inputs: Iterable[str | Path]) -> list[Path]:
 
 def to_json_text(payload: Any) -> str:
     """JSON with dates as ISO strings and NaN as null."""
-    return json.dumps(_clean(payload), indent=2, default=str, allow_nan=False) + "\n"
+    return json_value(payload) + "\n"
+
+
+def json_value(value: Any) -> str:
+    """One value as :func:`to_json_text` writes it, without the final line end."""
+    return json.dumps(_clean(value), indent=2, default=str, allow_nan=False)
 
 
 def _clean(value: Any) -> Any:

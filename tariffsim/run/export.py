@@ -16,6 +16,7 @@ import numpy as np
 from tariffsim.model.tables import Table
 from tariffsim.outputs.csv_rows import column_union, csv_text
 from tariffsim.outputs.emit import emit
+from tariffsim.outputs.json_rows import LazyRows
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -83,7 +84,7 @@ def json_payload(results: Sequence[Result]) -> list[dict[str, Any]]:
                 "totals_by_importer": {i: r.totals(importer=i) for i in r.importer_codes},
                 **r.extra,
                 "tranches": tranche_table(r.name, r.arrays).records(),
-                "periods": period_table(r.name, r.arrays).records(),
+                "periods": LazyRows(period_table(r.name, r.arrays).record_chunks),
                 "importers": importer_table(r.name, r.arrays).records(),
                 "by_authority": rate_parts(r) if s.authority_parts else [],
                 "events": event_rows(s),
