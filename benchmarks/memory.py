@@ -9,8 +9,8 @@ out.csv``, rendered from the result's arrays in chunks); and the simulation in
 Python with ``result.periods`` asked for (the frame the review measured at 9.9 s
 and 3 GB). The peak is each child's largest resident set as Linux records it
 (``VmHWM``), interpreter and libraries included. The run's memory budget is raised
-for them (``TARIFFSIM_MEMORY_GB``): the budget's estimate counts the frames a JSON
-output would build, which these runs do not.
+for them (``TARIFFSIM_MEMORY_GB``): the frame probe builds the 6.86 M-row table, which
+the default budget refuses.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The memory budget: a run's cost estimated, and refused, before the work it bounds.
 
 Each kind of run estimates its peak memory from its shape, before allocating
-anything: a simulation from its tranche × period rows, a sweep from its draws ×
+anything: a simulation from its tranche × period rows (and again from the rows of
+its frame, before one is built), a sweep from its draws ×
 periods, a ledger from its chunk size × scenarios. An estimate above the budget
 is refused with the number, the budget and the option that shrinks the run. The
 per-unit costs were measured on the 2-core development machine (peak resident
@@ -24,9 +25,17 @@ BUDGET_VARIABLE = "TARIFFSIM_MEMORY_GB"
 BASE_BYTES = 200e6
 """Python, numpy, pandas and pint loaded [bytes]."""
 
-ROW_BYTES = 750.0
-"""Peak bytes per tranche × period row of a simulation (frames, arrays, CSV text);
-measured: 100-year daily runs of 10 and 40 tranches peaked at 0.42 and 1.20 GB."""
+ROW_BYTES = 400.0
+"""Peak bytes per tranche × period row of a simulation written as a table, CSV or JSON
+(the result's arrays of every mode, and the text streamed from them); measured: the
+5,004-tranche × 457-day behavioural run (2.29 M rows, 6.86 M with its three modes)
+peaked at 0.92 GB with table output and 1.05 GB writing JSON, 332 B a row above the
+libraries and the engine's slices."""
+
+FRAME_ROW_BYTES = 600.0
+"""Peak bytes per row of ``Result.periods`` (one row per mode × tranche × period), the
+arrays it is built from included; measured: the same run written as Parquet peaked
+at 3.79 GB, 523 B per frame row above the libraries."""
 
 CELL_BYTES = 40.0
 """Bytes per tranche × slice cell of the engine's arrays (five float64 arrays)."""
@@ -83,6 +92,21 @@ def simulation_bytes(rows: int, cells: int) -> float:
     """Peak bytes of a simulation of ``rows`` tranche × period rows and ``cells``
     tranche × slice cells of engine arrays."""
     return BASE_BYTES + ROW_BYTES * rows + CELL_BYTES * cells
+
+
+def frame_bytes(frame_rows: int) -> float:
+    """Peak bytes of a run that builds its result as a frame of ``frame_rows`` rows."""
+    return BASE_BYTES + FRAME_ROW_BYTES * frame_rows
+
+
+def check_frame(rows: int) -> None:
+    """Refuse to build a frame of ``rows`` result rows whose estimate is over the budget."""
+    check_memory(
+        frame_bytes(rows),
+        f"a table of {rows:,} rows (mode × tranche × period)",
+        "write CSV or JSON (-o out.csv), which builds no table, or use a coarser --step "
+        "or a shorter horizon",
+    )
 
 
 def sweep_bytes(samples: int, periods: int, chunk_elements: int) -> float:

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tariffsim.errors import TariffsimError
-from tariffsim.model import engine, measure_rates
+from tariffsim.model import budget, engine, measure_rates
 from tariffsim.model.period_arrays import (
     BEHAVIOUR_COLUMNS as BEHAVIOUR_COLUMNS,
 )
@@ -99,9 +99,16 @@ class Result:
 
     @cached_property
     def periods(self) -> pd.DataFrame:
-        """One row per mode × row × period (built on first use; see the class docstring)."""
+        """One row per mode × row × period (built on first use; see the class docstring).
+
+        Raises
+        ------
+        TariffsimError
+            when the frame's estimated memory (:func:`budget.frame_bytes`) is over budget.
+        """
         from tariffsim.model.result_tables import period_table
 
+        budget.check_frame(int(self.arrays.values["imports_usd"].size))
         return period_table(self.name, self.arrays).to_frame()
 
     @cached_property

@@ -33,7 +33,11 @@ def periods_frame(results: Sequence[Result]) -> pd.DataFrame:
     """
     import pandas as pd
 
-    return pd.concat([export_table(r).to_frame() for r in results], ignore_index=True)
+    from tariffsim.model.budget import check_frame
+
+    tables = [export_table(r) for r in results]
+    check_frame(sum(t.n for t in tables))
+    return pd.concat([t.to_frame() for t in tables], ignore_index=True)
 
 
 def export_table(result: Result) -> Table:
