@@ -9,7 +9,9 @@
 - ``periods``: calendar-aligned reporting periods;
 - ``refunds``: the ledger's duty under invalidated measures: deposited, owed and refunded;
 - ``cents``: money in whole cents and fixed-point parts, so every sum is exact; cents in text;
-- ``pricing``: every line priced under each scenario, streaming, and totalled (sums that merge);
+- ``pricing``: every line priced under each scenario, streaming, into running sums;
+- ``sums``: those sums, exact in any order, and how parts of a ledger merge;
+- ``summary``: the merged sums as the exposure tables (the summary frame);
 - ``parallel``: a Parquet ledger's row groups priced in several processes (``--workers``);
 - ``cluster``: a folder or glob of Parquet files priced on a Dask cluster (``--scheduler``);
 - ``report``: line files, the summary file, progress;

@@ -27,8 +27,9 @@ from tariffsim.ledger import remote
 from tariffsim.ledger.coverage import Measures
 from tariffsim.ledger.lines import LinePricing
 from tariffsim.ledger.parallel import Part, tally_part
-from tariffsim.ledger.pricing import Exposure, Sums, merge_sums, summarise
 from tariffsim.ledger.reader import CHUNK_ROWS
+from tariffsim.ledger.summary import Exposure, summarise
+from tariffsim.ledger.sums import Sums, merge_sums
 
 
 def dataset_files(source: str | Path) -> list[str]:

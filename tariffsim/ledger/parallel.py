@@ -5,7 +5,7 @@ runs of about equal line counts, one per worker. Each worker reads its run
 (:class:`~tariffsim.ledger.reader.LedgerReader` with ``row_groups``) and tallies
 it to the grain the outputs need (:func:`~tariffsim.ledger.pricing.tally_chunks`:
 periods × keys, and per SKU and supplier); the parent merges the small sums in
-ledger order (:func:`~tariffsim.ledger.pricing.merge_sums`) and prices them with
+ledger order (:func:`~tariffsim.ledger.sums.merge_sums`) and prices them with
 the one stacking module, so the tables are those of a single pass, to the cent
 (sums added in another order differ in the last bits of a float only).
 
@@ -26,8 +26,10 @@ from pathlib import Path
 from tariffsim.ledger import remote
 from tariffsim.ledger.coverage import Measures
 from tariffsim.ledger.lines import LinePricing
-from tariffsim.ledger.pricing import Exposure, Sums, merge_sums, summarise, tally_chunks
+from tariffsim.ledger.pricing import tally_chunks
 from tariffsim.ledger.reader import CHUNK_ROWS, LedgerReader
+from tariffsim.ledger.summary import Exposure, summarise
+from tariffsim.ledger.sums import Sums, merge_sums
 
 
 @dataclass(frozen=True)

@@ -19,54 +19,43 @@ final summary frame.
 The sums of a part of the ledger (:class:`Sums`) are small, picklable and add
 up: parts priced in other processes or on a Dask cluster
 (:mod:`tariffsim.ledger.parallel`, :mod:`tariffsim.ledger.cluster`) are merged
-with :func:`merge_sums` and summarised by the same :func:`summarise`.
+with :func:`tariffsim.ledger.sums.merge_sums` and summarised by the same
+:func:`tariffsim.ledger.summary.summarise`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 
 from tariffsim._types import FloatArray, IndexArray, IntArray
 from tariffsim.ledger.cells import Cells, CellTally, GroupTotals, Joint
 from tariffsim.ledger.cents import (
     CENTS_PER_USD,
     PARTS,
-    exact_dot,
     fixed_parts,
     parts_bincount,
-    parts_total,
-    parts_value,
 )
 from tariffsim.ledger.coverage import Measures
 from tariffsim.ledger.lines import LineDuties, LinePricing, adjusted_measures, price_lines
 from tariffsim.ledger.mfn import MfnSchedule
-from tariffsim.ledger.periods import period_bounds, period_ordinals
-from tariffsim.ledger.reader import OPTIONAL, Chunk
-from tariffsim.ledger.refunds import refund_frame
-from tariffsim.model.timeline import from_day_number
+from tariffsim.ledger.periods import period_ordinals
+from tariffsim.ledger.reader import Chunk
+from tariffsim.ledger.summary import Exposure, summarise
+from tariffsim.ledger.sums import (
+    CHAPTERS,
+    ScenarioSums,
+    Sums,
+    accumulate,
+    accumulate_parts,
+    add_row,
+    add_to,
+)
 from tariffsim.scenario import hts
 from tariffsim.scenario.schema import Step
 
-SUMMARY_COLUMNS = [
-    "scenario",
-    "table",
-    "key",
-    "label",
-    "period_start",
-    "period_end",
-    "lines",
-    "imports_usd",
-    "base_duty_usd",
-    "additional_duty_usd",
-    "total_duty_usd",
-]
-CHAPTERS = 100
-"""HTS chapters are the first two digits of a code: 01 to 99 (00 unused)."""
 LineSink = Callable[[Measures, Chunk, IntArray, LineDuties], None]
 """Called per chunk and scenario with the compiled measures, the chunk, each line's key and
 each line's duties (:class:`tariffsim.ledger.lines.LineDuties`)."""
@@ -116,75 +105,6 @@ class _Pairs:
         )
 
 
-@dataclass
-class ScenarioSums:
-    """Running sums of one scenario over a part of the ledger.
-
-    Attributes
-    ----------
-    value, lines : period ordinal → (keys,) customs value [cents, whole] and line count of the
-        lines of each key.
-    group_base, group_additional : optional column → per group id, base and additional
-        duty [USD] of its lines, as fixed-point parts (ids, :data:`PARTS`)
-        (:func:`tariffsim.ledger.cents.fixed_parts`: sums exact in any order).
-    chapter_value, chapter_lines : (:data:`CHAPTERS`,) customs value [cents] and lines no
-        measure covers, by HTS chapter.
-    by_file : whether base duty is MFN by line from an MFN file.
-    mfn : period ordinal → (keys, PARTS) MFN duty [USD, parts] of the lines of each key
-        (``by_file``).
-    mfn_unknown : lines and value [cents] whose HTS-8 line the MFN file lacks or could not
-        parse (they pay no MFN).
-    mfn_unpriced : HTS-8 code → (rate text, [lines, value [cents], *MFN duty [USD, parts]])
-        of lines whose specific MFN part was not priced for want of a quantity (the duty is
-        the ad valorem part).
-    mfn_estimate : lines, value [cents] and MFN duty [USD, parts] of lines whose specific MFN
-        part was priced from their quantity (their ad valorem equivalent is an estimate).
-    extra : period ordinal → (keys, PARTS) additional duty of the measures priced line by
-        line beyond what their key's rate gives [USD, parts].
-    extra_measure : the same by key and measure, (keys, measures, PARTS), empty until needed.
-    deposits : entry day [day number] → duty each invalidated measure deposited [USD, parts],
-        (M, PARTS).
-    """
-
-    value: dict[int, FloatArray] = field(default_factory=dict)
-    lines: dict[int, IntArray] = field(default_factory=dict)
-    group_base: dict[str, FloatArray] = field(default_factory=dict)
-    group_additional: dict[str, FloatArray] = field(default_factory=dict)
-    chapter_value: FloatArray = field(default_factory=lambda: np.zeros(CHAPTERS))
-    chapter_lines: FloatArray = field(default_factory=lambda: np.zeros(CHAPTERS))
-    by_file: bool = False
-    mfn: dict[int, FloatArray] = field(default_factory=dict)
-    mfn_unknown: FloatArray = field(default_factory=lambda: np.zeros(2))
-    mfn_unpriced: dict[str, tuple[str, FloatArray]] = field(default_factory=dict)
-    mfn_estimate: FloatArray = field(default_factory=lambda: np.zeros(2 + PARTS))
-    extra: dict[int, FloatArray] = field(default_factory=dict)
-    extra_measure: FloatArray = field(default_factory=lambda: np.zeros((0, 0, PARTS)))
-    deposits: dict[int, FloatArray] = field(default_factory=dict)
-
-
-@dataclass
-class Sums:
-    """The sums of a part of a ledger under every scenario, ready to merge or summarise.
-
-    Attributes
-    ----------
-    scenarios : one :class:`ScenarioSums` per scenario, in the order of the measures.
-    group_value, group_lines : optional column → per group id, customs value [cents] and lines.
-    names : optional column → the name of each group id.
-    rows : lines read.
-    first_day, last_day : earliest and latest entry date [day number] (meaningless
-        while ``rows`` is 0).
-    """
-
-    scenarios: list[ScenarioSums]
-    group_value: dict[str, FloatArray] = field(default_factory=dict)
-    group_lines: dict[str, FloatArray] = field(default_factory=dict)
-    names: dict[str, list[str]] = field(default_factory=dict)
-    rows: int = 0
-    first_day: int = int(np.iinfo(np.int64).max)
-    last_day: int = int(np.iinfo(np.int64).min)
-
-
 def _add_chunk(
     m: Measures,
     step: Step,
@@ -216,7 +136,7 @@ def _add_chunk(
     value, count = value.reshape(n_periods, n_keys), count.reshape(n_periods, n_keys)
     rows = np.flatnonzero(count.any(axis=1))
     for row in rows:
-        _add_row(sums, low + int(row), value[row], count[row])
+        add_row(sums, low + int(row), value[row], count[row])
     by_file = pricing.mfn is not None
     sums.by_file |= by_file
     line_level = by_file or bool(chunk.groups) or sink is not None
@@ -233,15 +153,15 @@ def _add_chunk(
         _add_mfn_lines(sums, chunk, duties, pricing.mfn)
         duty = per_key(duties.base)
         for row in rows:
-            _add_to(sums.mfn, low + int(row), duty[row])
+            add_to(sums.mfn, low + int(row), duty[row])
     if duties.adjusted.size:
         _add_adjusted(m, sums, chunk, key, days, duties)
         extra = per_key((duties.measure_duty - duties.key_duty).sum(axis=1))
         for row in rows:
-            _add_to(sums.extra, low + int(row), extra[row])
+            add_to(sums.extra, low + int(row), extra[row])
     for name, ids in chunk.groups.items():
-        _accumulate_parts(sums.group_base, name, ids, fixed_parts(duties.base))
-        _accumulate_parts(sums.group_additional, name, ids, fixed_parts(duties.additional))
+        accumulate_parts(sums.group_base, name, ids, fixed_parts(duties.base))
+        accumulate_parts(sums.group_additional, name, ids, fixed_parts(duties.additional))
     if sink is not None:
         sink(m, chunk, key, duties)
 
@@ -299,7 +219,7 @@ def _add_adjusted(
             )
     if refunded.any():
         for i in np.flatnonzero(deposit.any(axis=(1, 2))):
-            _add_to(sums.deposits, int(days.calendar[i]), deposit[i])
+            add_to(sums.deposits, int(days.calendar[i]), deposit[i])
 
 
 def _add_uncovered(
@@ -327,86 +247,6 @@ def _add_uncovered(
     chapter = chapter[uncovered]
     sums.chapter_value += np.bincount(chapter, weights=value[uncovered], minlength=CHAPTERS)
     sums.chapter_lines += np.bincount(chapter, weights=lines[uncovered], minlength=CHAPTERS)
-
-
-def _add_row(sums: ScenarioSums, ordinal: int, value: FloatArray, lines: IntArray) -> None:
-    if ordinal in sums.value:
-        sums.value[ordinal] += value
-        sums.lines[ordinal] += lines
-    else:
-        sums.value[ordinal] = value.copy()
-        sums.lines[ordinal] = lines.copy()
-
-
-def _add_to(totals: dict[int, FloatArray], ordinal: int, amount: FloatArray) -> None:
-    if ordinal in totals:
-        totals[ordinal] = totals[ordinal] + amount
-    else:
-        totals[ordinal] = amount.copy()
-
-
-def _accumulate(
-    totals: dict[str, FloatArray], name: str, ids: IndexArray, weights: FloatArray | None
-) -> None:
-    sums = np.bincount(ids, weights=weights).astype(np.float64)
-    old = totals.get(name, np.zeros(0))
-    if old.size < sums.size:
-        old = np.concatenate([old, np.zeros(sums.size - old.size)])
-    old[: sums.size] += sums
-    totals[name] = old
-
-
-def _accumulate_parts(
-    totals: dict[str, FloatArray], name: str, ids: IndexArray, parts: FloatArray
-) -> None:
-    """Add amounts held as parts (n, PARTS) to their ids' rows of ``totals[name]`` (exact)."""
-    size = int(ids.max(initial=-1)) + 1
-    sums = parts_bincount(ids, parts, size)
-    old = totals.get(name, np.zeros((0, PARTS)))
-    if old.shape[0] < size:
-        old = np.concatenate([old, np.zeros((size - old.shape[0], PARTS))])
-    old[:size] += sums
-    totals[name] = old
-
-
-@dataclass(frozen=True)
-class Exposure:
-    """The exposure of one ledger under several scenarios.
-
-    Attributes
-    ----------
-    summary : tidy frame, one row per scenario × table × key; ``table`` is one of
-        ``total``, ``uncovered`` (lines no measure covers), ``uncovered_chapter``
-        (the same lines by HTS chapter, keyed ``01`` to ``99``), ``measure`` (duty
-        credited to each measure; ``imports_usd`` is the value of the lines it
-        covers, so overlapping measures count a line each), ``authority`` (the same by
-        legal authority: its measures' duty, the lines any of them covers), ``period``
-        (calendar-aligned, with ``period_start`` and ``period_end``), ``sku``
-        and ``supplier`` (when the ledger has those columns). ``lines`` [1];
-        ``imports_usd``, ``base_duty_usd``, ``additional_duty_usd``,
-        ``total_duty_usd`` [USD].
-        With an MFN file, ``mfn_unknown`` (lines the file has no parsed rate for),
-        ``mfn_unpriced`` (per HTS-8 code, keyed by it and labelled with its rate text: lines
-        whose specific MFN part was not priced for want of a quantity; their base duty is
-        the ad valorem part) and ``mfn_estimate`` (lines whose specific MFN part was priced
-        from their quantity; the rate it amounts to is an estimate at their unit value).
-    rows : number of ledger lines priced.
-    entries : first and last entry date of the ledger's lines (None for no lines).
-    refunds : duty deposited, owed and refunded under invalidated measures
-        (:data:`tariffsim.ledger.refunds.COLUMNS`), empty when there are none.
-    """
-
-    summary: pd.DataFrame
-    rows: int
-    entries: tuple[dt.date, dt.date] | None = None
-    refunds: pd.DataFrame = field(default_factory=pd.DataFrame)
-
-    def table(self, name: str, scenario: str | None = None) -> pd.DataFrame:
-        """The rows of one table (optionally of one scenario)."""
-        rows = self.summary[self.summary["table"] == name]
-        if scenario is not None:
-            rows = rows[rows["scenario"] == scenario]
-        return rows.reset_index(drop=True)
 
 
 def price_ledger(
@@ -462,8 +302,8 @@ def tally_chunks(
         sums.first_day = min(sums.first_day, int(chunk.day.min()))
         sums.last_day = max(sums.last_day, int(chunk.day.max()))
         for name, ids in chunk.groups.items():
-            _accumulate(sums.group_value, name, ids, chunk.cents)
-            _accumulate(sums.group_lines, name, ids, None)
+            accumulate(sums.group_value, name, ids, chunk.cents)
+            accumulate(sums.group_lines, name, ids, None)
         for m, scenario in zip(measures, sums.scenarios, strict=True):
             _add_chunk(
                 m, m.scenario.horizon.step, scenario, chunk, combo, pairs, days, sink, pricing
@@ -532,7 +372,7 @@ def _add_cells(m: Measures, sums: ScenarioSums, key: IntArray, cells: Cells) -> 
     count = np.bincount(bins, weights=lines.ravel(), minlength=size).reshape(n_periods, -1)
     count = np.rint(count).astype(np.int64)
     for row in np.flatnonzero(count.any(axis=1)):
-        _add_row(sums, cells.low[step] + int(row), by_key[row], count[row])
+        add_row(sums, cells.low[step] + int(row), by_key[row], count[row])
     uncovered = ~m.covered[key]
     chapter = np.broadcast_to(cells.joint.chapter[:, None], key.shape)[uncovered]
     sums.chapter_value += np.bincount(
@@ -552,340 +392,24 @@ def _add_group_totals(
     """
     ids = total.pair_id
     value, lines = total.sums()
-    _accumulate(sums.group_value, name, ids, value.sum(axis=1))
-    _accumulate(sums.group_lines, name, ids, lines)
+    accumulate(sums.group_value, name, ids, value.sum(axis=1))
+    accumulate(sums.group_lines, name, ids, lines)
     for m, scenario, key in zip(measures, sums.scenarios, keys, strict=True):
         of_pair = key[total.pair_cell]  # (pairs, U)
         base = np.einsum("pu,pu->p", value, m.base_rate[of_pair]) / CENTS_PER_USD
         additional = np.einsum("pu,pu->p", value, m.additional_rate[of_pair]) / CENTS_PER_USD
-        _accumulate_parts(scenario.group_base, name, ids, fixed_parts(base))
-        _accumulate_parts(scenario.group_additional, name, ids, fixed_parts(additional))
+        accumulate_parts(scenario.group_base, name, ids, fixed_parts(base))
+        accumulate_parts(scenario.group_additional, name, ids, fixed_parts(additional))
 
 
 def _add_group_lines(
     measures: list[Measures], sums: Sums, name: str, ids: IndexArray, cells: Cells, chunk: Chunk
 ) -> None:
     """Price a chunk's lines by id, line by line (too many ids for :class:`GroupTotals`)."""
-    _accumulate(sums.group_value, name, ids, chunk.cents)
-    _accumulate(sums.group_lines, name, ids, None)
+    accumulate(sums.group_value, name, ids, chunk.cents)
+    accumulate(sums.group_lines, name, ids, None)
     for m, scenario, key in zip(measures, sums.scenarios, cells.joint.keys, strict=True):
         line_key = key.ravel()[cells.cell * key.shape[1] + cells.segment]
         base, additional = (chunk.value * r[line_key] for r in (m.base_rate, m.additional_rate))
-        _accumulate_parts(scenario.group_base, name, ids, fixed_parts(base))
-        _accumulate_parts(scenario.group_additional, name, ids, fixed_parts(additional))
-
-
-def merge_sums(parts: Iterable[Sums]) -> Sums:
-    """The sums of consecutive parts of one ledger, as if read in one pass.
-
-    Group ids are renumbered by name in order of first appearance, part after
-    part, so the SKU and supplier tables come out in the order one pass gives.
-    """
-    merged: Sums | None = None
-    for part in parts:
-        if merged is None:
-            merged = Sums([ScenarioSums() for _ in part.scenarios])
-        _merge_into(merged, part)
-    if merged is None:
-        raise ValueError("no parts to merge")
-    return merged
-
-
-def _merge_into(merged: Sums, part: Sums) -> None:
-    remap: dict[str, IntArray] = {}
-    for name, labels in part.names.items():
-        known = merged.names.setdefault(name, [])
-        where = {label: i for i, label in enumerate(known)}
-        found = []
-        for label in labels:
-            if label not in where:
-                where[label] = len(known)
-                known.append(label)
-            found.append(where[label])
-        remap[name] = np.asarray(found, dtype=np.int64)
-    for name in part.group_value:
-        ids = remap[name][: part.group_value[name].size]
-        _accumulate(merged.group_value, name, ids, part.group_value[name])
-        _accumulate(merged.group_lines, name, ids, part.group_lines[name])
-    for into, scenario in zip(merged.scenarios, part.scenarios, strict=True):
-        into.chapter_value += scenario.chapter_value
-        into.chapter_lines += scenario.chapter_lines
-        into.by_file |= scenario.by_file
-        into.mfn_unknown += scenario.mfn_unknown
-        into.mfn_estimate += scenario.mfn_estimate
-        for code, (text, amounts) in scenario.mfn_unpriced.items():
-            _, old = into.mfn_unpriced.get(code, (text, np.zeros(2 + PARTS)))
-            into.mfn_unpriced[code] = (text, old + amounts)
-        for totals, more in (
-            (into.mfn, scenario.mfn),
-            (into.extra, scenario.extra),
-            (into.deposits, scenario.deposits),
-        ):
-            for ordinal, amount in more.items():
-                _add_to(totals, ordinal, amount)
-        if scenario.extra_measure.size:
-            if into.extra_measure.shape != scenario.extra_measure.shape:
-                into.extra_measure = np.zeros(scenario.extra_measure.shape)
-            into.extra_measure = into.extra_measure + scenario.extra_measure
-        for ordinal in scenario.value:
-            _add_row(into, ordinal, scenario.value[ordinal], scenario.lines[ordinal])
-        for name, values in scenario.group_base.items():
-            where_ids = remap[name][: values.shape[0]]
-            _accumulate_parts(into.group_base, name, where_ids, values)
-            additional = scenario.group_additional[name]
-            _accumulate_parts(into.group_additional, name, where_ids, additional)
-    merged.rows += part.rows
-    merged.first_day = min(merged.first_day, part.first_day)
-    merged.last_day = max(merged.last_day, part.last_day)
-
-
-def summarise(measures: list[Measures], sums: Sums) -> Exposure:
-    """The exposure tables of merged sums."""
-    frames = [
-        _summary(m, m.scenario.horizon.step, s, sums.group_value, sums.group_lines, sums.names)
-        for m, s in zip(measures, sums.scenarios, strict=True)
-    ]
-    entries = (
-        (from_day_number(sums.first_day), from_day_number(sums.last_day)) if sums.rows else None
-    )
-    refunds = [
-        refund_frame(
-            m.scenario,
-            m.ids,
-            m.labels,
-            [c.tranche for c in m.columns.columns],
-            {day: parts_value(amount) for day, amount in s.deposits.items()},
-            m.scenario.horizon.step,
-        )
-        for m, s in zip(measures, sums.scenarios, strict=True)
-        if m.forms is not None and m.forms.refunded.any()
-    ]
-    return Exposure(
-        summary=pd.concat(frames, ignore_index=True)[SUMMARY_COLUMNS],
-        rows=sums.rows,
-        entries=entries,
-        refunds=pd.concat(refunds, ignore_index=True) if refunds else pd.DataFrame(),
-    )
-
-
-def _summary(
-    m: Measures,
-    step: Step,
-    tally: ScenarioSums,
-    group_value: dict[str, FloatArray],
-    group_lines: dict[str, FloatArray],
-    names: dict[str, list[str]],
-) -> pd.DataFrame:
-    """One scenario's tables from its sums.
-
-    Values are exact sums of whole cents; a duty priced by key is Σ_k τ_k · M_k summed with
-    :func:`~tariffsim.ledger.cents.exact_dot`, with what line-by-line pricing adds (exact sums
-    of the lines' fixed-point parts) in the same sum: one rounding, whatever the keys or the
-    order of the lines.
-    """
-    ordinals = sorted(tally.value)
-    value = np.array([tally.value[o] for o in ordinals]).reshape(len(ordinals), m.n_keys)
-    lines = np.array([tally.lines[o] for o in ordinals]).reshape(len(ordinals), m.n_keys)
-    key_value, key_lines = value.sum(axis=0), lines.sum(axis=0)  # whole cents: exact
-    # additional duty beyond the key's rate, by period and key: what line-by-line forms add
-    nothing = np.zeros((m.n_keys, PARTS))
-    shape = (*value.shape, PARTS)
-    extra = np.array([tally.extra.get(o, nothing) for o in ordinals]).reshape(shape)
-    extra_measure = (
-        tally.extra_measure if tally.extra_measure.size else np.zeros((m.n_keys, len(m.ids), PARTS))
-    ).sum(axis=0)  # (measures, PARTS): exact
-    covers = m.covers.astype(np.float64)
-    uncovered = ~m.covered
-    by_file = tally.by_file
-    # base duty by period and key from the MFN file line by line [USD], or the scenario's rates
-    mfn = np.array([tally.mfn.get(o, nothing) for o in ordinals]).reshape(shape)
-    if by_file:
-        total_base = parts_total(mfn)
-        uncovered_base = parts_total(mfn[:, uncovered])
-        period_base = np.array([parts_total(row) for row in mfn])
-    else:
-        total_base = float(exact_dot(key_value, m.base_rate)) / CENTS_PER_USD
-        uncovered_base = (
-            float(exact_dot(key_value[uncovered], m.base_rate[uncovered])) / CENTS_PER_USD
-        )
-        period_base = _per_period(value, m.base_rate) / CENTS_PER_USD
-    extra_levels = extra.reshape(-1, PARTS).sum(axis=0)  # exact
-    total_additional = float(exact_dot(key_value, m.additional_rate, extra_levels)) / CENTS_PER_USD
-    period_additional = _per_period(value, m.additional_rate, extra.sum(axis=1)) / CENTS_PER_USD
-    bounds = [period_bounds(o, step) for o in ordinals]
-    chapters = np.flatnonzero(tally.chapter_lines)
-    parts = [
-        _rows(
-            "total",
-            [""],
-            [m.scenario.title],
-            [key_lines.sum()],
-            [key_value.sum() / CENTS_PER_USD],
-            [total_base],
-            [total_additional],
-        ),
-        _rows(
-            "uncovered",
-            [""],
-            ["lines no measure covers"],
-            [key_lines[uncovered].sum()],
-            [key_value[uncovered].sum() / CENTS_PER_USD],
-            [uncovered_base],
-            [0.0],
-        ),
-        _rows(
-            "uncovered_chapter",
-            [f"{c:02d}" for c in chapters],
-            [f"HTS chapter {c:02d}" for c in chapters],
-            tally.chapter_lines[chapters],
-            tally.chapter_value[chapters] / CENTS_PER_USD,
-            np.zeros(chapters.size),
-            np.zeros(chapters.size),
-        ),
-        _rows(
-            "measure",
-            m.ids,
-            m.labels,
-            key_lines @ covers,
-            (key_value @ covers) / CENTS_PER_USD,
-            np.zeros(len(m.ids)) if by_file else exact_dot(key_value, m.base_share) / CENTS_PER_USD,
-            exact_dot(key_value, m.additional_share, extra_measure) / CENTS_PER_USD,
-        ),
-        _authority_rows(m, key_lines, key_value, extra_measure),
-        _rows(
-            "period",
-            [s.isoformat() for s, _ in bounds],
-            [""] * len(bounds),
-            lines.sum(axis=1),
-            value.sum(axis=1) / CENTS_PER_USD,
-            period_base,
-            period_additional,
-        ),
-    ]
-    parts[-1]["period_start"] = [s for s, _ in bounds]
-    parts[-1]["period_end"] = [e for _, e in bounds]
-    if by_file:
-        parts.append(
-            _rows(
-                "mfn_unknown",
-                [""],
-                ["lines whose HTS-8 rate the MFN file lacks or could not parse (no MFN)"],
-                [tally.mfn_unknown[0]],
-                [tally.mfn_unknown[1] / CENTS_PER_USD],
-                [0.0],
-                [0.0],
-            )
-        )
-        codes = sorted(tally.mfn_unpriced)
-        found = np.array([tally.mfn_unpriced[c][1] for c in codes]).reshape(len(codes), 2 + PARTS)
-        parts.append(
-            _rows(
-                "mfn_unpriced",
-                codes,
-                [tally.mfn_unpriced[c][0] for c in codes],
-                found[:, 0],
-                found[:, 1] / CENTS_PER_USD,
-                np.array([parts_total(row) for row in found[:, 2:]]),
-                np.zeros(len(codes)),
-            )
-        )
-        parts.append(
-            _rows(
-                "mfn_estimate",
-                [""],
-                [
-                    "lines whose specific MFN part is priced from their quantity (the rate it "
-                    "amounts to is an estimate at their unit value)"
-                ],
-                [tally.mfn_estimate[0]],
-                [tally.mfn_estimate[1] / CENTS_PER_USD],
-                [parts_total(tally.mfn_estimate[2:])],
-                [0.0],
-            )
-        )
-    for name in OPTIONAL:
-        if name not in group_value:
-            continue
-        labels = names.get(name, [str(i) for i in range(group_value[name].size)])
-        n = group_value[name].size
-        parts.append(
-            _rows(
-                name,
-                labels[:n],
-                [""] * n,
-                group_lines[name],
-                group_value[name] / CENTS_PER_USD,
-                _padded(tally.group_base.get(name), n),
-                _padded(tally.group_additional.get(name), n),
-            )
-        )
-    frame = pd.concat(parts, ignore_index=True)
-    frame.insert(0, "scenario", m.scenario.name)
-    return frame
-
-
-def _per_period(
-    value: FloatArray, rate: FloatArray, plus_usd: FloatArray | None = None
-) -> FloatArray:
-    """Σ_k value[p, k] · rate[k] (+ ``plus_usd[p]``, parts) for each period p [cents], each
-    correctly rounded."""
-    if not value.shape[0]:
-        return np.zeros(0)
-    found = exact_dot(rate, value.T, plus_usd)
-    return np.asarray(found, dtype=np.float64).reshape(value.shape[0])
-
-
-def _authority_rows(
-    m: Measures, key_lines: FloatArray, key_value: FloatArray, extra: FloatArray
-) -> pd.DataFrame:
-    """Duty per legal authority: its measures' parts of the base and additional duty.
-
-    ``key_value`` [cents]; ``extra`` (measures, PARTS) [USD, parts]. ``lines`` and
-    ``imports_usd`` count the lines any of its measures cover.
-    """
-    names = list(dict.fromkeys(m.authorities))
-    member = np.array([[a == name for a in m.authorities] for name in names], dtype=np.float64)
-    reach = (m.covers.astype(np.float64) @ member.T) > 0  # (K, A)
-    return _rows(
-        "authority",
-        names,
-        [""] * len(names),
-        key_lines @ reach,
-        (key_value @ reach) / CENTS_PER_USD,
-        exact_dot(key_value, m.base_share @ member.T) / CENTS_PER_USD,
-        exact_dot(key_value, m.additional_share @ member.T, member @ extra) / CENTS_PER_USD,
-    )
-
-
-def _padded(parts: FloatArray | None, n: int) -> FloatArray:
-    """Amounts [USD] of ``n`` ids from their summed parts (ids, PARTS); 0 for ids beyond."""
-    out = np.zeros(n)
-    if parts is not None:
-        out[: parts.shape[0]] = parts_value(parts)
-    return out
-
-
-def _rows(
-    table: str,
-    keys: list[str],
-    labels: list[str],
-    lines: object,
-    imports: object,
-    base: object,
-    additional: object,
-) -> pd.DataFrame:
-    frame = pd.DataFrame(
-        {
-            "table": table,
-            "key": keys,
-            "label": labels,
-            "period_start": None,
-            "period_end": None,
-            "lines": np.rint(np.asarray(lines, dtype=np.float64)).astype(np.int64),
-            "imports_usd": np.asarray(imports, dtype=np.float64),
-            "base_duty_usd": np.asarray(base, dtype=np.float64),
-            "additional_duty_usd": np.asarray(additional, dtype=np.float64),
-        }
-    )
-    frame["total_duty_usd"] = frame["base_duty_usd"] + frame["additional_duty_usd"]
-    return frame
+        accumulate_parts(scenario.group_base, name, ids, fixed_parts(base))
+        accumulate_parts(scenario.group_additional, name, ids, fixed_parts(additional))

@@ -26,8 +26,8 @@ from tariffsim.errors import TariffsimError
 from tariffsim.ledger.cents import to_the_cent
 from tariffsim.ledger.coverage import Measures
 from tariffsim.ledger.lines import LineDuties
-from tariffsim.ledger.pricing import Exposure
 from tariffsim.ledger.reader import Chunk
+from tariffsim.ledger.summary import Exposure
 from tariffsim.model import duty_forms
 from tariffsim.model.money import Currency
 from tariffsim.model.stack import BASE_AUTHORITY, BELOW_MAX, NOT_EXCLUDED

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from tariffsim.ledger.cents import MINOR_UNITS, money_text, usd_text
-from tariffsim.ledger.pricing import Exposure
+from tariffsim.ledger.summary import Exposure
 from tariffsim.model.money import Currency
 from tariffsim.model.stack import BASE_AUTHORITY, BASE_AUTHORITY_NAME
 

@@ -13,8 +13,9 @@ from numpy.testing import assert_allclose
 
 from tariffsim.ledger.coverage import load_measures
 from tariffsim.ledger.periods import period_bounds, period_ordinals
-from tariffsim.ledger.pricing import Exposure, price_ledger
+from tariffsim.ledger.pricing import price_ledger
 from tariffsim.ledger.reader import LedgerReader
+from tariffsim.ledger.summary import Exposure
 from tariffsim.model.simulation import simulate
 from tariffsim.model.timeline import day_number
 from tariffsim.scenario.validation import load_scenario

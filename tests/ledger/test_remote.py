@@ -21,8 +21,10 @@ from tariffsim.ledger import remote
 from tariffsim.ledger.cluster import dataset_files, dataset_parts
 from tariffsim.ledger.coverage import load_measures
 from tariffsim.ledger.parallel import tally_part
-from tariffsim.ledger.pricing import merge_sums, price_ledger, summarise
+from tariffsim.ledger.pricing import price_ledger
 from tariffsim.ledger.reader import LedgerReader
+from tariffsim.ledger.summary import summarise
+from tariffsim.ledger.sums import merge_sums
 from tariffsim.ledger.synth import synthetic_batches
 from tests.conftest import ROOT, SCENARIOS
 

@@ -24,8 +24,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tariffsim.ledger.coverage import Measures, load_measures
-from tariffsim.ledger.pricing import Exposure, price_ledger
+from tariffsim.ledger.pricing import price_ledger
 from tariffsim.ledger.reader import LedgerReader
+from tariffsim.ledger.summary import Exposure
 from tariffsim.ledger.table import render_exposure
 from tests.ledgers import ONE_FLOW_SCENARIO, write_parquet, write_scenario
 

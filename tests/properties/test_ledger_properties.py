@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from tariffsim.ledger.coverage import Measures, compile_measures, load_measures
-from tariffsim.ledger.pricing import Exposure, price_ledger
+from tariffsim.ledger.pricing import price_ledger
 from tariffsim.ledger.reader import LedgerReader
+from tariffsim.ledger.summary import Exposure
 from tests.ledgers import HAND_SCENARIO, usd_to_the_cent, write_parquet, write_scenario
 
 CODES = ["8501104000", "8504400000", "9401610000", "7208100000", "4202920000", "8500000000"]

@@ -20,8 +20,9 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from tariffsim.ledger.coverage import Measures, load_measures
-from tariffsim.ledger.pricing import Exposure, price_ledger
+from tariffsim.ledger.pricing import price_ledger
 from tariffsim.ledger.reader import LedgerReader
+from tariffsim.ledger.summary import Exposure
 from tests.ledgers import usd_to_the_cent, write_parquet
 
 LINES = Path(__file__).resolve().parents[1] / "data" / "forms" / "lines"
