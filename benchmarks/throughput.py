@@ -203,12 +203,7 @@ def bandwidth(n_tranches: int, repeat: int) -> tuple[list[str], dict[str, Timing
             array[edges[b] : edges[b + 1]].fill(1.0)
 
     def write_floor_threads() -> None:  # the same, by as many threads as the engine uses
-        others = [
-            row_blocks.thread_pool(threads - 1).submit(fill_part, b) for b in range(1, threads)
-        ]
-        fill_part(0)
-        for part in others:
-            part.result()
+        row_blocks.side_by_side(fill_part, threads)
 
     fixed_rate = np.full(case.n_tranches, 0.25)
     row_edges = row_blocks.block_edges(case.n_tranches, periods)
@@ -221,12 +216,10 @@ def bandwidth(n_tranches: int, repeat: int) -> tuple[list[str], dict[str, Timing
             np.multiply(imports[p], rate, out=additional[p])
             np.multiply(imports[p], base_rate, out=base[p])
 
+    blocks = [slice(int(a), int(b)) for a, b in pairwise(row_edges)]
+
     def products_threads() -> None:
-        blocks = [slice(int(a), int(b)) for a, b in pairwise(row_edges)]
-        others = [row_blocks.thread_pool(threads - 1).submit(products_of, b) for b in blocks[1:]]
-        products_of(blocks[0])
-        for part in others:
-            part.result()
+        row_blocks.side_by_side(lambda b: products_of(blocks[b]), len(blocks))
 
     calls = {
         "copy": lambda: np.copyto(target, source),

@@ -10,7 +10,7 @@ in the array work, so the blocks run side by side in threads.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -150,8 +150,14 @@ def period_duty_from_steps(
         )
 
     blocks = edges.size - 1
-    others = [thread_pool(blocks - 1).submit(run_block, b) for b in range(1, blocks)]
-    run_block(0)  # in this thread, while the others run theirs
+    side_by_side(run_block, blocks)
+    return out
+
+
+def side_by_side(work: Callable[[int], None], blocks: int) -> None:
+    """``work(b)`` for b in 0 … blocks − 1, at once: block 0 in this thread, the others in
+    the engine's threads; returns when all are done (and raises what any raised)."""
+    others = [thread_pool(blocks - 1).submit(work, b) for b in range(1, blocks)]
+    work(0)
     for block in others:
         block.result()
-    return out

@@ -9,11 +9,13 @@ map pointing at the winning values. No validation of meaning here.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tariffsim.errors import TariffsimError, shown
+from tariffsim.scenario import inputs
 from tariffsim.scenario.yamlfile import MAX_FILE_BYTES as MAX_FILE_BYTES
 from tariffsim.scenario.yamlfile import Location, Path_, sibling_hint
 from tariffsim.scenario.yamlfile import parse_file as parse_file
@@ -47,6 +49,22 @@ class Document:
             if place is not None:
                 return place
         return None
+
+    def named_file(self, field: str, ref: str, what: str, hint: Callable[[Path], str]) -> Path:
+        """The file ``ref`` that the scenario's top-level ``field`` names, checked to exist.
+
+        Relative to the scenario file that names it, and confined to the folder tree of
+        the scenario named on the command line, as ``extends`` is; a missing file is one
+        located line, with ``hint(target)`` telling how to make it.
+        """
+        file, line = self.locate((field,)) or (self.files[0], None)
+        root = Path(self.files[0]).resolve().parent
+        target = inputs.confine(ref, file, root, field, line)
+        if not target.is_file():
+            raise TariffsimError(
+                f"{what} '{ref}' not found", file=file, line=line, field=field, hint=hint(target)
+            )
+        return target
 
 
 def read_document(path: str | Path) -> Document:

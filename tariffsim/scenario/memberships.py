@@ -135,20 +135,16 @@ def memberships_path(
         return Path(override)
     if scenario.memberships is None:
         return None
-    file, line = document.locate(("memberships",)) or (document.files[0], None)
-    root = Path(document.files[0]).resolve().parent  # confined like 'extends'
-    target = inputs.confine(scenario.memberships, file, root, "memberships", line)
-    if not target.is_file():
-        raise TariffsimError(
-            f"membership file '{scenario.memberships}' not found",
-            file=file,
-            line=line,
-            field="memberships",
-            hint="the path is relative to the scenario file; make Section 301 lists from the "
-            f"USITC China Tariffs table with 'tariffsim data china-tariffs TABLE -o "
-            f"{inputs.shown(target)}' (docs/real-data.md)",
-        )
-    return target
+    return document.named_file(
+        "memberships",
+        scenario.memberships,
+        "membership file",
+        lambda target: (
+            "the path is relative to the scenario file; make Section 301 lists "
+            "from the USITC China Tariffs table with 'tariffsim data china-tariffs TABLE -o "
+            f"{inputs.shown(target)}' (docs/real-data.md)"
+        ),
+    )
 
 
 def scenario_lists(

@@ -156,17 +156,13 @@ def mfn_file_path(scenario: Scenario, document: Document) -> Path | None:
     """Where the MFN file a scenario names (``mfn_file:``) is, checked to exist; None without."""
     if scenario.mfn_file is None:
         return None
-    file, line = document.locate(("mfn_file",)) or (document.files[0], None)
-    root = Path(document.files[0]).resolve().parent  # confined like 'extends'
-    target = inputs.confine(scenario.mfn_file, file, root, "mfn_file", line)
-    if not target.is_file():
-        raise TariffsimError(
-            f"MFN file '{scenario.mfn_file}' not found",
-            file=file,
-            line=line,
-            field="mfn_file",
-            hint="the path is relative to the scenario file; write one from USITC's tariff "
-            f"database with 'tariffsim data mfn FILE -o {inputs.shown(target)}' "
-            "(docs/real-data.md)",
-        )
-    return target
+    return document.named_file(
+        "mfn_file",
+        scenario.mfn_file,
+        "MFN file",
+        lambda target: (
+            "the path is relative to the scenario file; write one from USITC's "
+            f"tariff database with 'tariffsim data mfn FILE -o {inputs.shown(target)}' "
+            "(docs/real-data.md)"
+        ),
+    )
