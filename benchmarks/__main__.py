@@ -19,6 +19,11 @@ memory: 6; charts: 7; results: 8 (frames and CSV against the frames before); led
 of 1, 10 and 30 M lines against DuckDB and polars (benchmarks/bench_ledger.py)."""
 
 
+# numba's OpenMP threads spin for a while after each parallel call by default, taking the
+# cores from whatever is timed next; they must sleep at once. Set before numba loads.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+
 def load_now() -> str:
     """The load average before a section, so a reader sees which figures ran on a busy machine."""
     return "   (load average now: " + ", ".join(f"{x:.2f}" for x in os.getloadavg()) + ")"

@@ -25,6 +25,7 @@ from benchmarks.expert_peers import (
     numba_duty,
     pandas_wide_duty,
 )
+from benchmarks.numba_blocks import numba_blocks_duty
 from benchmarks.peers import duckdb_connection, duckdb_duty, pandas_duty, tables
 from benchmarks.synthetic import SHARED_DATES, Case, make_case
 from benchmarks.timing import Timing, goal, spread, time_rounds
@@ -93,6 +94,8 @@ def engine_against_peers(
         numba_duty(case, tranche_table, step_table, parallel=True)
         peers["numba"] = lambda: numba_duty(case, tranche_table, step_table)
         peers["numba_parallel"] = lambda: numba_duty(case, tranche_table, step_table, True)
+    if numba_blocks_duty(case) is not None:  # compiles it, untimed
+        peers["numba_blocks"] = lambda: numba_blocks_duty(case)
     calls = {
         "engine": lambda: tariffsim_duty(case),
         "engine_out": lambda: tariffsim_duty(case, preallocated),
@@ -107,6 +110,7 @@ def engine_against_peers(
             "engine_out": engine_runs,
             "numba": engine_runs,
             "numba_parallel": engine_runs,
+            "numba_blocks": engine_runs,
         },
     )
     for name, compute in peers.items():
@@ -143,10 +147,16 @@ def engine_against_peers(
     ]
     if "numba" in timings:
         lines += [
-            f"   numba, one compiled pass (limit)    {spread(timings['numba'])}" + ratio("numba"),
-            f"   numba, prange over tranches         {spread(timings['numba_parallel'])}"
+            f"   numba, tranche by tranche, 1 core   {spread(timings['numba'])}" + ratio("numba"),
+            f"   the same, prange over tranches      {spread(timings['numba_parallel'])}"
             + ratio("numba_parallel"),
         ]
+    if "numba_blocks" in timings:
+        lines.append(
+            f"   numba expert (blocks, period-major) {spread(timings['numba_blocks'])}"
+            + ratio("numba_blocks")
+            + " (the compiled limit)"
+        )
     lines += [
         f"   against the strongest pandas peer {pandas / ours_median:.1f}×; goal ≥ "
         f"{PANDAS_RATIO:.0f}×: " + goal(pandas >= PANDAS_RATIO * ours_median),
@@ -221,7 +231,7 @@ def bandwidth(n_tranches: int, repeat: int) -> tuple[list[str], dict[str, Timing
     def products_threads() -> None:
         row_blocks.side_by_side(lambda b: products_of(blocks[b]), len(blocks))
 
-    calls = {
+    calls: dict[str, Callable[[], object]] = {
         "copy": lambda: np.copyto(target, source),
         "floor": write_floor,
         "floor_threads": write_floor_threads,
@@ -230,6 +240,8 @@ def bandwidth(n_tranches: int, repeat: int) -> tuple[list[str], dict[str, Timing
         "kernel": kernel,
         "engine_out": lambda: tariffsim_duty(case, results),
     }
+    if numba_blocks_duty(case, results) is not None:
+        calls["numba_blocks_out"] = lambda: numba_blocks_duty(case, results)
     timings = time_rounds(calls, repeat)
     copy_rate = 2 * source.nbytes / timings["copy"].median  # a copy reads and writes every byte
     # The kernel reads flows, base rates and the changes (row, value), and writes the results.
@@ -267,4 +279,10 @@ def bandwidth(n_tranches: int, repeat: int) -> tuple[list[str], dict[str, Timing
         f"{timings['engine_out'].median / floor:.2f}× the floor; goal ≤ {FLOOR_RATIO}×: "
         + goal(timings["engine_out"].median <= FLOOR_RATIO * floor),
     ]
+    if "numba_blocks_out" in timings:
+        lines.append(
+            f"   numba expert (blocks, period-major), results reused "
+            f"{spread(timings['numba_blocks_out'])}; "
+            f"{timings['numba_blocks_out'].median / floor:.2f}× the floor: the compiled limit"
+        )
     return lines, timings

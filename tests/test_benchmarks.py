@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from numpy.testing import assert_allclose
+from numpy.testing import assert_allclose, assert_array_equal
 
 from benchmarks.peers import duckdb_connection, duckdb_duty, pandas_duty, tables
 from benchmarks.synthetic import make_case
@@ -56,6 +56,20 @@ def test_the_expert_peers_agree(seed: int) -> None:
     for theirs in found:
         for mine, other in zip(ours, theirs, strict=True):
             assert_allclose(mine, other, rtol=1e-12, atol=0)
+
+
+def test_the_numba_block_kernel_equals_tariffsim_to_the_bit() -> None:
+    """The expert compiled peer adds in tariffsim's order, so its sums are equal, not close;
+    9,000 tranches make three blocks, the last one short."""
+    pytest.importorskip("numba", reason="numba comes with the bench extra")
+    from benchmarks.numba_blocks import BLOCK, numba_blocks_duty
+
+    case = make_case(9_000, seed=3)
+    assert case.n_tranches > 2 * BLOCK
+    theirs = numba_blocks_duty(case)
+    assert theirs is not None
+    for mine, other in zip(tariffsim_duty(case), theirs, strict=True):
+        assert_array_equal(mine, other)
 
 
 def test_the_ledger_peers_agree_with_tariffsim(tmp_path: Path) -> None:

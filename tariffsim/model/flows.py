@@ -40,6 +40,7 @@ from tariffsim.scenario.quantities import Flow, Rate
 from tariffsim.scenario.schema import Scenario, ScheduleStep, Tranche
 from tariffsim.scenario.validation import locate_error, read_scenario
 from tariffsim.scenario.weights import Weights, flow_weights
+from tariffsim.scenario.yamlfile import collector_paused
 
 _DAY = dt.timedelta(days=1)
 
@@ -90,10 +91,11 @@ def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
     """
     scenario, document = read_scenario(path, overrides)
     try:
-        lists = scenario_lists(scenario, document) if _names_lists(scenario) else {}
-        return as_rows(
-            scenario, lists, flow_weights(scenario, document), scenario_mfn(scenario, document)
-        )
+        with collector_paused():
+            lists = scenario_lists(scenario, document) if _names_lists(scenario) else {}
+            return as_rows(
+                scenario, lists, flow_weights(scenario, document), scenario_mfn(scenario, document)
+            )
     except TariffsimError as exc:
         raise locate_error(exc, document) from None
 

@@ -80,3 +80,37 @@ def test_missing_parent_points_at_the_extends_line(tmp_path: Path) -> None:
         read_document(path)
     assert info.value.line == 2 and info.value.field == "extends"
     assert info.value.hint == "did you mean 'base.yaml'?"
+
+
+def test_loading_pauses_the_collector_and_restores_it(tmp_path: Path) -> None:
+    """The collector is off while a scenario loads, back on after a load or a failed one, and
+    left off when the caller had turned it off."""
+    import gc
+
+    from tariffsim import load_scenario
+    from tariffsim.scenario import validation
+
+    seen: list[bool] = []
+    original = validation.read_document
+
+    def spy(path: str | Path) -> object:
+        seen.append(gc.isenabled())
+        return original(path)
+
+    good = Path(__file__).resolve().parents[2] / "scenarios" / "escalate.yaml"
+    bad = write(tmp_path, "bad.yaml", "name: x\ntranches: [\n")
+    assert gc.isenabled()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(validation, "read_document", spy)
+        assert load_scenario(good).tranches
+        assert gc.isenabled()
+        with pytest.raises(TariffsimError):
+            load_scenario(bad)
+        assert gc.isenabled()
+        gc.disable()
+        try:
+            load_scenario(good)
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
+    assert seen == [False, False, False]
