@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from tariffsim.cli.shell import app as _app
-from tariffsim.cli.shell import user_errors
+from tariffsim.cli.shell import overview, user_errors
 
 __all__ = ["app", "main", "user_errors"]
 
@@ -58,7 +58,15 @@ def __getattr__(name: str) -> Any:
 
 
 def main() -> None:
-    """Console-script entry point: load the asked command's module only, then run."""
+    """Console-script entry point: load the asked command's module only, then run.
+
+    The top-level help (``tariffsim``, ``tariffsim --help``) comes from the commands'
+    names and help alone (:func:`~tariffsim.cli.shell.overview`), the same text.
+    """
+    if sys.argv[1:] in ([], ["--help"]):
+        load_commands()
+        overview().main(sys.argv[1:])
+        return
     words = [arg for arg in sys.argv[1:] if not arg.startswith("-")]
     wing = COMMAND_MODULES.get(words[0]) if words and sys.argv[1] == words[0] else None
     # scenarios registers several commands, so the app stays a group of commands

@@ -137,6 +137,50 @@ app = _App(
 )
 
 
+def overview() -> TyperGroup:
+    """The app as ``tariffsim --help`` lists it: each command's name and help, no options.
+
+    typer builds every option of every command to print the top-level help, which took
+    longer than importing typer; this group holds plain commands that carry only their
+    help, for the same text (``tests/cli/test_lazy_commands.py`` compares the two).
+    """
+    import inspect
+
+    from typer.main import get_command_name
+
+    def plain(value: Any) -> Any:  # typer wraps unset settings in a placeholder
+        return getattr(value, "value", value)
+
+    commands: dict[str, Any] = {}
+    for info in app.registered_commands:
+        assert info.callback is not None
+        name = info.name or get_command_name(info.callback.__name__)
+        commands[name] = _PlainCommand(
+            name=name,
+            help=info.help or inspect.getdoc(info.callback),
+            short_help=info.short_help,
+            hidden=info.hidden,
+            deprecated=info.deprecated,
+            rich_markup_mode=None,
+        )
+    for group in app.registered_groups:
+        own = group.typer_instance.info if group.typer_instance else None
+        name = plain(group.name) or plain(own.name if own else None)
+        commands[name] = _PlainCommand(
+            name=name,
+            help=plain(group.help) or plain(own.help if own else None),
+            hidden=bool(plain(group.hidden)),
+            rich_markup_mode=None,
+        )
+    return _OrderedGroup(
+        name="tariffsim",
+        commands=commands,
+        help=app.info.help,
+        no_args_is_help=True,
+        rich_markup_mode=None,
+    )
+
+
 class StepChoice(StrEnum):
     day = "day"
     week = "week"

@@ -57,3 +57,33 @@ def test_a_lone_command_still_runs_by_name() -> None:
         check=True,
     )
     assert done.stdout.startswith("Usage: python -m tariffsim compare [OPTIONS] FILE...")
+
+
+FULL_HELP = """
+import sys
+sys.argv = ["tariffsim", *{argv!r}]
+from tariffsim.cli import app  # typer builds every command and option
+app()
+"""
+
+
+@pytest.mark.parametrize("argv", [[], ["--help"]])
+def test_the_top_level_help_is_typers_text_without_building_every_option(
+    argv: list[str],
+) -> None:
+    """``tariffsim`` and ``tariffsim --help`` print, through the real entry point, the same
+    stdout, stderr and exit code as typer's fully built app (exit 2 for a bare call)."""
+    fast = subprocess.run(
+        [sys.executable, "-m", "tariffsim", *argv], cwd=ROOT, capture_output=True, text=True
+    )
+    full = subprocess.run(
+        [sys.executable, "-c", FULL_HELP.format(argv=argv)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert fast.returncode == full.returncode == (0 if argv else 2)
+    shown = (fast.stdout + fast.stderr).replace("python -m tariffsim", "tariffsim")
+    assert shown == full.stdout + full.stderr
+    for command in cli.COMMAND_MODULES:
+        assert f"\n  {command} " in shown
