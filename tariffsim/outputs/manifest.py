@@ -34,16 +34,12 @@ def scenario_files(path: str | Path) -> list[tuple[str, str]]:
 
     Returns (role suffix, path) pairs, the scenario itself first with the suffix ``""``.
     """
-    from tariffsim.scenario.loading import read_document
+    from tariffsim.scenario.loading import files_of
 
-    document = read_document(path)
-    found = [("" if i == 0 else " extends", f) for i, f in enumerate(document.files)]
-    named = document.data.get("memberships")
-    place = document.locate(("memberships",))
-    if isinstance(named, str) and place is not None:
-        target = Path(place[0]).parent / named
-        if target.is_file():
-            found.append((" memberships", str(target)))
+    chain = files_of(path)
+    found = [("" if i == 0 else " extends", f) for i, f in enumerate(chain.files)]
+    if chain.memberships is not None and Path(chain.memberships).is_file():
+        found.append((" memberships", chain.memberships))
     return found
 
 

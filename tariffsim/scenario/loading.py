@@ -70,7 +70,70 @@ class Document:
 def read_document(path: str | Path) -> Document:
     """Read ``path`` and the files it ``extends``, merged, with line map."""
     top = Path(path)
-    return _read_with_parents(top, stack=[], root=_resolved(top).parent)
+    document = _read_with_parents(top, stack=[], root=_resolved(top).parent)
+    _remember(top, document)
+    return document
+
+
+@dataclass(frozen=True)
+class Chain:
+    """The files a scenario was read from, as its manifest lists them.
+
+    Attributes
+    ----------
+    files : the scenario file and every file it ``extends``, the top file first.
+    memberships : the file its top-level ``memberships:`` names, as written relative
+        to the file that names it (None when it names none).
+    stamps : each file's (modification time [ns], size [bytes]) when it was read.
+    """
+
+    files: tuple[str, ...]
+    memberships: str | None
+    stamps: tuple[tuple[int, int], ...]
+
+
+CHAINS_KEPT = 256
+"""Most scenario files whose chain :func:`files_of` remembers in one process."""
+
+_chains: dict[str, Chain] = {}
+
+
+def files_of(path: str | Path) -> Chain:
+    """The files of the scenario at ``path``, without parsing it again if it was just read.
+
+    A manifest lists and hashes the files of every scenario a command ran. They were
+    read moments before, and parsing a large scenario twice took a sixth of a run. The
+    files are read again whenever one of them changed since (its modification time or
+    size), or the scenario was never read in this process.
+    """
+    chain = _chains.get(os.path.abspath(path))
+    if chain is None or chain.stamps != _stamps(chain.files):
+        read_document(path)
+        chain = _chains[os.path.abspath(path)]
+    return chain
+
+
+def _remember(top: Path, document: Document) -> None:
+    named = document.data.get("memberships")
+    place = document.locate(("memberships",))
+    memberships = str(Path(place[0]).parent / named) if isinstance(named, str) and place else None
+    if len(_chains) >= CHAINS_KEPT:
+        _chains.pop(next(iter(_chains)))
+    files = tuple(document.files)
+    _chains[os.path.abspath(top)] = Chain(files, memberships, _stamps(files))
+
+
+def _stamps(files: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
+    """(modification time [ns], size [bytes]) of each file; (-1, -1) for one that is gone."""
+    found = []
+    for file in files:
+        try:
+            stat = os.stat(file)
+        except OSError:
+            found.append((-1, -1))
+        else:
+            found.append((stat.st_mtime_ns, stat.st_size))
+    return tuple(found)
 
 
 def _resolved(path: Path) -> Path:

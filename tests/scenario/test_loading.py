@@ -114,3 +114,66 @@ def test_loading_pauses_the_collector_and_restores_it(tmp_path: Path) -> None:
         finally:
             gc.enable()
     assert seen == [False, False, False]
+
+
+def test_the_files_of_a_scenario_just_read_are_not_parsed_again(tmp_path: Path) -> None:
+    """A manifest asks for the files a scenario was read from: remembered from the read while
+    none of them changed, read again (with the new chain) when one did."""
+    import os
+
+    from tariffsim.scenario import loading
+
+    write(tmp_path, "base.yaml", "title: base\n")
+    write(tmp_path, "mid.yaml", "extends: base.yaml\nmemberships: lists.csv\n")
+    top = write(tmp_path, "top.yaml", "extends: mid.yaml\nname: top\n")
+    parsed: list[str] = []
+    original = loading.parse_file
+
+    def counting(path: Path) -> object:
+        parsed.append(Path(path).name)
+        return original(path)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(loading, "parse_file", counting)
+        document = read_document(top)
+        chain = loading.files_of(top)
+        assert parsed == ["top.yaml", "mid.yaml", "base.yaml"]  # once, by read_document
+        assert chain.files == tuple(document.files)
+        assert [Path(f).name for f in chain.files] == ["top.yaml", "mid.yaml", "base.yaml"]
+        assert chain.memberships == str(tmp_path / "lists.csv")
+        # the middle file now names no memberships and extends nothing
+        mid = tmp_path / "mid.yaml"
+        mid.write_text("title: mid, longer now\n", encoding="utf-8")
+        os.utime(mid, ns=(1, 1))  # a different stamp even on a coarse clock
+        again = loading.files_of(top)
+    assert parsed[3:] == ["top.yaml", "mid.yaml"]
+    assert [Path(f).name for f in again.files] == ["top.yaml", "mid.yaml"]
+    assert again.memberships is None
+
+
+def test_the_run_manifest_lists_every_file_the_scenario_read(tmp_path: Path) -> None:
+    """Through the real command: ``run -o x.json`` embeds the chain and its hashes."""
+    import hashlib
+    import json
+    import shutil
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    for name in ("base.yaml", "escalate.yaml"):
+        shutil.copy(root / "scenarios" / name, tmp_path / name)
+    out = tmp_path / "x.json"
+    subprocess.run(
+        [sys.executable, "-m", "tariffsim", "run", "escalate.yaml", "-o", str(out)],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+    )
+    entries = json.loads(out.read_text(encoding="utf-8"))[0]["manifest"]["inputs"]
+    assert [(e["role"], e["path"]) for e in entries] == [
+        ("scenario", "escalate.yaml"),
+        ("scenario extends", "base.yaml"),
+    ]
+    for entry in entries:
+        digest = hashlib.sha256((tmp_path / entry["path"]).read_bytes()).hexdigest()
+        assert entry["sha256"] == digest
