@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from tariffsim.cli.shell import (
+    CurrencyOption,
     Files,
     FormatOption,
     ImporterOption,
@@ -21,6 +22,9 @@ from tariffsim.cli.shell import (
     user_errors,
 )
 from tariffsim.errors import TariffsimError
+
+if TYPE_CHECKING:
+    from tariffsim.comparison.compute import Comparison
 
 
 class ChartFormat(StrEnum):
@@ -56,6 +60,7 @@ def compare(
     mode: ModeOption = None,
     overrides: SetOption = None,
     importer: ImporterOption = None,
+    currency: CurrencyOption = None,
 ) -> None:
     """Compare tariff paths: totals and differences to a reference, per period and tranche."""
     from tariffsim.comparison.compute import prepare
@@ -84,6 +89,9 @@ def compare(
 
         one_mode = [select_mode(r, mode.value) for r in comparison.results]
         comparison = Comparison.of(one_mode, comparison.reference.name, alignment)
+    if currency is not None:
+        named = {s.name: f for s, f in zip(scenarios, files, strict=True)}
+        comparison = _in_currency(comparison, currency, named)
     if alignment.clipped:
         typer.echo(
             f"note: compared over the common range {alignment.start} to {alignment.end}"
@@ -101,6 +109,7 @@ def compare(
         "mode": mode,
         "set": overrides or [],
         "importer": importer,
+        "currency": currency,
     }
     manifest = manifest_for("compare", [("scenario", files)], options)
     text = emit_comparison(comparison, fmt_name, output, manifest)
@@ -112,3 +121,22 @@ def compare(
         results, ref = list(comparison.results), comparison.reference.name
         for path in write_charts(results, ref, plot, plot_dir, plot_format.value, manifest):
             typer.echo(f"chart written to {path}", err=True)
+
+
+def _in_currency(comparison: Comparison, code: str, files: dict[str, Path]) -> Comparison:
+    """The comparison with each result carrying ``code`` at its own scenario's stated rate
+    (``result.extra["currency"]``); a scenario that states none is one located line."""
+    from dataclasses import replace
+
+    from tariffsim.model.money import currency_of
+
+    results = []
+    for result in comparison.results:
+        try:
+            found = currency_of(result.scenario, code)
+        except TariffsimError as exc:
+            raise exc.located(file=files.get(result.scenario.name)) from None
+        results.append(replace(result, extra={**result.extra, "currency": found.as_json()}))
+    from tariffsim.comparison.compute import Comparison
+
+    return Comparison.of(results, comparison.reference.name, comparison.alignment)

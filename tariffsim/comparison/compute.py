@@ -21,6 +21,7 @@ from tariffsim.comparison.rows import TOTAL_COLUMNS as TOTAL_COLUMNS
 from tariffsim.comparison.rows import modes_of, totals_records
 from tariffsim.errors import TariffsimError, did_you_mean
 from tariffsim.model.flows import load_scenario
+from tariffsim.model.money import in_currency
 from tariffsim.model.results import Result
 from tariffsim.model.simulation import simulate
 from tariffsim.scenario.schema import Horizon, Scenario, Step
@@ -285,7 +286,11 @@ def period_differences(results: Sequence[Result], reference: Result) -> pd.DataF
             stem = column.removesuffix("_usd")
             merged[f"{stem}_difference_usd"] = merged[column] - merged[f"reference_{column}"]
         merged.insert(1, "reference", reference.name)
-        frames.append(merged.drop(columns="reference_label"))
+        merged = merged.drop(columns="reference_label")
+        money = {c: merged[c].to_numpy(dtype=float) for c in merged.columns if c.endswith("_usd")}
+        for name, values in in_currency(money, r.extra.get("currency")).items():
+            merged[name] = values
+        frames.append(merged)
     return pd.concat(frames, ignore_index=True)
 
 

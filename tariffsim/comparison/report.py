@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tariffsim.comparison.compute import Comparison, period_differences
-from tariffsim.comparison.rows import COLUMNS, difference_tables, totals_records
-from tariffsim.outputs.csv_rows import csv_text
+from tariffsim.comparison.rows import difference_tables, totals_records
+from tariffsim.outputs.csv_rows import column_union, csv_text
 from tariffsim.outputs.emit import emit
 from tariffsim.outputs.json_rows import LazyRows
 from tariffsim.outputs.text import PERIOD_ADVERB, billions, table
@@ -66,6 +66,7 @@ def comparison_text(comparison: Comparison) -> str:
         "",
         "  * reference. additional: duty above MFN; total: with MFN duty;"
         " run-rate: $B/year at the end.",
+        *_currency_lines(results, rows),
         "",
         "Scenarios",
     ]
@@ -101,6 +102,49 @@ def _totals_table(rows: list[dict[str, Any]], reference: str) -> list[str]:
     return table(headers, cells, right={2, 3, 4, 5, 6, 7})
 
 
+def _currency_lines(results: Sequence[Result], rows: list[dict[str, Any]]) -> list[str]:
+    """The duty over the range in the currency asked for (``compare --currency``), each
+    scenario at its own stated rate, USD alongside; nothing without one."""
+    stated = {r.name: r.extra.get("currency") for r in results}
+    shown = {name: c for name, c in stated.items() if c and c["code"] != "USD"}
+    if not shown:
+        return []
+    code = next(iter(shown.values()))["code"]
+    key = code.lower()
+    cells = [
+        [
+            str(r["scenario"]) + (f" ({r['importer']})" if r.get("importer") else ""),
+            str(r["mode"]),
+            billions(r[f"additional_duty_{key}"]),
+            billions(r[f"total_duty_{key}"]),
+            billions(r["additional_duty_usd"]),
+            billions(r["total_duty_usd"]),
+        ]
+        for r in rows
+    ]
+    headers = [
+        "scenario",
+        "mode",
+        f"additional {code}",
+        f"total {code}",
+        "additional USD",
+        "total USD",
+    ]
+    rates: dict[tuple[str, str, str], list[str]] = {}
+    for name, c in shown.items():
+        rates.setdefault((c["rate"], str(c["source"]), str(c["date"])), []).append(name)
+    notes = [
+        f"  {code} at {rate}, {source}, {date}: the stated rate of {', '.join(names)}"
+        for (rate, source, date), names in rates.items()
+    ]
+    return [
+        "",
+        f"Duty over the range in {code}, billions, with USD alongside",
+        *("  " + x for x in table(headers, cells, right={2, 3, 4, 5})),
+        *notes,
+    ]
+
+
 def comparison_payload(results: Sequence[Result], reference: str | None = None) -> dict[str, Any]:
     """The JSON document: range, units, totals and per-period rows."""
     return comparison_document(Comparison.of(results, reference))
@@ -118,7 +162,14 @@ def comparison_document(comparison: Comparison) -> dict[str, Any]:
         "units": {"money": "USD", "flow": "USD/year", "relative_difference": "fraction"},
         "totals": totals_records(results, ref),
         "periods": LazyRows(lambda: _record_chunks(difference_tables(results, ref))),
+        **_currencies(results),
     }
+
+
+def _currencies(results: Sequence[Result]) -> dict[str, Any]:
+    """``{"currencies": {scenario: rate record}}`` with ``--currency``, else nothing."""
+    stated = {r.name: r.extra["currency"] for r in results if r.extra.get("currency")}
+    return {"currencies": stated} if stated else {}
 
 
 def _record_chunks(tables: Sequence[Table]) -> Iterator[list[dict[str, Any]]]:
@@ -155,5 +206,11 @@ def emit_comparison(
         payload=lambda: comparison_document(comparison),
         example="comparison.parquet",
         manifest=manifest,
-        csv=lambda: csv_text(difference_tables(comparison.results, comparison.reference), COLUMNS),
+        csv=lambda: _csv(comparison),
     )
+
+
+def _csv(comparison: Comparison) -> Iterator[str]:
+    """The per-period rows as CSV: :data:`COLUMNS`, then any columns in another currency."""
+    tables = difference_tables(comparison.results, comparison.reference)
+    return csv_text(tables, column_union(tables))

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from tariffsim.model.money import in_currency
 from tariffsim.model.period_arrays import PERIOD_COLUMNS
 from tariffsim.model.tables import Coded, Column, Table, constant, factorized, repeated, tiled
 
@@ -39,7 +40,8 @@ DIFFERENCE_COLUMNS = [
 ]
 
 COLUMNS = [PERIOD_COLUMNS[0], "reference", *PERIOD_COLUMNS[1:], *DIFFERENCE_COLUMNS]
-"""The columns of the per-period rows, in order."""
+"""The columns of the per-period rows, in order; with ``--currency``, each money column follows
+again in that currency (``*_eur``), at the row's scenario's stated rate."""
 
 
 def modes_of(result: Result) -> list[str]:
@@ -133,7 +135,8 @@ def _table(
     for c in DIFFERENCE_OF:
         stem = c.removesuffix("_usd")
         columns[f"{stem}_difference_usd"] = columns[c] - columns[f"reference_{c}"]  # type: ignore[operator]
-    return Table(n, {c: columns[c] for c in COLUMNS})
+    ordered = {c: columns[c] for c in COLUMNS}
+    return Table(n, ordered | in_currency(ordered, r.extra.get("currency")))
 
 
 def totals_records(
@@ -155,9 +158,10 @@ def totals_records(
 def _importer_totals(
     results: Sequence[Result], reference: Result, importer: str | None
 ) -> list[dict[str, Any]]:
-    rows = []
+    rows, currencies = [], []
     for r in results:
         for mode in modes_of(r):
+            currencies.append(r.extra.get("currency"))
             totals = r.totals(mode, importer)
             rows.append(
                 {
@@ -183,4 +187,6 @@ def _importer_totals(
         for row, d, q in zip(rows, difference.tolist(), relative.tolist(), strict=True):
             row[f"{stem}_difference_usd"] = d
             row[f"{stem}_relative_difference"] = q
+    for row, currency in zip(rows, currencies, strict=True):
+        row.update(in_currency(row, currency))
     return rows

@@ -9,8 +9,11 @@ a currency the scenario does not state is refused. No I/O.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from tariffsim.errors import TariffsimError
 from tariffsim.scenario import units
@@ -82,3 +85,20 @@ def currency_of(scenario: Scenario, code: str) -> Currency:
             "source: ID}}' to the scenario",
         )
     return Currency(name, fx.value, fx.text, fx.date, fx.source)
+
+
+def in_currency(columns: Mapping[str, Any], currency: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Each money column ``*_usd`` again in ``currency``, named ``*_<code>``.
+
+    ``currency`` is a :meth:`Currency.as_json` record (a result's ``extra["currency"]``);
+    none, or USD, gives no columns. Float arrays and numbers are converted,
+    ``x = usd / (USD per unit)``; other columns (text) are left out.
+    """
+    if not currency or currency["code"] == "USD":
+        return {}
+    code, per = str(currency["code"]).lower(), float(currency["usd_per_unit"])
+    return {
+        f"{name[:-4]}_{code}": value / per
+        for name, value in columns.items()
+        if name.endswith("_usd") and isinstance(value, (np.ndarray, float, int))
+    }

@@ -11,8 +11,6 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from tariffsim.model.tables import Table
 from tariffsim.outputs.csv_rows import column_union, csv_text
 from tariffsim.outputs.emit import emit
@@ -42,6 +40,7 @@ def periods_frame(results: Sequence[Result]) -> pd.DataFrame:
 
 def export_table(result: Result) -> Table:
     """One result's rows as written to CSV: :func:`periods_frame`'s columns, from the arrays."""
+    from tariffsim.model.money import in_currency
     from tariffsim.model.result_tables import period_table
 
     table = period_table(result.name, result.arrays)
@@ -51,11 +50,7 @@ def export_table(result: Result) -> Table:
 
         split = authority_columns(result)
         columns.update({f"additional_duty_{a}_usd": v.ravel() for a, v in split.items()})
-    currency = result.extra.get("currency")
-    if currency and currency["code"] != "USD":
-        code, per = currency["code"].lower(), float(currency["usd_per_unit"])
-        usd = {c: v for c, v in columns.items() if c.endswith("_usd") and isinstance(v, np.ndarray)}
-        columns.update({f"{c[:-4]}_{code}": v / per for c, v in usd.items()})
+    columns.update(in_currency(columns, result.extra.get("currency")))
     return Table(table.n, columns)
 
 
