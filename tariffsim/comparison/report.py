@@ -64,8 +64,8 @@ def comparison_text(comparison: Comparison) -> str:
         lines += ["  " + x for x in _totals_table(part, ref.name)]
     lines += [
         "",
-        "  * reference. additional: duty above MFN; total: with MFN duty;"
-        " run-rate: $B/year at the end.",
+        "  * reference. additional: duty above MFN; total: with MFN duty; run-rate: $B/year"
+        " of additional duty at the last day's rates, imports fully adjusted (long run).",
         *_currency_lines(results, rows),
         "",
         "Scenarios",
