@@ -64,8 +64,9 @@ def comparison_text(comparison: Comparison) -> str:
         lines += ["  " + x for x in _totals_table(part, ref.name)]
     lines += [
         "",
-        "  * reference. additional: duty above MFN; total: with MFN duty; run-rate: $B/year"
-        " of additional duty at the last day's rates, imports fully adjusted (long run).",
+        "  * reference. additional: duty above MFN; total: with MFN duty; run-rate: $B/year of",
+        "    additional duty at the last day's rates on the long run's imports (static: as"
+        " stated; behavioural: fully adjusted to those rates).",
         *_currency_lines(results, rows),
         "",
         "Scenarios",
