@@ -36,7 +36,7 @@ OTHER = "#A6A6A6"
 THRESHOLD = "#B2182B"
 """The colour of a threshold line (no palette colour, so no series shares it)."""
 
-MAX_EVENT_ROWS = 3
+MAX_EVENT_ROWS = 4
 """Rows of event labels above a chart's data; labels that do not fit are counted as "+N more"."""
 
 PATH_COLOURS = {
@@ -56,6 +56,8 @@ MODE_LINESTYLE = {"static": "-", "behavioural": "--"}
 MODE_HATCH = {"static": "", "behavioural": "///"}
 """The same distinction for bars."""
 
+FILE_DPI = 150
+"""Resolution charts are written at [dots per inch] (``tariffsim.outputs.files.DPI``)."""
 FOOTER_POINTS = 7.0
 """Font size of the footer [pt]."""
 TITLE_POINTS = 12.0
@@ -258,8 +260,9 @@ def frame_figure(
             borderaxespad=0.2,
         )
         header += rows * LEGEND_POINTS * 1.7 + 6
-    chars = max(40, int(fig.get_figwidth() * 72 / (FOOTER_POINTS * 0.56)))
-    lines = textwrap.wrap(footer, chars)
+    # drawn, small text runs a few per cent wider than its outline's advances (the
+    # renderer fits each glyph to whole pixels), hence the margin
+    lines = wrap_measured(footer, fig.get_figwidth() * 72 * 0.92, FOOTER_POINTS)
     fig.text(
         0.008,
         4 / height,
@@ -318,8 +321,11 @@ def mark_events(ax: Axes, marks: Sequence[tuple[float | dt.date, str]], top: flo
         for x, texts in by_date.items()
     ]
     note = _label(ax, 1.0, "+999 more", right=True)
+    # measured as the files draw them: glyphs are fitted to whole pixels, so a label is a
+    # few per cent wider at 150 dpi than on a 100-dpi screen (positions are in points)
+    screen = fig.dpi
+    fig.set_dpi(FILE_DPI)
     _lay_out(fig)
-    # a gap of 8 pt: text widths differ slightly between the screen and the saved dpi
     gap = 8 * fig.dpi / 72
     edge = ax.get_window_extent().x1
     start = ax.get_window_extent().x0
@@ -344,6 +350,7 @@ def mark_events(ax: Axes, marks: Sequence[tuple[float | dt.date, str]], top: flo
     band = (max(rows.values(), default=0) + 1) * (height + 2) * fig.dpi / 72 + 6
     share = min(0.5, band / ax.get_window_extent().height)
     ax.set_ylim(bottom=0, top=(top if top > 0 else 1.0) * 1.02 / (1 - share))
+    fig.set_dpi(screen)
 
 
 def _lay_out(fig: Any) -> None:
@@ -413,6 +420,35 @@ def _pack(
         ends[free[0]] = x1
         rows[t] = free[0]
     return rows, left_out, flipped
+
+
+def wrap_measured(text: str, width: float, size: float) -> list[str]:
+    """``text`` in lines no wider than ``width`` [pt] at ``size`` [pt], words kept whole.
+
+    Each word is measured as drawn (the font's advance widths), not counted in
+    characters: a line of capitals and wide letters is wider than its count says and
+    would run off the figure. A word wider than the line stands on a line of its own.
+    """
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    measure, font = TextToPath(), FontProperties(size=size)
+
+    def wide(piece: str) -> float:
+        return float(measure.get_text_width_height_descent(piece, font, False)[0])
+
+    space = wide("a b") - wide("ab")
+    lines: list[str] = []
+    line, used = "", 0.0
+    for word in text.split():
+        w = wide(word)
+        if line and used + space + w > width:
+            lines.append(line)
+            line, used = "", 0.0
+        line, used = (f"{line} {word}", used + space + w) if line else (word, w)
+    if line:
+        lines.append(line)
+    return lines
 
 
 def wrap_title(text: str, width: int) -> str:
