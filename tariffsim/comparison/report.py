@@ -9,6 +9,7 @@ nothing is computed here beyond unit scaling.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -62,7 +63,17 @@ def comparison_text(comparison: Comparison) -> str:
     for importer, part in blocks.items():
         if importer is not None:
             lines += ["", f"  Imports into {importer}"]
-        lines += ["  " + x for x in _totals_table(part, ref.name)]
+        # a scenario with no flows into this importer has no totals here: leave it out
+        shown = [r for r in part if not math.isnan(r["additional_duty_usd"])]
+        lines += ["  " + x for x in _totals_table(shown, ref.name)]
+        absent = list(dict.fromkeys(r["scenario"] for r in part if r not in shown))
+        if absent:
+            which = ", ".join(absent)
+            lines.append(
+                f"  ({which} {'has' if len(absent) == 1 else 'have'} no imports into {importer}"
+                + ("; no differences to the reference" if ref.name in absent else "")
+                + ")"
+            )
     lines += [
         "",
         "  * reference. additional: duty above MFN; total: with MFN duty;"
@@ -123,6 +134,7 @@ def _currency_lines(results: Sequence[Result], rows: list[dict[str, Any]]) -> li
             billions(r["total_duty_usd"]),
         ]
         for r in rows
+        if not math.isnan(r["additional_duty_usd"])  # no flows into this importer
     ]
     headers = [
         "scenario",

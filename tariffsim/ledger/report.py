@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 
 from tariffsim._types import IndexArray, IntArray
 from tariffsim.errors import TariffsimError
-from tariffsim.ledger.cents import to_the_cent
+from tariffsim.ledger.cents import CENTS_PER_USD, to_cents, to_the_cent
 from tariffsim.ledger.coverage import Measures
 from tariffsim.ledger.lines import LineDuties
 from tariffsim.ledger.reader import Chunk
@@ -237,13 +237,18 @@ def _to_the_cent(batch: pa.RecordBatch) -> pa.RecordBatch:
     rates to :data:`RATE_DECIMALS` decimals.
 
     Money is rounded first (half to even on 100 · amount), so the decimal cast only drops
-    binary noise.
+    binary noise. A line's total is the sum of its rounded base and additional duty, as an
+    entry summary adds the duty of its lines' rates, so every line adds up to the cent.
     """
+    cents = {
+        name: to_cents(batch.column(name).to_numpy(zero_copy_only=False)) for name in MONEY_COLUMNS
+    }
+    cents["total_duty_usd"] = cents["base_duty_usd"] + cents["additional_duty_usd"]  # exact
+    money = {name: whole / CENTS_PER_USD for name, whole in cents.items()}
     arrays = []
     for name, column in zip(batch.schema.names, batch.columns, strict=True):
         if name in MONEY_COLUMNS:
-            cents = to_the_cent(column.to_numpy(zero_copy_only=False))
-            column = pa.array(cents).cast(CSV_LINE_SCHEMA.field(name).type, safe=False)
+            column = pa.array(money[name]).cast(CSV_LINE_SCHEMA.field(name).type, safe=False)
         elif name in ("base_rate", "additional_rate"):
             column = pa.array(np.round(column.to_numpy(zero_copy_only=False), RATE_DECIMALS))
         arrays.append(column)

@@ -35,7 +35,51 @@ CHART_SUFFIXES = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 """Chart file extension → matplotlib format."""
 
 DATA_SUFFIXES = {".csv": "csv", ".json": "json", ".parquet": "parquet"}
-"""Data file extension → output format; any other extension holds the text table."""
+"""Data file extension → output format; any other extension holds the text table, but for
+the kinds of file below, which a program would open expecting its own format."""
+
+NOT_TEXT_SUFFIXES = {
+    **dict.fromkeys(
+        (".xlsx", ".xlsm", ".xls", ".ods", ".numbers"),
+        "write .csv (or .parquet) and open it in the spreadsheet",
+    ),
+    **dict.fromkeys(
+        (".png", ".svg", ".pdf", ".jpg", ".jpeg", ".gif", ".tif", ".tiff", ".webp"),
+        "charts are written with --plot (or --plot-dir)",
+    ),
+    **dict.fromkeys((".html", ".htm"), "'tariffsim report' writes an HTML page"),
+    **dict.fromkeys(
+        (".docx", ".doc", ".odt", ".rtf", ".pptx", ".ppt"),
+        "write a text table (.txt, .md) or .csv",
+    ),
+    **dict.fromkeys(
+        (
+            ".zip",
+            ".gz",
+            ".bz2",
+            ".xz",
+            ".7z",
+            ".tar",
+            ".feather",
+            ".arrow",
+            ".h5",
+            ".hdf5",
+            ".sqlite",
+            ".db",
+            ".duckdb",
+            ".pkl",
+            ".pickle",
+            ".npy",
+            ".npz",
+            ".xml",
+            ".yaml",
+            ".yml",
+            ".toml",
+        ),
+        "tariffsim writes .csv, .json, .parquet or a text table (.txt, .md)",
+    ),
+}
+"""Extensions of files that are not text tables, each with the way to what was meant."""
 
 
 NAME_MAX = 255
@@ -233,9 +277,19 @@ def output_format(fmt: str | None, output: str | Path | None) -> str:
     """The output format: ``--format`` if given, else the ``--output`` extension, else a table.
 
     A ``--format`` that contradicts a data-file extension (``-f csv -o x.parquet``)
-    is refused rather than writing CSV text into a ``.parquet`` file.
+    is refused rather than writing CSV text into a ``.parquet`` file, and so is a file
+    whose extension names a kind tariffsim does not write (:data:`NOT_TEXT_SUFFIXES`:
+    ``report.xlsx`` would be a text table a spreadsheet cannot open).
     """
-    implied = DATA_SUFFIXES.get(Path(output).suffix.lower()) if output is not None else None
+    suffix = Path(output).suffix.lower() if output is not None else ""
+    if suffix in NOT_TEXT_SUFFIXES:
+        raise TariffsimError(
+            f"tariffsim cannot write a '{suffix}' file",
+            file=output,
+            field="--output",
+            hint=NOT_TEXT_SUFFIXES[suffix],
+        )
+    implied = DATA_SUFFIXES.get(suffix) if output is not None else None
     if fmt is None:
         return implied or "table"
     if implied is not None and implied != fmt:

@@ -100,3 +100,22 @@ def test_unknown_plot_extension() -> None:
     assert result.exit_code == 2
     assert result.stdout == ""
     assert "unknown chart format '.jpg'" in result.stderr
+
+
+def test_a_scenario_without_flows_into_an_importer_is_left_out_of_its_block() -> None:
+    """hold has no imports into CN; the history has both: the CN block lists the history's rows
+    only (no 'nan'), says why hold is missing, and the US block keeps both scenarios."""
+    history = str(SCENARIOS / "history" / "us-china-2018-2020.yaml")
+    done = runner.invoke(app, ["compare", str(SCENARIOS / "hold.yaml"), history, "-r", "hold"])
+    assert done.exit_code == 0, done.stderr
+    assert "nan" not in done.stdout
+    us, cn = done.stdout.split("  Imports into US\n")[1].split("  Imports into CN\n")
+    assert [line.split()[0] for line in us.splitlines()[2:6]] == [
+        "hold",
+        "hold",
+        *["us-china-2018-2020"] * 2,
+    ]
+    block = cn.split("\n\n")[0].splitlines()
+    cn_rows = [line.split()[0] for line in block[2:] if not line.startswith("  (")]
+    assert cn_rows == ["us-china-2018-2020"] * 2
+    assert "  (hold has no imports into CN; no differences to the reference)" in cn

@@ -65,9 +65,11 @@ def test_money_to_the_cent_in_the_table_and_in_csv_files(tmp_path: Path) -> None
     rows = [x.split(",") for x in lines.read_text().splitlines()]
     money = [rows[0].index(f'"{c}"') for c in ("customs_value_usd", "base_duty_usd")]
     money += [rows[0].index(f'"{c}"') for c in ("additional_duty_usd", "total_duty_usd")]
-    # 1234.56: 37.0368, 123.456, 160.4928; 10.07: 0.3021, 1.007, 1.3091
+    # 1234.56: 37.0368, 123.456 → 37.04 + 123.46 = 160.50 (not the exact 160.4928 rounded:
+    # a line's total adds its rounded duties, as an entry summary's line does); 10.07: 0.3021,
+    # 1.007 → 0.30 + 1.01 = 1.31
     assert [[r[i] for i in money] for r in rows[1:]] == [
-        ["1234.56", "37.04", "123.46", "160.49"],
+        ["1234.56", "37.04", "123.46", "160.50"],
         ["10.07", "0.30", "1.01", "1.31"],
     ]
 

@@ -111,3 +111,31 @@ def test_parquet_holds_the_csvs_rows_with_text_and_dates(tmp_path: Path) -> None
     numbers = [c for c in written.columns if c.endswith("_usd")]
     # the CSV holds six decimals of each amount [USD]
     assert_allclose(back[numbers], written[numbers], rtol=0, atol=5e-7)  # NaN where NaN
+
+
+@pytest.mark.parametrize(
+    ("command", "name", "hint"),
+    [
+        (["run"], "report.xlsx", "open it in the spreadsheet"),
+        (["run"], "page.html", "'tariffsim report' writes an HTML page"),
+        (["compare", "--format", "csv"], "rows.png", "charts are written with --plot"),
+        (["run"], "rows.feather", "tariffsim writes .csv, .json, .parquet or a text table"),
+    ],
+)
+def test_a_file_kind_tariffsim_does_not_write_is_refused(
+    command: list[str], name: str, hint: str, tmp_path: Path
+) -> None:
+    """A text table in a '.xlsx' would be a file the spreadsheet cannot open: one line, exit 2,
+    nothing written; any other extension (here '.txt') still holds the table."""
+    out = tmp_path / name
+    paths = ["hold.yaml", "escalate.yaml"] if command[0] == "compare" else ["hold.yaml"]
+    files = [str(SCENARIOS / p) for p in paths]
+    done = runner.invoke(app, [*command, *files, "-o", str(out)])
+    assert done.exit_code == 2
+    assert done.stderr.count("\n") == 1
+    assert f"--output: tariffsim cannot write a '{out.suffix}' file" in done.stderr
+    assert hint in done.stderr
+    assert not out.exists()
+    text = tmp_path / "table.txt"
+    assert runner.invoke(app, ["run", str(SCENARIOS / "hold.yaml"), "-o", str(text)]).exit_code == 0
+    assert text.read_text(encoding="utf-8").startswith("hold: Hold: List 3 rises to 25 %")
