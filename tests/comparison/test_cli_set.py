@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 from tariffsim.cli import app
-from tariffsim.outputs import style
 from tests.conftest import SCENARIOS
+from tests.footers import caught_footers
 
 FILES = [str(SCENARIOS / f"{n}.yaml") for n in ("hold", "escalate")]
 KEY = "tranches.list3.schedule.2019-01-01.rate"
@@ -56,14 +55,7 @@ def test_json_records_the_changes_per_path(tmp_path: Path) -> None:
 def test_chart_footers_list_the_change_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    footers: list[str] = []
-    frame = style.frame_figure
-
-    def spy(fig: Any, title: str, footer: str, *args: Any, **kwargs: Any) -> Any:
-        footers.append(footer)
-        return frame(fig, title, footer, *args, **kwargs)
-
-    monkeypatch.setattr(style, "frame_figure", spy)
+    footers = caught_footers(monkeypatch)
     args = ["compare", *FILES, "--mode", "static", "--plot", str(tmp_path / "c.png")]
     invoke(*args, "--set", f"{KEY}=20 %")
     (footer,) = footers

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 from tariffsim.cli import app
-from tariffsim.outputs import style
 from tests.conftest import SCENARIOS
+from tests.footers import caught_footers
 
 HOLD = str(SCENARIOS / "hold.yaml")
 KEY = "tranches.list3.schedule.2019-01-01.rate"
@@ -70,14 +69,7 @@ def test_json_records_each_change_and_the_source(tmp_path: Path) -> None:
 
 
 def test_the_chart_footer_lists_the_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    footers: list[str] = []
-    frame = style.frame_figure
-
-    def spy(fig: Any, title: str, footer: str, *args: Any, **kwargs: Any) -> Any:
-        footers.append(footer)
-        return frame(fig, title, footer, *args, **kwargs)
-
-    monkeypatch.setattr(style, "frame_figure", spy)
+    footers = caught_footers(monkeypatch)
     run(*SET, "--static", "--plot", str(tmp_path / "hold.png"))
     run("--static", "--plot", str(tmp_path / "plain.png"))
     assert footers[0].startswith(f"tariffsim · hold · static model. Modified by --set: {CHANGE}. ")
@@ -88,14 +80,7 @@ def test_the_chart_footer_lists_the_change(tmp_path: Path, monkeypatch: pytest.M
 def test_samples_list_the_change_in_the_table_json_and_footer(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    footers: list[str] = []
-    frame = style.frame_figure
-
-    def spy(fig: Any, title: str, footer: str, *args: Any, **kwargs: Any) -> Any:
-        footers.append(footer)
-        return frame(fig, title, footer, *args, **kwargs)
-
-    monkeypatch.setattr(style, "frame_figure", spy)
+    footers = caught_footers(monkeypatch)
     ranges = str(SCENARIOS / "hold-ranges.yaml")
     args = ["run", ranges, "--samples", "20", *SET]
     result = runner.invoke(app, [*args, "--plot", str(tmp_path / "fan.png")])
