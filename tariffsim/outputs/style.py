@@ -258,8 +258,9 @@ def frame_figure(
             borderaxespad=0.2,
         )
         header += rows * LEGEND_POINTS * 1.7 + 6
-    chars = max(40, int(fig.get_figwidth() * 72 / (FOOTER_POINTS * 0.56)))
-    lines = textwrap.wrap(footer, chars)
+    # drawn, small text runs a few per cent wider than its outline's advances (the
+    # renderer fits each glyph to whole pixels), hence the margin
+    lines = wrap_measured(footer, fig.get_figwidth() * 72 * 0.92, FOOTER_POINTS)
     fig.text(
         0.008,
         4 / height,
@@ -413,6 +414,35 @@ def _pack(
         ends[free[0]] = x1
         rows[t] = free[0]
     return rows, left_out, flipped
+
+
+def wrap_measured(text: str, width: float, size: float) -> list[str]:
+    """``text`` in lines no wider than ``width`` [pt] at ``size`` [pt], words kept whole.
+
+    Each word is measured as drawn (the font's advance widths), not counted in
+    characters: a line of capitals and wide letters is wider than its count says and
+    would run off the figure. A word wider than the line stands on a line of its own.
+    """
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    measure, font = TextToPath(), FontProperties(size=size)
+
+    def wide(piece: str) -> float:
+        return float(measure.get_text_width_height_descent(piece, font, False)[0])
+
+    space = wide("a b") - wide("ab")
+    lines: list[str] = []
+    line, used = "", 0.0
+    for word in text.split():
+        w = wide(word)
+        if line and used + space + w > width:
+            lines.append(line)
+            line, used = "", 0.0
+        line, used = (f"{line} {word}", used + space + w) if line else (word, w)
+    if line:
+        lines.append(line)
+    return lines
 
 
 def wrap_title(text: str, width: int) -> str:

@@ -1,0 +1,49 @@
+"""A long footer of sources is wrapped by its drawn width, so no line runs off the figure.
+
+hold and the 2018–2020 history name 35 sources between them, many titles of capitals and wide
+letters: a wrap by counting characters let some lines run past the right edge.
+"""
+
+from __future__ import annotations
+
+import pytest
+from matplotlib.figure import Figure
+
+from tariffsim.comparison.chart import comparison_figures, plot_comparison
+from tariffsim.comparison.compute import prepare
+from tariffsim.model.flows import load_scenario
+from tariffsim.outputs.files import DPI
+from tariffsim.outputs.style import wrap_measured
+from tests import chartcheck
+from tests.conftest import SCENARIOS
+
+
+@pytest.fixture(scope="module")
+def figures() -> dict[str, Figure]:
+    paths = [SCENARIOS / "hold.yaml", SCENARIOS / "history" / "us-china-2018-2020.yaml"]
+    results = list(prepare([load_scenario(p) for p in paths], "hold").results)
+    return {"all": plot_comparison(results, "hold"), **comparison_figures(results, "hold")}
+
+
+@pytest.mark.parametrize("name", ["all", "duty-per-period", "effective-rate", "totals"])
+def test_the_footer_stays_inside_the_figure(figures: dict[str, Figure], name: str) -> None:
+    """Checked at the files' resolution: the renderer fits glyphs to whole pixels, so the
+    same line is wider at 150 dots per inch than at the screen's 100."""
+    fig = figures[name]
+    fig.set_dpi(DPI)
+    footer = max((t for t in fig.texts if t.get_text().startswith("tariffsim ·")), key=len_of)
+    assert footer.get_text().count("\n") >= 5  # long enough to need many lines
+    assert chartcheck.layout_problems(fig)[0] == []
+
+
+def len_of(text: object) -> int:
+    return len(text.get_text())  # type: ignore[attr-defined]
+
+
+def test_words_are_kept_whole_and_lines_filled() -> None:
+    words = ("Notice of Modification of Section 301 Action WWWW " * 12).split()
+    lines = wrap_measured(" ".join(words), 300.0, 7.0)
+    assert " ".join(lines).split() == words  # nothing lost, nothing split
+    assert len(lines) > 3
+    narrow = wrap_measured("a" * 200 + " b", 50.0, 7.0)
+    assert narrow == ["a" * 200, "b"]  # a word wider than the line stands alone
