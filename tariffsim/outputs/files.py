@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tariffsim.errors import TariffsimError
+from tariffsim.outputs.style import FILE_DPI
 from tariffsim.scenario.inputs import identity, input_run, recorded_inputs
 
 if TYPE_CHECKING:
@@ -464,7 +465,7 @@ def _clean(value: Any) -> Any:
     return value
 
 
-DPI = 150
+DPI = FILE_DPI
 """Resolution of PNG files [dots per inch]."""
 PNG_COMPRESSION = 3
 """zlib level of PNG charts (0–9): measured as small as the default 6 and faster."""

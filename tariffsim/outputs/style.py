@@ -36,7 +36,7 @@ OTHER = "#A6A6A6"
 THRESHOLD = "#B2182B"
 """The colour of a threshold line (no palette colour, so no series shares it)."""
 
-MAX_EVENT_ROWS = 3
+MAX_EVENT_ROWS = 4
 """Rows of event labels above a chart's data; labels that do not fit are counted as "+N more"."""
 
 PATH_COLOURS = {
@@ -56,6 +56,8 @@ MODE_LINESTYLE = {"static": "-", "behavioural": "--"}
 MODE_HATCH = {"static": "", "behavioural": "///"}
 """The same distinction for bars."""
 
+FILE_DPI = 150
+"""Resolution charts are written at [dots per inch] (``tariffsim.outputs.files.DPI``)."""
 FOOTER_POINTS = 7.0
 """Font size of the footer [pt]."""
 TITLE_POINTS = 12.0
@@ -319,8 +321,11 @@ def mark_events(ax: Axes, marks: Sequence[tuple[float | dt.date, str]], top: flo
         for x, texts in by_date.items()
     ]
     note = _label(ax, 1.0, "+999 more", right=True)
+    # measured as the files draw them: glyphs are fitted to whole pixels, so a label is a
+    # few per cent wider at 150 dpi than on a 100-dpi screen (positions are in points)
+    screen = fig.dpi
+    fig.set_dpi(FILE_DPI)
     _lay_out(fig)
-    # a gap of 8 pt: text widths differ slightly between the screen and the saved dpi
     gap = 8 * fig.dpi / 72
     edge = ax.get_window_extent().x1
     start = ax.get_window_extent().x0
@@ -345,6 +350,7 @@ def mark_events(ax: Axes, marks: Sequence[tuple[float | dt.date, str]], top: flo
     band = (max(rows.values(), default=0) + 1) * (height + 2) * fig.dpi / 72 + 6
     share = min(0.5, band / ax.get_window_extent().height)
     ax.set_ylim(bottom=0, top=(top if top > 0 else 1.0) * 1.02 / (1 - share))
+    fig.set_dpi(screen)
 
 
 def _lay_out(fig: Any) -> None:

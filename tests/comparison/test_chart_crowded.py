@@ -7,6 +7,7 @@ from matplotlib.figure import Figure
 
 from tariffsim.comparison.chart import comparison_figures, plot_comparison
 from tariffsim.comparison.compute import prepare
+from tariffsim.outputs import style
 from tariffsim.scenario.validation import load_scenario
 from tests import chartcheck
 from tests.crowded import write_crowded
@@ -42,7 +43,7 @@ def test_events_are_grouped_and_capped(figures: dict[str, Figure]) -> None:
     labels = [t.get_text() for t in ax.texts if " → " in t.get_text()]
     notes = [t.get_text() for t in ax.texts if t.get_text().startswith("+")]
     assert len(notes) == 1 and notes[0].endswith(" more")
-    assert 0 < len(labels) <= 3 * 6  # three rows at most
+    assert 0 < len(labels) <= style.MAX_EVENT_ROWS * 6  # a few per row, four rows at most
 
 
 @pytest.mark.parametrize("name", ["all", "totals"])

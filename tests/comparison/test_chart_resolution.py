@@ -1,7 +1,10 @@
-"""A long footer of sources is wrapped by its drawn width, so no line runs off the figure.
+"""Charts hold up as the 150-dpi files draw them, where glyphs fitted to pixels run wider.
 
-hold and the 2018–2020 history name 35 sources between them, many titles of capitals and wide
-letters: a wrap by counting characters let some lines run past the right edge.
+A long footer of sources is wrapped by its drawn width, so no line runs off the figure: hold and
+the 2018–2020 history name 35 sources between them, many titles of capitals and wide letters,
+and a wrap by counting characters let some lines run past the right edge. Event labels are
+measured at the files' resolution: at the screen's, "List 3 → 25 % (escalate, hold)" seemed to
+leave room for "Next round → 25 %" in the same row, and ran into it in the file.
 """
 
 from __future__ import annotations
@@ -47,3 +50,15 @@ def test_words_are_kept_whole_and_lines_filled() -> None:
     assert len(lines) > 3
     narrow = wrap_measured("a" * 200 + " b", 50.0, 7.0)
     assert narrow == ["a" * 200, "b"]  # a word wider than the line stands alone
+
+
+def test_every_event_of_the_four_paths_is_labelled_without_overlap() -> None:
+    names = ("escalate", "hold", "ceasefire", "deescalate")
+    results = list(prepare([load_scenario(SCENARIOS / f"{n}.yaml") for n in names], "hold").results)
+    fig = plot_comparison(results, "hold")
+    fig.set_dpi(DPI)
+    labels = [t.get_text() for t in fig.axes[0].texts]
+    assert "Next round → 25 % (escalate)" in labels
+    assert "List 3 → 25 % (escalate, hold)" in labels
+    assert not any(text.endswith(" more") for text in labels)
+    assert chartcheck.layout_problems(fig) == ([], [])
