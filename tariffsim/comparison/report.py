@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from tariffsim.comparison.compute import Comparison, period_differences
 from tariffsim.comparison.rows import difference_tables, totals_records
 from tariffsim.outputs.csv_rows import column_union, csv_text
+from tariffsim.outputs.edits import edit_lines, edit_records
 from tariffsim.outputs.emit import emit
 from tariffsim.outputs.json_rows import LazyRows
 from tariffsim.outputs.text import PERIOD_ADVERB, billions, table
@@ -81,7 +82,8 @@ def comparison_text(comparison: Comparison) -> str:
         "",
         "Scenarios",
     ]
-    lines += [f"  {r.name}: {r.scenario.title}" for r in results]
+    for r in results:
+        lines += [f"  {r.name}: {r.scenario.title}", *edit_lines(r.scenario, "    ")]
     return "\n".join(lines) + "\n"
 
 
@@ -175,7 +177,16 @@ def comparison_document(comparison: Comparison) -> dict[str, Any]:
         "totals": totals_records(results, ref),
         "periods": LazyRows(lambda: _record_chunks(difference_tables(results, ref))),
         **_currencies(results),
+        **_edits(results),
     }
+
+
+def _edits(results: Sequence[Result]) -> dict[str, Any]:
+    """``{"modified_by_set": {scenario: edit records}}`` after --set, else nothing."""
+    edited = {
+        r.name: edit_records(r.scenario)["modified_by_set"] for r in results if r.scenario.edits
+    }
+    return {"modified_by_set": edited} if edited else {}
 
 
 def _currencies(results: Sequence[Result]) -> dict[str, Any]:

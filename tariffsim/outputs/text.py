@@ -114,7 +114,10 @@ def short_label(label: str) -> str:
 
 
 def sources_line(results: Sequence[Result]) -> str:
-    """The sources of all compared scenarios, once each, titles shortened at the first colon."""
+    """The sources of all compared scenarios, once each, titles shortened at the first colon;
+    what ``--set`` changed first, when it changed anything (a chart's footer ends with it)."""
+    from tariffsim.outputs.edits import edits_sentence
+
     titles: list[str] = []
     for r in results:
         for source in r.scenario.sources.values():
@@ -123,7 +126,7 @@ def sources_line(results: Sequence[Result]) -> str:
             year = f" ({source.date.year})" if source.date else ""
             if title + year not in titles:
                 titles.append(title + year)
-    return "Sources: " + "; ".join(titles) + "."
+    return edits_sentence(results) + "Sources: " + "; ".join(titles) + "."
 
 
 def step_points(starts: Sequence[dt.date], ends: Sequence[dt.date]) -> list[dt.date]:

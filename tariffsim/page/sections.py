@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from tariffsim.outputs.edits import HEADING
 from tariffsim.outputs.text import PERIOD_ADVERB, records
 from tariffsim.page.html import esc, figure, figure_svg, table
 
@@ -132,8 +133,24 @@ def heading(results: Sequence[Result], reference: str) -> str:
     )
     return (
         f"<header><h1>{esc(title)}</h1><p class='lede'>{esc(lede)}</p>"
-        f"<p class='muted'>{esc(when)}</p></header>"
+        f"<p class='muted'>{esc(when)}</p>{edits(results)}</header>"
     )
+
+
+def edits(results: Sequence[Result]) -> str:
+    """What --set changed, path by path, as the page's first words after the range; ""
+    when nothing was set."""
+    changed = [r for r in results if r.scenario.edits]
+    if not changed:
+        return ""
+    whose = len(results) > 1
+    items = "".join(
+        f"<li>{esc(f'{r.name}: ' if whose else '')}<code>{esc(e.describe())}</code></li>"
+        for r in changed
+        for e in r.scenario.edits
+    )
+    heading = HEADING[0].upper() + HEADING[1:]
+    return f"<p><strong>{esc(heading)}</strong></p><ul>{items}</ul>"
 
 
 def contents(entries: Sequence[tuple[str, str]]) -> str:

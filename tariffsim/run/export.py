@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from tariffsim.model.tables import Table
 from tariffsim.outputs.csv_rows import column_union, csv_text
+from tariffsim.outputs.edits import edit_records
 from tariffsim.outputs.emit import emit
 from tariffsim.outputs.json_rows import LazyRows
 
@@ -102,6 +103,7 @@ def json_payload(results: Sequence[Result]) -> list[dict[str, Any]]:
                     else {}
                 ),
                 "sources": {k: v.model_dump(mode="json") for k, v in s.sources.items()},
+                **edit_records(s),
             }
         )
     return payload

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from tariffsim.model.results import event_rows
+from tariffsim.outputs.edits import edit_lines
 from tariffsim.outputs.text import PERIOD_ADVERB, billions, records, table
 from tariffsim.scenario.units import format_rate
 
@@ -34,6 +35,7 @@ def render_summary(result: Result) -> str:
         f"  horizon {h.start} to {h.end} (inclusive), {PERIOD_ADVERB[result.step]} periods;"
         f" facts as of {s.as_of}",
         *_mode_lines(result),
+        *edit_lines(s),
         "",
     ]
     importers = result.importer_codes

@@ -36,11 +36,14 @@ class Document:
     data : the merged plain data.
     lines : key path → (file, 1-based line) of the value that won the merge.
     files : every file read, the top file first.
+    introduced : each entry of a block (``("tranches", "list4")``) that a file added over
+        its parent, or ``--set`` over the file, with the place of its id.
     """
 
     data: dict[str, Any]
     lines: dict[Path_, Location] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
+    introduced: dict[Path_, Location] = field(default_factory=dict)
 
     def locate(self, path: Path_) -> Location | None:
         """The place of the longest known prefix of ``path``."""
@@ -166,8 +169,23 @@ def _read_with_parents(path: Path, stack: list[Path], root: Path) -> Document:
         )
     base = _read_with_parents(parent, chain, root)
     base.data.pop("name", None)  # a name belongs to its own file; it is never inherited
+    introduced = base.introduced | _new_entries(base.data, data, lines)
     merged = merge(base.data, data, base.lines, lines)
-    return Document(merged, base.lines, [str(path), *base.files])
+    return Document(merged, base.lines, [str(path), *base.files], introduced)
+
+
+def _new_entries(
+    base: dict[str, Any], over: dict[str, Any], over_lines: dict[Path_, Location]
+) -> dict[Path_, Location]:
+    """The entries of blocks (mappings of mappings) that ``over`` adds to ``base``."""
+    found: dict[Path_, Location] = {}
+    for block, entries in over.items():
+        inherited = base.get(block)
+        if isinstance(entries, dict) and isinstance(inherited, dict):
+            for key, value in entries.items():
+                if key not in inherited and value is not None and (block, key) in over_lines:
+                    found[(block, key)] = over_lines[(block, key)]
+    return found
 
 
 def _parent_path(path: Path, ref: object, root: Path, place: Location) -> Path:

@@ -24,6 +24,7 @@ from tariffsim.scenario import hts, units
 from tariffsim.scenario.assumptions import Assumptions
 from tariffsim.scenario.countries import parse_country
 from tariffsim.scenario.distributions import JUDGEMENT, Assumption, Distribution, name_distributions
+from tariffsim.scenario.edits import Edit
 from tariffsim.scenario.forms import ExchangeRate, MeasureForms, QuantityFlow, parse_currencies
 from tariffsim.scenario.measures import ImportFlow, Measure, Precedence, group_members
 from tariffsim.scenario.quantities import (
@@ -327,7 +328,14 @@ class Scenario(Frozen):
         )
     )
 
-    @field_validator("authority_parts", mode="before")
+    edits: SkipJsonSchema[tuple[Edit, ...]] = Field(
+        default=(),
+        exclude=True,
+        repr=False,
+        description="Set by tariffsim, never written: the --set overrides applied, in order.",
+    )
+
+    @field_validator("authority_parts", "edits", mode="before")
     @classmethod
     def _computed_only(cls, value: Any) -> Any:
         if value:

@@ -9,8 +9,6 @@ field.
 from __future__ import annotations
 
 import json
-import types
-import typing
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -24,6 +22,8 @@ from tariffsim.scenario.checks import (
     check_names,
     check_source_refs,
 )
+from tariffsim.scenario.edits import TITLE_MARK, Edit
+from tariffsim.scenario.fields import allowed_keys
 from tariffsim.scenario.loading import Document, read_document
 from tariffsim.scenario.schema import Scenario
 from tariffsim.scenario.yamlfile import collector_paused
@@ -92,12 +92,22 @@ def _read_scenario(path: str | Path, overrides: Sequence[str]) -> tuple[Scenario
                 line=document.lines[(key,)][1],
                 hint=hint.format(path=path),
             )
+    edits: tuple[Edit, ...] = ()
     if overrides:
         from tariffsim.scenario.overrides import apply_overrides
 
-        apply_overrides(document, overrides)
+        edits = apply_overrides(document, overrides)
+    if document.introduced:
+        from tariffsim.scenario.entries import check_new_entries
+
+        check_new_entries(document)
     document.data.setdefault("name", Path(path).stem)
-    return validate_document(document, Scenario), document
+    scenario = validate_document(document, Scenario)
+    if edits:
+        # the scenario is no longer the file's: every title shown says so
+        title = scenario.title + TITLE_MARK
+        scenario = scenario.model_copy(update={"title": title, "edits": edits})
+    return scenario, document
 
 
 def locate_error(exc: TariffsimError, document: Document) -> TariffsimError:
@@ -131,13 +141,17 @@ def _located_error(
     errors.sort(key=lambda error: error["type"] != "extra_forbidden")
     first = errors[0]
     loc = tuple(str(part) for part in first["loc"] if part != "[key]")
-    if loc and loc[-1] in _SCALAR_FORM and not isinstance(_at(document.data, loc[:-1]), dict):
+    if (
+        loc
+        and loc[-1] in _SCALAR_FORM
+        and (not isinstance(_at(document.data, loc[:-1]), dict) or loc not in document.lines)
+    ):
         loc = loc[:-1]  # the user wrote the scalar form; don't name a key they never wrote
     field = ".".join(loc) or None
     file, line = document.locate(loc) or (document.files[0], None)
     more = f" [and {len(errors) - 1} more problem(s)]" if len(errors) > 1 else ""
     if first["type"] == "extra_forbidden":
-        allowed = _allowed_keys(model, loc[:-1])
+        allowed = allowed_keys(model, loc[:-1])
         return TariffsimError(
             f"unknown key '{loc[-1]}'{more}",
             file=file,
@@ -179,37 +193,6 @@ def _clean(message: str) -> str:
         if message.startswith(prefix):
             return message[len(prefix) :]
     return message
-
-
-def _allowed_keys(model: type[BaseModel], loc: tuple[str, ...]) -> list[str]:
-    """The field names allowed at ``loc`` inside ``model``, walking dicts and unions."""
-    current: Any = model
-    for part in loc:
-        current = _model_of(current)
-        if current is None:
-            return []
-        if isinstance(current, type) and issubclass(current, BaseModel):
-            info = current.model_fields.get(part)
-            if info is None:
-                return []
-            current = info.annotation
-        else:  # a dict[K, V]: the key selects a value of type V
-            current = typing.get_args(current)[-1]
-    found = _model_of(current)
-    if isinstance(found, type) and issubclass(found, BaseModel):
-        return [n for n, f in found.model_fields.items() if n != "text" and not f.exclude]
-    return []
-
-
-def _model_of(annotation: Any) -> Any:
-    """Unwrap Optional/Union annotations to the model or dict inside."""
-    if isinstance(annotation, (types.UnionType,)) or typing.get_origin(annotation) is typing.Union:
-        for arg in typing.get_args(annotation):
-            if arg is not type(None):
-                return _model_of(arg)
-    if typing.get_origin(annotation) is dict:
-        return annotation
-    return annotation
 
 
 def _written_lists(defs: dict[str, Any]) -> None:

@@ -84,6 +84,9 @@ def _footer(result: SweepResult) -> str:
     cited = sorted({b.source for b in spec.branches.values()})
     titles = "; ".join(src.title for src in spec.sources.values())
     text = f"tariffsim · {result.outlook.path.name} · branch probabilities: {', '.join(cited)}"
+    edited = [e.describe() for s in result.outlook.scenarios.values() for e in s.edits]
+    if edited:  # run --samples --set
+        text += " · modified by --set: " + "; ".join(edited)
     return text + (f" · sources: {titles}" if titles else "")
 
 

@@ -15,6 +15,7 @@ import numpy as np
 
 from tariffsim.model.tables import Table, factorized
 from tariffsim.outputs.csv_rows import csv_text
+from tariffsim.outputs.edits import edit_lines, edit_records
 from tariffsim.outputs.emit import emit
 from tariffsim.outputs.text import PERIOD_ADVERB, billions, table
 from tariffsim.scenario.units import format_rate, format_usd
@@ -84,6 +85,8 @@ def sweep_payload(result: SweepResult, summary: SweepSummary) -> dict[str, Any]:
             for scope, d in _drawn(result)
         ],
         "sources": {k: v.model_dump(mode="json") for k, v in spec.sources.items()},
+        # run --samples --set: the one branch's changes (a sweep takes no --set)
+        **edit_records(next(iter(result.outlook.scenarios.values()))),
     }
 
 
@@ -95,6 +98,7 @@ def render_sweep(result: SweepResult, summary: SweepSummary) -> str:
         f"  {result.samples:,} draws, seed {result.seed}; {PERIOD_ADVERB[result.step]} periods "
         f"{grid.period_start[0]} to {grid.period_end[-1]}; {_mode_text(result)}",
         f"  measure: {_MEASURE_TEXT[summary.measure]}",
+        *(line for s in result.outlook.scenarios.values() for line in edit_lines(s)),
         *(
             [
                 "  duty owed: deposits less what invalidated measures owe back (by entry date); "

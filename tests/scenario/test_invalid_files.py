@@ -282,6 +282,11 @@ CASES = [
         ("'parents/bsae.yaml' not found", "(did you mean 'base.yaml'?)"),
     ),
     Case(
+        "misspelt_tranche.yaml",
+        "misspelt_tranche.yaml:5: tranches.lsit3:",
+        ("unknown tranche 'lsit3'", "(did you mean 'list3'?)"),
+    ),
+    Case(
         "extends_cycle.yaml",
         "parents/cycle.yaml:1: extends:",
         ("forms a cycle: extends_cycle.yaml → cycle.yaml → extends_cycle.yaml",),

@@ -8,12 +8,15 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 from typer.testing import CliRunner
 
 from tariffsim.cli import app
 from tariffsim.errors import TariffsimError
 from tariffsim.model.simulation import simulate
+from tariffsim.scenario.edits import SET_SOURCE, Edit
 from tariffsim.scenario.validation import load_scenario
 from tests.conftest import SCENARIOS
 
@@ -27,8 +30,24 @@ def test_an_override_changes_the_rate_and_nothing_else() -> None:
     assert changed.tranches["list3"].rate_on(dt.date(2019, 1, 1)) == pytest.approx(0.20)
     assert plain.tranches["list3"].rate_on(dt.date(2019, 1, 1)) == pytest.approx(0.25)
     step = changed.tranches["list3"].schedule[dt.date(2019, 1, 1)]
-    assert step.source == "ustr-list3"  # the rest of the step is the file's
-    assert changed.model_dump(exclude={"tranches"}) == plain.model_dump(exclude={"tranches"})
+    was = plain.tranches["list3"].schedule[dt.date(2019, 1, 1)]
+    # the rest of the step is the file's; its number is the user's, cited as such
+    assert (step.status, step.announced) == (was.status, was.announced)
+    assert (step.source, was.source) == (SET_SOURCE, "ustr-list3")
+    assert step.note == (
+        "set with --set: tranches.list3.schedule.2019-01-01.rate = 20 % (was 25 % [ustr-list3])"
+    )
+    assert changed.edits == (
+        Edit("tranches.list3.schedule.2019-01-01.rate", "20 %", "25 %", "ustr-list3"),
+    )
+    assert changed.title == plain.title + " (modified by --set)"
+    assert plain.edits == ()
+    assert {k: v for k, v in changed.sources.items() if k != SET_SOURCE} == plain.sources
+    assert changed.sources[SET_SOURCE].note == changed.edits[0].describe()
+    other = {"tranches", "sources", "title"}
+    assert changed.model_dump(exclude=other) == plain.model_dump(exclude=other)
+    for tid in ("list1", "list2", "next-round"):
+        assert changed.tranches[tid] == plain.tranches[tid]
 
 
 def test_the_override_reaches_the_duty() -> None:
@@ -57,7 +76,12 @@ def test_an_override_may_add_a_date_and_replace_a_mapping() -> None:
         ],
     )
     assert s.tranches["list3"].rate_on(dt.date(2019, 6, 1)) == pytest.approx(0.30)
-    assert s.title == "A what-if"
+    assert s.title == "A what-if (modified by --set)"
+    assert s.tranches["list3"].schedule[dt.date(2019, 6, 1)].source == SET_SOURCE
+    assert [e.describe() for e in s.edits] == [
+        "tranches.list3.schedule.2019-06-01 = {rate: 30 %, status: scheduled} (new)",
+        "title = A what-if (was Hold: List 3 rises to 25 % on 1 January 2019; the next roun…)",
+    ]
 
 
 def test_later_overrides_win() -> None:
@@ -119,3 +143,45 @@ def test_cli_set_changes_the_written_totals(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     after = json.loads(out.read_text())[0]["totals"]["additional_duty_usd"]
     assert_allclose(before - after, 0.05 * 200e9, rtol=1e-12)
+
+
+def test_a_bare_value_set_over_a_sourced_one_cites_set() -> None:
+    """``elasticity: {value: 2, source: usitc-2023}`` set to a bare 3: the value is the user's."""
+    s = load_scenario(HOLD, ["assumptions.elasticity=3"])
+    assert s.assumptions is not None and s.assumptions.elasticity is not None
+    assert (s.assumptions.elasticity.value, s.assumptions.elasticity.source) == (3, SET_SOURCE)
+    assert s.edits == (Edit("assumptions.elasticity", "3", "2", "usitc-2023"),)
+
+
+def test_a_key_set_twice_is_one_edit_from_the_file_value_to_the_last() -> None:
+    key = "tranches.list1.imports"
+    s = load_scenario(HOLD, [f"{key}=10 billion USD/year", f"{key}=12 billion USD/year"])
+    assert s.edits == (Edit(key, "12 billion USD/year", "34 billion USD/year", "ustr-list1"),)
+    assert s.tranches["list1"].imports.source == SET_SOURCE
+
+
+def test_a_source_the_user_names_is_kept() -> None:
+    day = "tranches.list3.schedule.2019-01-01"
+    s = load_scenario(HOLD, [f"{day}.source=article", f"{day}.rate=20 %"])
+    assert s.tranches["list3"].schedule[dt.date(2019, 1, 1)].source == "article"
+    assert SET_SOURCE not in s.sources  # nothing cites it
+
+
+def test_a_label_set_leaves_every_number_cited_as_in_the_file() -> None:
+    plain = load_scenario(HOLD)
+    s = load_scenario(HOLD, ["tranches.list3.label=Third list"])
+    assert s.tranches["list3"].label == "Third list"
+    assert s.source_refs() == plain.source_refs()
+    assert s.edits == (Edit("tranches.list3.label", "Third list", "List 3 ($200B)"),)
+    assert s.title.endswith(" (modified by --set)")
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(min_value=0, max_value=200))
+def test_any_rate_set_is_the_step_rate_cited_to_set(percent: int) -> None:
+    key = "tranches.list3.schedule.2019-01-01.rate"
+    s = load_scenario(HOLD, [f"{key}={percent} %"])
+    step = s.tranches["list3"].schedule[dt.date(2019, 1, 1)]
+    assert step.rate == pytest.approx(percent / 100, abs=1e-15)
+    assert step.source == SET_SOURCE
+    assert s.edits == (Edit(key, f"{percent} %", "25 %", "ustr-list3"),)
