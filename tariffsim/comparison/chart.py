@@ -41,16 +41,11 @@ Drawer = Callable[["Axes", Sequence["Result"], str | None], None]
 
 def _series(results: Sequence[Result]) -> list[tuple[str, str]]:
     """(scenario, mode) of every line, in the order given, static before behavioural."""
-    return [(r.name, m) for r in results for m in _modes(r)]
-
-
-def _modes(result: Result) -> list[str]:
-    # from the rows' modes (a few per tranche), not the periods frame's column of every period
-    return sorted({str(m) for m in result.arrays.modes}, key=lambda m: (m != "static", m))
+    return [(r.name, m) for r in results for m in r.modes]
 
 
 def _all_modes(results: Sequence[Result]) -> set[str]:
-    return {m for r in results for m in _modes(r)}
+    return {m for r in results for m in r.modes}
 
 
 def _line_style(results: Sequence[Result], scenario: str, mode: str) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from tariffsim.comparison.rows import DIFFERENCE_OF as DIFFERENCE_OF
 from tariffsim.comparison.rows import TOTAL_COLUMNS as TOTAL_COLUMNS
-from tariffsim.comparison.rows import modes_of, totals_records
+from tariffsim.comparison.rows import totals_records
 from tariffsim.errors import TariffsimError, did_you_mean
 from tariffsim.model.flows import load_scenario
 from tariffsim.model.money import in_currency
@@ -305,11 +305,6 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
         if isinstance(frame[c].dtype, pd.CategoricalDtype)
     }
     return frame.astype(text) if text else frame
-
-
-def _modes(result: Result) -> list[str]:
-    """Modes in a result's rows, static first."""
-    return modes_of(result)
 
 
 def _periods(result: Result) -> list[tuple[object, object]]:

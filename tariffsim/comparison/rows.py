@@ -44,11 +44,6 @@ COLUMNS = [PERIOD_COLUMNS[0], "reference", *PERIOD_COLUMNS[1:], *DIFFERENCE_COLU
 again in that currency (``*_eur``), at the row's scenario's stated rate."""
 
 
-def modes_of(result: Result) -> list[str]:
-    """Modes in a result's rows, static first."""
-    return sorted(set(result.arrays.modes.tolist()), key=lambda m: (m != "static", m))
-
-
 def _pairs(result: Result, modes: set[str] | None = None) -> dict[tuple[str, str], int]:
     """(mode, tranche) → row of the result's arrays (rows of ``modes`` only, if given)."""
     a = result.arrays
@@ -160,7 +155,7 @@ def _importer_totals(
 ) -> list[dict[str, Any]]:
     rows, currencies = [], []
     for r in results:
-        for mode in modes_of(r):
+        for mode in r.modes:
             currencies.append(r.extra.get("currency"))
             totals = r.totals(mode, importer)
             rows.append(
@@ -175,7 +170,7 @@ def _importer_totals(
                     **{c: totals[c] for c in TOTAL_COLUMNS},
                 }
             )
-    ref_modes = modes_of(reference)
+    ref_modes = reference.modes
     for column in DIFFERENCE_OF:
         ref = {m: reference.totals(m, importer)[column] for m in ref_modes}
         base = np.array([ref.get(str(row["mode"]), float("nan")) for row in rows])

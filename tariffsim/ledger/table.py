@@ -42,10 +42,18 @@ def render_exposure(exposure: Exposure, currencies: Mapping[str, Currency] | Non
                 f"  in {currency.describe()}: customs value {parts[0]}; duty {parts[1]} "
                 f"(MFN {parts[2]}, additional {parts[3]})"
             )
+        by_file = (frame["table"] == "mfn_unknown").any()  # that row comes with --mfn only
         out.append(
             f"  not covered by any measure: {_lines(missing['lines'])}, "
             f"{_usd(missing['imports_usd'])}"
-            + (f", paying MFN {_usd(missing['base_duty_usd'])}" if missing["base_duty_usd"] else "")
+            + (
+                f", paying MFN {_usd(missing['base_duty_usd'])}"
+                if missing["base_duty_usd"]
+                # without an MFN file, MFN is the base rate of the measures that cover a line
+                else "; no MFN on them without --mfn"
+                if missing["lines"] and not by_file
+                else ""
+            )
         )
         unknown = frame[frame["table"] == "mfn_unknown"]
         if len(unknown) and unknown.iloc[0]["lines"]:

@@ -131,6 +131,11 @@ class Result:
         return schedule_events(self.scenario)
 
     @property
+    def modes(self) -> list[str]:
+        """The modes of the run's rows, static first (``static``, ``behavioural``)."""
+        return sorted({str(m) for m in self.arrays.modes}, key=lambda m: (m != "static", m))
+
+    @property
     def importer_codes(self) -> list[str]:
         """The importers of the run's rows, in file order: totals are per importer."""
         return list(dict.fromkeys(self.arrays.rows.importers))

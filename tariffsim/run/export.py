@@ -82,6 +82,15 @@ def json_payload(results: Sequence[Result]) -> list[dict[str, Any]]:
                 # one importer's totals, or None: two importers' duties are never added
                 "totals": r.totals() if len(r.importer_codes) == 1 else None,
                 "totals_by_importer": {i: r.totals(importer=i) for i in r.importer_codes},
+                # static and behavioural alike (``totals`` holds the headline mode's)
+                "totals_by_mode": {
+                    m: (
+                        r.totals(m)
+                        if len(r.importer_codes) == 1
+                        else {i: r.totals(m, i) for i in r.importer_codes}
+                    )
+                    for m in r.modes
+                },
                 **r.extra,
                 "tranches": tranche_table(r.name, r.arrays).records(),
                 "periods": LazyRows(period_table(r.name, r.arrays).record_chunks),

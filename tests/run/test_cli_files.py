@@ -139,3 +139,19 @@ def test_a_file_kind_tariffsim_does_not_write_is_refused(
     text = tmp_path / "table.txt"
     assert runner.invoke(app, ["run", str(SCENARIOS / "hold.yaml"), "-o", str(text)]).exit_code == 0
     assert text.read_text(encoding="utf-8").startswith("hold: Hold: List 3 rises to 25 %")
+
+
+def test_the_json_gives_the_totals_of_every_mode() -> None:
+    """A behavioural run's ``totals`` are the headline (behavioural) mode's; ``totals_by_mode``
+    gives static ones too, each the sum of that mode's tranche records."""
+    done = runner.invoke(app, ["run", str(SCENARIOS / "escalate.yaml"), "--format", "json"])
+    assert done.exit_code == 0, done.stderr
+    record = json.loads(done.stdout)[0]
+    by_mode = record["totals_by_mode"]
+    assert list(by_mode) == ["static", "behavioural"]
+    assert by_mode["behavioural"] == record["totals"]
+    for mode, totals in by_mode.items():
+        rows = [t for t in record["tranches"] if t["mode"] == mode]
+        for column in ("imports_usd", "additional_duty_usd", "total_duty_usd"):
+            assert totals[column] == pytest.approx(sum(t[column] for t in rows), rel=1e-12)
+    assert by_mode["static"]["additional_duty_usd"] > by_mode["behavioural"]["additional_duty_usd"]
