@@ -68,5 +68,5 @@ def written(value: Any, limit: int = 60, number: bool = False) -> str:
     elif value is None:
         text = "null"
     else:
-        text = str(value)
+        text = " ".join(str(value).split())  # one line, whatever the YAML held
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from tariffsim.outputs.edits import edit_lines, edit_records, edits_sentence
-from tariffsim.scenario.edits import Edit
+from tariffsim.scenario.edits import Edit, written
 
 RISE = Edit("tranches.list3.schedule.2019-01-01.rate", "20 %", "25 %", "ustr-list3")
 NEW = Edit("tranches.list3.schedule.2019-06-01.rate", "30 %")
@@ -43,3 +43,11 @@ def test_the_sentence_names_paths_only_for_an_edit_not_all_share() -> None:
     assert edits_sentence([path("hold", RISE, NEW), path("escalate", RISE)]) == (
         f"Modified by --set: {RISE.describe()}; {NEW.describe()} in hold. "
     )
+
+
+def test_a_written_value_is_one_short_line() -> None:
+    assert written({"rate": "20 %", "source": "x"}) == "{rate: 20 %, source: x}"
+    assert written({"rate": "20 %", "source": "x"}, number=True) == "20 %"
+    assert written("two\n  lines") == "two lines"
+    assert written([1, True, None]) == "[1, true, null]"
+    assert written("x" * 70) == "x" * 59 + "…"

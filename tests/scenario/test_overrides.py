@@ -185,3 +185,11 @@ def test_any_rate_set_is_the_step_rate_cited_to_set(percent: int) -> None:
     assert step.rate == pytest.approx(percent / 100, abs=1e-15)
     assert step.source == SET_SOURCE
     assert s.edits == (Edit(key, f"{percent} %", "25 %", "ustr-list3"),)
+
+
+def test_a_whole_step_set_as_a_bare_rate_cites_set() -> None:
+    """The step ``{rate: 25 %, status: scheduled, source: ustr-list3, …}`` replaced by '20 %'."""
+    s = load_scenario(HOLD, ["tranches.list3.schedule.2019-01-01=20 %"])
+    step = s.tranches["list3"].schedule[dt.date(2019, 1, 1)]
+    assert (step.rate, step.source, step.status.value) == (0.20, SET_SOURCE, "in_force")
+    assert s.edits == (Edit("tranches.list3.schedule.2019-01-01", "20 %", "25 %", "ustr-list3"),)
