@@ -76,8 +76,9 @@ def comparison_text(comparison: Comparison) -> str:
             )
     lines += [
         "",
-        "  * reference. additional: duty above MFN; total: with MFN duty;"
-        " run-rate: $B/year at the end.",
+        "  * reference. additional: duty above MFN; total: with MFN duty; run-rate: $B/year of",
+        "    additional duty at the last day's rates on the long run's imports (static: as"
+        " stated; behavioural: fully adjusted to those rates).",
         *_currency_lines(results, rows),
         "",
         "Scenarios",

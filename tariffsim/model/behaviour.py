@@ -133,18 +133,25 @@ def two_speed_multiplier(
 
 
 def front_load(
-    imports: FloatArray, before: FloatArray, after: BoolArray, share: FloatArray
+    imports: FloatArray,
+    before: FloatArray,
+    after: BoolArray,
+    share: FloatArray,
+    expected: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """Move a share of the imports after announced steps into windows before them.
 
     Parameters
     ----------
     imports : imports accrued on each slice [USD], (N, S).
-    before : for the k-th announced step of each row, the share of the pull-forward
-        window that each slice covers [1], (K, N, S); each (k, n) row sums to 1, or to 0
-        where row n has no k-th step.
+    before : for the k-th announced step of each row, each slice's days over the days
+        of the whole window before the step [1], (K, N, S), on the slices where buying
+        ahead went on: each (k, n) row sums to 1, to less where the step was called off
+        before its date, or to 0 where row n has no k-th step.
     after : whether a slice lies in the window after the k-th step, (K, N, S).
     share : share φ of the after-window's imports bought early [1], (N,).
+    expected : the imports importers expected on each slice when buying ahead of the
+        k-th step [USD], (K, N, S); NaN (or None for all) where that is the row's own.
 
     Returns
     -------
@@ -153,15 +160,29 @@ def front_load(
 
     Notes
     -----
-    Steps are applied in date order. For each, moved = φ·Σ_after M_s; each after-slice
-    loses φ·M_s, each before-slice gains moved·w_s with w_s = days_s / window days.
-    Volume is conserved: Σ_s shift_s = 0.
+    Steps are applied in date order. For each, importers aim to buy early
+    E = φ·Σ_after Ê_s, spread evenly over the window before the step; Ê is the row's
+    own imports so far, or the ``expected`` ones. Slice s of the window before gains
+    E·w_s (w_s = days_s / window days, 0 once the step is called off), so
+    B = E·Σw is bought early (at most Σ_after M), and each after-slice gives up the
+    same share of its imports, B·M_s / Σ_after M. For a step that applies and was
+    expected, Σw = 1 and each after-slice loses φ·M_s. Volume is conserved:
+    Σ_s shift_s = 0.
     """
     out = imports.astype(np.float64, copy=True)
     for k in range(before.shape[0]):
-        has_window = before[k].sum(axis=1) > 0
-        taken = out * after[k] * np.where(has_window, share, 0.0)[:, None]
-        out = out - taken + taken.sum(axis=1)[:, None] * before[k]
+        own = (out * after[k]).sum(axis=1)
+        aimed = own
+        if expected is not None:
+            told = (expected[k] * after[k]).sum(axis=1)
+            aimed = np.where(np.isnan(expected[k, :, 0]), own, told)
+        bought = (share * aimed)[:, None] * before[k]
+        total = bought.sum(axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            # never more than the window after holds (what importers expected may exceed it)
+            bought *= np.where(total > own, own / total, 1.0)[:, None]
+            given_up = np.where(own > 0, bought.sum(axis=1) / own, 0.0)
+        out = out - out * after[k] * given_up[:, None] + bought
     return out, out - imports
 
 

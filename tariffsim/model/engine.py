@@ -249,5 +249,9 @@ def weighted_rate(duty: FloatArray, imports: FloatArray) -> FloatArray:
 
 
 def annualised_run_rate(annual_flow: FloatArray, rate: FloatArray) -> FloatArray:
-    """Duty per year if the rates in force stayed forever [USD/year]: ``V · τ``."""
+    """Duty per year if the rates in force stayed forever [USD/year]: ``V · τ``.
+
+    ``V`` is the yearly import value those rates settle at: the stated value in a static
+    run, V_0 · R_end (imports fully adjusted, the long run) in a behavioural one.
+    """
     return annual_flow * rate

@@ -99,8 +99,8 @@ class PeriodArrays:
     starts, ends : (P,) first and last day of each period, ``datetime64[D]``.
     values : column → (R, P) array, for every column of :data:`PERIOD_COLUMNS`
         from ``imports_usd`` on [USD; ``additional_rate`` a fraction].
-    run_rate_additional, run_rate_total : (R,) annualised run-rates at the horizon's
-        end [USD/year].
+    run_rate_additional, run_rate_total : (R,) run-rates: a year of duty at the last
+        day's rates on the long run's imports at those rates [USD/year].
     """
 
     modes: np.ndarray

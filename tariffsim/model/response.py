@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tariffsim._types import BoolArray, FloatArray, IntArray
-from tariffsim.model import behaviour, measure_rates
+from tariffsim.model import anticipation, behaviour, measure_rates
 from tariffsim.model.timeline import Grid, build_grid, day_number, from_day_number, step_function
 from tariffsim.scenario.assumptions import LAG_FREE, Assumptions
 from tariffsim.scenario.schema import Scenario, Tranche
@@ -90,40 +90,14 @@ def _total_rate(tranche: Tranche, day: dt.date) -> float:
     return tranche.base_rate.value + measure_rates.flow_rate_on(tranche, day)
 
 
-def front_loading_steps(
-    scenario: Scenario, assumptions: dict[str, Assumptions]
-) -> list[list[tuple[dt.date, dt.date, dt.date]]]:
-    """Per tranche, the (window start, step date, window end) of each front-loaded step.
-
-    A step is front-loaded when it applies, raises the rate and was announced
-    before it took effect; with ``postponed``, also when it was later suspended
-    or cancelled and would have raised the rate applied on its date. The window
-    before it runs from the latest of the announcement, ``window`` before the
-    step and the horizon's start; the window after it to ``window`` after the
-    step or the horizon's end (whole days).
-    """
-    start, stop = scenario.horizon.start, scenario.horizon.end + _DAY
-    windows: list[list[tuple[dt.date, dt.date, dt.date]]] = []
-    for tid, tranche in scenario.tranches.items():
-        a = assumptions[tid].front_loading
-        found: list[tuple[dt.date, dt.date, dt.date]] = []
-        for day, step in sorted(tranche.schedule.items()):
-            if a is None or step.announced is None:
-                continue
-            if not (step.status.applies or a.postponed):
-                continue
-            width = dt.timedelta(days=round(a.window.value))
-            first = max(step.announced, day - width, start)
-            rate = measure_rates.step_rate(tranche, step)
-            if rate > measure_rates.flow_rate_on(tranche, day - _DAY) and first < day < stop:
-                found.append((first, day, min(day + width, stop)))
-        windows.append(found)
-    return windows
-
-
 def cut_dates(scenario: Scenario, assumptions: dict[str, Assumptions]) -> list[dt.date]:
     """Dates the grid must cut at: front-loading window edges, diversion rate changes."""
-    dates = [d for steps in front_loading_steps(scenario, assumptions) for w in steps for d in w]
+    dates = [
+        d
+        for row in anticipation.windows(scenario, assumptions)
+        for w in row
+        for d in (w.first, w.day, w.last, w.until)
+    ]
     for a in assumptions.values():
         if a.diversion:
             dates += list(a.diversion.schedule)
@@ -131,18 +105,24 @@ def cut_dates(scenario: Scenario, assumptions: dict[str, Assumptions]) -> list[d
 
 
 def window_masks(
-    windows: list[list[tuple[dt.date, dt.date, dt.date]]], grid: Grid
+    windows: list[list[anticipation.Window]], grid: Grid
 ) -> tuple[FloatArray, BoolArray]:
-    """Before-window day weights and after-window masks, each (K, N, S)."""
+    """Before-window day weights and after-window masks, each (K, N, S).
+
+    A slice's weight is its days over the days of the whole window before the
+    step, [first, day), on the slices where buying ahead still went on, [first, until).
+    """
     k = max((len(w) for w in windows), default=0)
     before = np.zeros((k, len(windows), grid.n_slices))
     after = np.zeros((k, len(windows), grid.n_slices), dtype=bool)
     for n, row in enumerate(windows):
-        for i, (first, day, last) in enumerate(row):
-            inside = (grid.slice_start >= day_number(first)) & (grid.slice_start < day_number(day))
-            before[i, n] = np.where(inside, grid.days, 0.0) / (day - first).days
-            after[i, n] = (grid.slice_start >= day_number(day)) & (
-                grid.slice_start < day_number(last)
+        for i, w in enumerate(row):
+            inside = (grid.slice_start >= day_number(w.first)) & (
+                grid.slice_start < day_number(w.until)
+            )
+            before[i, n] = np.where(inside, grid.days, 0.0) / (w.day - w.first).days
+            after[i, n] = (grid.slice_start >= day_number(w.day)) & (
+                grid.slice_start < day_number(w.last)
             )
     return before, after
 
@@ -245,6 +225,37 @@ def diversion_arrays(
     )
 
 
+def expected_imports(
+    p: Parameters,
+    grid: Grid,
+    start: tuple[FloatArray, FloatArray],
+    static_imports: FloatArray,
+    expected: list[tuple[int, int, FloatArray]],
+    k: int,
+) -> FloatArray | None:
+    """Imports importers expected, per window, where their known rates differ [USD],
+    (K, N, S), NaN elsewhere (the row's own imports); None when they never differ."""
+    if not expected:
+        return None
+    n = np.array([row for _, row, _ in expected], dtype=np.int64)
+    target = behaviour.constant_elasticity_multiplier(
+        np.stack([rates for _, _, rates in expected]),
+        p.reference_rate[n],
+        p.elasticity[n],
+        p.pass_through[n],
+    )
+    mean, _ = behaviour.two_speed_multiplier(
+        target,
+        grid.days,
+        (p.half_life[n], p.slow_half_life[n]),
+        p.slow_share[n],
+        (start[0][n], start[1][n]),
+    )
+    out = np.full((k, p.elasticity.size, grid.n_slices), np.nan)
+    out[[w for w, _, _ in expected], n] = static_imports[n] * mean
+    return out
+
+
 @dataclass(frozen=True)
 class Response:
     """The behavioural arrays of a run, per tranche row × slice unless stated.
@@ -280,12 +291,16 @@ def respond(
     target = behaviour.constant_elasticity_multiplier(
         total_rate, p.reference_rate, p.elasticity, p.pass_through
     )
+    start = warm_up(scenario, p)
     mean, _ = behaviour.two_speed_multiplier(
-        target, grid.days, (p.half_life, p.slow_half_life), p.slow_share, warm_up(scenario, p)
+        target, grid.days, (p.half_life, p.slow_half_life), p.slow_share, start
     )
     responded = static_imports * mean
-    before, after = window_masks(front_loading_steps(scenario, assumptions), grid)
-    imports, shift = behaviour.front_load(responded, before, after, p.front_share)
+    found = anticipation.windows(scenario, assumptions)
+    before, after = window_masks(found, grid)
+    known = anticipation.expected_rates(scenario, assumptions, found, grid, total_rate)
+    expected = expected_imports(p, grid, start, static_imports, known, before.shape[0])
+    imports, shift = behaviour.front_load(responded, before, after, p.front_share, expected)
     diversions = diversion_arrays(scenario, assumptions, grid)
     src = diversions.source
     return Response(

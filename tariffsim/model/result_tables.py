@@ -66,7 +66,7 @@ def period_table(scenario: str, a: PeriodArrays) -> Table:
 
 
 def tranche_table(scenario: str, a: PeriodArrays) -> Table:
-    """One row per result row: horizon sums [USD] and run-rates at the end [USD/year]."""
+    """One row per result row: horizon sums [USD] and long-run run-rates [USD/year]."""
     n = len(a.modes)
     return Table(
         n,

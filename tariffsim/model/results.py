@@ -71,8 +71,10 @@ class Result:
         ``cumulative_duty_usd`` running total of ``total_duty_usd`` per tranche;
         the :data:`BEHAVIOUR_COLUMNS` [USD] with their sign conventions.
     tranches : one row per mode × tranche: totals over the horizon [USD] and the
-        annualised run-rate at the horizon's end, ``run_rate_additional_usd``
-        and ``run_rate_total_usd`` [USD/year].
+        run-rates ``run_rate_additional_usd`` and ``run_rate_total_usd`` [USD/year]: a
+        year of duty at the rates in force on the horizon's last day, on the imports of
+        the long run at those rates (static: the stated imports; behavioural:
+        V_0 · R_end, imports fully adjusted, not the last period's pace).
     importers : one row per importer × period: imports, duties and the effective
         rates ``effective_additional_rate`` = additional duty ÷ imports and
         ``effective_total_rate`` [1], over all of that importer's tranches.

@@ -275,7 +275,8 @@ def _comparison_table(totals: pd.DataFrame, reference: str) -> str:
         rows,
         {2, 3, 4, 5, 6, 7},
         f"Duty over the range and the difference to {reference}; run-rate: additional duty"
-        " per year at the rates in force on the last day.",
+        " per year at the rates in force on the last day, on the long run's imports (static:"
+        " as stated; behavioural: fully adjusted to those rates).",
         highlight,
     )
 

@@ -45,9 +45,14 @@ def render_summary(result: Result) -> str:
             whose = f", importer {importer}" if several else ""
             lines += [f"Static and behavioural totals over the horizon{whose}, $B"]
             lines += [*_side_by_side(result, importer), ""]
+    on = (
+        "imports fully adjusted: the long run"
+        if result.mode == "behavioural"
+        else "on the stated imports"
+    )
     lines += [
         f"Duty by tranche over the horizon ({result.mode}), $B"
-        " (run-rate: $B/year at the horizon's end)"
+        f" (run-rate add.: $B/year at the last day's rates, {on})"
     ]
     lines += _tranche_table(result)
     if result.scenario.authority_parts:
@@ -117,7 +122,7 @@ _MEASURES = {
     "imports_usd": "imports",
     "additional_duty_usd": "additional duty",
     "total_duty_usd": "total duty",
-    "run_rate_additional_usd": "run-rate add. ($B/year)",
+    "run_rate_additional_usd": "run-rate add., long run ($B/yr)",
     "consumer_cost_usd": "consumer cost (ρ × duty)",
     "deadweight_loss_usd": "deadweight loss",
     "diverted_usd": "diverted to other exporters",

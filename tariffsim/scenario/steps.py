@@ -136,6 +136,11 @@ class ScheduleStep(Frozen):
     )
     status: StepStatus = StepStatus.IN_FORCE
     announced: IsoDate | None = Field(None, description="When the step was made public.")
+    decided: IsoDate | None = Field(
+        None,
+        description="When a suspended or cancelled step was called off: importers stop buying "
+        "ahead of it from this day (front-loading).",
+    )
     in_transit: InTransit | None = None
     by_origin: dict[str, Rate] = Field(
         default_factory=dict,
@@ -180,6 +185,21 @@ class ScheduleStep(Frozen):
             raise ValueError("a step sets either a rate or an all-in floor, not both")
         return step.model_copy(update={"specific": written.specific, "unit": written.unit})
 
+    @model_validator(mode="after")
+    def _decided(self) -> ScheduleStep:
+        if self.decided is None:
+            return self
+        if self.status.applies:
+            raise ValueError(
+                f"'decided' dates the calling-off of a suspended or cancelled step, and this "
+                f"one is {self.status.value} (set status: suspended, or leave 'decided' out)"
+            )
+        if self.announced is not None and self.decided < self.announced:
+            raise ValueError(
+                f"decided {self.decided} is before the step was announced ({self.announced})"
+            )
+        return self
+
     @property
     def is_specific(self) -> bool:
         return self.unit is not None
@@ -221,6 +241,7 @@ ENDED = ScheduleStep.model_construct(
     all_in_cap=None,
     status=StepStatus.IN_FORCE,
     announced=None,
+    decided=None,
     in_transit=None,
     by_origin={},
     source=None,

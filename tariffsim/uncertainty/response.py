@@ -18,10 +18,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from tariffsim._types import FloatArray, IntArray
-from tariffsim.model import behaviour, engine, measure_rates, response
+from tariffsim.model import anticipation, behaviour, engine, measure_rates, response
 from tariffsim.model.timeline import Grid, build_grid, day_number, from_day_number
+from tariffsim.scenario.assumptions import Assumptions
 from tariffsim.scenario.distributions import Assumption
-from tariffsim.scenario.schema import tranche_assumptions
+from tariffsim.scenario.schema import Scenario, tranche_assumptions
 from tariffsim.uncertainty.outlook import Outlook
 
 NEVER = np.iinfo(np.int64).max
@@ -48,6 +49,9 @@ class BehaviourPlan:
     accrual : share of the annual flow accrued per slice [1], (B, T, S).
     warm_rate : total rate per slice of the warm-up grid [fraction], (B, T, W).
     warm_grid : the slices from the earliest reference date to the horizon's start, or None.
+    off : the windows of steps called off, (B, T, X): a branch's own suspended or
+        cancelled steps, and the uncertain steps' scheduled dates in draws that move or
+        cancel them (see :class:`CalledOff`).
     """
 
     elasticity: FloatArray
@@ -64,6 +68,29 @@ class BehaviourPlan:
     accrual: FloatArray
     warm_rate: FloatArray
     warm_grid: Grid | None
+    off: CalledOff
+
+
+@dataclass(frozen=True)
+class CalledOff:
+    """Front-loading windows of steps called off, per branch × tranche × slot, (B, T, X).
+
+    Attributes
+    ----------
+    before : each slice's share of the window before the step, where buying ahead went on
+        [1], (B, T, X, S).
+    after : whether a slice lies in the window after the step, (B, T, X, S).
+    day : the step's entry day [day number], ``NEVER`` pads, (B, T, X).
+    slot : the applied step slot whose move or cancellation calls it off, or -1 for a
+        step the branch itself suspends or cancels (called off in every draw), (B, T, X).
+    rate : total rate importers expected on each slice [fraction], (B, T, X, S).
+    """
+
+    before: FloatArray
+    after: FloatArray
+    day: IntArray
+    slot: IntArray
+    rate: FloatArray
 
 
 def cut_dates(outlook: Outlook) -> tuple[list[dt.date], bool]:
@@ -92,6 +119,9 @@ def cut_dates(outlook: Outlook) -> tuple[list[dt.date], bool]:
                 continue
             width = dt.timedelta(days=round(loading.window.value))
             for day, step in tranche.schedule.items():
+                if (bid, tid, day) in moves:  # the scheduled date, when a draw calls it off
+                    w = anticipation.window(tranche, day, step, loading, scenario, False)
+                    dates += [w.first, w.until] if w else []
                 for moved in moves.get((bid, tid, day), []):
                     first = max(step.announced or moved, moved - width, start)
                     dates += [first, moved, min(moved + width, stop)]
@@ -161,7 +191,77 @@ def plan_behaviour(
         accrual=accrual,
         warm_rate=warm_rate,
         warm_grid=warm_grid,
+        off=called_off_windows(outlook, tranche_ids, step_day, grid),
     )
+
+
+def called_off_windows(
+    outlook: Outlook, tranche_ids: list[str], step_day: IntArray, grid: Grid
+) -> CalledOff:
+    """The windows of steps called off, as a single run lays them out
+    (:mod:`tariffsim.model.anticipation`): bought ahead until called off, against the
+    imports expected at the rates known then."""
+    found: dict[tuple[int, int], list[tuple[int, int, anticipation.Window, FloatArray]]] = {}
+    for b, (bid, scenario) in enumerate(outlook.scenarios.items()):
+        assumptions = tranche_assumptions(scenario)
+        assert assumptions is not None
+        uncertain = {
+            (spec.tranche, spec.date)
+            for uid, spec in outlook.spec.uncertain_steps.items()
+            if bid in outlook.applies[uid]
+        }
+        for tid in scenario.tranches:
+            t = tranche_ids.index(tid)
+            found[b, t] = _tranche_called_off(
+                scenario, assumptions[tid], tid, uncertain, step_day[b, t], grid
+            )
+    b_n, t_n, s_n = step_day.shape[0], len(tranche_ids), grid.n_slices
+    x_n = max((len(v) for v in found.values()), default=0)
+    off = CalledOff(
+        before=np.zeros((b_n, t_n, x_n, s_n)),
+        after=np.zeros((b_n, t_n, x_n, s_n)),
+        day=np.full((b_n, t_n, x_n), NEVER, dtype=np.int64),
+        slot=np.full((b_n, t_n, x_n), -1, dtype=np.int64),
+        rate=np.zeros((b_n, t_n, x_n, s_n)),
+    )
+    for (b, t), rows in found.items():
+        if not rows:
+            continue
+        windows = [w for _, _, w, _ in rows]
+        before, after = response.window_masks([windows], grid)
+        for x, (entry, slot, _, rate) in enumerate(rows):
+            off.before[b, t, x], off.after[b, t, x] = before[x, 0], after[x, 0]
+            off.day[b, t, x], off.slot[b, t, x], off.rate[b, t, x] = entry, slot, rate
+    return off
+
+
+def _tranche_called_off(
+    scenario: Scenario,
+    a: Assumptions,
+    tid: str,
+    uncertain: set[tuple[str, dt.date]],
+    step_day: IntArray,
+    grid: Grid,
+) -> list[tuple[int, int, anticipation.Window, FloatArray]]:
+    """(entry day, slot, window, expected rates) of one tranche's called-off windows."""
+    loading = a.front_loading
+    if loading is None:
+        return []
+    tranche = scenario.tranches[tid]
+    rows = []
+    for day, step in sorted(tranche.schedule.items()):
+        if step.status.applies and (tid, day) not in uncertain:
+            continue
+        w = anticipation.window(tranche, day, step, loading, scenario, False)
+        if w is None:
+            continue
+        slot = -1
+        if step.status.applies:  # an uncertain step: called off in the draws that move it
+            slot = int(np.flatnonzero(step_day == day_number(day))[0])
+        known = anticipation.known_tranche(tranche, w, loading, scenario.as_of)
+        rate = anticipation.tranche_rates([known], grid)[0]
+        rows.append((day_number(day), slot, w, rate))
+    return rows
 
 
 def _warm_up_rates(
@@ -191,9 +291,9 @@ def _warm_up_rates(
 
 def window_weights(
     days: IntArray, rates: FloatArray, announced: IntArray, width: IntArray, grid: Grid
-) -> tuple[FloatArray, FloatArray]:
+) -> tuple[FloatArray, FloatArray, IntArray]:
     """Front-loading windows of every row's steps: before-window day weights and after-window
-    masks, each (K, R, S), rows' steps in date order.
+    masks, each (K, R, S), rows' steps in date order, and their days, (R, K).
 
     Notes
     -----
@@ -220,7 +320,7 @@ def window_weights(
     before = np.where(inside, grid.days[None, None, :], 0.0) / span
     last = np.minimum(day + w, stop).T[:, :, None]
     after = loaded.T[:, :, None] & (at >= day3) & (at < last)
-    return before, after.astype(np.float64)
+    return before, after.astype(np.float64), day
 
 
 def respond_rows(
@@ -271,14 +371,66 @@ def respond_rows(
     )
     mean, _ = behaviour.lagged_multiplier(target, grid.days, half_life, start)
     responded = static * mean
-    before, after = window_weights(
+    before, after, day = window_weights(
         days, rates, b.announced[branch].reshape(days.shape), b.window_days[branch].ravel(), grid
     )
+    expected = None
+    if b.off.day.shape[2]:
+        rows = (elasticity, pass_through, half_life, reference_rate, start)
+        before, after, expected = _with_called_off(
+            b.off, branch, days, rows, static, grid, (before, after, day)
+        )
     imports, _ = behaviour.front_load(
-        responded, before, after.astype(bool), b.front_share[branch].ravel()
+        responded, before, after.astype(bool), b.front_share[branch].ravel(), expected
     )
     diverted = behaviour.diverted_imports(static, responded, b.diversion_share[branch].ravel())
     return imports, diverted, b.diversion_rate[branch].reshape(diverted.shape)
+
+
+def _with_called_off(
+    off: CalledOff,
+    branch: IntArray,
+    days: IntArray,
+    rows: tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray],
+    static: FloatArray,
+    grid: Grid,
+    applied: tuple[FloatArray, FloatArray, IntArray],
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The applied windows and the called-off ones of every row, in date order, each
+    (K + X, R, S), with the imports importers expected (NaN: the row's own).
+
+    ``rows`` holds each row's elasticity, pass-through, half-life, reference rate and
+    multiplier at the horizon's start, each (R,).
+    """
+    x_n, s_n, r_n = off.day.shape[2], grid.n_slices, days.shape[0]
+    slot = off.slot[branch].reshape(r_n, x_n)
+    entry = off.day[branch].reshape(r_n, x_n)
+    drawn = np.take_along_axis(days, np.maximum(slot, 0), axis=1)
+    active = (entry != NEVER) & ((slot < 0) | (drawn != entry))
+    before_x = off.before[branch].reshape(r_n, x_n, s_n) * active[:, :, None]
+    after_x = off.after[branch].reshape(r_n, x_n, s_n) * active[:, :, None]
+    elasticity, pass_through, half_life, reference_rate, start = (np.repeat(v, x_n) for v in rows)
+    target = behaviour.constant_elasticity_multiplier(
+        off.rate[branch].reshape(r_n * x_n, s_n), reference_rate, elasticity, pass_through
+    )
+    mean, _ = behaviour.lagged_multiplier(target, grid.days, half_life, start)
+    expected_x = static[:, None, :] * mean.reshape(r_n, x_n, s_n)
+    before, after, day = applied
+    k_n = before.shape[0]
+    slot_day = np.concatenate([day, np.where(active, entry, NEVER)], axis=1)
+    order = np.argsort(slot_day, axis=1, kind="stable")[:, :, None]
+
+    def sorted_slots(a: FloatArray, x: FloatArray) -> FloatArray:
+        joined = np.concatenate([a.transpose(1, 0, 2), x], axis=1)  # (R, K + X, S)
+        out: FloatArray = np.take_along_axis(joined, order, axis=1).transpose(1, 0, 2)
+        return out
+
+    own = np.full((k_n, r_n, s_n), np.nan)
+    return (
+        sorted_slots(before, before_x),
+        sorted_slots(after, after_x),
+        sorted_slots(own, expected_x),
+    )
 
 
 def diverted_duty(

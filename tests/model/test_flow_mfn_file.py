@@ -45,7 +45,9 @@ def test_a_missing_mfn_file_is_one_located_line(tmp_path: Path) -> None:
 def test_the_run_output_in_the_docs_is_the_measured_one() -> None:
     result = runner.invoke(app, ["run", str(WEIGHTED / "weighted.yaml")])
     docs = (WEIGHTED.parents[3] / "docs" / "duty-forms.md").read_text(encoding="utf-8")
-    table = result.stdout.split("(run-rate: $B/year at the horizon's end)\n")[1].split("\n\n")[0]
+    after_heading = result.stdout.split("Duty by tranche over the horizon")[1].split("\n", 1)[1]
+    table = after_heading.split("\n\n")[0]
+    assert table.startswith("  tranche ")
     for line in table.splitlines():
         assert line in docs, line
 

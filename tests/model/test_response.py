@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
+from tariffsim.errors import TariffsimError
 from tariffsim.model.results import BEHAVIOUR_COLUMNS
 from tariffsim.model.simulation import simulate
 from tariffsim.scenario.validation import load_scenario
@@ -313,3 +314,89 @@ def test_front_loading_before_a_postponed_rise_only_when_asked(tmp_path: Path) -
             # 20 % of the 30 days after the planned date, bought in the 30 days before it
             assert_allclose(shifted[True], 0.2 * march["imports_usd"].sum(), rtol=1e-12)
     assert shifted[False] == 0.0
+
+
+ANTICIPATING = (
+    "  reference_date: 2019-01-01\n  elasticity: 1\n  pass_through: 100 %\n"
+    "  front_loading: {share: 20 %, window: 30 days}"
+)
+"""ε = 1, ρ = 100 %, no lag: 20 % of the 30 days after a step bought in the 30 days before."""
+
+
+def daily_shifts(tmp_path: Path, schedule: str, as_of: str = "2019-01-01") -> pd.DataFrame:
+    """The behavioural days of a one-tranche scenario anticipating its steps."""
+    path = scenario(tmp_path, ANTICIPATING, schedule=schedule, step="day", end="2019-06-30")
+    path.write_text(path.read_text().replace("as_of: 2019-01-01", f"as_of: {as_of}"))
+    return rows(simulate(load_scenario(path)), "behavioural")
+
+
+@pytest.mark.parametrize(
+    ("decided", "as_of", "until"),
+    [
+        # written: buying ahead stops on the day the step is called off
+        ("2019-02-15", "2019-01-01", pd.Timestamp(2019, 2, 15)),
+        # not written: the scenario's as-of date, the earliest a path can call it off
+        (None, "2019-02-05", pd.Timestamp(2019, 2, 5)),
+    ],
+)
+def test_a_called_off_rise_is_anticipated_until_it_is_called_off(
+    tmp_path: Path, decided: str | None, as_of: str, until: pd.Timestamp
+) -> None:
+    told = f", decided: {decided}" if decided else ""
+    schedule = f"      2019-03-01: {{rate: 20 %, announced: 2019-01-15, status: suspended{told}}}"
+    shifted = daily_shifts(tmp_path, schedule, as_of)
+    day = shifted["period_start"]
+    # By hand. Importers expected the 20 % from 1 March: over the 30 days after it they
+    # expected V/365 a day at R = (1.22 / 1.02)^-1, and aimed to buy 20 % of that early,
+    # evenly over the 30 days before it (30 January to 28 February): per day
+    per_day = 0.2 * (V / 365) * 30 * (1.02 / 1.22) / 30
+    bought_days = (until - pd.Timestamp(2019, 1, 30)).days
+    bought = per_day * bought_days
+    # the rate stays at 2 %, so the 30 days after buy V/365 a day, less bought/30 each
+    buying = (day >= pd.Timestamp(2019, 1, 30)) & (day < until)
+    assert_allclose(shifted["frontloaded_usd"][buying], per_day, rtol=1e-12)
+    stopped = (day >= until) & (day < pd.Timestamp(2019, 3, 1))
+    assert (shifted["frontloaded_usd"][stopped] == 0.0).all()
+    after = (day >= pd.Timestamp(2019, 3, 1)) & (day < pd.Timestamp(2019, 3, 31))
+    assert_allclose(shifted["frontloaded_usd"][after], -bought / 30, rtol=1e-12)
+    assert_allclose(shifted["imports_usd"][after], V / 365 - bought / 30, rtol=1e-12)
+    assert (shifted["frontloaded_usd"][~(buying | after)] == 0.0).all()
+
+
+def test_a_rise_that_applies_is_bought_ahead_of_as_before(tmp_path: Path) -> None:
+    # the same step in force: 20 % of the after-window's own (responded) imports
+    schedule = "      2019-03-01: {rate: 20 %, announced: 2019-01-15, status: scheduled}"
+    shifted = daily_shifts(tmp_path, schedule)
+    day = shifted["period_start"]
+    per_day = 0.2 * (V / 365) * (1.02 / 1.22)
+    buying = (day >= pd.Timestamp(2019, 1, 30)) & (day < pd.Timestamp(2019, 3, 1))
+    assert_allclose(shifted["frontloaded_usd"][buying], per_day, rtol=1e-12)
+    after = (day >= pd.Timestamp(2019, 3, 1)) & (day < pd.Timestamp(2019, 3, 31))
+    assert_allclose(shifted["frontloaded_usd"][after], -per_day, rtol=1e-12)
+
+
+def test_decided_is_refused_on_a_step_that_applies(tmp_path: Path) -> None:
+    body = "  reference_date: 2019-01-01\n  elasticity: 1\n  pass_through: 100 %"
+    schedule = "      2019-03-01: {rate: 20 %, announced: 2019-01-15, decided: 2019-02-01}"
+    path = scenario(tmp_path, body, schedule=schedule)
+    with pytest.raises(TariffsimError) as caught:
+        load_scenario(path)
+    assert "suspended or cancelled" in caught.value.message
+    assert caught.value.line == len(path.read_text().splitlines())  # the step's own line
+
+
+def test_importers_buy_ahead_of_the_rates_they_knew_not_of_later_surprises(
+    tmp_path: Path,
+) -> None:
+    # 20 % announced for 1 March; a path's unannounced rise to 40 % on 16 March is news to
+    # importers buying ahead in February: they aim for 20 % of the 30 days at 20 %
+    schedule = "      2019-03-01: {rate: 20 %, announced: 2019-01-15}\n      2019-03-16: 40 %"
+    shifted = daily_shifts(tmp_path, schedule)
+    day = shifted["period_start"]
+    per_day = 0.2 * (V / 365) * (1.02 / 1.22)  # by hand, as in the test above
+    buying = (day >= pd.Timestamp(2019, 1, 30)) & (day < pd.Timestamp(2019, 3, 1))
+    assert_allclose(shifted["frontloaded_usd"][buying], per_day, rtol=1e-12)
+    # the 30 days after give it up in proportion to what they buy: 15 days at 20 %, 15 at 40 %
+    own = np.array([1.02 / 1.22] * 15 + [1.02 / 1.42] * 15) * V / 365
+    after = (day >= pd.Timestamp(2019, 3, 1)) & (day < pd.Timestamp(2019, 3, 31))
+    assert_allclose(shifted["frontloaded_usd"][after], -30 * per_day * own / own.sum(), rtol=1e-12)

@@ -111,3 +111,33 @@ def test_end_to_end_higher_rate_lower_imports_and_duty_capped(rate, more, e, h) 
     high = simulate(one_tranche(rate + more, e, h))
     assert high.totals()["imports_usd"] <= low.totals()["imports_usd"] * (1 + 1e-12)
     assert low.totals()["total_duty_usd"] <= low.totals("static")["total_duty_usd"] * (1 + 1e-12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    imports=arrays(np.float64, (3, S), elements=floats(0.0, 1e9)),
+    expected=arrays(np.float64, (3, S), elements=floats(0.0, 1e9)),
+    share=floats(0.0, 1.0),
+    cut=st.integers(0, 3),
+    off=arrays(np.bool_, 3),
+)
+def test_front_loading_conserves_volume_when_importers_expected_other_imports(
+    imports, expected, share, cut, off
+) -> None:
+    # window before: slices 0-2 (equal days), buying ahead on the first `cut` of them;
+    # window after: slices 3-5
+    before = np.zeros((1, 3, S))
+    before[0, :, :cut] = 1.0 / 3.0
+    after = np.zeros((1, 3, S), dtype=bool)
+    after[0, :, 3:] = True
+    told = np.where(off[:, None], expected, np.nan)[None]  # NaN: the row's own imports
+    out, shift = behaviour.front_load(imports, before, after, np.full(3, share), told)
+    assert_allclose(shift.sum(axis=1), 0.0, atol=1e-6)
+    assert_allclose(out, imports + shift)
+    basis = np.where(off[:, None], expected, imports)[:, 3:].sum(axis=1)
+    own = imports[:, 3:].sum(axis=1)
+    # never more than the window after holds: it gives up exactly what is bought early
+    bought = np.minimum(share * basis * cut / 3.0, own)
+    assert_allclose(shift[:, :3].sum(axis=1), bought, rtol=1e-9, atol=1e-6)
+    assert_allclose(-shift[:, 3:].sum(axis=1), bought, rtol=1e-9, atol=1e-6)
+    assert (out >= -1e-6).all()

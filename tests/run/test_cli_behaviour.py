@@ -48,3 +48,27 @@ def test_json_names_the_mode_and_the_assumptions(tmp_path: Path) -> None:
     assert list3["diversion_to"] == "VN"
     assert {row["mode"] for row in payload["periods"]} == {"static", "behavioural"}
     assert "list3→VN" in {row["tranche"] for row in payload["tranches"]}
+
+
+def test_the_behavioural_run_rate_is_the_long_run_at_the_last_days_rates(tmp_path: Path) -> None:
+    target = tmp_path / "hold.json"
+    result = runner.invoke(app, ["run", str(SCENARIOS / "hold.yaml"), "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(target.read_text())[0]
+    # By hand from base.yaml: on 31 December 2019 Lists 1-3 ($34B + $16B + $200B) pay 25 %
+    # on top of 3.1 % MFN, against 3.1 % on the reference date (2017-12-31); ε = 2, ρ = 1.
+    # Imports fully adjusted: V_0 · ((1 + 0.281) / (1 + 0.031))^-2; Viet Nam pays no
+    # additional duty and the next round none in hold.
+    long_run = 250e9 * 0.25 * (1.031 / 1.281) ** 2
+    assert abs(payload["totals"]["run_rate_additional_usd"] - long_run) < 1.0
+    # not the pace of the last month: the lag has not run its course by December 2019
+    december = sum(
+        p["additional_duty_usd"]
+        for p in payload["periods"]
+        if p["mode"] == "behavioural" and p["period_start"] == "2019-12-01"
+    )
+    assert december * 365 / 31 > 1.1 * long_run
+    table = runner.invoke(app, ["run", str(SCENARIOS / "hold.yaml")]).stdout
+    row = next(line for line in table.splitlines() if "run-rate add., long run ($B/yr)" in line)
+    assert row.split()[-3:-1] == [f"{250 * 0.25:.2f}", f"{long_run / 1e9:.2f}"]
+    assert "imports fully adjusted: the long run" in table

@@ -27,7 +27,7 @@ def test_windows_per_row() -> None:
     rates = np.array([[0.25, 0.0], [0.25, 0.0], [0.25, 0.10]])
     announced = np.array([[S0 + 1, NEVER], [S0 + 1, NEVER], [S0, S0]], dtype=np.int64)
     width = np.array([3, 3, 3], dtype=np.int64)
-    before, after = window_weights(days, rates, announced, width, grid)
+    before, after, _ = window_weights(days, rates, announced, width, grid)
     assert before.shape == after.shape == (2, 3, 10)
     # row 0: before-window from max(announced 1, 5 − 3, start 0) = day 2 to day 5
     assert_allclose(before[0, 0], [0, 0, 1 / 3, 1 / 3, 1 / 3, 0, 0, 0, 0, 0])
@@ -44,7 +44,7 @@ def test_windows_per_row() -> None:
 def test_window_is_cut_at_the_horizons_end() -> None:
     grid = build_grid(START, START + dt.timedelta(days=9), "day")
     days = np.array([[S0 + 8]], dtype=np.int64)
-    before, after = window_weights(
+    before, after, _ = window_weights(
         days, np.array([[0.25]]), np.array([[S0]], dtype=np.int64), np.array([4]), grid
     )
     assert_allclose(before[0, 0, 4:8], 0.25)

@@ -123,8 +123,10 @@ assumptions:
     ("outcome", "equivalent"),
     [
         ("2019-01-01", "hold.yaml"),  # the scheduled date, with certainty
-        ("cancelled", "ceasefire.yaml"),  # the rise never happens: the ceasefire's rates
-        ("2019-03-01", "moved.yaml"),  # the rise two months later
+        # the rise never happens: the ceasefire's rates, the rise called off on the as-of
+        # date (bought ahead of until then, as every path shares that past)
+        ("cancelled", "cancelled.yaml"),
+        ("2019-03-01", "moved.yaml"),  # the rise two months later, the first date called off
     ],
 )
 def test_certain_outcome_equals_the_equivalent_run(
@@ -144,7 +146,13 @@ uncertain_steps:
     path = outlook_folder(tmp_path, text)
     (tmp_path / "moved.yaml").write_text(
         "extends: hold.yaml\ntranches:\n  list3:\n    schedule:\n"
-        "      2019-01-01: null\n      2019-03-01: {rate: 25 %, announced: 2018-09-17}\n",
+        "      2019-01-01: {status: suspended}\n"
+        "      2019-03-01: {rate: 25 %, announced: 2018-09-17}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "cancelled.yaml").write_text(
+        "extends: hold.yaml\ntranches:\n  list3:\n    schedule:\n"
+        "      2019-01-01: {status: cancelled}\n",
         encoding="utf-8",
     )
     for mode in ("behavioural", "static"):
@@ -284,3 +292,30 @@ def test_branches_without_assumptions_sweep_static(tmp_path: Path) -> None:
     assert result.plan.behaviour is None and result.plan.mode == "static"
     hold = run_periods(tmp_path / "bare-hold.yaml", "static")["total_duty_usd"].to_numpy()
     assert_array_equal(result.total_duty[result.draws.branch == 1], np.tile(hold, (45, 1)))
+
+
+def test_every_draw_shares_the_past_before_the_as_of_date(tmp_path: Path) -> None:
+    # the three paths, and the List 3 rise moved or cancelled in hold and escalate: what
+    # importers did before the as-of date cannot depend on which comes
+    text = (
+        BRANCHES_ONLY
+        + """\
+uncertain_steps:
+  rise:
+    tranche: list3
+    date: 2019-01-01
+    branches: [escalate, hold]
+    outcomes:
+      2019-01-01: {probability: 50 %, source: judgement}
+      2019-03-01: {probability: 30 %, source: judgement}
+      cancelled: {probability: 20 %, source: judgement}
+"""
+    )
+    outlook = load_outlook(outlook_folder(tmp_path, text))
+    result = sweep(outlook, samples=300, seed=2, step="day")
+    past = np.array([d < outlook.spec.as_of for d in result.plan.grid.period_start])
+    total = result.total_duty[:, past]
+    assert past.sum() == 46  # 1 October to 15 November 2018
+    assert_allclose(total, np.tile(total[0], (300, 1)), rtol=1e-12)
+    # and the draws do part later: the moved and cancelled rises change the duty after
+    assert np.unique(result.total_duty.sum(axis=1).round(-3)).size > 3
