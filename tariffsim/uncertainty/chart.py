@@ -83,7 +83,9 @@ def _footer(result: SweepResult) -> str:
     spec = result.outlook.spec
     cited = sorted({b.source for b in spec.branches.values()})
     titles = "; ".join(src.title for src in spec.sources.values())
-    text = f"tariffsim · {result.outlook.path.name} · branch probabilities: {', '.join(cited)}"
+    text = f"tariffsim · {result.outlook.path.name}"
+    if len(spec.branches) > 1:  # one scenario's draws (run --samples) have no branches to weigh
+        text += f" · branch probabilities: {', '.join(cited)}"
     edited = [e.describe() for s in result.outlook.scenarios.values() for e in s.edits]
     if edited:  # run --samples --set
         text += " · modified by --set: " + "; ".join(edited)
@@ -120,7 +122,7 @@ def _draw_fan(ax: Any, result: SweepResult, data: pd.DataFrame) -> None:
     ax.set_ylim(bottom=0)
     ax.set_xlim(x[0], x[-1])
     ax.legend(loc="upper left")
-    ax.set_title("Duty over time, all branches")
+    ax.set_title("Duty over time" + (", all branches" if len(result.plan.branch_ids) > 1 else ""))
 
 
 def _draw_totals(ax: Any, result: SweepResult, summary: SweepSummary) -> None:
@@ -142,16 +144,19 @@ def _draw_totals(ax: Any, result: SweepResult, summary: SweepSummary) -> None:
         )
         bottom += values
     expected = summary.expected_usd / 1e9
-    _marker(ax, expected, f"expected {expected:,.1f}", "#333333", "--")
+    _marker(ax, expected, f"expected ${expected:,.1f}B", "#333333", "--")
     if summary.threshold is not None:
         threshold = summary.threshold / 1e9
         share = float(summary.totals.loc[summary.totals["branch"] == ALL, "p_exceeds"].iloc[0])
-        _marker(ax, threshold, f"P(> {threshold:,.0f}) = {share:.1%}", MARKER, "-")
+        _marker(ax, threshold, f"P(> ${threshold:,.0f}B) = {share:.1%}", MARKER, "-")
     style.money_axis(ax, "Duty over the horizon ($B)", axis="x")
     ax.set_ylabel("Probability (%)")
     style.percent_axis(ax, scale=1.0)
-    ax.set_title("Distribution of totals by branch")
-    ax.legend(loc="upper right", frameon=True, framealpha=1, edgecolor="none")
+    if len(mass.columns) > 1:
+        ax.set_title("Distribution of totals by branch")
+        ax.legend(loc="best", frameon=True, framealpha=1, edgecolor="none")
+    else:  # one scenario's draws: the title above names it
+        ax.set_title("Distribution of totals")
 
 
 def _marker(ax: Any, x: float, text: str, color: str, style: str) -> None:

@@ -59,3 +59,29 @@ def test_branches_wear_their_scenarios_colours_and_the_house_footer() -> None:
     footer = next(t for t in figure.texts if t.get_text().startswith("tariffsim · outlook.yaml"))
     assert footer.get_fontsize() == FOOTER_POINTS
     assert "…" not in footer.get_text() and "..." not in footer.get_text()
+
+
+def test_one_scenarios_draws_speak_of_no_branches() -> None:
+    """``run --samples --plot``: one scenario, one certain branch. Its chart names no branches,
+    weighs no branch probabilities and marks the expected total in dollars."""
+    from tariffsim.model.flows import load_scenario
+    from tariffsim.uncertainty.outlook import single_outlook
+
+    path = SCENARIOS / "hold-ranges.yaml"
+    result = sweep(single_outlook(path, load_scenario(path)), 300, seed=2)
+    summary = summarise(result)
+    figure = plot_sweep(result, summary)
+    fan, dist = figure.axes
+    titles = (fan.get_title(loc="left"), dist.get_title(loc="left"))
+    assert titles == ("Duty over time", "Distribution of totals")
+    assert dist.get_legend() is None
+    marks = [t.get_text() for t in dist.texts]
+    assert f"expected ${summary.expected_usd / 1e9:,.1f}B" in marks
+    footer = next(t.get_text() for t in figure.texts if t.get_text().startswith("tariffsim ·"))
+    assert "branch" not in footer
+    outlook = sweep(load_outlook(SCENARIOS / "outlook.yaml"), 300, seed=2)
+    many = plot_sweep(outlook, summarise(outlook))
+    assert many.axes[1].get_title(loc="left") == "Distribution of totals by branch"
+    assert "branch probabilities: judgement" in next(
+        t.get_text() for t in many.texts if t.get_text().startswith("tariffsim ·")
+    )
