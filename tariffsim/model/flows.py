@@ -171,6 +171,8 @@ class Part:
     weighted : whether its products come from a weights file.
     mfn_rate : the value-weighted MFN of its lines from the scenario's MFN file [fraction];
         None: the ``mfn`` measures' rate.
+    covered_by : for a class of a weighted flow, the ids of the measures above MFN that
+        cover its lines (``"list1 + list3"``; ``"not covered"``); empty for a whole flow.
     """
 
     id: str
@@ -179,6 +181,7 @@ class Part:
     share: float = 1.0
     weighted: bool = False
     mfn_rate: float | None = None
+    covered_by: str = ""
 
 
 def flow_stacks(
@@ -272,7 +275,14 @@ def flow_parts(
                 else mfn_rates.weighted_ad_valorem([c for c, _ in members], [w for _, w in members])
             )
             share = sum(w for _, w in members)
-            parts.append(Part(pid, fid, products, share, weighted=True, mfn_rate=mfn_rate))
+            covering = [cols.columns[m] for m in np.flatnonzero(classes[k])]
+            ids = [c.id for c in covering if c.authority != BASE_AUTHORITY]
+            covered = " + ".join(ids) if ids else "not covered"
+            parts.append(
+                Part(
+                    pid, fid, products, share, weighted=True, mfn_rate=mfn_rate, covered_by=covered
+                )
+            )
     return parts
 
 
@@ -430,7 +440,9 @@ def _row(scenario: Scenario, fs: FlowStack) -> Tranche:
     }
     return Tranche.model_construct(
         refund_parts=parts,
-        label=(flow.label or fid) + (part.id[len(fid) :] if part.id != fid else ""),
+        # a class's label names the measures covering it: which row is which list
+        label=(flow.label or fid)
+        + (f"{part.id[len(fid) :]}: {part.covered_by}" if part.id != fid else ""),
         importer=flow.importer,
         exporter=flow.exporter.text(),
         imports=flow.imports
