@@ -16,6 +16,7 @@ from typing import Any
 
 from tariffsim.errors import TariffsimError, shown
 from tariffsim.scenario import inputs
+from tariffsim.scenario.edits import SET_SOURCE
 from tariffsim.scenario.yamlfile import MAX_FILE_BYTES as MAX_FILE_BYTES
 from tariffsim.scenario.yamlfile import Location, Path_, sibling_hint
 from tariffsim.scenario.yamlfile import parse_file as parse_file
@@ -46,12 +47,24 @@ class Document:
     introduced: dict[Path_, Location] = field(default_factory=dict)
 
     def locate(self, path: Path_) -> Location | None:
-        """The place of the longest known prefix of ``path``."""
+        """The place of the longest known prefix of ``path``; ``--set`` when a value inside
+        ``path`` was set there (the node is the file's as ``--set`` changed it)."""
         for end in range(len(path), 0, -1):
             place = self.lines.get(tuple(path[:end]))
             if place is not None:
+                if place[0] != SET_SOURCE and self._set_inside(tuple(path)):
+                    return (SET_SOURCE, None)
                 return place
         return None
+
+    def _set_inside(self, path: Path_) -> bool:
+        """Whether ``--set`` wrote a value at or below ``path``."""
+        n = len(path)
+        return any(
+            place[0] == SET_SOURCE and key[:n] == path
+            for key, place in self.lines.items()
+            if len(key) > n
+        )
 
     def named_file(self, field: str, ref: str, what: str, hint: Callable[[Path], str]) -> Path:
         """The file ``ref`` that the scenario's top-level ``field`` names, checked to exist.

@@ -193,3 +193,18 @@ def test_a_whole_step_set_as_a_bare_rate_cites_set() -> None:
     step = s.tranches["list3"].schedule[dt.date(2019, 1, 1)]
     assert (step.rate, step.source, step.status.value) == (0.20, SET_SOURCE, "in_force")
     assert s.edits == (Edit("tranches.list3.schedule.2019-01-01", "20 %", "25 %", "ustr-list3"),)
+
+
+def test_a_node_made_invalid_by_set_is_located_to_set_not_to_the_file() -> None:
+    """'decided' on a step that goes ahead is refused at the step, which lives in base.yaml:
+    the problem is the user's change, so the line names --set, not the file's line; an error
+    in a node --set did not touch still names its file and line."""
+    changed = "tranches.list3.schedule.2019-01-01.decided=2018-12-01"
+    result = CliRunner().invoke(app, ["run", str(SCENARIOS / "hold.yaml"), "--set", changed])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("tariffsim: error: --set: tranches.list3.schedule.2019-01-01:")
+    assert "base.yaml" not in result.stderr
+    untouched = CliRunner().invoke(
+        app, ["validate", str(SCENARIOS.parent / "tests/data/invalid/rate_without_unit.yaml")]
+    )
+    assert ":13: tranches.list3.schedule.2019-01-01: expected a rate" in untouched.stderr
