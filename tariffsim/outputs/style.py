@@ -10,6 +10,7 @@ computes no data.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -452,6 +453,12 @@ def wrap_measured(text: str, width: float, size: float) -> list[str]:
 
 
 def wrap_title(text: str, width: int) -> str:
-    """A long title on at most two lines."""
-    lines = textwrap.wrap(text, width)
+    """A long title on at most two lines; a short aside in brackets, such as
+    "(modified by --set)", is never cut across them."""
+    kept = re.sub(r"\([^()]{1,24}\)", lambda m: m.group(0).replace(" ", NO_BREAK), text)
+    lines = [line.replace(NO_BREAK, " ") for line in textwrap.wrap(kept, width)]
     return "\n".join(lines[:2]) + ("…" if len(lines) > 2 else "")
+
+
+NO_BREAK = "\u00a0"
+"""A space :mod:`textwrap` does not break at (it breaks at ASCII whitespace only)."""

@@ -62,3 +62,13 @@ def test_every_event_of_the_four_paths_is_labelled_without_overlap() -> None:
     assert "List 3 → 25 % (escalate, hold)" in labels
     assert not any(text.endswith(" more") for text in labels)
     assert chartcheck.layout_problems(fig) == ([], [])
+
+
+@pytest.mark.parametrize("width", range(60, 100, 3))
+def test_a_short_aside_in_a_title_is_never_cut(width: int) -> None:
+    from tariffsim.outputs.style import wrap_title
+
+    title = "Hold: List 3 rises to 25 % on 1 January 2019; the next round stays on hold"
+    wrapped = wrap_title(title + " (modified by --set)", width)
+    assert any("(modified by --set)" in line for line in wrapped.splitlines())
+    assert wrapped.replace("\n", " ") == title + " (modified by --set)"
