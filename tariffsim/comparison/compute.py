@@ -287,6 +287,10 @@ def period_differences(results: Sequence[Result], reference: Result) -> pd.DataF
             merged[f"{stem}_difference_usd"] = merged[column] - merged[f"reference_{column}"]
         merged.insert(1, "reference", reference.name)
         merged = merged.drop(columns="reference_label")
+        # static rows first, as run writes them (the merge put them in sorted order)
+        merged = merged.sort_values(
+            "mode", key=lambda m: m != "static", kind="stable", ignore_index=True
+        )
         money = {c: merged[c].to_numpy(dtype=float) for c in merged.columns if c.endswith("_usd")}
         for name, values in in_currency(money, r.extra.get("currency")).items():
             merged[name] = values

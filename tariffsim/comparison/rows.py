@@ -58,17 +58,20 @@ def difference_tables(results: Sequence[Result], reference: Result) -> list[Tabl
     """Per result, its rows beside the reference's: the rows of ``period_differences``.
 
     Rows are the (mode, tranche) pairs of the result and of the reference's rows of the
-    result's modes, in sorted order, each over every period. A pair the result lacks has
-    zero duty and no other value; a pair the reference lacks has zero reference duty where
-    the reference has that mode, none where it has not. ``days`` is a float column in every
-    table when any table holds a row the result lacks (as pandas' merge made it).
+    result's modes, static first, then in sorted order, each over every period. A pair the
+    result lacks has zero duty and no other value; a pair the reference lacks has zero
+    reference duty where the reference has that mode, none where it has not. ``days`` is a
+    float column in every table when any table holds a row the result lacks (as pandas'
+    merge made it).
     """
     ref_modes = set(reference.arrays.modes.tolist())
     layouts = []
     for r in results:
         own = _pairs(r)
         theirs = _pairs(reference, set(r.arrays.modes.tolist()))
-        layouts.append((r, own, theirs, sorted(own.keys() | theirs.keys())))
+        # static rows first, as run writes them; then by mode and tranche
+        keys = sorted(own.keys() | theirs.keys(), key=lambda k: (k[0] != "static", k))
+        layouts.append((r, own, theirs, keys))
     gaps = any(any(k not in own for k in keys) for _, own, _, keys in layouts)
     tables = []
     for r, own, theirs, keys in layouts:
