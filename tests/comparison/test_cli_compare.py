@@ -119,3 +119,17 @@ def test_a_scenario_without_flows_into_an_importer_is_left_out_of_its_block() ->
     cn_rows = [line.split()[0] for line in block[2:] if not line.startswith("  (")]
     assert cn_rows == ["us-china-2018-2020"] * 2
     assert "  (hold has no imports into CN; no differences to the reference)" in cn
+
+
+def test_the_files_list_static_rows_first_as_run_does(tmp_path: Path) -> None:
+    import pandas as pd
+
+    frames = {}
+    for suffix in ("csv", "parquet"):
+        out = tmp_path / f"rows.{suffix}"
+        assert runner.invoke(app, ["compare", *FILES[:2], "-o", str(out)]).exit_code == 0
+        frames[suffix] = pd.read_csv(out) if suffix == "csv" else pd.read_parquet(out)
+    for frame in frames.values():
+        for _, rows in frame.groupby("scenario", sort=False):
+            assert list(dict.fromkeys(rows["mode"])) == ["static", "behavioural"]
+    assert frames["csv"]["tranche"].tolist() == frames["parquet"]["tranche"].tolist()
