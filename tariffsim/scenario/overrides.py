@@ -81,6 +81,8 @@ def apply_overrides(document: Document, overrides: Sequence[str]) -> tuple[Edit,
             len(path) > len(target) and path[len(target)] in _NOT_THE_VALUE
         ):
             cited |= _cite_set(document, target, edit)
+        for inner in _sourced_inside(path, value) if target is None else ():
+            cited |= _cite_set(document, inner, edit)  # a whole new tranche's steps, say
     if cited and isinstance(document.data.setdefault("sources", {}), dict):
         note = "; ".join(e.describe() for e in edits.values())
         document.data["sources"][SET_SOURCE] = {"title": SET_SOURCE_TITLE, "note": note}
@@ -129,6 +131,18 @@ def _sourced(path: Path_) -> Path_ | None:
         if "source" in keys and any(k in keys for k in _SCALAR_FORM):
             return path[:end]
     return None
+
+
+def _sourced_inside(path: Path_, value: Any) -> list[Path_]:
+    """The sourced values inside a mapping set whole (a new tranche's ``imports`` and each
+    step of its ``schedule``), outermost first; none inside a sourced value."""
+    if not isinstance(value, dict):
+        return []
+    found: list[Path_] = []
+    for key, inner in value.items():
+        here = (*path, canonical_key(str(key)))
+        found += [here] if _sourced(here) == here else _sourced_inside(here, inner)
+    return found
 
 
 def _cite_set(document: Document, target: Path_, edit: Edit) -> bool:

@@ -208,3 +208,20 @@ def test_a_node_made_invalid_by_set_is_located_to_set_not_to_the_file() -> None:
         app, ["validate", str(SCENARIOS.parent / "tests/data/invalid/rate_without_unit.yaml")]
     )
     assert ":13: tranches.list3.schedule.2019-01-01: expected a rate" in untouched.stderr
+
+
+def test_a_tranche_set_whole_cites_set_for_its_numbers_unless_they_name_a_source() -> None:
+    """A new tranche given whole on the command line: its imports and each step are the user's
+    numbers, cited '--set'; a step that names its own source keeps it."""
+    extra = (
+        "tranches.extra={label: Extra, importer: US, exporter: CN, "
+        "imports: 10 billion USD/year, schedule: {2019-01-01: 10 %, "
+        "2019-06-01: {rate: 15 %, source: ustr-list3}}}"
+    )
+    s = load_scenario(HOLD, [extra])
+    tranche = s.tranches["extra"]
+    assert tranche.imports.source == SET_SOURCE
+    assert tranche.schedule[dt.date(2019, 1, 1)].source == SET_SOURCE
+    assert tranche.schedule[dt.date(2019, 6, 1)].source == "ustr-list3"
+    assert tranche.schedule[dt.date(2019, 1, 1)].rate == pytest.approx(0.10)
+    assert SET_SOURCE in s.sources
