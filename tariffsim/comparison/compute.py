@@ -18,10 +18,9 @@ from typing import TYPE_CHECKING
 
 from tariffsim.comparison.rows import DIFFERENCE_OF as DIFFERENCE_OF
 from tariffsim.comparison.rows import TOTAL_COLUMNS as TOTAL_COLUMNS
-from tariffsim.comparison.rows import totals_records
+from tariffsim.comparison.rows import compared_in_currency, totals_records
 from tariffsim.errors import TariffsimError, did_you_mean
 from tariffsim.model.flows import load_scenario
-from tariffsim.model.money import in_currency
 from tariffsim.model.results import Result
 from tariffsim.model.simulation import simulate
 from tariffsim.scenario.schema import Horizon, Scenario, Step
@@ -292,7 +291,8 @@ def period_differences(results: Sequence[Result], reference: Result) -> pd.DataF
             "mode", key=lambda m: m != "static", kind="stable", ignore_index=True
         )
         money = {c: merged[c].to_numpy(dtype=float) for c in merged.columns if c.endswith("_usd")}
-        for name, values in in_currency(money, r.extra.get("currency")).items():
+        stated, theirs = r.extra.get("currency"), reference.extra.get("currency")
+        for name, values in compared_in_currency(money, stated, theirs).items():
             merged[name] = values
         frames.append(merged)
     return pd.concat(frames, ignore_index=True)

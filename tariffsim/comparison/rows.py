@@ -41,7 +41,34 @@ DIFFERENCE_COLUMNS = [
 
 COLUMNS = [PERIOD_COLUMNS[0], "reference", *PERIOD_COLUMNS[1:], *DIFFERENCE_COLUMNS]
 """The columns of the per-period rows, in order; with ``--currency``, each money column follows
-again in that currency (``*_eur``), at the row's scenario's stated rate."""
+again in that currency (``*_eur``, :func:`compared_in_currency`)."""
+
+
+def compared_in_currency(
+    columns: dict[str, Any], own: dict[str, Any] | None, reference: dict[str, Any] | None
+) -> dict[str, Any]:
+    """A compared row's money columns again in its currency (``compare --currency``).
+
+    Its own amounts at its scenario's stated rate, the reference's (``reference_*``) at the
+    reference's stated rate, and each difference as the difference of those two, so the
+    file's figures in the currency agree with each other: ``d = x / r_own − x_ref / r_ref``.
+    """
+    if not own or own["code"] == "USD":
+        return {}
+    mine = in_currency({c: v for c, v in columns.items() if not c.startswith("reference_")}, own)
+    theirs = in_currency(
+        {c: v for c, v in columns.items() if c.startswith("reference_")}, reference or own
+    )
+    code = str(own["code"]).lower()
+    out: dict[str, Any] = {}
+    for name in columns:
+        converted = f"{name[:-4]}_{code}"
+        if name.endswith("_difference_usd") and converted in mine:
+            stem = name.removesuffix("_difference_usd")
+            out[converted] = mine[f"{stem}_{code}"] - theirs[f"reference_{stem}_{code}"]
+        elif converted in mine or converted in theirs:
+            out[converted] = mine.get(converted, theirs.get(converted))
+    return out
 
 
 def _pairs(result: Result, modes: set[str] | None = None) -> dict[tuple[str, str], int]:
@@ -134,7 +161,10 @@ def _table(
         stem = c.removesuffix("_usd")
         columns[f"{stem}_difference_usd"] = columns[c] - columns[f"reference_{c}"]  # type: ignore[operator]
     ordered = {c: columns[c] for c in COLUMNS}
-    return Table(n, ordered | in_currency(ordered, r.extra.get("currency")))
+    currency = compared_in_currency(
+        ordered, r.extra.get("currency"), reference.extra.get("currency")
+    )
+    return Table(n, ordered | currency)
 
 
 def totals_records(
@@ -185,6 +215,14 @@ def _importer_totals(
         for row, d, q in zip(rows, difference.tolist(), relative.tolist(), strict=True):
             row[f"{stem}_difference_usd"] = d
             row[f"{stem}_relative_difference"] = q
+    theirs = reference.extra.get("currency")
     for row, currency in zip(rows, currencies, strict=True):
-        row.update(in_currency(row, currency))
+        stems = [c.removesuffix("_usd") for c in DIFFERENCE_OF]
+        # the reference's amounts behind each difference, so it converts at its own rate
+        known = {
+            f"reference_{t}_usd": row[f"{t}_usd"] - row[f"{t}_difference_usd"]  # type: ignore[operator]
+            for t in stems
+        }
+        converted = compared_in_currency({**row, **known}, currency, theirs)
+        row.update({k: v for k, v in converted.items() if not k.startswith("reference_")})
     return rows

@@ -46,7 +46,7 @@ NOT_TEXT_SUFFIXES = {
     ),
     **dict.fromkeys(
         (".png", ".svg", ".pdf", ".jpg", ".jpeg", ".gif", ".tif", ".tiff", ".webp"),
-        "charts are written with --plot (or --plot-dir)",
+        "charts are written with --plot (and, on compare, --plot-dir)",
     ),
     **dict.fromkeys((".html", ".htm"), "'tariffsim report' writes an HTML page"),
     **dict.fromkeys(

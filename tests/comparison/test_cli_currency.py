@@ -39,10 +39,14 @@ def test_totals_in_euros_at_each_scenarios_rate(two_rates: list[str]) -> None:
     assert done.exit_code == 0, done.stderr
     document = json.loads(done.stdout)
     assert {name: c["usd_per_unit"] for name, c in document["currencies"].items()} == RATES
+    reference = next(r for r in document["totals"] if r["scenario"] == "forms")
     for row in document["totals"]:
         rate = RATES[row["scenario"]]
-        for name in ("imports", "additional_duty", "total_duty", "total_duty_difference"):
+        for name in ("imports", "additional_duty", "total_duty"):
             assert row[f"{name}_eur"] == pytest.approx(row[f"{name}_usd"] / rate, rel=1e-15)
+        # a difference in euros is between the two euro figures, each at its own rate
+        expected = row["total_duty_eur"] - reference["total_duty_usd"] / RATES["forms"]
+        assert row["total_duty_difference_eur"] == pytest.approx(expected, rel=1e-12, abs=1e-6)
     text = runner.invoke(app, args).stdout
     section = text.split("Duty over the range in EUR, billions, with USD alongside\n")[1]
     for row in document["totals"]:
@@ -71,10 +75,17 @@ def test_every_row_of_the_files_in_euros_too(two_rates: list[str], tmp_path: Pat
         euros = [c for c in frame.columns if c.endswith("_eur")]
         assert "reference_total_duty_eur" in euros and "total_duty_difference_eur" in euros
         rate = frame["scenario"].map(RATES)
+        # CSV text keeps 6 decimals of a dollar or euro; Parquet the float itself
+        tolerance = {"rtol": 1e-15 if suffix == "parquet" else 1e-12, "atol": 1e-6}
         for column in euros:
             usd = frame[column.removesuffix("_eur") + "_usd"]
-            # CSV text keeps 6 decimals of a dollar or euro; Parquet the float itself
-            assert_allclose(frame[column], usd / rate, rtol=1e-15 if suffix == "parquet" else 1e-12)
+            if column.startswith("reference_"):  # the reference's amounts at its own rate
+                assert_allclose(frame[column], usd / RATES["forms"], **tolerance)
+            elif "_difference_" not in column:
+                assert_allclose(frame[column], usd / rate, **tolerance)
+        for stem in ("additional_duty", "total_duty"):
+            own, theirs = frame[f"{stem}_eur"], frame[f"reference_{stem}_eur"]
+            assert_allclose(frame[f"{stem}_difference_eur"], own - theirs, **tolerance)
     assert list(frames["csv"].columns) == list(frames["parquet"].columns)
 
 
