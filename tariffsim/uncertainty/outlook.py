@@ -82,6 +82,17 @@ def single_outlook(path: str | Path, scenario: Scenario) -> Outlook:
             file=path,
             field="uncertainty",
         )
+    for edit in scenario.edits:  # a value --set where every draw replaces it would do nothing
+        parts = edit.key.split(".")
+        drawn = parts[1] if len(parts) > 1 and parts[0] == "assumptions" else None
+        if drawn is not None and drawn in scenario.uncertainty:
+            raise TariffsimError(
+                f"assumptions.{drawn} is drawn from 'uncertainty:' under --samples, so the value "
+                "set here would not be used",
+                file="--set",
+                field=edit.key,
+                hint=f"set uncertainty.{drawn}.… (its range) instead, or run without --samples",
+            )
     spec = OutlookSpec(
         title=scenario.title,
         as_of=scenario.as_of,

@@ -97,3 +97,19 @@ def test_samples_list_the_change_in_the_table_json_and_footer(
     assert json.loads(out.read_text(encoding="utf-8"))["modified_by_set"] == [
         {"key": KEY, "value": "20 %", "was": "25 %", "was_source": "ustr-list3"}
     ]
+
+
+def test_an_assumption_set_where_samples_draw_it_is_refused() -> None:
+    """Under --samples every draw replaces the elasticity, so setting it would change nothing
+    while the outputs said it had: refused, pointing at the range; without --samples it runs."""
+    path = str(SCENARIOS / "hold-ranges.yaml")
+    args = ["run", path, "--samples", "50", "--set", "assumptions.elasticity.value=0.5"]
+    done = CliRunner().invoke(app, args)
+    assert done.exit_code == 2
+    assert done.stderr.count("\n") == 1
+    assert "--set: assumptions.elasticity.value: assumptions.elasticity is drawn" in done.stderr
+    assert "set uncertainty.elasticity" in done.stderr
+    ranged = ["run", path, "--samples", "50", "--set", "uncertainty.elasticity.mode=3"]
+    assert CliRunner().invoke(app, ranged).exit_code == 0
+    plain = ["run", path, "--set", "assumptions.elasticity.value=0.5"]
+    assert CliRunner().invoke(app, plain).exit_code == 0
