@@ -30,8 +30,9 @@ EXAMPLE = "tranches.list3.schedule.2019-01-01.rate='20 %'"
 _SCALAR_FORM = ("rate", "value")
 """Keys a file may write as a bare scalar (``2019-01-01: 25 %``): setting one replaces it."""
 
-_NOT_THE_VALUE = ("source", "note")
-"""Keys of a sourced value whose change leaves its number the source's."""
+_NOT_THE_VALUE = ("source", "note", "announced", "decided")
+"""Keys of a sourced value whose change leaves its number the source's (its dates among
+them: the rate is still the one the source gives)."""
 
 SET_SOURCE_TITLE = "your values, set on the command line with --set"
 
@@ -159,8 +160,10 @@ def _cite_set(document: Document, target: Path_, edit: Edit) -> bool:
         scalar = "rate" if "rate" in keys else "value"
         node = {scalar: node}
         _put(document.data, target, node)  # its key gets no line: errors name the value
-    elif node.get("source") == SET_SOURCE:
-        return True  # an earlier override's
+    elif node.get("source") == SET_SOURCE:  # an earlier override's: its note names this one
+        if str(node.get("note", "")).startswith("set with --set: "):
+            node["note"] = f"set with --set: {edit.describe()}"
+        return True
     elif "source" in node and document.lines.get((*target, "source")) == (ORIGIN, None):
         return False  # the user's own source, set with --set
     node["source"] = SET_SOURCE

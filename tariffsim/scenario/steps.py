@@ -272,7 +272,14 @@ def applied_steps(
 
 
 def check_grace(schedule: Schedule) -> None:
-    """Refuse a grace that moves a step to or past the next one (ValueError)."""
+    """Refuse a grace that moves a step to or past the next one, and a step called off after
+    its own date, when it would have taken effect (ValueError)."""
+    for day, step in schedule.items():
+        if step.decided is not None and step.decided > day:
+            raise ValueError(
+                f"schedule.{day}: decided {step.decided} is after the step's own date: it would "
+                f"have taken effect by then (give the day it was called off, by {day})"
+            )
     for (day, _), (later, _) in itertools.pairwise(applied_steps(schedule)):
         if later <= day:
             raise ValueError(

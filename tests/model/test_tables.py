@@ -23,7 +23,13 @@ from tariffsim.model.tables import (
     tiled,
 )
 
-money = st.floats(min_value=-1e12, max_value=1e12) | st.just(float("nan"))
+money = (
+    # −0.0 left out: pandas' sum of negative zeros comes out −0.0 or 0.0 depending on how
+    # many there are ([−0.0] and [−0.0, −0.0] differ); this sum gives 0.0, a zero either way.
+    # Every other value must match to the bit
+    st.floats(min_value=-1e12, max_value=1e12).filter(lambda x: x != 0 or str(x) == "0.0")
+    | st.just(float("nan"))
+)
 
 
 @settings(max_examples=60, deadline=None)

@@ -225,3 +225,17 @@ def test_a_tranche_set_whole_cites_set_for_its_numbers_unless_they_name_a_source
     assert tranche.schedule[dt.date(2019, 6, 1)].source == "ustr-list3"
     assert tranche.schedule[dt.date(2019, 1, 1)].rate == pytest.approx(0.10)
     assert SET_SOURCE in s.sources
+
+
+def test_a_step_called_off_after_its_own_date_is_refused() -> None:
+    """A suspended step 'decided' after the day it was due would have taken effect by then."""
+    key = "tranches.list3.schedule.2019-01-01.decided"
+    done = CliRunner().invoke(
+        app, ["run", str(SCENARIOS / "ceasefire.yaml"), "--set", f"{key}=2019-06-30"]
+    )
+    assert done.exit_code == 2
+    assert "decided 2019-06-30 is after the step's own date" in done.stderr
+    on_time = CliRunner().invoke(
+        app, ["run", str(SCENARIOS / "ceasefire.yaml"), "--set", f"{key}=2018-12-20"]
+    )
+    assert on_time.exit_code == 0, on_time.stderr
