@@ -18,6 +18,7 @@ from tariffsim.cli.shell import (
     SetOption,
     StepOption,
     app,
+    at_file,
     manifest_for,
     user_errors,
 )
@@ -78,7 +79,7 @@ def compare(
             scenario = for_importer(load_scenario(f, overrides or []), importer)
             require_rows(scenario, "compare")
         except TariffsimError as exc:
-            raise exc.located(file=f) from None
+            raise at_file(exc, f, several=len(files) > 1) from None
         scenarios.append(scenario)
     comparison = prepare(scenarios, reference, step.value if step else None)
     alignment = comparison.alignment

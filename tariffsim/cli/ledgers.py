@@ -35,6 +35,7 @@ ColumnOption = Annotated[
     list[str] | None,
     typer.Option(
         "--column",
+        metavar="NAME=YOURS",
         help="Map a ledger column to your file's name, e.g. hts_code=HTS10 (repeatable).",
     ),
 ]

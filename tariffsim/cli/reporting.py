@@ -19,6 +19,7 @@ from tariffsim.cli.shell import (
     SetOption,
     StepOption,
     app,
+    at_file,
     manifest_for,
     user_errors,
 )
@@ -87,7 +88,7 @@ def report(
             scenarios.append(for_importer(load_scenario(f, overrides or []), importer))
             require_rows(scenarios[-1], "report")
         except TariffsimError as exc:
-            raise exc.located(file=f) from None
+            raise at_file(exc, f, several=len(files) > 1) from None
     comparison = prepare(scenarios, reference, step.value if step else None)
     results, ref = list(comparison.results), comparison.reference.name
     roles = [("scenario", files)]

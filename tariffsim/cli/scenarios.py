@@ -22,6 +22,7 @@ from tariffsim.cli.shell import (
     StaticOption,
     StepOption,
     app,
+    at_file,
     manifest_for,
     user_errors,
 )
@@ -98,7 +99,7 @@ def run(
                 result = replace(result, extra={**result.extra, "currency": found})
             results.append(result)
         except TariffsimError as exc:
-            raise exc.located(file=f) from None
+            raise at_file(exc, f, several=len(files) > 1) from None
     if mode is not None:
         results = [select_mode(r, mode.value) for r in results]
     manifest = manifest_for("run", [("scenario", files)], options)

@@ -224,6 +224,15 @@ def manifest_for(
     return build_manifest(command, entries, {k: plain(v) for k, v in options.items()}, seed)
 
 
+def at_file(exc: TariffsimError, path: Path | str, several: bool = True) -> TariffsimError:
+    """``exc`` located at the scenario file ``path``; with ``several`` files, one raised by
+    ``--set`` also names the file it was applied to (one change may suit one and not another)."""
+    if exc.file == "--set" and several:
+        hint = (f"{exc.hint}; " if exc.hint else "") + f"applied to {path}"
+        return TariffsimError(exc.message, file=exc.file, line=exc.line, field=exc.field, hint=hint)
+    return exc.located(file=path)
+
+
 def report_error(exc: TariffsimError) -> None:
     """A user error as its one stderr line."""
     typer.echo(f"tariffsim: error: {exc.render()}", err=True)

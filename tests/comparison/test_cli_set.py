@@ -79,3 +79,14 @@ def test_the_report_page_lists_the_change_under_its_title(tmp_path: Path) -> Non
         "<td>all</td><td>[--set]</td>"
     ) in timeline
     assert "<code>[--set]</code> your values, set on the command line with --set<br>" in text
+
+
+def test_a_set_that_fails_on_one_of_several_files_names_that_file() -> None:
+    """'decided' suits ceasefire (its step is suspended), not hold (its step goes ahead)."""
+    change = "tranches.list3.schedule.2019-01-01.decided=2018-12-15"
+    files = [str(SCENARIOS / "ceasefire.yaml"), str(SCENARIOS / "hold.yaml")]
+    done = runner.invoke(app, ["compare", *files, "--set", change])
+    assert done.exit_code == 2
+    assert done.stderr.count("\n") == 1
+    assert done.stderr.startswith("tariffsim: error: --set: tranches.list3.schedule.2019-01-01:")
+    assert done.stderr.rstrip().endswith(f"(applied to {files[1]})")
