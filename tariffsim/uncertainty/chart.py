@@ -121,7 +121,7 @@ def _draw_fan(ax: Any, result: SweepResult, data: pd.DataFrame) -> None:
     style.date_axis(ax)
     ax.set_ylim(bottom=0)
     ax.set_xlim(x[0], x[-1])
-    ax.legend(loc="upper left")
+    ax.legend(loc="best")  # the corner where the median and mean lines are not
     ax.set_title("Duty over time" + (", all branches" if len(result.plan.branch_ids) > 1 else ""))
 
 
