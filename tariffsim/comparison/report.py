@@ -64,7 +64,7 @@ def comparison_text(comparison: Comparison) -> str:
         if importer is not None:
             lines += ["", f"  Imports into {importer}"]
         # a scenario with no flows into this importer has no totals here: leave it out
-        shown = [r for r in part if not math.isnan(r["additional_duty_usd"])]
+        shown = _with_flows(part)
         lines += ["  " + x for x in _totals_table(shown, ref.name)]
         absent = list(dict.fromkeys(r["scenario"] for r in part if r not in shown))
         if absent:
@@ -86,6 +86,11 @@ def comparison_text(comparison: Comparison) -> str:
     for r in results:
         lines += [f"  {r.name}: {r.scenario.title}", *edit_lines(r.scenario, "    ")]
     return "\n".join(lines) + "\n"
+
+
+def _with_flows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of scenarios with flows into their importer (the others total NaN)."""
+    return [r for r in rows if not math.isnan(r["additional_duty_usd"])]
 
 
 def _totals_table(rows: list[dict[str, Any]], reference: str) -> list[str]:
@@ -134,8 +139,7 @@ def _currency_lines(results: Sequence[Result], rows: list[dict[str, Any]]) -> li
             billions(r["additional_duty_usd"]),
             billions(r["total_duty_usd"]),
         ]
-        for r in rows
-        if not math.isnan(r["additional_duty_usd"])  # no flows into this importer
+        for r in _with_flows(rows)
     ]
     headers = [
         "scenario",

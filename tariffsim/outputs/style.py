@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -286,12 +286,8 @@ def legend_columns(width: float, labels: Sequence[str]) -> int:
     plus the handle and the gaps (3 + 0.8 + 2 em); the legend wraps onto more rows
     instead of running off the figure.
     """
-    from matplotlib.font_manager import FontProperties
-    from matplotlib.textpath import TextToPath
-
-    # the font's advance widths, as the legend lays its text out (no glyph outlines built)
-    measure, font = TextToPath(), FontProperties(size=LEGEND_POINTS)
-    widest = max(measure.get_text_width_height_descent(x, font, False)[0] for x in labels)
+    wide = width_at(LEGEND_POINTS)
+    widest = max(wide(x) for x in labels)
     column = (widest + 6.0 * LEGEND_POINTS) / 72  # [inch]
     return max(1, min(len(labels), int(width * 0.98 / column)))
 
@@ -423,6 +419,16 @@ def _pack(
     return rows, left_out, flipped
 
 
+def width_at(size: float) -> Callable[[str], float]:
+    """The drawn width [pt] of a text at ``size`` [pt]: the font's advance widths, as the
+    layout sets it (no glyph outlines built)."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    measure, font = TextToPath(), FontProperties(size=size)
+    return lambda text: float(measure.get_text_width_height_descent(text, font, False)[0])
+
+
 def wrap_measured(text: str, width: float, size: float) -> list[str]:
     """``text`` in lines no wider than ``width`` [pt] at ``size`` [pt], words kept whole.
 
@@ -430,14 +436,7 @@ def wrap_measured(text: str, width: float, size: float) -> list[str]:
     characters: a line of capitals and wide letters is wider than its count says and
     would run off the figure. A word wider than the line stands on a line of its own.
     """
-    from matplotlib.font_manager import FontProperties
-    from matplotlib.textpath import TextToPath
-
-    measure, font = TextToPath(), FontProperties(size=size)
-
-    def wide(piece: str) -> float:
-        return float(measure.get_text_width_height_descent(piece, font, False)[0])
-
+    wide = width_at(size)
     space = wide("a b") - wide("ab")
     lines: list[str] = []
     line, used = "", 0.0
